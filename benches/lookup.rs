@@ -1,0 +1,658 @@
+//! Lookup benchmark: p50/p99 per query kind on generated guest databases of 10k, 100k and 1M
+//! guests, the size of the search keys, RSS, and `guestbook search` as a whole process.
+//!
+//! ```text
+//! cargo bench --bench lookup                       # 10k, 100k, 1M
+//! GUESTBOOK_BENCH_SIZES=10000 cargo bench --bench lookup
+//! ```
+//!
+//! The databases are generated once (deterministically, common Chinese surnames repeated as in
+//! life, so 张伟 collides a lot) and cached under `target/bench-data/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use guestbook::model::{Guest, GuestId, Stay, StayStatus};
+use guestbook::search::{name, phone};
+use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store};
+use phonenumber::country::Id::CN;
+
+/// Bump when the generated data changes, so stale caches are not reused.
+const DATA_VERSION: u32 = 2;
+const REGION: phonenumber::country::Id = CN;
+/// Distinct queries per kind, and how many times each is run after a warm-up pass.
+const QUERIES: usize = 200;
+const ROUNDS: usize = 3;
+
+fn main() {
+    let sizes: Vec<u64> = std::env::var("GUESTBOOK_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000,1000000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let mut report = Vec::new();
+    for n in sizes {
+        let path = database(n);
+        report.push(measure(n, &path));
+    }
+    print_report(&report);
+}
+
+// ---------------------------------------------------------------- generated data
+
+/// splitmix64: small, fast, deterministic.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// Picks by weight (per mille or any unit).
+    fn weighted<'a>(&mut self, items: &'a [(&'a str, u32)]) -> &'a str {
+        let total: u32 = items.iter().map(|(_, w)| w).sum();
+        let mut x = self.below(total as u64) as u32;
+        for (item, w) in items {
+            if x < *w {
+                return item;
+            }
+            x -= w;
+        }
+        items[0].0
+    }
+}
+
+/// Surnames with their share of the population (per ten thousand, roughly as in China).
+const SURNAMES: &[(&str, u32)] = &[
+    ("王", 710),
+    ("李", 700),
+    ("张", 670),
+    ("刘", 540),
+    ("陈", 460),
+    ("杨", 320),
+    ("黄", 250),
+    ("赵", 230),
+    ("吴", 210),
+    ("周", 200),
+    ("徐", 170),
+    ("孙", 150),
+    ("马", 130),
+    ("朱", 130),
+    ("胡", 120),
+    ("郭", 120),
+    ("何", 110),
+    ("高", 100),
+    ("林", 100),
+    ("罗", 90),
+    ("郑", 80),
+    ("梁", 80),
+    ("谢", 70),
+    ("宋", 60),
+    ("唐", 60),
+    ("许", 60),
+    ("韩", 60),
+    ("冯", 50),
+    ("邓", 50),
+    ("曹", 50),
+    ("彭", 50),
+    ("曾", 50),
+    ("肖", 40),
+    ("田", 40),
+    ("董", 40),
+    ("袁", 40),
+    ("潘", 30),
+    ("于", 30),
+    ("蒋", 30),
+    ("蔡", 30),
+    ("余", 30),
+    ("杜", 30),
+    ("叶", 30),
+    ("程", 30),
+    ("苏", 30),
+    ("魏", 30),
+    ("吕", 30),
+    ("丁", 30),
+    ("任", 30),
+    ("沈", 30),
+    ("单", 10),
+    ("解", 5),
+    ("仇", 5),
+    ("区", 5),
+    ("朴", 5),
+    ("查", 5),
+    ("翟", 5),
+    ("欧阳", 10),
+    ("司马", 3),
+    ("尉迟", 1),
+    ("万俟", 1),
+];
+
+/// Given-name characters, the first ones far more common.
+const GIVEN: &[(&str, u32)] = &[
+    ("伟", 90),
+    ("芳", 70),
+    ("娜", 60),
+    ("敏", 60),
+    ("静", 60),
+    ("丽", 55),
+    ("强", 55),
+    ("磊", 50),
+    ("军", 50),
+    ("洋", 45),
+    ("勇", 45),
+    ("艳", 45),
+    ("杰", 45),
+    ("娟", 40),
+    ("涛", 40),
+    ("明", 40),
+    ("超", 40),
+    ("霞", 35),
+    ("平", 35),
+    ("刚", 35),
+    ("英", 30),
+    ("华", 30),
+    ("文", 30),
+    ("玲", 30),
+    ("红", 30),
+    ("建", 25),
+    ("国", 25),
+    ("志", 25),
+    ("海", 25),
+    ("燕", 25),
+    ("小", 25),
+    ("晓", 25),
+    ("秀", 20),
+    ("佳", 20),
+    ("婷", 20),
+    ("雪", 20),
+    ("浩", 20),
+    ("宇", 20),
+    ("鹏", 20),
+    ("飞", 20),
+    ("俊", 15),
+    ("欣", 15),
+    ("怡", 15),
+    ("子", 15),
+    ("梓", 15),
+    ("涵", 15),
+    ("轩", 15),
+    ("博", 15),
+    ("思", 15),
+    ("雨", 15),
+    ("晨", 10),
+    ("阳", 10),
+    ("嘉", 10),
+    ("琳", 10),
+    ("颖", 10),
+    ("凯", 10),
+    ("瑞", 10),
+    ("东", 10),
+    ("辉", 10),
+    ("林", 10),
+    ("峰", 10),
+    ("斌", 10),
+    ("亮", 10),
+];
+
+const TRADITIONAL: &[(&str, &str, &str)] = &[
+    ("陳", "Chan", "大文"),
+    ("黃", "Wong", "家明"),
+    ("張", "Cheung", "國榮"),
+    ("劉", "Lau", "德華"),
+    ("楊", "Yeung", "千嬅"),
+    ("趙", "Chiu", "雅芝"),
+    ("吳", "Ng", "君如"),
+    ("鄭", "Cheng", "秀文"),
+];
+
+const FIRST: &[&str] = &[
+    "John",
+    "Mary",
+    "James",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Susan",
+    "José",
+    "María",
+    "Jürgen",
+    "Anna",
+    "Seán",
+    "Siobhán",
+    "François",
+    "Zoë",
+    "Søren",
+    "Björn",
+    "Hiroshi",
+    "Yuki",
+    "Minh",
+    "Thomas",
+    "Sarah",
+    "Peter",
+];
+const LAST: &[&str] = &[
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Taylor",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "O'Brien",
+    "O'Connor",
+    "Álvarez",
+    "García",
+    "Martínez",
+    "Nguyễn",
+    "Dubois",
+    "Lefèvre",
+    "Tanaka",
+    "Suzuki",
+    "Jensen",
+    "Andersson",
+    "MacDonald",
+];
+const KOREAN: &[(&str, &str)] = &[
+    ("김민준", "Kim Min Jun"),
+    ("이서연", "Lee Seo Yeon"),
+    ("박지훈", "Park Ji Hoon"),
+    ("최수아", "Choi Su A"),
+    ("정하준", "Jung Ha Jun"),
+];
+const MOBILE_BLOCKS: &[&str] = &[
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
+    "156", "158", "159", "176", "177", "180", "181", "182", "186", "187", "188", "189",
+];
+
+/// The `i`-th generated guest (the same every run). Guest 0 is the caller the whole-process
+/// measurement looks up: 张伟, 13800138000.
+fn guest(i: u64) -> (Guest, Vec<Stay>) {
+    let mut rng = Rng(i.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x5EED);
+    let mut g = Guest::new(GuestId(format!("B{i:07}")), "");
+    let kind = rng.below(100);
+    if i == 0 {
+        g.name = "张伟".into();
+    } else if kind < 78 {
+        let surname = rng.weighted(SURNAMES);
+        let given_len = if rng.chance(35) { 1 } else { 2 };
+        let given: String = (0..given_len).map(|_| rng.weighted(GIVEN)).collect();
+        g.name = format!("{surname}{given}");
+        g.name_latin = name::latin_from_han(&g.name);
+    } else if kind < 86 {
+        let (surname, latin, given) = rng.pick(TRADITIONAL);
+        g.name = format!("{surname}{given}");
+        g.name_latin = Some(format!(
+            "{latin} {}",
+            rng.pick(&["Tai Man", "Ka Ming", "Wing Yan", "Siu Ming"])
+        ));
+    } else if kind < 89 {
+        let (han, latin) = rng.pick(KOREAN);
+        g.name = han.to_string();
+        g.name_latin = Some(latin.to_string());
+    } else {
+        g.name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+    }
+    let mut phones = vec![mobile(i, 0)];
+    if i == 0 {
+        phones[0] = "13800138000".into();
+    }
+    if rng.chance(20) {
+        phones.push(if rng.chance(50) {
+            mobile(i, 1)
+        } else {
+            format!("+1 415 555 {:04}", rng.below(10_000))
+        });
+    }
+    g.phones = phones
+        .iter()
+        .filter_map(|p| phone::phone(p, REGION).ok())
+        .collect();
+    if rng.chance(40) {
+        let local = name::latin_words(g.name_latin.as_deref().unwrap_or(&g.name)).concat();
+        let domain = rng.pick(&["qq.com", "163.com", "gmail.com", "outlook.com"]);
+        g.emails.push(format!("{local}{i}@{domain}"));
+    }
+    if rng.chance(3) {
+        g.vip = Some(format!("V{}", 1 + rng.below(5)));
+    }
+    let stays = (0..rng.below(4))
+        .map(|k| stay(&mut rng, &g.id, i, k))
+        .collect();
+    (g, stays)
+}
+
+/// A unique mainland mobile number per guest: a bijection of the index into the block.
+fn mobile(i: u64, which: u64) -> String {
+    let block = MOBILE_BLOCKS[((i * 7 + which * 3) % MOBILE_BLOCKS.len() as u64) as usize];
+    let n = (i.wrapping_mul(2 * 48_271 + 1) + which * 50_000_017) % 100_000_000;
+    format!("{block}{n:08}")
+}
+
+fn stay(rng: &mut Rng, id: &GuestId, i: u64, k: u64) -> Stay {
+    let base = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or_default();
+    let arrival = base + chrono::Days::new(rng.below(2_700));
+    Stay {
+        reservation_id: format!("R{i:07}-{k}"),
+        guest_id: id.clone(),
+        arrival,
+        departure: arrival + chrono::Days::new(1 + rng.below(5)),
+        status: if rng.chance(8) {
+            StayStatus::Cancelled
+        } else {
+            StayStatus::Departed
+        },
+        room: Some(format!("{}{:02}", 3 + rng.below(20), 1 + rng.below(30))),
+        room_type: None,
+        vip: None,
+        adults: Some(1 + rng.below(2) as u32),
+        spend_room: None,
+        spend_fnb: None,
+        spend_other: None,
+        notes: None,
+    }
+}
+
+fn bench_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-data")
+}
+
+/// The cached database of `n` guests, generated on first use.
+fn database(n: u64) -> PathBuf {
+    let path = bench_dir().join(format!("lookup-v{DATA_VERSION}-{n}.db"));
+    if path.exists() {
+        return path;
+    }
+    let partial = path.with_extension("partial");
+    for stale in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{stale}", partial.display()));
+    }
+    eprintln!("generating {n} guests into {} ...", path.display());
+    let started = Instant::now();
+    {
+        let mut store = SqliteStore::open(&partial, REGION).expect("bench database opens");
+        let mut guests = (0..n).map(|i| ImportRow {
+            line: i + 2,
+            item: Ok(ImportItem::Guest(guest(i).0)),
+        });
+        let report = store
+            .import(Kind::Guests, &mut guests, BadRows::Refuse, "bench")
+            .expect("guests import");
+        assert!(
+            report.committed,
+            "generated guests were refused: {:?}",
+            report.errors.first()
+        );
+        let mut stays = (0..n)
+            .flat_map(|i| guest(i).1)
+            .enumerate()
+            .map(|(k, s)| ImportRow {
+                line: k as u64 + 2,
+                item: Ok(ImportItem::Stay(s)),
+            });
+        store
+            .import(Kind::Stays, &mut stays, BadRows::Refuse, "bench")
+            .expect("stays import");
+    }
+    std::fs::rename(&partial, &path).expect("bench database renamed");
+    eprintln!("generated in {:.1?}", started.elapsed());
+    path
+}
+
+// ---------------------------------------------------------------- queries
+
+const KINDS: &[&str] = &[
+    "phone exact",
+    "last 4",
+    "Han",
+    "pinyin",
+    "initials",
+    "Latin",
+    "typo",
+    "mixed",
+];
+
+/// The query of a kind for guest `i`, if that guest has such a query.
+fn query(kind: &str, i: u64) -> Option<String> {
+    let (g, _) = guest(i);
+    let forms = name::NameForms::of(&g.name, g.name_latin.as_deref());
+    let e164 = g.phones.first().map(|p| p.e164.digits().to_string())?;
+    let national = e164.strip_prefix("86").unwrap_or(&e164).to_string();
+    let last4 = &e164[e164.len() - 4..];
+    let chinese = !forms.han.is_empty() && forms.latin.is_empty();
+    let pinyin_words = || {
+        let split = forms.surname_len.min(forms.syllables.len());
+        format!(
+            "{} {}",
+            forms.syllables[..split].concat(),
+            forms.syllables[split..].concat()
+        )
+    };
+    Some(match kind {
+        "phone exact" => {
+            if i.is_multiple_of(2) {
+                national
+            } else {
+                format!("+{e164}")
+            }
+        }
+        "last 4" => last4.to_string(),
+        "Han" if chinese => forms.han.clone(),
+        "pinyin" if chinese => {
+            if i.is_multiple_of(2) {
+                pinyin_words()
+            } else {
+                forms.pinyin()
+            }
+        }
+        "initials" if chinese => forms.initials(),
+        "Latin" if forms.han.is_empty() => {
+            let mut words = forms.latin.first()?.clone();
+            words.reverse();
+            words.join(" ")
+        }
+        "typo" if chinese || forms.han.is_empty() => {
+            let text = if chinese {
+                pinyin_words()
+            } else {
+                forms.latin.first()?.join(" ")
+            };
+            let mut chars: Vec<char> = text.chars().collect();
+            let at = 1 + (i as usize % chars.len().saturating_sub(3).max(1));
+            if chars[at].is_alphabetic() && chars[at + 1].is_alphabetic() {
+                chars.swap(at, at + 1);
+            }
+            chars.into_iter().collect()
+        }
+        "mixed" if chinese => format!("{} {last4}", forms.han),
+        _ => return None,
+    })
+}
+
+struct Figures {
+    n: u64,
+    kinds: Vec<(String, Duration, Duration, f64)>,
+    keys_mb: f64,
+    keys_rows: (i64, i64),
+    db_mb: f64,
+    rss_mb: f64,
+    process: Option<(Duration, f64)>,
+}
+
+fn measure(n: u64, path: &Path) -> Figures {
+    let mut store = SqliteStore::open(path, REGION).expect("bench database opens");
+    let mut kinds = Vec::new();
+    for kind in KINDS {
+        let queries: Vec<String> = (0..n)
+            .map(|k| (k * 7_919 + 13) % n)
+            .filter_map(|i| query(kind, i))
+            .take(QUERIES)
+            .collect();
+        let mut times = Vec::new();
+        let mut hits = 0usize;
+        for round in 0..=ROUNDS {
+            for q in &queries {
+                let started = Instant::now();
+                let found = store.search(q, 20).expect("search runs");
+                let took = started.elapsed();
+                if round > 0 {
+                    times.push(took);
+                    hits += usize::from(!found.is_empty());
+                }
+            }
+        }
+        times.sort();
+        let pct = |p: f64| times[((times.len() as f64 - 1.0) * p) as usize];
+        let found = hits as f64 / times.len().max(1) as f64;
+        kinds.push((kind.to_string(), pct(0.5), pct(0.99), found));
+    }
+    drop(store);
+    let (keys_mb, keys_rows, db_mb) = key_sizes(path);
+    Figures {
+        n,
+        kinds,
+        keys_mb,
+        keys_rows,
+        db_mb,
+        rss_mb: rss_mb("VmRSS"),
+        process: whole_process(path),
+    }
+}
+
+/// Bytes in the key tables (dbstat), their row counts, and the whole file.
+fn key_sizes(path: &Path) -> (f64, (i64, i64), f64) {
+    let conn = rusqlite::Connection::open(path).expect("bench database opens");
+    let bytes: i64 = conn
+        .query_row(
+            "SELECT sum(pgsize) FROM dbstat WHERE name IN ('name_keys', 'phone_keys')",
+            [],
+            |r| r.get(0),
+        )
+        .expect("dbstat answers");
+    let count = |t: &str| -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .expect("count")
+    };
+    let file = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    (
+        mb(bytes as u64),
+        (count("name_keys"), count("phone_keys")),
+        mb(file),
+    )
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+fn rss_mb(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1000.0)
+}
+
+/// Median wall time of `guestbook --db FILE search 13800138000` and its peak RSS.
+fn whole_process(path: &Path) -> Option<(Duration, f64)> {
+    let exe = option_env!("CARGO_BIN_EXE_guestbook")?;
+    let run = || {
+        let started = Instant::now();
+        let out = Command::new(exe)
+            .arg("--db")
+            .arg(path)
+            .args(["search", "13800138000"])
+            .output()
+            .ok()?;
+        out.status.success().then(|| started.elapsed())
+    };
+    run()?;
+    let mut times: Vec<Duration> = (0..21).filter_map(|_| run()).collect();
+    times.sort();
+    let median = *times.get(times.len() / 2)?;
+    let peak = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(exe)
+        .arg("--db")
+        .arg(path)
+        .args(["search", "13800138000"])
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stderr)
+                .trim()
+                .lines()
+                .last()?
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or(0.0, |kb| kb / 1000.0);
+    Some((median, peak))
+}
+
+fn print_report(figures: &[Figures]) {
+    let us = |d: Duration| format!("{:.0}", d.as_secs_f64() * 1e6);
+    println!("\nlookup p50 / p99 in µs (in-process, limit 20; share of queries with a hit)");
+    print!("{:<12}", "kind");
+    for f in figures {
+        print!(" | {:>22}", format!("{} guests", f.n));
+    }
+    println!();
+    for (k, kind) in KINDS.iter().enumerate() {
+        print!("{kind:<12}");
+        for f in figures {
+            let (_, p50, p99, found) = &f.kinds[k];
+            print!(
+                " | {:>22}",
+                format!("{} / {} ({:.0}%)", us(*p50), us(*p99), found * 100.0)
+            );
+        }
+        println!();
+    }
+    for f in figures {
+        let process = match f.process {
+            Some((t, rss)) => format!(
+                "{:.1} ms median, {rss:.1} MB peak RSS",
+                t.as_secs_f64() * 1e3
+            ),
+            None => "binary not available".into(),
+        };
+        println!(
+            "{} guests: keys {:.1} MB ({} name rows, {} phone rows), file {:.1} MB, bench RSS {:.1} MB; `guestbook search 13800138000`: {process}",
+            f.n, f.keys_mb, f.keys_rows.0, f.keys_rows.1, f.db_mb, f.rss_mb
+        );
+    }
+}

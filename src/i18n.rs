@@ -1,0 +1,346 @@
+//! The message catalogue: every user-facing sentence in English and Simplified Chinese.
+//!
+//! Messages are an enum, so a missing translation is a compile error, not a blank screen.
+//! Placeholders are written `{name}` and filled with [`Msg::fill`].
+
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `zh`, `zh-CN`, `zh_CN.UTF-8` -> Chinese; anything else -> English.
+    pub fn parse(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// From the locale environment (`LC_ALL`, `LC_MESSAGES`, `LANG`), English by default.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.is_empty())
+            .map_or(Lang::En, |v| Lang::parse(&v))
+    }
+}
+
+static CURRENT: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the process-wide language once, at start-up.
+pub fn set_lang(lang: Lang) {
+    let _ = CURRENT.set(lang);
+}
+
+/// The process-wide language (English until set).
+pub fn lang() -> Lang {
+    *CURRENT.get().unwrap_or(&Lang::En)
+}
+
+macro_rules! messages {
+    ($($name:ident => $en:literal, $zh:literal;)+) => {
+        /// A user-facing message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($name),+ }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),+];
+
+            pub fn text_in(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::En) => $en, (Msg::$name, Lang::Zh) => $zh,)+
+                }
+            }
+        }
+    };
+}
+
+impl Msg {
+    /// The message in the process-wide language.
+    pub fn text(self) -> &'static str {
+        self.text_in(lang())
+    }
+
+    /// The message with `{name}` placeholders filled, in the process-wide language.
+    pub fn fill(self, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        self.fill_in(lang(), args)
+    }
+
+    pub fn fill_in(self, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut out = self.text_in(lang).to_string();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+messages! {
+    // --- store and data errors ---
+    GuestNotFound => "No guest with id {id}.", "没有编号为 {id} 的客人。";
+    StaleEdit => "Guest {id} was changed by {user} at {at} after you opened it; reload and try again.",
+        "客人 {id} 在您打开后已被 {user} 于 {at} 修改；请重新载入后再试。";
+    DuplicateGuestId => "Guest id {id} already exists.", "客人编号 {id} 已存在。";
+    DatabaseBusy => "The database is busy (another terminal is writing); try again in a moment.",
+        "数据库正忙（另一台终端正在写入），请稍后再试。";
+    DatabaseOpen => "Cannot open the database {path}: {reason}", "无法打开数据库 {path}：{reason}";
+    DatabaseNewer => "The database {path} was written by a newer guestbook (schema {found}, this one knows {known}); upgrade guestbook.",
+        "数据库 {path} 由更新版本的 guestbook 写入（结构版本 {found}，本程序支持 {known}），请升级 guestbook。";
+    DatabaseError => "The database failed: {reason}", "数据库出错：{reason}";
+    UnknownReservation => "No stay with reservation id {id}.", "没有预订号为 {id} 的住店记录。";
+    PreferenceNotFound => "No preference {id} for guest {guest}.", "客人 {guest} 没有编号为 {id} 的偏好记录。";
+    // --- import / export ---
+    ImportFileOpen => "Cannot read {path}: {reason}", "无法读取 {path}：{reason}";
+    ImportBadRows => "{path}: {n} bad row(s); nothing was imported (use --skip-bad to import the good rows).",
+        "{path}：{n} 行有误，未导入任何数据（使用 --skip-bad 可只导入正确的行）。";
+    ImportSkipped => "{path}: {n} bad row(s) skipped and written to {rejects}.",
+        "{path}：跳过 {n} 行有误数据，已写入 {rejects}。";
+    ImportSummary => "Imported {imported}, updated {updated}, rejected {rejected}.",
+        "新增 {imported} 条，更新 {updated} 条，拒绝 {rejected} 条。";
+    ImportFormatUnknown => "Cannot tell the format of {path}; name it .csv or .jsonl, or give --format.",
+        "无法判断 {path} 的格式；请使用 .csv 或 .jsonl 扩展名，或指定 --format。";
+    RowError => "{path}:{line}: column {column}: {reason}", "{path}:第 {line} 行：{column} 列：{reason}";
+    ExportWritten => "Exported {n} row(s) to {path}.", "已导出 {n} 行到 {path}。";
+    // --- interchange files and rows (src/interchange.rs) ---
+    ImportEmptyFile => "{path} is empty; a CSV file starts with a header line naming its columns.",
+        "{path} 是空文件；CSV 文件的第一行应是列名。";
+    ImportHeaderNotUtf8 => "{path}:{line}: the header is not valid UTF-8; save the file as UTF-8.",
+        "{path}:第 {line} 行：表头不是有效的 UTF-8，请将文件另存为 UTF-8。";
+    ImportUnknownColumn => "{path}:{line}: unknown column '{column}' (known columns: {expected}); use --ignore-unknown to skip it.",
+        "{path}:第 {line} 行：未知的列“{column}”（可用的列：{expected}）；可用 --ignore-unknown 忽略它。";
+    ImportMissingColumn => "{path}:{line}: the required column '{column}' is missing from the header.",
+        "{path}:第 {line} 行：表头缺少必需的列“{column}”。";
+    ImportDuplicateColumn => "{path}:{line}: column '{column}' appears twice in the header.",
+        "{path}:第 {line} 行：表头中“{column}”列出现了两次。";
+    ImportRejectsWrite => "Cannot write the rejects file {path}: {reason}", "无法写入拒收文件 {path}：{reason}";
+    ExportWrite => "Cannot write the export: {reason}", "无法写出导出数据：{reason}";
+    RowRequired => "a value is required", "此项必填";
+    RowFieldCount => "the row has {found} fields but the header has {expected}", "该行有 {found} 个字段，而表头有 {expected} 个";
+    RowNotUtf8 => "the text is not valid UTF-8 (save the file as UTF-8)", "文本不是有效的 UTF-8（请将文件另存为 UTF-8）";
+    RowReadFailed => "the rest of the file could not be read: {reason}", "无法读取文件的其余部分：{reason}";
+    RowBadJson => "invalid JSON: {reason}", "JSON 格式错误：{reason}";
+    RowNotObject => "each line must be one JSON object", "每行必须是一个 JSON 对象";
+    RowUnknownField => "unknown field (known fields: {expected}); use --ignore-unknown to skip it",
+        "未知字段（可用字段：{expected}）；可用 --ignore-unknown 忽略它";
+    RowNotText => "expected text, a number or a list of them", "应为文本、数字或它们的列表";
+    RowDepartureNotAfterArrival => "departure {departure} is not after arrival {arrival}", "离店日期 {departure} 不晚于抵店日期 {arrival}";
+    RowBadChoice => "'{value}' is not one of: {choices}", "“{value}”不是以下之一：{choices}";
+    RowBadDate => "'{value}' is not a date; write YYYY-MM-DD", "“{value}”不是日期，请写成 YYYY-MM-DD";
+    RowBadTimestamp => "'{value}' is not a timestamp; write RFC 3339 like 2026-06-15T14:30:00+08:00",
+        "“{value}”不是时间戳，请按 RFC 3339 书写，如 2026-06-15T14:30:00+08:00";
+    RowBadPhone => "'{value}' is not a valid phone number (numbers without a country code are read as {region})",
+        "“{value}”不是有效的电话号码（不带国家代码的号码按 {region} 解读）";
+    RowBadEmail => "'{value}' is not an e-mail address", "“{value}”不是电子邮件地址";
+    RowBadVip => "'{value}' is not a configured VIP code ({choices})", "“{value}”不是已配置的 VIP 代码（{choices}）";
+    RowBadCountry => "'{value}' is not a two-letter country code like CN or DE", "“{value}”不是 CN、DE 这样的两字母国家代码";
+    RowBadLanguage => "'{value}' is not a language tag like zh-CN or en", "“{value}”不是 zh-CN、en 这样的语言标记";
+    RowBadWhole => "'{value}' is not a whole number", "“{value}”不是整数";
+    RowBadMoney => "'{value}' is not an amount; write digits with up to two decimals, like 1280.50",
+        "“{value}”不是金额，请写数字，最多两位小数，如 1280.50";
+    // --- CLI ---
+    DemoReady => "Demo database: {path} (sample day shifted to {date}). Use --db {path} for further commands.",
+        "演示数据库：{path}（样例日期已平移到 {date}）。后续命令请使用 --db {path}。";
+    BadDate => "'{value}' is not a date; write YYYY-MM-DD.", "“{value}” 不是日期，请写成 YYYY-MM-DD。";
+    PreferenceRecorded => "Recorded {category}: {value} for {name} ({id}).", "已为 {name}（{id}）记录 {category}：{value}。";
+    GuestErased => "Erased the personal data of guest {id}; its stays remain, anonymous.",
+        "已删除客人 {id} 的个人信息；住店记录以匿名方式保留。";
+    GuestsMerged => "Merged {other} into {keep} ({name}).", "已将 {other} 合并到 {keep}（{name}）。";
+    ConfigError => "Config file {path}: {reason}", "配置文件 {path}：{reason}";
+    NoDataDir => "Cannot find a data directory for this user; give --db PATH.", "找不到本用户的数据目录，请指定 --db PATH。";
+    Unexpected => "Something went wrong: {reason}", "出现错误：{reason}";
+    // --- board and profile words ---
+    Board => "Board", "接待板";
+    Arrivals => "Arrivals", "今日抵店";
+    InHouse => "In house", "在店";
+    Departures => "Departures", "今日离店";
+    BusinessDate => "Business date", "营业日";
+    Room => "Room", "房号";
+    Name => "Name", "姓名";
+    Vip => "VIP", "VIP";
+    Stays => "Stays", "次数";
+    KeyPreferences => "Key preferences", "主要偏好";
+    AlertsWord => "Alerts", "提醒";
+    AlertDoNotRent => "DO NOT RENT", "禁止入住";
+    AlertOpenComplaint => "open complaint", "未结投诉";
+    AlertBirthday => "birthday {date}", "生日 {date}";
+    AlertAnniversary => "anniversary {date}", "纪念日 {date}";
+    NoneToday => "(none)", "（无）";
+    PrintedBy => "Printed by {user} at {at}", "打印人 {user}，时间 {at}";
+    // --- merge and erase (owned by the lookup engine) ---
+    MergeSelf => "Cannot merge guest {id} into itself.", "不能把客人 {id} 合并到其自身。";
+    MergeRetired => "Guest {id} was already merged into another profile; use that profile.",
+        "客人 {id} 已被合并到其他档案，请使用该档案。";
+    // --- TUI --- (src/tui/)
+    TuiTerminal => "Cannot drive the terminal: {reason}", "无法控制终端：{reason}";
+    TuiNotATerminal => "The guestbook screen needs a terminal; in scripts use the subcommands (search, show, board).",
+        "guestbook 界面需要在终端中运行；脚本中请使用子命令（search、show、board）。";
+    TuiCatalog => "The preference catalogue in the config file is wrong: {reason}", "配置文件中的偏好目录有误：{reason}";
+    TuiInternal => "Internal error in the background worker: {reason}", "后台任务内部错误：{reason}";
+    KeymapError => "Keymap {file}, line {line}: {reason}", "按键表 {file} 第 {line} 行：{reason}";
+    KeymapRead => "cannot read the file: {reason}", "无法读取文件：{reason}";
+    KeymapUnknownMode => "unknown mode [{mode}] (expected one of: {modes})", "未知模式 [{mode}]（应为以下之一：{modes}）";
+    KeymapNotTable => "[{mode}] must be a table of key = \"action\" lines", "[{mode}] 必须由 键 = \"动作\" 的行组成";
+    KeymapUnknownKey => "unknown key '{key}' (write e.g. ctrl-b, f2, enter, ?)", "未知按键“{key}”（写法如 ctrl-b、f2、enter、?）";
+    KeymapNotString => "the action for '{key}' must be a quoted name like \"board\"", "“{key}”的动作必须是带引号的名称，如 \"board\"";
+    KeymapUnknownAction => "unknown action '{action}' in [{mode}] (expected one of: {actions})",
+        "[{mode}] 中没有动作“{action}”（应为以下之一：{actions}）";
+    KeymapDuplicate => "'{key}' is bound twice in [{mode}] (first on line {first})", "“{key}”在 [{mode}] 中被绑定了两次（第一次在第 {first} 行）";
+    KeymapReserved => "'{key}' cannot be bound in [{mode}]: there it is typed or chooses a category or option",
+        "“{key}”不能在 [{mode}] 中绑定：该模式下它用于输入或选择类别、选项";
+    TuiModeGlobal => "Everywhere", "所有界面";
+    TuiModeLookup => "Lookup", "查找";
+    TuiModeProfile => "Profile", "客史档案";
+    TuiModeHelp => "Help", "帮助";
+    TuiModeRecord => "Recording a preference", "记录偏好";
+    TuiModeInput => "Typing a number or note", "输入数字或备注";
+    TuiModeLocked => "Locked", "已锁定";
+    TuiActQuit => "quit", "退出";
+    TuiActHelp => "help", "帮助";
+    TuiActBoard => "VIP board", "接待板";
+    TuiActLock => "lock the screen", "锁定屏幕";
+    TuiActBack => "back", "返回";
+    TuiActUp => "move up", "上移";
+    TuiActDown => "move down", "下移";
+    TuiActPageUp => "page up", "上一页";
+    TuiActPageDown => "page down", "下一页";
+    TuiActTop => "to the top", "到顶部";
+    TuiActBottom => "to the bottom", "到底部";
+    TuiActOpen => "open profile", "打开档案";
+    TuiActDeleteChar => "delete a character", "删除一个字符";
+    TuiActClear => "clear", "清空";
+    TuiActCopy => "copy (OSC 52)", "复制（OSC 52）";
+    TuiActCopyReservation => "copy reservation id", "复制预订号";
+    TuiActRecord => "record preference", "记录偏好";
+    TuiActNote => "note on last entry", "为上一条添加备注";
+    TuiActUndo => "undo last entry", "撤销上一条";
+    TuiActReload => "reload", "刷新";
+    TuiActNextPanel => "next panel", "下一栏";
+    TuiActPrevPanel => "previous panel", "上一栏";
+    TuiActVipOnly => "VIP only / all", "仅 VIP / 全部";
+    TuiActPrevDay => "previous day", "前一天";
+    TuiActNextDay => "next day", "后一天";
+    TuiActToday => "back to today", "回到今天";
+    TuiActNextPage => "next page of options", "下一页选项";
+    TuiActPrevPage => "previous page of options", "上一页选项";
+    TuiActSubmit => "save", "保存";
+    TuiActCancel => "cancel", "取消";
+    TuiActUnlock => "unlock", "解锁";
+    TuiActNone => "(unbound)", "（未绑定）";
+    TuiRecordHelp => "{key}, then the category letter, then the option digit: stored at once",
+        "{key}，再按类别字母，再按选项数字：立即保存";
+    TuiCopied => "Copied {text} to the clipboard.", "已复制 {text} 到剪贴板。";
+    TuiNothingToCopy => "Nothing to copy here.", "此处没有可复制的内容。";
+    TuiNothingToNote => "Record a preference first, then add a note to it.", "请先记录一条偏好，再为其添加备注。";
+    TuiNothingToUndo => "Nothing recorded here to undo.", "这里没有可撤销的记录。";
+    TuiNoOptionDigit => "No option {digit} on this page.", "本页没有选项 {digit}。";
+    TuiNoCategoryLetter => "No category on '{key}'.", "“{key}”没有对应的类别。";
+    TuiNumberRange => "Type a whole number from {min} to {max} {unit}, then Enter.", "请输入 {min} 到 {max} {unit} 之间的整数，然后按回车。";
+    TuiRecorded => "Recorded {category}: {value} · {note} add a note · {undo} undo",
+        "已记录 {category}：{value} · {note} 添加备注 · {undo} 撤销";
+    TuiUndone => "Undone: {category}: {value}", "已撤销：{category}：{value}";
+    TuiNoted => "Note saved.", "备注已保存。";
+    TuiLocked => "Nothing is shown until you unlock. Press {key} to unlock.", "解锁前不显示任何客人信息。按 {key} 解锁。";
+    TuiMarkDnr => "DNR", "禁住";
+    TuiMarkComplaint => "C{count}", "诉{count}";
+    TuiMarkBirthday => "BDAY", "生日";
+    TuiMarkAnniversary => "ANNIV", "纪念";
+    TuiRoleAgent => "agent", "话务员";
+    TuiRoleHousekeeping => "housekeeping", "客房部";
+    TuiRoleFrontOffice => "front office", "前厅部";
+    TuiRoleManager => "manager", "经理";
+    TuiRoleAdmin => "admin", "管理员";
+    TuiSearching => "Searching…", "正在查找…";
+    TuiLoading => "Loading…", "正在载入…";
+    TuiSaving => "Saving…", "正在保存…";
+    TuiFind => "Find", "查找";
+    TuiMatches => "{n} found", "找到 {n} 位";
+    TuiLookupWelcome => "Type a phone number (the last four digits are enough), a name, pinyin or initials.",
+        "输入电话号码（后四位即可）、姓名、拼音或首字母。";
+    TuiNoMatches => "No guest matches '{query}'.", "没有与“{query}”匹配的客人。";
+    TuiGreetAs => "Greet as", "称呼";
+    TuiPhone => "Phone", "电话";
+    TuiLastStay => "Last stay", "上次入住";
+    TuiNextStay => "Next stay", "下次入住";
+    TuiStayCount => "Stays: {n}", "入住 {n} 次";
+    TuiOpenComplaints => "OPEN COMPLAINT ({count})", "未结投诉（{count}）";
+    TuiFlagNoMarketing => "no marketing", "不接受营销";
+    TuiFlagDeceased => "deceased", "已故";
+    TuiFlagEraseRequested => "erasure requested", "已申请删除";
+    TuiCompany => "Company", "公司";
+    TuiNotes => "Notes", "备注";
+    TuiPreferences => "Preferences", "偏好";
+    TuiNoPreferences => "No preferences recorded yet; press {key} to record one.", "尚无偏好记录；按 {key} 记录。";
+    TuiSourceFrontOffice => "Front office", "前厅部";
+    TuiSourceHousekeeping => "Housekeeping", "客房部";
+    TuiSourceFnb => "F&B", "餐饮部";
+    TuiSourceConcierge => "Concierge", "礼宾部";
+    TuiSourceCallCentre => "Call centre", "预订中心";
+    TuiSourceGuest => "Guest", "客人本人";
+    TuiStayHistory => "Stay history", "入住记录";
+    TuiStayExpected => "Expected", "预抵";
+    TuiStayDeparted => "Departed", "已离店";
+    TuiStayCancelled => "Cancelled", "已取消";
+    TuiStayNoShow => "No-show", "未到";
+    TuiFeedback => "Complaints and praise", "投诉与表扬";
+    TuiComplaint => "Complaint", "投诉";
+    TuiPraise => "Praise", "表扬";
+    TuiOpen => "open", "未结";
+    TuiResolved => "resolved", "已解决";
+    TuiRecordTitle => "Record a preference: press the category letter", "记录偏好：请按类别字母";
+    TuiNoteTitle => "Note for {category}: {value}", "{category}：{value} 的备注";
+    TuiPage => "page {page}/{pages}, {key} turns", "第 {page}/{pages} 页，{key} 翻页";
+    TuiVipOnly => "VIP only", "仅 VIP";
+    TuiAllGuests => "all guests", "全部客人";
+    TuiDaysFromToday => "{n} days from today", "距今天 {n} 天";
+    TuiHelpTitle => "Keys ({keymap} keymap)", "按键（{keymap} 按键表）";
+    TuiWeekdays => "Mon Tue Wed Thu Fri Sat Sun", "周一 周二 周三 周四 周五 周六 周日";
+    TuiStaysShort => "#", "次";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_with_the_same_placeholders() {
+        let placeholders = |s: &str| {
+            let mut names: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            names.sort();
+            names
+        };
+        for msg in Msg::ALL {
+            let (en, zh) = (msg.text_in(Lang::En), msg.text_in(Lang::Zh));
+            assert!(!en.is_empty() && !zh.is_empty(), "{msg:?}");
+            assert_eq!(placeholders(en), placeholders(zh), "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        let s = Msg::GuestNotFound.fill_in(Lang::Zh, &[("id", &"G0001")]);
+        assert_eq!(s, "没有编号为 G0001 的客人。");
+    }
+
+    #[test]
+    fn locale_tags_pick_the_language() {
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Lang::Zh);
+        assert_eq!(Lang::parse("en_US.UTF-8"), Lang::En);
+        assert_eq!(Lang::parse("C"), Lang::En);
+    }
+}

@@ -1,0 +1,1314 @@
+//! CSV / JSONL import and export per shared/spec/interchange.md.
+//!
+//! Import streams: a row is read, checked and handed to the store before the next is read, so
+//! a million guests import in flat memory. Every problem with a row becomes a `RowProblem`
+//! naming its column; problems with the file as a whole (cannot open, bad header) are an
+//! `InterchangeError`. Export writes the same columns in the spec's order, so an export imports
+//! again unchanged.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::catalog::Catalog;
+use crate::i18n::Msg;
+use crate::model::*;
+use crate::search::{name::latin_from_han, phone};
+use crate::store::{
+    BadRows, ImportItem, ImportReport, ImportRow, Kind, RowProblem, Store, StoreError,
+};
+
+// ---------------------------------------------------------------- formats and columns
+
+/// The two interchange encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    /// The format a file's extension names (`.csv`; `.jsonl`, `.ndjson`, `.json`), if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// The format given explicitly, else the one the extension names, else an error.
+    pub fn choose(path: &Path, explicit: Option<Format>) -> Result<Format, InterchangeError> {
+        explicit.or_else(|| Format::from_path(path)).ok_or_else(|| {
+            InterchangeError::FormatUnknown {
+                path: path.display().to_string(),
+            }
+        })
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// One column of an interchange file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub required: bool,
+    /// Written as a JSON number rather than a string in JSON Lines.
+    pub numeric: bool,
+}
+
+const fn opt(name: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+        numeric: false,
+    }
+}
+
+const fn req(name: &'static str) -> Column {
+    Column {
+        name,
+        required: true,
+        numeric: false,
+    }
+}
+
+const fn num(name: &'static str) -> Column {
+    Column {
+        name,
+        required: false,
+        numeric: true,
+    }
+}
+
+const GUESTS: &[Column] = &[
+    opt("id"),
+    req("name"),
+    opt("name_latin"),
+    opt("preferred_address"),
+    opt("gender"),
+    opt("birth_date"),
+    opt("nationality"),
+    opt("language"),
+    opt("id_doc_type"),
+    opt("id_doc_number"),
+    opt("phones"),
+    opt("emails"),
+    opt("company"),
+    opt("vip"),
+    opt("flags"),
+    opt("notes"),
+];
+
+const PREFERENCES: &[Column] = &[
+    req("guest_id"),
+    req("category"),
+    req("value"),
+    opt("note"),
+    opt("observed_by"),
+    opt("observed_at"),
+    opt("source"),
+];
+
+const STAYS: &[Column] = &[
+    req("reservation_id"),
+    req("guest_id"),
+    req("arrival"),
+    req("departure"),
+    req("status"),
+    opt("room"),
+    opt("room_type"),
+    opt("vip"),
+    num("adults"),
+    opt("spend_room"),
+    opt("spend_fnb"),
+    opt("spend_other"),
+    opt("notes"),
+];
+
+const FEEDBACK: &[Column] = &[
+    req("guest_id"),
+    req("kind"),
+    req("at"),
+    opt("department"),
+    req("text"),
+    opt("resolution"),
+    opt("status"),
+];
+
+/// The columns of a kind, in the spec's order (the order export writes them in).
+pub fn columns(kind: Kind) -> &'static [Column] {
+    match kind {
+        Kind::Guests => GUESTS,
+        Kind::Preferences => PREFERENCES,
+        Kind::Stays => STAYS,
+        Kind::Feedback => FEEDBACK,
+    }
+}
+
+fn column_index(columns: &[Column], name: &str) -> Option<usize> {
+    let name = name.trim();
+    columns
+        .iter()
+        .position(|c| c.name.eq_ignore_ascii_case(name))
+}
+
+fn column_names(columns: &[Column]) -> String {
+    columns
+        .iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---------------------------------------------------------------- errors and outcome
+
+/// A problem with the file as a whole, or with the database behind it.
+#[derive(Debug, thiserror::Error)]
+pub enum InterchangeError {
+    #[error("{}", Msg::ImportFileOpen.fill(&[("path", .path), ("reason", .reason)]))]
+    Open { path: String, reason: String },
+    #[error("{}", Msg::ImportFormatUnknown.fill(&[("path", .path)]))]
+    FormatUnknown { path: String },
+    #[error("{}", Msg::ImportEmptyFile.fill(&[("path", .path)]))]
+    Empty { path: String },
+    #[error("{}", Msg::ImportHeaderNotUtf8.fill(&[("path", .path), ("line", .line)]))]
+    HeaderNotUtf8 { path: String, line: u64 },
+    #[error("{}", Msg::ImportUnknownColumn.fill(&[("path", .path), ("line", .line), ("column", .column), ("expected", .expected)]))]
+    UnknownColumn {
+        path: String,
+        line: u64,
+        column: String,
+        expected: String,
+    },
+    #[error("{}", Msg::ImportMissingColumn.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
+    MissingColumn {
+        path: String,
+        line: u64,
+        column: String,
+    },
+    #[error("{}", Msg::ImportDuplicateColumn.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
+    DuplicateColumn {
+        path: String,
+        line: u64,
+        column: String,
+    },
+    /// The rejects file could not be written (the good rows are already imported).
+    #[error("{}", Msg::ImportRejectsWrite.fill(&[("path", .path), ("reason", .reason)]))]
+    Rejects { path: String, reason: String },
+    /// Writing the export failed (a closed pipe shows up here too; see `is_broken_pipe`).
+    #[error("{}", Msg::ExportWrite.fill(&[("reason", .0)]))]
+    Output(#[source] io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl InterchangeError {
+    /// Whether an export stopped because its reader went away (`export | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, InterchangeError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// A refused row with the file it came from; displays as `path:line: column X: reason`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BadRow {
+    pub path: String,
+    pub line: u64,
+    pub column: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for BadRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Msg::RowError.fill(&[
+            ("path", &self.path),
+            ("line", &self.line),
+            ("column", &self.column),
+            ("reason", &self.reason),
+        ]))
+    }
+}
+
+/// What an import did: the store's counts, every bad row, and where the rejects went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportOutcome {
+    pub report: ImportReport,
+    /// Every bad row, in file order.
+    pub errors: Vec<BadRow>,
+    /// The rejects file written with `skip_bad` when some rows were bad.
+    pub rejects_file: Option<PathBuf>,
+}
+
+/// How to import: what the command line and the config say.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The format; `None` takes it from the file's extension.
+    pub format: Option<Format>,
+    /// Skip columns the format does not know instead of refusing the file.
+    pub ignore_unknown: bool,
+    /// Import the good rows and write the bad ones to a rejects file.
+    pub skip_bad: bool,
+    /// Where the rejects go; default `<stem>.rejects.<ext>` beside the input.
+    pub rejects: Option<PathBuf>,
+    pub catalog: Catalog,
+    /// Region of phone numbers written without a country code.
+    pub region: phonenumber::country::Id,
+    pub vip_codes: Vec<String>,
+    /// Staff user recorded as the importer.
+    pub user: String,
+    /// Show a progress bar (only ever drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl ImportOptions {
+    /// Strict defaults: known columns only, bad rows refuse the file, no progress bar.
+    pub fn new(
+        catalog: Catalog,
+        region: phonenumber::country::Id,
+        vip_codes: Vec<String>,
+        user: &str,
+    ) -> ImportOptions {
+        ImportOptions {
+            format: None,
+            ignore_unknown: false,
+            skip_bad: false,
+            rejects: None,
+            catalog,
+            region,
+            vip_codes,
+            user: user.to_string(),
+            progress: false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- import
+
+/// Imports one file of `kind` into `store`: every row or none, or with `skip_bad` the good
+/// rows plus a rejects file holding exactly the bad ones.
+pub fn import_file(
+    store: &mut dyn Store,
+    kind: Kind,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportOutcome, InterchangeError> {
+    let format = Format::choose(path, opts.format)?;
+    widen_phone_pattern_cache();
+    let shown = path.display().to_string();
+    let (file, len) = open(path)?;
+    let progress = progress_bar(opts.progress, len);
+    let input = BufReader::with_capacity(1 << 16, progress.wrap_read(file));
+    let parser = RowParser::new(kind, opts);
+    let bad = if opts.skip_bad {
+        BadRows::Skip
+    } else {
+        BadRows::Refuse
+    };
+    let report = match format {
+        Format::Csv => {
+            let mut rows = CsvRows::new(input, &parser, &shown)?;
+            store.import(kind, &mut rows, bad, &opts.user)?
+        }
+        Format::Jsonl => {
+            let mut rows = JsonRows::new(input, &parser);
+            store.import(kind, &mut rows, bad, &opts.user)?
+        }
+    };
+    progress.finish_and_clear();
+    let errors = located(&report, &shown);
+    let rejects_file = if opts.skip_bad && !errors.is_empty() {
+        let target = opts
+            .rejects
+            .clone()
+            .unwrap_or_else(|| default_rejects_path(path, format));
+        let lines: BTreeSet<u64> = errors.iter().map(|e| e.line).collect();
+        write_rejects(path, format, &target, &lines)?;
+        Some(target)
+    } else {
+        None
+    };
+    Ok(ImportOutcome {
+        report,
+        errors,
+        rejects_file,
+    })
+}
+
+/// phonenumber keeps its compiled patterns in an LRU of 100. A file with numbers from a dozen
+/// countries needs more than that, and then nearly every number recompiles regexes (an import
+/// of 100k guests took a minute, almost all of it in the regex compiler). Widened once.
+fn widen_phone_pattern_cache() {
+    static WIDENED: std::sync::Once = std::sync::Once::new();
+    WIDENED.call_once(|| {
+        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+            cache.set_capacity(PHONE_PATTERN_CACHE);
+        }
+    });
+}
+
+/// Enough for the patterns of every region (a few thousand); each is compiled only on use.
+const PHONE_PATTERN_CACHE: usize = 8192;
+
+fn open(path: &Path) -> Result<(File, u64), InterchangeError> {
+    let err = |e: io::Error| InterchangeError::Open {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let file = File::open(path).map_err(err)?;
+    let len = file.metadata().map_err(err)?.len();
+    Ok((file, len))
+}
+
+/// A bar by bytes read on stderr, or a hidden one when nobody is watching.
+fn progress_bar(wanted: bool, len: u64) -> ProgressBar {
+    if !wanted || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The store's row errors with the file name, sorted by line.
+fn located(report: &ImportReport, shown: &str) -> Vec<BadRow> {
+    let mut errors: Vec<BadRow> = report
+        .errors
+        .iter()
+        .map(|e| BadRow {
+            path: shown.to_string(),
+            line: e.line,
+            column: e.column.clone(),
+            reason: e.reason.clone(),
+        })
+        .collect();
+    errors.sort_by_key(|e| e.line);
+    errors
+}
+
+/// `guests.csv` -> `guests.rejects.csv`, beside the input.
+pub fn default_rejects_path(input: &Path, format: Format) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "import".into());
+    let ext = input
+        .extension()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format.extension().into());
+    input.with_file_name(format!("{stem}.rejects.{ext}"))
+}
+
+// ---------------------------------------------------------------- reading rows
+
+/// One row's values by column of its kind: trimmed, an empty cell is `None`.
+struct Cells {
+    columns: &'static [Column],
+    values: Vec<Option<String>>,
+}
+
+impl Cells {
+    fn new(columns: &'static [Column]) -> Cells {
+        Cells {
+            columns,
+            values: vec![None; columns.len()],
+        }
+    }
+
+    fn set(&mut self, index: usize, text: &str) {
+        let text = text.trim();
+        self.values[index] = (!text.is_empty()).then(|| text.to_string());
+    }
+
+    fn take(&mut self, name: &str) -> Option<String> {
+        column_index(self.columns, name).and_then(|i| self.values[i].take())
+    }
+
+    fn need(&mut self, name: &str) -> Result<String, RowProblem> {
+        self.take(name)
+            .ok_or_else(|| problem(name, Msg::RowRequired.text().into()))
+    }
+
+    /// Parses an optional cell; a problem names the column.
+    fn parse<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, RowProblem> {
+        self.take(name)
+            .map(|v| f(&v).map_err(|reason| problem(name, reason)))
+            .transpose()
+    }
+
+    /// Parses a required cell.
+    fn parse_need<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, RowProblem> {
+        let v = self.need(name)?;
+        f(&v).map_err(|reason| problem(name, reason))
+    }
+}
+
+fn problem(column: &str, reason: String) -> RowProblem {
+    RowProblem {
+        column: column.to_string(),
+        reason,
+    }
+}
+
+/// Which kind's column each CSV column holds (`None`: ignored unknown column).
+struct Layout {
+    slots: Vec<Option<usize>>,
+}
+
+impl Layout {
+    fn from_header(
+        header: &csv::ByteRecord,
+        columns: &[Column],
+        ignore_unknown: bool,
+        shown: &str,
+    ) -> Result<Layout, InterchangeError> {
+        let line = header.position().map_or(1, |p| p.line());
+        let mut slots = Vec::with_capacity(header.len());
+        let mut seen = vec![false; columns.len()];
+        for raw in header.iter() {
+            let name = std::str::from_utf8(raw).map_err(|_| InterchangeError::HeaderNotUtf8 {
+                path: shown.to_string(),
+                line,
+            })?;
+            let name = name.trim().trim_start_matches('\u{feff}');
+            let slot = column_index(columns, name);
+            match slot {
+                Some(i) if seen[i] => {
+                    return Err(InterchangeError::DuplicateColumn {
+                        path: shown.to_string(),
+                        line,
+                        column: name.to_string(),
+                    })
+                }
+                Some(i) => seen[i] = true,
+                None if ignore_unknown => {}
+                None => {
+                    return Err(InterchangeError::UnknownColumn {
+                        path: shown.to_string(),
+                        line,
+                        column: name.to_string(),
+                        expected: column_names(columns),
+                    })
+                }
+            }
+            slots.push(slot);
+        }
+        if let Some(missing) = columns.iter().zip(&seen).find(|(c, s)| c.required && !**s) {
+            return Err(InterchangeError::MissingColumn {
+                path: shown.to_string(),
+                line,
+                column: missing.0.name.to_string(),
+            });
+        }
+        Ok(Layout { slots })
+    }
+}
+
+/// CSV records as import rows, read one at a time.
+struct CsvRows<'a, R: Read> {
+    reader: csv::Reader<R>,
+    record: csv::ByteRecord,
+    header: Vec<String>,
+    layout: Layout,
+    parser: &'a RowParser<'a>,
+    done: bool,
+}
+
+fn csv_reader<R: Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input)
+}
+
+impl<'a, R: Read> CsvRows<'a, R> {
+    fn new(input: R, parser: &'a RowParser<'a>, shown: &str) -> Result<Self, InterchangeError> {
+        let mut reader = csv_reader(input);
+        let mut header = csv::ByteRecord::new();
+        let found = reader
+            .read_byte_record(&mut header)
+            .map_err(|e| InterchangeError::Open {
+                path: shown.to_string(),
+                reason: e.to_string(),
+            })?;
+        if !found {
+            return Err(InterchangeError::Empty {
+                path: shown.to_string(),
+            });
+        }
+        let columns = parser.columns();
+        let layout = Layout::from_header(&header, columns, parser.opts.ignore_unknown, shown)?;
+        let names = header
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect();
+        Ok(CsvRows {
+            reader,
+            record: csv::ByteRecord::new(),
+            header: names,
+            layout,
+            parser,
+            done: false,
+        })
+    }
+
+    fn cells(&self) -> Result<Cells, RowProblem> {
+        if self.record.len() != self.layout.slots.len() {
+            let reason = Msg::RowFieldCount.fill(&[
+                ("found", &self.record.len()),
+                ("expected", &self.layout.slots.len()),
+            ]);
+            return Err(problem("-", reason));
+        }
+        let mut cells = Cells::new(self.parser.columns());
+        for (i, raw) in self.record.iter().enumerate() {
+            let Some(slot) = self.layout.slots[i] else {
+                continue;
+            };
+            let text = std::str::from_utf8(raw)
+                .map_err(|_| problem(&self.header[i], Msg::RowNotUtf8.text().into()))?;
+            cells.set(slot, text);
+        }
+        Ok(cells)
+    }
+}
+
+impl<R: Read> Iterator for CsvRows<'_, R> {
+    type Item = ImportRow;
+
+    fn next(&mut self) -> Option<ImportRow> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                let item = self.cells().and_then(|c| self.parser.item(c));
+                Some(ImportRow { line, item })
+            }
+            Err(e) => {
+                self.done = true;
+                Some(read_failure(self.reader.position().line(), &e.to_string()))
+            }
+        }
+    }
+}
+
+/// The rest of the file could not be read: one bad row, so nothing half-imports.
+fn read_failure(line: u64, reason: &str) -> ImportRow {
+    ImportRow {
+        line,
+        item: Err(problem(
+            "-",
+            Msg::RowReadFailed.fill(&[("reason", &reason)]),
+        )),
+    }
+}
+
+/// JSON Lines as import rows, one line at a time; blank lines are skipped.
+struct JsonRows<'a, R: BufRead> {
+    input: R,
+    buf: Vec<u8>,
+    line: u64,
+    parser: &'a RowParser<'a>,
+    done: bool,
+}
+
+impl<'a, R: BufRead> JsonRows<'a, R> {
+    fn new(input: R, parser: &'a RowParser<'a>) -> Self {
+        JsonRows {
+            input,
+            buf: Vec::new(),
+            line: 0,
+            parser,
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonRows<'_, R> {
+    type Item = ImportRow;
+
+    fn next(&mut self) -> Option<ImportRow> {
+        while !self.done {
+            self.buf.clear();
+            match self.input.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {
+                    self.line += 1;
+                    let text = json_line_text(&self.buf, self.line);
+                    if text.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let item = json_cells(text, self.parser).and_then(|c| self.parser.item(c));
+                    return Some(ImportRow {
+                        line: self.line,
+                        item,
+                    });
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(read_failure(self.line + 1, &e.to_string()));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A line without its BOM (first line only) and line ending.
+fn json_line_text(buf: &[u8], line: u64) -> &[u8] {
+    let mut text = buf;
+    if line == 1 {
+        text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+    }
+    let text = text.strip_suffix(b"\n").unwrap_or(text);
+    text.strip_suffix(b"\r").unwrap_or(text)
+}
+
+/// One JSON object's fields as cells; the problem's column is the character position for
+/// malformed JSON, the field name otherwise.
+fn json_cells(text: &[u8], parser: &RowParser) -> Result<Cells, RowProblem> {
+    let text = std::str::from_utf8(text).map_err(|e| {
+        let column = String::from_utf8_lossy(&text[..e.valid_up_to()])
+            .chars()
+            .count()
+            + 1;
+        problem(&column.to_string(), Msg::RowNotUtf8.text().into())
+    })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let reason = e.to_string();
+        let reason = reason.rsplit_once(" at line ").map_or(&*reason, |(r, _)| r);
+        problem(
+            &e.column().to_string(),
+            Msg::RowBadJson.fill(&[("reason", &reason)]),
+        )
+    })?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err(problem("1", Msg::RowNotObject.text().into()));
+    };
+    let columns = parser.columns();
+    let mut cells = Cells::new(columns);
+    for (key, value) in &fields {
+        let Some(slot) = column_index(columns, key) else {
+            if parser.opts.ignore_unknown {
+                continue;
+            }
+            let expected = column_names(columns);
+            return Err(problem(
+                key,
+                Msg::RowUnknownField.fill(&[("expected", &expected)]),
+            ));
+        };
+        cells.set(
+            slot,
+            &json_text(value).map_err(|reason| problem(key, reason))?,
+        );
+    }
+    Ok(cells)
+}
+
+/// A JSON value as cell text: strings, numbers and lists of them (joined with `;`).
+fn json_text(value: &serde_json::Value) -> Result<String, String> {
+    use serde_json::Value;
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(_) | Value::Number(_) => json_text(v),
+                _ => Err(Msg::RowNotText.text().into()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|parts| parts.join(";")),
+        Value::Bool(_) | Value::Object(_) => Err(Msg::RowNotText.text().into()),
+    }
+}
+
+// ---------------------------------------------------------------- checking rows
+
+/// Turns cells into checked model values.
+struct RowParser<'a> {
+    kind: Kind,
+    opts: &'a ImportOptions,
+    /// When this import runs: the observation time of preferences that do not say.
+    now: DateTime<Utc>,
+}
+
+impl<'a> RowParser<'a> {
+    fn new(kind: Kind, opts: &'a ImportOptions) -> Self {
+        RowParser {
+            kind,
+            opts,
+            now: Utc::now().trunc_subsecs(0),
+        }
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        columns(self.kind)
+    }
+
+    fn item(&self, cells: Cells) -> Result<ImportItem, RowProblem> {
+        match self.kind {
+            Kind::Guests => self.guest(cells).map(ImportItem::Guest),
+            Kind::Preferences => self.preference(cells).map(ImportItem::Preference),
+            Kind::Stays => self.stay(cells).map(ImportItem::Stay),
+            Kind::Feedback => self.feedback(cells).map(ImportItem::Feedback),
+        }
+    }
+
+    fn guest(&self, mut c: Cells) -> Result<Guest, RowProblem> {
+        let name = c.need("name")?;
+        let mut g = Guest::new(GuestId(c.take("id").unwrap_or_default()), &name);
+        g.name_latin = c.take("name_latin").or_else(|| latin_from_han(&name));
+        g.preferred_address = c.take("preferred_address");
+        g.gender = c.parse("gender", |s| keyword(s, Gender::parse, Gender::choices))?;
+        g.birth_date = c.parse("birth_date", date)?;
+        g.nationality = c.parse("nationality", country)?;
+        g.language = c.parse("language", language)?;
+        g.id_doc_type = c.parse("id_doc_type", |s| {
+            keyword(s, IdDocType::parse, IdDocType::choices)
+        })?;
+        g.id_doc_number = c.take("id_doc_number");
+        g.phones = c
+            .parse("phones", |s| phones(s, self.opts.region))?
+            .unwrap_or_default();
+        g.emails = c.parse("emails", emails)?.unwrap_or_default();
+        g.company = c.take("company");
+        g.vip = c.parse("vip", |s| vip(s, &self.opts.vip_codes))?;
+        g.flags = c.parse("flags", flags)?.unwrap_or_default();
+        g.notes = c.take("notes");
+        g.updated_by = Some(self.opts.user.clone());
+        Ok(g)
+    }
+
+    fn preference(&self, mut c: Cells) -> Result<NewPreference, RowProblem> {
+        let guest_id = GuestId(c.need("guest_id")?);
+        let category = c.need("category")?;
+        let value = c.need("value")?;
+        let catalog = &self.opts.catalog;
+        let column = if catalog.get(&category).is_some() {
+            "value"
+        } else {
+            "category"
+        };
+        let (category, value) = catalog
+            .validate(&category, &value)
+            .map_err(|reason| problem(column, reason))?;
+        Ok(NewPreference {
+            guest_id,
+            category,
+            value,
+            note: c.take("note"),
+            observed_by: c.take("observed_by"),
+            observed_at: c.parse("observed_at", timestamp)?.unwrap_or(self.now),
+            source: c.parse("source", |s| keyword(s, Source::parse, Source::choices))?,
+        })
+    }
+
+    fn stay(&self, mut c: Cells) -> Result<Stay, RowProblem> {
+        let reservation_id = c.need("reservation_id")?;
+        let guest_id = GuestId(c.need("guest_id")?);
+        let arrival = c.parse_need("arrival", date)?;
+        let departure = c.parse_need("departure", date)?;
+        if departure <= arrival {
+            let reason = Msg::RowDepartureNotAfterArrival
+                .fill(&[("departure", &departure), ("arrival", &arrival)]);
+            return Err(problem("departure", reason));
+        }
+        Ok(Stay {
+            reservation_id,
+            guest_id,
+            arrival,
+            departure,
+            status: c.parse_need("status", |s| {
+                keyword(s, StayStatus::parse, StayStatus::choices)
+            })?,
+            room: c.take("room"),
+            room_type: c.take("room_type"),
+            vip: c.parse("vip", |s| vip(s, &self.opts.vip_codes))?,
+            adults: c.parse("adults", whole)?,
+            spend_room: c.parse("spend_room", money)?,
+            spend_fnb: c.parse("spend_fnb", money)?,
+            spend_other: c.parse("spend_other", money)?,
+            notes: c.take("notes"),
+        })
+    }
+
+    fn feedback(&self, mut c: Cells) -> Result<Feedback, RowProblem> {
+        Ok(Feedback {
+            id: 0,
+            guest_id: GuestId(c.need("guest_id")?),
+            kind: c.parse_need("kind", |s| {
+                keyword(s, FeedbackKind::parse, FeedbackKind::choices)
+            })?,
+            at: c.parse_need("at", timestamp)?,
+            department: c.parse("department", |s| keyword(s, Source::parse, Source::choices))?,
+            text: c.need("text")?,
+            resolution: c.take("resolution"),
+            status: c.parse("status", |s| {
+                keyword(s, FeedbackStatus::parse, FeedbackStatus::choices)
+            })?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------- value checks
+
+/// One of a keyword enum's spellings; the error lists them all.
+fn keyword<T>(s: &str, parse: fn(&str) -> Option<T>, choices: fn() -> String) -> Result<T, String> {
+    parse(s).ok_or_else(|| Msg::RowBadChoice.fill(&[("value", &s), ("choices", &choices())]))
+}
+
+/// A date written exactly `YYYY-MM-DD`.
+pub fn date(s: &str) -> Result<NaiveDate, String> {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| Msg::RowBadDate.fill(&[("value", &s)]))
+}
+
+/// An RFC 3339 timestamp, as UTC.
+pub fn timestamp(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| Msg::RowBadTimestamp.fill(&[("value", &s)]))
+}
+
+/// `;`-separated phones in any notation; numbers without a country code take `region`.
+fn phones(s: &str, region: phonenumber::country::Id) -> Result<Vec<Phone>, String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            phone::phone(p, region).map_err(|_| {
+                Msg::RowBadPhone.fill(&[("value", &p), ("region", &format!("{region:?}"))])
+            })
+        })
+        .collect()
+}
+
+/// `;`-separated e-mail addresses, each with one `@` and text on both sides.
+fn emails(s: &str) -> Result<Vec<String>, String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            let ok = matches!(e.split_once('@'), Some((user, host))
+                if !user.is_empty() && !host.is_empty() && !host.contains('@'))
+                && !e.chars().any(char::is_whitespace);
+            ok.then(|| e.to_string())
+                .ok_or_else(|| Msg::RowBadEmail.fill(&[("value", &e)]))
+        })
+        .collect()
+}
+
+/// A VIP code from the configured list, spelled as configured.
+fn vip(s: &str, codes: &[String]) -> Result<String, String> {
+    codes
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(s))
+        .cloned()
+        .ok_or_else(|| Msg::RowBadVip.fill(&[("value", &s), ("choices", &codes.join(", "))]))
+}
+
+/// `;`-separated profile flags, each once.
+fn flags(s: &str) -> Result<Vec<Flag>, String> {
+    let mut out = Vec::new();
+    for part in s.split(';').map(str::trim).filter(|f| !f.is_empty()) {
+        let flag = keyword(part, Flag::parse, Flag::choices)?;
+        if !out.contains(&flag) {
+            out.push(flag);
+        }
+    }
+    Ok(out)
+}
+
+/// An ISO 3166-1 alpha-2 code, upper case.
+fn country(s: &str) -> Result<String, String> {
+    (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then(|| s.to_ascii_uppercase())
+        .ok_or_else(|| Msg::RowBadCountry.fill(&[("value", &s)]))
+}
+
+/// A BCP 47 tag in shape: a 2–3 letter language, then subtags of 1–8 letters or digits.
+fn language(s: &str) -> Result<String, String> {
+    let mut parts = s.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (first_ok && rest_ok)
+        .then(|| s.to_string())
+        .ok_or_else(|| Msg::RowBadLanguage.fill(&[("value", &s)]))
+}
+
+fn whole(s: &str) -> Result<u32, String> {
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| s.parse().ok())
+        .flatten()
+        .ok_or_else(|| Msg::RowBadWhole.fill(&[("value", &s)]))
+}
+
+/// Money as a decimal string: digits, optionally a point and one or two more digits.
+fn money(s: &str) -> Result<String, String> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, "00"));
+    let ok = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && (1..=2).contains(&frac.len())
+        && frac.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| s.to_string())
+        .ok_or_else(|| Msg::RowBadMoney.fill(&[("value", &s)]))
+}
+
+// ---------------------------------------------------------------- rejects
+
+/// Copies the rows on `lines` (where each record starts) to `target`, after the header.
+fn write_rejects(
+    input: &Path,
+    format: Format,
+    target: &Path,
+    lines: &BTreeSet<u64>,
+) -> Result<(), InterchangeError> {
+    let err = |e: io::Error| InterchangeError::Rejects {
+        path: target.display().to_string(),
+        reason: e.to_string(),
+    };
+    // Written beside the target and renamed, so it never reads and writes one file at once.
+    let mut partial = target.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let (file, _) = open(input)?;
+    let mut out = BufWriter::new(File::create(&partial).map_err(err)?);
+    match format {
+        Format::Csv => copy_csv_rows(file, &mut out, lines),
+        Format::Jsonl => copy_lines(BufReader::new(file), &mut out, lines),
+    }
+    .and_then(|()| out.flush())
+    .map_err(err)?;
+    drop(out);
+    std::fs::rename(&partial, target).map_err(err)
+}
+
+fn copy_csv_rows(input: File, out: &mut dyn Write, lines: &BTreeSet<u64>) -> io::Result<()> {
+    let mut reader = csv_reader(BufReader::new(input));
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    let mut record = csv::ByteRecord::new();
+    let mut first = true;
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(io::Error::other)?
+    {
+        let line = record.position().map_or(0, |p| p.line());
+        if first || lines.contains(&line) {
+            writer
+                .write_byte_record(&record)
+                .map_err(io::Error::other)?;
+        }
+        first = false;
+    }
+    writer.flush()
+}
+
+fn copy_lines(
+    mut input: impl BufRead,
+    out: &mut dyn Write,
+    lines: &BTreeSet<u64>,
+) -> io::Result<()> {
+    let mut buf = Vec::new();
+    let mut line = 0;
+    while input.read_until(b'\n', &mut buf)? > 0 {
+        line += 1;
+        if lines.contains(&line) {
+            out.write_all(json_line_text(&buf, line))?;
+            out.write_all(b"\n")?;
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- export
+
+/// Writes every row of `kind` in `format` (header first for CSV); returns the row count.
+pub fn export(
+    store: &mut dyn Store,
+    kind: Kind,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<u64, InterchangeError> {
+    let columns = columns(kind);
+    match format {
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer
+                .write_record(columns.iter().map(|c| c.name))
+                .map_err(csv_io)
+                .map_err(InterchangeError::Output)?;
+            let n = export_rows(store, kind, &mut |cells| {
+                writer.write_record(cells).map_err(csv_io)
+            })?;
+            writer.flush().map_err(InterchangeError::Output)?;
+            Ok(n)
+        }
+        Format::Jsonl => export_rows(store, kind, &mut |cells| {
+            out.write_all(json_line(columns, cells).as_bytes())
+        }),
+    }
+}
+
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Runs the store's export, keeping the first write error as it was (not as a store error).
+fn export_rows(
+    store: &mut dyn Store,
+    kind: Kind,
+    write: &mut dyn FnMut(&[String]) -> io::Result<()>,
+) -> Result<u64, InterchangeError> {
+    let mut failed: Option<io::Error> = None;
+    let result = store.export(kind, &mut |item| {
+        write(&cells_of(&item)).map_err(|e| {
+            let copy = io::Error::new(e.kind(), e.to_string());
+            failed = Some(e);
+            copy
+        })
+    });
+    match (result, failed) {
+        (_, Some(e)) => Err(InterchangeError::Output(e)),
+        (Ok(n), None) => Ok(n),
+        (Err(e), None) => Err(e.into()),
+    }
+}
+
+/// One object per line, fields in column order, empty fields left out.
+fn json_line(columns: &[Column], cells: &[String]) -> String {
+    let fields: Vec<String> = columns
+        .iter()
+        .zip(cells)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(c, v)| {
+            let number = c.numeric && v.bytes().all(|b| b.is_ascii_digit());
+            let value = if number {
+                v.clone()
+            } else {
+                serde_json::Value::String(v.clone()).to_string()
+            };
+            format!("\"{}\":{value}", c.name)
+        })
+        .collect();
+    format!("{{{}}}\n", fields.join(","))
+}
+
+fn text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+fn rfc3339(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+fn joined<T>(items: &[T], f: impl Fn(&T) -> &str) -> String {
+    items.iter().map(f).collect::<Vec<_>>().join(";")
+}
+
+/// A row's cells in its kind's column order.
+fn cells_of(item: &ImportItem) -> Vec<String> {
+    match item {
+        ImportItem::Guest(g) => vec![
+            g.id.0.clone(),
+            g.name.clone(),
+            text(&g.name_latin),
+            text(&g.preferred_address),
+            g.gender.map(|x| x.as_str().to_string()).unwrap_or_default(),
+            g.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            text(&g.nationality),
+            text(&g.language),
+            g.id_doc_type
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            text(&g.id_doc_number),
+            joined(&g.phones, |p| &p.raw),
+            joined(&g.emails, |e| e),
+            text(&g.company),
+            text(&g.vip),
+            joined(&g.flags, |f| f.as_str()),
+            text(&g.notes),
+        ],
+        ImportItem::Preference(p) => vec![
+            p.guest_id.0.clone(),
+            p.category.clone(),
+            p.value.clone(),
+            text(&p.note),
+            text(&p.observed_by),
+            rfc3339(&p.observed_at),
+            p.source.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        ],
+        ImportItem::Stay(s) => vec![
+            s.reservation_id.clone(),
+            s.guest_id.0.clone(),
+            s.arrival.to_string(),
+            s.departure.to_string(),
+            s.status.as_str().to_string(),
+            text(&s.room),
+            text(&s.room_type),
+            text(&s.vip),
+            s.adults.map(|a| a.to_string()).unwrap_or_default(),
+            text(&s.spend_room),
+            text(&s.spend_fnb),
+            text(&s.spend_other),
+            text(&s.notes),
+        ],
+        ImportItem::Feedback(f) => vec![
+            f.guest_id.0.clone(),
+            f.kind.as_str().to_string(),
+            rfc3339(&f.at),
+            f.department
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            f.text.clone(),
+            text(&f.resolution),
+            f.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(Format::from_path(Path::new("a/g.CSV")), Some(Format::Csv));
+        for name in ["g.jsonl", "g.ndjson", "g.json"] {
+            assert_eq!(Format::from_path(Path::new(name)), Some(Format::Jsonl));
+        }
+        assert_eq!(Format::from_path(Path::new("g.xlsx")), None);
+        assert!(matches!(
+            Format::choose(Path::new("g.txt"), None),
+            Err(InterchangeError::FormatUnknown { .. })
+        ));
+        assert_eq!(
+            Format::choose(Path::new("g.txt"), Some(Format::Csv)).ok(),
+            Some(Format::Csv)
+        );
+    }
+
+    #[test]
+    fn dates_must_be_iso_with_two_digit_parts() {
+        assert_eq!(
+            date("2026-06-15").ok(),
+            NaiveDate::from_ymd_opt(2026, 6, 15)
+        );
+        for bad in ["2026-6-15", "15/06/2026", "2026-02-30", "2026-06-15x"] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_takes_up_to_two_decimals() {
+        for good in ["0", "1280", "1280.5", "1280.50"] {
+            assert_eq!(money(good).as_deref(), Ok(good));
+        }
+        for bad in ["-3", "1,280", "1.234", "12.", ".5", "1e3"] {
+            assert!(money(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_need_one_at_with_text_on_both_sides() {
+        assert_eq!(
+            emails("a@b.cn; c@d.de").unwrap(),
+            vec!["a@b.cn".to_string(), "c@d.de".to_string()]
+        );
+        for bad in ["ab.cn", "@b.cn", "a@", "a@b@c", "a b@c.cn"] {
+            assert!(emails(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn language_tags_and_countries_are_shape_checked() {
+        assert!(language("zh-Hant-TW").is_ok() && language("en").is_ok());
+        assert!(language("english").is_err() && language("zh_CN").is_err());
+        assert_eq!(country("cn").as_deref(), Ok("CN"));
+        assert!(country("CHN").is_err());
+    }
+
+    #[test]
+    fn flags_repeat_once_and_unknown_flags_list_the_choices() {
+        assert_eq!(
+            flags("no_marketing; NO_MARKETING;deceased").unwrap(),
+            vec![Flag::NoMarketing, Flag::Deceased]
+        );
+        let err = flags("vip").unwrap_err();
+        assert!(
+            err.contains("do_not_rent, no_marketing, deceased, erase_requested"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn json_lines_leave_out_empty_fields_and_write_adults_as_a_number() {
+        let cells: Vec<String> = [
+            "R1",
+            "G1",
+            "2026-06-15",
+            "2026-06-17",
+            "expected",
+            "",
+            "",
+            "",
+            "2",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(std::iter::repeat_n(String::new(), 4))
+        .collect();
+        assert_eq!(
+            json_line(STAYS, &cells),
+            "{\"reservation_id\":\"R1\",\"guest_id\":\"G1\",\"arrival\":\"2026-06-15\",\
+             \"departure\":\"2026-06-17\",\"status\":\"expected\",\"adults\":2}\n"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! guestbook: a hotel's guest history (客史档案) in the terminal, for the staff who need it.
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod i18n;
+pub mod interchange;
+pub mod model;
+pub mod report;
+pub mod search;
+pub mod store;
+pub mod tui;

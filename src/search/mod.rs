@@ -1,0 +1,775 @@
+//! The caller lookup: what a typed query means (phone digits, names, both), which bounded
+//! index scans fetch its candidates, and how the candidates are ranked.
+//!
+//! The store only answers range scans over its key tables and fetches single guests
+//! ([`KeyIndex`]); everything about meaning and ranking lives here, so it is the same for
+//! every store and can be tested without one.
+
+pub mod name;
+pub mod phone;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
+use serde::Serialize;
+
+use crate::model::{Flag, Guest, GuestId, E164};
+use crate::store::StoreError;
+use name::NameForms;
+
+/// Why a guest matched, so the UI can highlight it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    Phone,
+    Name,
+    Pinyin,
+    Email,
+}
+
+/// One lookup result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub id: GuestId,
+    pub name: String,
+    pub name_latin: Option<String>,
+    pub preferred_address: Option<String>,
+    pub phones: Vec<E164>,
+    pub vip: Option<String>,
+    pub score: i64,
+    pub matched: MatchKind,
+    /// The phone that matched, when the query had digits.
+    pub matched_phone: Option<E164>,
+    /// How many trailing digits of `matched_phone` the query matched (all of them for an
+    /// exact number), so the UI can highlight them.
+    pub matched_digits: usize,
+    pub last_stay: Option<NaiveDate>,
+    pub do_not_rent: bool,
+    pub open_complaints: u32,
+}
+
+/// A guest fetched for ranking, with what the tie-breaks need.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub gid: i64,
+    pub guest: Guest,
+    pub last_stay: Option<NaiveDate>,
+}
+
+/// What the lookup needs from a store: bounded range scans over the key tables, and single
+/// guests by row id. Every call is an index lookup; none scans a table.
+pub trait KeyIndex {
+    /// Guests with a phone whose reversed digits equal `rev` (`exact`) or start with it.
+    fn phone_scan(&mut self, rev: &str, exact: bool, cap: usize) -> Result<Vec<i64>, StoreError>;
+    /// `(key, gid)` pairs whose name key equals `prefix`, newest profile first.
+    fn name_exact(&mut self, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError>;
+    /// `(key, gid)` pairs whose name key starts with `prefix`, in key order; keys equal to
+    /// `prefix` only when `with_equal`.
+    fn name_range(
+        &mut self,
+        prefix: &str,
+        with_equal: bool,
+        cap: usize,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
+    /// The guest for ranking; `None` when it is gone or retired by a merge.
+    fn candidate(&mut self, gid: i64) -> Result<Option<Candidate>, StoreError>;
+    /// Open complaints, shown on the hit.
+    fn open_complaints(&mut self, gid: i64) -> Result<u32, StoreError>;
+}
+
+/// Score bands: every exact phone outranks every exact name, which outranks every prefix,
+/// which outranks every fuzzy match. Within a band, up to `BAND - 1` points for closeness.
+pub const SCORE_EXACT_PHONE: i64 = 1000;
+pub const SCORE_LAST_DIGITS: i64 = 800;
+pub const SCORE_EXACT_NAME: i64 = 600;
+pub const SCORE_PREFIX: i64 = 400;
+pub const SCORE_FUZZY: i64 = 200;
+const BAND: i64 = 100;
+
+/// Queries are cut to this many characters: no name, number or address is longer.
+pub const MAX_QUERY_CHARS: usize = 80;
+/// Guests fetched per index scan.
+const SCAN_CAP: usize = 50;
+/// Guests fetched and ranked per query, at most.
+const RANK_CAP: usize = 120;
+/// Guests fetched per typo-variant scan.
+const TYPO_CAP: usize = 12;
+/// Name tokens whose orders are all tried (3! = 6 scans); longer queries try two orders.
+const MAX_PERMUTED_WORDS: usize = 3;
+
+/// A query split into what it may mean.
+#[derive(Debug, Default, PartialEq)]
+pub struct Plan {
+    /// The digits of the query as a phone number, if they parse as one.
+    pub e164: Option<E164>,
+    /// The query's digits reversed, when there are 4 or more, for the trailing-digit scan.
+    pub rev_digits: Option<String>,
+    /// The Han characters of the query, traditional folded to simplified.
+    pub han: String,
+    /// Latin words, folded (`Müller` -> `muller`).
+    pub words: Vec<String>,
+    /// A token that may be an e-mail address or its local part, in lower case.
+    pub email: Option<String>,
+}
+
+impl Plan {
+    pub fn has_name(&self) -> bool {
+        !self.han.is_empty() || !self.words.is_empty() || self.email.is_some()
+    }
+
+    fn has_digits(&self) -> bool {
+        self.e164.is_some() || self.rev_digits.is_some()
+    }
+}
+
+/// Reads a query typed in a hurry: phone digits in any notation, Han, Latin words, an e-mail,
+/// or a name followed by digits. Unusable input gives an empty plan.
+pub fn plan(query: &str, region: phonenumber::country::Id) -> Plan {
+    let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+    let mut plan = Plan::default();
+    let mut phone_text = String::new();
+    for token in tokens(&query) {
+        if token.contains('@') {
+            plan.email = Some(token.to_lowercase());
+        } else if is_phoneish(&token) {
+            phone_text.push_str(&token);
+            phone_text.push(' ');
+        } else if token.chars().any(name::is_han) {
+            plan.han.push_str(&name::fold_han(&token));
+        } else {
+            add_word(&mut plan, &token);
+        }
+    }
+    let digits = phone::digits_of(&phone_text);
+    if digits.len() >= 4 {
+        plan.e164 = phone::normalize(&phone_text, region).ok();
+        plan.rev_digits = Some(digits.chars().rev().collect());
+    }
+    plan
+}
+
+fn add_word(plan: &mut Plan, token: &str) {
+    let word = name::fold_latin_word(token);
+    if word.is_empty() {
+        return;
+    }
+    let emailish = token.contains(['.', '_', '-']) || token.chars().any(|c| c.is_ascii_digit());
+    if emailish && plan.email.is_none() {
+        plan.email = Some(token.to_lowercase());
+    }
+    if plan.words.len() < 6 {
+        plan.words.push(word);
+    }
+}
+
+/// Whitespace-separated tokens, also split where Han meets other text (`张伟8000`).
+fn tokens(query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for chunk in query.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '，')) {
+        let mut current = String::new();
+        let mut current_han = false;
+        for c in chunk.chars() {
+            let han = name::is_han(c);
+            if !current.is_empty() && han != current_han {
+                out.push(std::mem::take(&mut current));
+            }
+            current_han = han;
+            current.push(c);
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
+}
+
+fn is_phoneish(token: &str) -> bool {
+    token.chars().any(|c| c.is_ascii_digit())
+        && token
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-().".contains(c))
+}
+
+/// How a candidate came to be fetched; better kinds are ranked first when the candidate set
+/// has to be cut to [`RANK_CAP`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Via {
+    ExactPhone,
+    ExactKey,
+    Digits,
+    /// A key the probe is a prefix of, by how many characters longer it is.
+    Prefix(usize),
+    Typo,
+}
+
+/// The lookup: candidates by index scans, each then scored against the query and ranked.
+/// Near spellings are only looked up when nothing matches as typed.
+pub fn run(
+    index: &mut dyn KeyIndex,
+    region: phonenumber::country::Id,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
+    let plan = plan(query, region);
+    if limit == 0 || (!plan.has_name() && !plan.has_digits()) {
+        return Ok(Vec::new());
+    }
+    let matcher = SkimMatcherV2::default();
+    let mut ranked = Vec::new();
+    let mut seen = HashSet::new();
+    let found = gather(index, &plan)?;
+    rank_into(index, &plan, &matcher, found, &mut seen, &mut ranked)?;
+    if plan.has_name() && !ranked.iter().any(|(s, _)| s.value >= SCORE_PREFIX) {
+        let found = gather_typos(index, &plan)?;
+        rank_into(index, &plan, &matcher, found, &mut seen, &mut ranked)?;
+    }
+    ranked.sort_by(|(sa, a), (sb, b)| {
+        sb.value
+            .cmp(&sa.value)
+            .then_with(|| vip_rank(&a.guest.vip).cmp(&vip_rank(&b.guest.vip)))
+            .then_with(|| b.last_stay.cmp(&a.last_stay))
+            .then_with(|| a.guest.id.cmp(&b.guest.id))
+    });
+    ranked.truncate(limit);
+    ranked
+        .into_iter()
+        .map(|(score, c)| {
+            let complaints = index.open_complaints(c.gid)?;
+            Ok(hit(score, c, complaints))
+        })
+        .collect()
+}
+
+/// Fetches and scores the candidates not seen yet.
+fn rank_into(
+    index: &mut dyn KeyIndex,
+    plan: &Plan,
+    matcher: &SkimMatcherV2,
+    gids: Vec<i64>,
+    seen: &mut HashSet<i64>,
+    ranked: &mut Vec<(Score, Candidate)>,
+) -> Result<(), StoreError> {
+    for gid in gids {
+        if !seen.insert(gid) {
+            continue;
+        }
+        if let Some(c) = index.candidate(gid)? {
+            if let Some(score) = score(plan, &c.guest, matcher) {
+                ranked.push((score, c));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// VIP codes sort V1 first; no code last.
+fn vip_rank(vip: &Option<String>) -> (bool, &str) {
+    (vip.is_none(), vip.as_deref().unwrap_or(""))
+}
+
+/// The candidate guests, best-fetched first, at most [`RANK_CAP`].
+fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
+    let mut found: HashMap<i64, Via> = HashMap::new();
+    if let Some(e164) = &plan.e164 {
+        for gid in index.phone_scan(&phone::reversed_digits(e164), true, SCAN_CAP)? {
+            note(&mut found, gid, Via::ExactPhone);
+        }
+    }
+    if let Some(rev) = &plan.rev_digits {
+        let gids = index.phone_scan(rev, false, RANK_CAP)?;
+        // With every guest sharing the digits in hand, a name only has to be checked on them.
+        if gids.len() < RANK_CAP && plan.has_name() {
+            return Ok(gids);
+        }
+        for gid in gids {
+            note(&mut found, gid, Via::Digits);
+        }
+    }
+    if plan.has_name() {
+        for probe in probes(plan) {
+            scan_name(index, &probe, SCAN_CAP, &mut found, Via::Prefix)?;
+        }
+    }
+    Ok(best_first(found))
+}
+
+/// Candidates for a misspelt name: near spellings of each Latin probe.
+fn gather_typos(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
+    let mut found: HashMap<i64, Via> = HashMap::new();
+    for probe in probes(plan)
+        .iter()
+        .filter(|p| p.is_ascii() && !p.contains('@'))
+    {
+        for variant in typo_variants(probe) {
+            for (_, gid) in index.name_range(&variant, true, TYPO_CAP)? {
+                note(&mut found, gid, Via::Typo);
+            }
+        }
+    }
+    Ok(best_first(found))
+}
+
+fn note(found: &mut HashMap<i64, Via>, gid: i64, via: Via) {
+    let e = found.entry(gid).or_insert(via);
+    *e = (*e).min(via);
+}
+
+fn best_first(found: HashMap<i64, Via>) -> Vec<i64> {
+    let mut order: Vec<(Via, i64)> = found.into_iter().map(|(g, v)| (v, g)).collect();
+    order.sort_unstable();
+    order.into_iter().take(RANK_CAP).map(|(_, g)| g).collect()
+}
+
+fn scan_name(
+    index: &mut dyn KeyIndex,
+    probe: &str,
+    cap: usize,
+    found: &mut HashMap<i64, Via>,
+    prefix_via: impl Fn(usize) -> Via,
+) -> Result<(), StoreError> {
+    let probe_len = probe.chars().count();
+    let exact = index.name_exact(probe, cap)?;
+    let more = cap.saturating_sub(exact.len());
+    for (_, gid) in exact {
+        note(found, gid, Via::ExactKey);
+    }
+    if more > 0 {
+        for (key, gid) in index.name_range(probe, false, more)? {
+            note(found, gid, prefix_via(key.chars().count() - probe_len));
+        }
+    }
+    Ok(())
+}
+
+/// The key prefixes a query's name part is looked up by: the Han run, the Latin words run
+/// together in every order (a name is typed surname first or last), the e-mail.
+fn probes(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |p: String| {
+        if !p.is_empty() && !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    push(name::fold_han(&plan.han));
+    for order in word_orders(&plan.words) {
+        push(order.concat());
+    }
+    if let Some(email) = &plan.email {
+        push(email.clone());
+    }
+    out.into_iter()
+        .map(|p| p.chars().take(name::MAX_KEY_CHARS).collect())
+        .collect()
+}
+
+fn word_orders(words: &[String]) -> Vec<Vec<String>> {
+    if words.len() > MAX_PERMUTED_WORDS {
+        let reversed = words.iter().rev().cloned().collect();
+        return vec![words.to_vec(), reversed];
+    }
+    let mut orders = vec![Vec::new()];
+    for _ in 0..words.len() {
+        let mut next = Vec::new();
+        for order in &orders {
+            for (i, w) in words.iter().enumerate() {
+                let used = order.iter().filter(|o: &&(usize, String)| o.0 == i).count();
+                if used == 0 {
+                    let mut o = order.clone();
+                    o.push((i, w.clone()));
+                    next.push(o);
+                }
+            }
+        }
+        orders = next;
+    }
+    orders
+        .into_iter()
+        .map(|o| o.into_iter().map(|(_, w)| w).collect())
+        .collect()
+}
+
+/// Near spellings of a probe to look up when it finds too little: each adjacent pair swapped
+/// (`jonh` -> `john`), each character dropped (`zhanng` -> `zhang`), the last one or two
+/// characters cut. Bounded by the probe's length.
+fn typo_variants(probe: &str) -> Vec<String> {
+    let chars: Vec<char> = probe.chars().collect();
+    let n = chars.len();
+    if !(3..=24).contains(&n) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |v: String| {
+        if v != probe && !out.contains(&v) {
+            out.push(v);
+        }
+    };
+    for i in 0..n - 1 {
+        let mut c = chars.clone();
+        c.swap(i, i + 1);
+        push(c.into_iter().collect());
+    }
+    for i in 0..n {
+        let mut c = chars.clone();
+        c.remove(i);
+        push(c.into_iter().collect());
+    }
+    if n >= 5 {
+        push(chars[..n - 2].iter().collect());
+    }
+    out
+}
+
+/// A candidate's score against the query and what it matched on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub value: i64,
+    pub matched: MatchKind,
+    pub matched_phone: Option<E164>,
+    pub matched_digits: usize,
+}
+
+/// Scores one guest against the query, or `None` when it does not match at all (a name and
+/// digits must both match).
+pub fn score(plan: &Plan, guest: &Guest, matcher: &SkimMatcherV2) -> Option<Score> {
+    let phone = phone_match(plan, guest);
+    if plan.has_digits() && phone.is_none() {
+        return None;
+    }
+    let name = if plan.has_name() {
+        Some(name_score(plan, guest, matcher)?)
+    } else {
+        None
+    };
+    let (matched_phone, matched_digits, phone_value) = match phone {
+        Some((e164, digits, value)) => (Some(e164), digits, value),
+        None => (None, 0, 0),
+    };
+    let (value, matched) = match name {
+        // Digits that narrow a name add within the name's band.
+        Some((value, kind)) => (value + (phone_value > 0) as i64 * (BAND / 2 - 1), kind),
+        None => (phone_value, MatchKind::Phone),
+    };
+    Some(Score {
+        value,
+        matched,
+        matched_phone,
+        matched_digits,
+    })
+}
+
+/// The guest's phone the query's digits match: exactly, or on its trailing digits.
+fn phone_match(plan: &Plan, guest: &Guest) -> Option<(E164, usize, i64)> {
+    let phones = guest.phones.iter().map(|p| &p.e164);
+    if let Some(exact) = &plan.e164 {
+        if let Some(p) = phones.clone().find(|p| *p == exact) {
+            return Some((p.clone(), p.digits().len(), SCORE_EXACT_PHONE));
+        }
+    }
+    let rev = plan.rev_digits.as_ref()?;
+    let p = phones
+        .into_iter()
+        .find(|p| phone::reversed_digits(p).starts_with(rev.as_str()))?;
+    // Every digit of the number typed, only without its country code, is as good as exact.
+    let value = SCORE_LAST_DIGITS + (rev.len() as i64).min(BAND - 1);
+    Some((p.clone(), rev.len(), value))
+}
+
+/// The best of the name's matches: Han, pinyin and initials, Latin words, e-mail; fuzzy last.
+fn name_score(plan: &Plan, guest: &Guest, matcher: &SkimMatcherV2) -> Option<(i64, MatchKind)> {
+    let forms = NameForms::of(&guest.name, guest.name_latin.as_deref());
+    let mut best: Option<(i64, MatchKind)> = None;
+    let mut offer = |found: Option<(i64, MatchKind)>| {
+        if let Some((v, kind)) = found {
+            keep_best(&mut best, Some(v), kind);
+        }
+    };
+    let has_words = !plan.words.is_empty();
+    if !plan.han.is_empty() {
+        let han = han_score(&plan.han, &forms)?;
+        // Han and Latin words together (`张伟 zhang`) must both match.
+        if has_words && words_score(&plan.words, &forms, matcher).is_none() {
+            return None;
+        }
+        return Some((han, MatchKind::Name));
+    }
+    if has_words {
+        offer(words_score(&plan.words, &forms, matcher));
+    }
+    if let Some(email) = &plan.email {
+        offer(email_score(email, &guest.emails));
+    }
+    best
+}
+
+fn han_score(query: &str, forms: &NameForms) -> Option<i64> {
+    if forms.han.is_empty() {
+        return None;
+    }
+    if forms.han == query {
+        return Some(SCORE_EXACT_NAME + BAND - 1);
+    }
+    let extra = forms
+        .han
+        .chars()
+        .count()
+        .saturating_sub(query.chars().count()) as i64;
+    if forms.han.starts_with(query) {
+        return Some(SCORE_PREFIX + BAND - 1 - extra * 10);
+    }
+    let given: String = forms.han.chars().skip(forms.surname_len).collect();
+    if given.contains(query) {
+        return Some(SCORE_PREFIX + BAND / 2 - extra * 10);
+    }
+    None
+}
+
+/// Latin words against the pinyin (both name orders, initials) and the Latin name variants.
+fn words_score(
+    words: &[String],
+    forms: &NameForms,
+    matcher: &SkimMatcherV2,
+) -> Option<(i64, MatchKind)> {
+    let typed = words.concat();
+    let mut best: Option<(i64, MatchKind)> = None;
+    let mut offer = |value: Option<i64>, kind: MatchKind| keep_best(&mut best, value, kind);
+    if !forms.syllables.is_empty() {
+        let split = forms.surname_len.min(forms.syllables.len());
+        let (surname, given) = (
+            forms.syllables[..split].concat(),
+            forms.syllables[split..].concat(),
+        );
+        let spellings = [format!("{surname}{given}"), format!("{given}{surname}")];
+        offer(run_score(&typed, &spellings), MatchKind::Pinyin);
+        offer(initials_score(&typed, &forms.initials()), MatchKind::Pinyin);
+    }
+    for variant in &forms.latin {
+        offer(latin_score(words, variant), MatchKind::Name);
+    }
+    if best.is_none() {
+        keep_best(
+            &mut best,
+            fuzzy_score(&typed, forms, matcher),
+            fuzzy_kind(forms),
+        );
+    }
+    best
+}
+
+fn keep_best(best: &mut Option<(i64, MatchKind)>, value: Option<i64>, kind: MatchKind) {
+    if let Some(v) = value {
+        if best.is_none_or(|b| v > b.0) {
+            *best = Some((v, kind));
+        }
+    }
+}
+
+fn fuzzy_kind(forms: &NameForms) -> MatchKind {
+    if forms.latin.is_empty() {
+        MatchKind::Pinyin
+    } else {
+        MatchKind::Name
+    }
+}
+
+/// A typed run against whole-name spellings: equal, or a prefix of one.
+fn run_score(typed: &str, spellings: &[String]) -> Option<i64> {
+    let mut best = None;
+    for s in spellings {
+        let value = if s == typed {
+            SCORE_EXACT_NAME + BAND - 1
+        } else if s.starts_with(typed) {
+            SCORE_PREFIX + closeness(typed.len(), s.len())
+        } else {
+            continue;
+        };
+        best = best.max(Some(value));
+    }
+    best
+}
+
+/// Up to `BAND - 1` points for how much of the key the typed text covers.
+fn closeness(typed: usize, whole: usize) -> i64 {
+    if whole == 0 {
+        return 0;
+    }
+    ((BAND - 1) * typed.min(whole) as i64 / whole as i64).clamp(0, BAND - 1)
+}
+
+fn initials_score(typed: &str, initials: &str) -> Option<i64> {
+    if initials.len() < 2 || typed.len() < 2 || !initials.starts_with(typed) {
+        return None;
+    }
+    // Initials are an abbreviation: a prefix-band match, below a typed-out prefix.
+    Some(SCORE_PREFIX + closeness(typed.len(), initials.len()) / 2)
+}
+
+/// Latin words in any order: all equal to the name's words, or each a prefix of a different
+/// word of it, or run together as a prefix of the name from some word on.
+fn latin_score(words: &[String], name: &[String]) -> Option<i64> {
+    let mut typed: Vec<&str> = words.iter().map(String::as_str).collect();
+    let mut own: Vec<&str> = name.iter().map(String::as_str).collect();
+    typed.sort_unstable();
+    own.sort_unstable();
+    if typed == own {
+        return Some(SCORE_EXACT_NAME + BAND - 1);
+    }
+    let whole: usize = name.iter().map(String::len).sum();
+    let covered: usize = words.iter().map(String::len).sum();
+    if each_prefix_of_distinct(words, name) {
+        return Some(SCORE_PREFIX + closeness(covered, whole));
+    }
+    let run = words.concat();
+    (0..name.len())
+        .any(|start| name[start..].concat().starts_with(&run))
+        .then(|| SCORE_PREFIX + closeness(covered, whole) / 2)
+}
+
+/// Whether every typed word starts a different word of the name (`smi jo` in John Smith).
+fn each_prefix_of_distinct(words: &[String], name: &[String]) -> bool {
+    let mut used = vec![false; name.len()];
+    // Longest typed words first, so a short one cannot take the only word a long one fits.
+    let mut typed: Vec<&String> = words.iter().collect();
+    typed.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    typed.into_iter().all(|w| {
+        let slot = (0..name.len()).find(|&i| !used[i] && name[i].starts_with(w.as_str()));
+        slot.map(|i| used[i] = true).is_some()
+    })
+}
+
+fn email_score(typed: &str, emails: &[String]) -> Option<(i64, MatchKind)> {
+    let mut best = None;
+    for e in emails.iter().map(|e| e.trim().to_lowercase()) {
+        let value = if e == typed {
+            SCORE_EXACT_NAME + BAND - 1
+        } else if e.starts_with(typed) {
+            SCORE_PREFIX + closeness(typed.len(), e.len())
+        } else {
+            continue;
+        };
+        best = best.max(Some(value));
+    }
+    best.map(|v| (v, MatchKind::Email))
+}
+
+/// A misspelt name: close in edit distance (a swap counts once) to a whole-name spelling, or
+/// its letters in order in one (the fuzzy matcher's subsequence score).
+fn fuzzy_score(typed: &str, forms: &NameForms, matcher: &SkimMatcherV2) -> Option<i64> {
+    let n = typed.chars().count();
+    if n < 3 {
+        return None;
+    }
+    let allowed = if n >= 8 { 2 } else { 1 };
+    let spellings = forms.whole_names();
+    let mut best = None;
+    for s in &spellings {
+        // A prefix typed with a typo is compared with the same length of the name.
+        let head: String = s.chars().take(n).collect();
+        let d = osa_distance(typed, s).min(osa_distance(typed, &head) + 1);
+        if d <= allowed {
+            best = best.max(Some(SCORE_FUZZY + BAND - 1 - d as i64 * 30));
+        }
+        if let Some(sub) = matcher.fuzzy_match(s, typed) {
+            best = best.max(Some(SCORE_FUZZY + (sub / 10).clamp(0, BAND / 3)));
+        }
+    }
+    best
+}
+
+/// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent
+/// swaps each cost one.
+pub fn osa_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
+}
+
+fn hit(score: Score, c: Candidate, open_complaints: u32) -> SearchHit {
+    let g = c.guest;
+    SearchHit {
+        do_not_rent: g.has_flag(Flag::DoNotRent),
+        phones: g.phones.iter().map(|p| p.e164.clone()).collect(),
+        id: g.id,
+        name: g.name,
+        name_latin: g.name_latin,
+        preferred_address: g.preferred_address,
+        vip: g.vip,
+        score: score.value,
+        matched: score.matched,
+        matched_phone: score.matched_phone,
+        matched_digits: score.matched_digits,
+        last_stay: c.last_stay,
+        open_complaints,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phonenumber::country::Id::CN;
+
+    #[test]
+    fn phone_notations_plan_one_number() {
+        for q in ["13800138000", "+86 138-0013-8000", "0086 13800138000"] {
+            let p = plan(q, CN);
+            assert_eq!(p.e164, Some(E164("+8613800138000".into())), "{q}");
+            assert!(!p.has_name(), "{q}");
+        }
+    }
+
+    #[test]
+    fn name_and_digits_split_even_without_a_space() {
+        let p = plan("张伟8000", CN);
+        assert_eq!(p.han, "张伟");
+        assert_eq!(p.rev_digits.as_deref(), Some("0008"));
+    }
+
+    #[test]
+    fn fewer_than_four_digits_are_not_a_phone() {
+        assert_eq!(plan("123", CN), Plan::default());
+    }
+
+    #[test]
+    fn nonsense_plans_nothing_to_look_up() {
+        for q in ["%", "   ", "😀😀", "'; --"] {
+            let p = plan(q, CN);
+            assert!(!p.has_name() && !p.has_digits(), "{q:?} -> {p:?}");
+        }
+    }
+
+    #[test]
+    fn words_are_tried_in_every_order() {
+        let p = plan("smith john", CN);
+        let probes = probes(&p);
+        assert!(probes.contains(&"johnsmith".to_string()), "{probes:?}");
+        assert!(probes.contains(&"smithjohn".to_string()), "{probes:?}");
+    }
+
+    #[test]
+    fn a_swapped_pair_is_one_edit() {
+        assert_eq!(osa_distance("jonh", "john"), 1);
+        assert_eq!(osa_distance("zahngwei", "zhangwei"), 1);
+        assert_eq!(osa_distance("", "abc"), 3);
+        assert_eq!(osa_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn typo_variants_include_the_fix() {
+        assert!(typo_variants("jonhsmith").contains(&"johnsmith".to_string()));
+        assert!(typo_variants("zhanngwei").contains(&"zhangwei".to_string()));
+    }
+}

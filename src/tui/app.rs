@@ -1,0 +1,1145 @@
+//! The TUI's state and `update()`: each key, reply or clock tick becomes a state change plus the
+//! requests and effects it causes; no I/O and no clock reads happen here.
+
+use std::cell::Cell;
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::catalog::Catalog;
+use crate::config::business_date;
+use crate::i18n::{Lang, Msg};
+use crate::model::{
+    Alert, Board, BoardRow, GuestId, NewPreference, Preference, Profile, Role, Stay,
+};
+use crate::search::SearchHit;
+
+use super::keymap::{Action, Key, Keymap, Mode};
+use super::worker::{Answer, Job, Reply, Request};
+
+/// Results asked for per keystroke; more than any screen shows.
+pub const SEARCH_LIMIT: usize = 50;
+/// The longest query or note accepted, in characters.
+pub const MAX_TEXT: usize = 200;
+
+/// The time, injected so tests render the same screen every run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    pub utc: DateTime<Utc>,
+    /// The local offset, for the clock in the status bar and dates of observations.
+    pub offset: FixedOffset,
+}
+
+impl Clock {
+    /// A clock at a local wall time in a fixed offset (tests, benchmarks).
+    pub fn at(local: NaiveDateTime, offset: FixedOffset) -> Clock {
+        Clock {
+            utc: (local - Duration::seconds(offset.local_minus_utc().into())).and_utc(),
+            offset,
+        }
+    }
+
+    pub fn local(&self) -> NaiveDateTime {
+        self.utc.with_timezone(&self.offset).naive_local()
+    }
+}
+
+/// Everything the TUI needs to know besides the data: who, where, how.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub user: String,
+    pub role: Role,
+    /// The backend as the status bar shows it (`file: /path/guestbook.db`).
+    pub backend: String,
+    pub lang: Lang,
+    /// False under `NO_COLOR`: emphasis by bold, underline and reverse only.
+    pub color: bool,
+    /// A fixed business date (`--today`); otherwise from the clock and the rollover hour.
+    pub today: Option<NaiveDate>,
+    pub rollover_hour: u32,
+    /// Time without a key before the screen locks; `None` never locks.
+    pub idle_lock: Option<Duration>,
+    pub catalog: Catalog,
+    pub keymap: Keymap,
+}
+
+/// What reaches `update()`.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Key(KeyEvent),
+    Paste(String),
+    Reply(Reply),
+    Tick(Clock),
+    Resize,
+}
+
+/// What `update()` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Send(Request),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Lookup,
+    Profile,
+    Board,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Error,
+}
+
+/// One line for the staff member: what just happened or what went wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LookupView {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+    /// The query the shown hits answer.
+    pub hits_for: String,
+    pub selected: usize,
+    pub pending: Option<u64>,
+    /// Enter was pressed before the results came: open a single match when they do.
+    pub open_when_ready: bool,
+    /// Result rows the screen showed last time, for page up/down.
+    pub page: Cell<usize>,
+}
+
+/// The three-key preference entry, step by step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// `p` pressed: the next letter picks a category.
+    Category,
+    /// A category with options: the next digit picks one on `page`.
+    Options { category: String, page: usize },
+    /// A numeric category: digits, then Enter.
+    Number { category: String, text: String },
+    /// A note for a preference just recorded.
+    Note { pref: Preference, text: String },
+}
+
+#[derive(Debug, Default)]
+pub struct ProfileView {
+    pub id: Option<GuestId>,
+    pub profile: Option<Profile>,
+    pub pending: Option<u64>,
+    pub scroll: u16,
+    /// The largest useful scroll, as the screen last measured it.
+    pub scroll_limit: Cell<u16>,
+    /// Body rows the screen showed last time, for page up/down.
+    pub page: Cell<u16>,
+    pub entry: Option<Entry>,
+    /// Preferences recorded here in this visit, newest last: `n` notes and `u` undoes these.
+    pub recorded: Vec<Preference>,
+}
+
+#[derive(Debug, Default)]
+pub struct BoardView {
+    /// Days from the business date (`[` and `]`).
+    pub offset_days: i64,
+    pub vip_only: bool,
+    pub board: Option<Board>,
+    pub pending: Option<u64>,
+    /// 0 arrivals, 1 in house, 2 departures.
+    pub panel: usize,
+    pub selected: [usize; 3],
+}
+
+/// A write in flight, to explain its failure and put things back.
+#[derive(Debug, Clone)]
+enum Write {
+    Add,
+    Retire(Preference),
+    Note,
+}
+
+/// The whole state of the TUI.
+#[derive(Debug)]
+pub struct App {
+    pub settings: Settings,
+    pub clock: Clock,
+    /// Screens from the bottom (always the lookup) to the one shown.
+    pub stack: Vec<Screen>,
+    pub lookup: LookupView,
+    pub profile: ProfileView,
+    pub board: BoardView,
+    /// The help overlay's scroll, when it is open.
+    pub help: Option<u16>,
+    pub locked: bool,
+    pub message: Option<Message>,
+    /// Set when something visible changed; the loop draws and clears it.
+    pub dirty: bool,
+    pub spinner: usize,
+    writes: Vec<(u64, Write)>,
+    next_gen: u64,
+    last_key: DateTime<Utc>,
+}
+
+impl App {
+    pub fn new(settings: Settings, clock: Clock) -> App {
+        App {
+            settings,
+            clock,
+            stack: vec![Screen::Lookup],
+            lookup: LookupView::default(),
+            profile: ProfileView::default(),
+            board: BoardView::default(),
+            help: None,
+            locked: false,
+            message: None,
+            dirty: true,
+            spinner: 0,
+            writes: Vec::new(),
+            next_gen: 0,
+            last_key: clock.utc,
+        }
+    }
+
+    /// Starts on a query (`--find`) or a caller's number (`--phone`, which opens a single
+    /// match straight away).
+    pub fn start(&mut self, query: Option<&str>, open_single: bool) -> Vec<Effect> {
+        let Some(query) = query.map(str::trim).filter(|q| !q.is_empty()) else {
+            return Vec::new();
+        };
+        self.lookup.query = query.chars().take(MAX_TEXT).collect();
+        self.lookup.open_when_ready = open_single;
+        self.search()
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.settings.lang
+    }
+
+    pub fn text(&self, msg: Msg) -> &'static str {
+        msg.text_in(self.settings.lang)
+    }
+
+    pub fn fill(&self, msg: Msg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        msg.fill_in(self.settings.lang, args)
+    }
+
+    pub fn screen(&self) -> Screen {
+        *self.stack.last().unwrap_or(&Screen::Lookup)
+    }
+
+    /// The business date: `--today`, else from the clock and the rollover hour.
+    pub fn today(&self) -> NaiveDate {
+        self.settings
+            .today
+            .unwrap_or_else(|| business_date(self.clock.local(), self.settings.rollover_hour))
+    }
+
+    pub fn board_date(&self) -> NaiveDate {
+        self.today() + Duration::days(self.board.offset_days)
+    }
+
+    /// Where the keyboard is.
+    pub fn mode(&self) -> Mode {
+        if self.locked {
+            return Mode::Locked;
+        }
+        if self.help.is_some() {
+            return Mode::Help;
+        }
+        match self.screen() {
+            Screen::Lookup => Mode::Lookup,
+            Screen::Board => Mode::Board,
+            Screen::Profile => match self.profile.entry {
+                None => Mode::Profile,
+                Some(Entry::Category | Entry::Options { .. }) => Mode::Record,
+                Some(Entry::Number { .. } | Entry::Note { .. }) => Mode::Input,
+            },
+        }
+    }
+
+    /// Whether a request is outstanding (the screen shows a spinner).
+    pub fn busy(&self) -> bool {
+        self.lookup.pending.is_some()
+            || self.profile.pending.is_some()
+            || self.board.pending.is_some()
+            || !self.writes.is_empty()
+    }
+
+    /// Applies one input; returns what the event loop must do.
+    pub fn update(&mut self, input: Input) -> Vec<Effect> {
+        match input {
+            Input::Key(event) => self.on_key(event),
+            Input::Paste(text) => self.on_paste(&text),
+            Input::Reply(reply) => self.on_reply(reply),
+            Input::Tick(clock) => self.on_tick(clock),
+            Input::Resize => {
+                self.dirty = true;
+                Vec::new()
+            }
+        }
+    }
+
+    fn request(&mut self, job: Job) -> (u64, Effect) {
+        self.next_gen += 1;
+        let gen = self.next_gen;
+        (gen, Effect::Send(Request { gen, job }))
+    }
+
+    fn info(&mut self, text: String) {
+        self.message = Some(Message {
+            kind: MessageKind::Info,
+            text,
+        });
+    }
+
+    fn error(&mut self, text: String) {
+        self.message = Some(Message {
+            kind: MessageKind::Error,
+            text,
+        });
+    }
+
+    // ------------------------------------------------------------ keys
+
+    fn on_key(&mut self, event: KeyEvent) -> Vec<Effect> {
+        // Windows reports releases and repeats too; only a press is a keystroke.
+        if event.kind != KeyEventKind::Press {
+            return Vec::new();
+        }
+        self.last_key = self.clock.utc;
+        self.dirty = true;
+        if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) {
+            return vec![Effect::Quit];
+        }
+        let key = Key::from_event(&event);
+        let mode = self.mode();
+        if mode != Mode::Locked {
+            self.message = None;
+        }
+        if let Some(action) = self.settings.keymap.action(mode, key) {
+            return self.act(mode, action);
+        }
+        if mode.reserves_alphanumerics() {
+            if let Some(c) = key.typed() {
+                return self.type_char(mode, c);
+            }
+        }
+        if matches!(mode, Mode::Record | Mode::Input | Mode::Locked) {
+            return Vec::new();
+        }
+        match self.settings.keymap.action(Mode::Global, key) {
+            Some(action) => self.act(Mode::Global, action),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        let clean: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        self.dirty = true;
+        match self.mode() {
+            Mode::Lookup => {
+                push_limited(&mut self.lookup.query, &clean);
+                self.search()
+            }
+            Mode::Input => {
+                for c in clean.chars() {
+                    self.type_char(Mode::Input, c);
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn act(&mut self, mode: Mode, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => return vec![Effect::Quit],
+            Action::Help => {
+                self.help = Some(0);
+                return Vec::new();
+            }
+            Action::Board => return self.open_board(),
+            Action::Lock => {
+                self.lock();
+                return Vec::new();
+            }
+            _ => {}
+        }
+        match mode {
+            Mode::Lookup => self.lookup_action(action),
+            Mode::Profile => self.profile_action(action),
+            Mode::Board => self.board_action(action),
+            Mode::Help => {
+                self.help_action(action);
+                Vec::new()
+            }
+            Mode::Record => {
+                self.record_action(action);
+                Vec::new()
+            }
+            Mode::Input => self.input_action(action),
+            Mode::Locked => {
+                if action == Action::Unlock {
+                    self.locked = false;
+                }
+                Vec::new()
+            }
+            Mode::Global => Vec::new(),
+        }
+    }
+
+    fn type_char(&mut self, mode: Mode, c: char) -> Vec<Effect> {
+        match (mode, &mut self.profile.entry) {
+            (Mode::Lookup, _) => {
+                push_limited(&mut self.lookup.query, &c.to_string());
+                self.search()
+            }
+            (Mode::Record, _) => self.record_char(c),
+            (Mode::Input, Some(Entry::Number { text, .. })) => {
+                if c.is_ascii_digit() || (c == '-' && text.is_empty()) {
+                    push_limited(text, &c.to_string());
+                }
+                Vec::new()
+            }
+            (Mode::Input, Some(Entry::Note { text, .. })) => {
+                push_limited(text, &c.to_string());
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn lock(&mut self) {
+        self.locked = true;
+        self.help = None;
+        self.profile.entry = None;
+        self.message = None;
+        self.dirty = true;
+    }
+
+    // ------------------------------------------------------------ lookup
+
+    fn search(&mut self) -> Vec<Effect> {
+        let query = self.lookup.query.trim().to_string();
+        if query.is_empty() {
+            self.lookup.hits.clear();
+            self.lookup.hits_for.clear();
+            self.lookup.selected = 0;
+            self.lookup.pending = None;
+            self.lookup.open_when_ready = false;
+            return Vec::new();
+        }
+        let (gen, effect) = self.request(Job::Search {
+            query,
+            limit: SEARCH_LIMIT,
+        });
+        self.lookup.pending = Some(gen);
+        vec![effect]
+    }
+
+    fn lookup_action(&mut self, action: Action) -> Vec<Effect> {
+        let last = self.lookup.hits.len().saturating_sub(1);
+        let page = self.lookup.page.get().max(1);
+        let sel = &mut self.lookup.selected;
+        match action {
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(last),
+            Action::PageUp => *sel = sel.saturating_sub(page),
+            Action::PageDown => *sel = (*sel + page).min(last),
+            Action::Open => return self.open_selected_hit(),
+            Action::DeleteChar => {
+                self.lookup.query.pop();
+                return self.search();
+            }
+            Action::Clear => {
+                self.lookup.query.clear();
+                return self.search();
+            }
+            Action::Back if !self.lookup.query.is_empty() => {
+                self.lookup.query.clear();
+                return self.search();
+            }
+            Action::Copy => {
+                let phone = self.lookup.hits.get(self.lookup.selected).and_then(|h| {
+                    h.matched_phone
+                        .clone()
+                        .or_else(|| h.phones.first().cloned())
+                });
+                return self.copy(phone.map(|p| p.0));
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn open_selected_hit(&mut self) -> Vec<Effect> {
+        if self.lookup.pending.is_some() {
+            self.lookup.open_when_ready = true;
+            return Vec::new();
+        }
+        match self.lookup.hits.get(self.lookup.selected) {
+            Some(hit) => {
+                let id = hit.id.clone();
+                self.open_profile(id)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn on_hits(&mut self, hits: Vec<SearchHit>) -> Vec<Effect> {
+        let query = self.lookup.query.trim().to_string();
+        if query != self.lookup.hits_for {
+            self.lookup.selected = 0;
+        }
+        self.lookup.selected = self.lookup.selected.min(hits.len().saturating_sub(1));
+        self.lookup.hits = hits;
+        self.lookup.hits_for = query;
+        let open = std::mem::take(&mut self.lookup.open_when_ready);
+        match self.lookup.hits.as_slice() {
+            [only] if open => {
+                let id = only.id.clone();
+                self.open_profile(id)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    // ------------------------------------------------------------ screens
+
+    fn push(&mut self, screen: Screen) {
+        if screen != Screen::Lookup {
+            self.stack.retain(|s| *s != screen);
+            self.stack.push(screen);
+        }
+    }
+
+    fn pop(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+        }
+    }
+
+    fn open_profile(&mut self, id: GuestId) -> Vec<Effect> {
+        if self.profile.id.as_ref() != Some(&id) {
+            self.profile = ProfileView {
+                id: Some(id.clone()),
+                ..ProfileView::default()
+            };
+        }
+        self.profile.entry = None;
+        self.push(Screen::Profile);
+        self.load_profile()
+    }
+
+    fn load_profile(&mut self) -> Vec<Effect> {
+        let Some(id) = self.profile.id.clone() else {
+            return Vec::new();
+        };
+        let (gen, effect) = self.request(Job::Profile(id));
+        self.profile.pending = Some(gen);
+        vec![effect]
+    }
+
+    fn open_board(&mut self) -> Vec<Effect> {
+        self.help = None;
+        self.push(Screen::Board);
+        self.load_board()
+    }
+
+    fn load_board(&mut self) -> Vec<Effect> {
+        let (gen, effect) = self.request(Job::Board {
+            date: self.board_date(),
+            vip_only: self.board.vip_only,
+        });
+        self.board.pending = Some(gen);
+        vec![effect]
+    }
+
+    fn copy(&mut self, text: Option<String>) -> Vec<Effect> {
+        match text.filter(|t| !t.is_empty()) {
+            Some(text) => {
+                self.info(self.fill(Msg::TuiCopied, &[("text", &text)]));
+                vec![Effect::Copy(text)]
+            }
+            None => {
+                self.info(self.text(Msg::TuiNothingToCopy).to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ profile
+
+    fn profile_action(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.profile.page.get().max(1);
+        let limit = self.profile.scroll_limit.get();
+        let scroll = &mut self.profile.scroll;
+        match action {
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Down => *scroll = (*scroll + 1).min(limit),
+            Action::PageUp => *scroll = scroll.saturating_sub(page),
+            Action::PageDown => *scroll = scroll.saturating_add(page).min(limit),
+            Action::Top => *scroll = 0,
+            Action::Bottom => *scroll = limit,
+            Action::Record if self.profile.profile.is_some() => {
+                self.profile.entry = Some(Entry::Category);
+            }
+            Action::Note => self.start_note(),
+            Action::Undo => return self.undo(),
+            Action::Copy => {
+                let phone = self
+                    .profile
+                    .profile
+                    .as_ref()
+                    .and_then(|p| p.guest.phones.first());
+                return self.copy(phone.map(|p| p.e164.0.clone()));
+            }
+            Action::CopyReservation => {
+                let today = self.today();
+                let stay = self
+                    .profile
+                    .profile
+                    .as_ref()
+                    .and_then(|p| key_stay(p, today));
+                return self.copy(stay.map(|s| s.reservation_id.clone()));
+            }
+            Action::Reload => return self.load_profile(),
+            Action::Back => self.pop(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn start_note(&mut self) {
+        match self.profile.recorded.last() {
+            Some(pref) => {
+                self.profile.entry = Some(Entry::Note {
+                    text: pref.note.clone().unwrap_or_default(),
+                    pref: pref.clone(),
+                });
+            }
+            None => self.info(self.text(Msg::TuiNothingToNote).to_string()),
+        }
+    }
+
+    fn undo(&mut self) -> Vec<Effect> {
+        let Some(pref) = self.profile.recorded.pop() else {
+            self.info(self.text(Msg::TuiNothingToUndo).to_string());
+            return Vec::new();
+        };
+        let (gen, effect) = self.request(Job::RetirePreference {
+            guest: pref.guest_id.clone(),
+            id: pref.id,
+            user: self.settings.user.clone(),
+        });
+        self.writes.push((gen, Write::Retire(pref)));
+        vec![effect]
+    }
+
+    fn record_action(&mut self, action: Action) {
+        let catalog = &self.settings.catalog;
+        match (action, &mut self.profile.entry) {
+            (Action::Cancel, _) => self.profile.entry = None,
+            (Action::NextPage, Some(Entry::Options { category, page })) => {
+                let pages = catalog.get(category).map_or(1, |c| c.pages());
+                *page = (*page + 1) % pages;
+            }
+            (Action::PrevPage, Some(Entry::Options { category, page })) => {
+                let pages = catalog.get(category).map_or(1, |c| c.pages());
+                *page = (*page + pages - 1) % pages;
+            }
+            _ => {}
+        }
+    }
+
+    /// A letter picks the category (also while choosing an option, to correct it); a digit
+    /// picks the option and records it at once.
+    fn record_char(&mut self, c: char) -> Vec<Effect> {
+        if let (Some(Entry::Options { category, page }), Some(digit)) =
+            (&self.profile.entry, c.to_digit(10))
+        {
+            let choice = self
+                .settings
+                .catalog
+                .get(category)
+                .and_then(|cat| cat.choice_at(*page, digit));
+            return match choice {
+                Some(choice) => {
+                    let (category, value) = (category.clone(), choice.key.clone());
+                    self.record(category, value)
+                }
+                None => {
+                    self.info(self.fill(Msg::TuiNoOptionDigit, &[("digit", &digit)]));
+                    Vec::new()
+                }
+            };
+        }
+        match self.settings.catalog.by_letter(c) {
+            Some(cat) if c.is_alphabetic() => {
+                let category = cat.key.clone();
+                self.profile.entry = Some(if cat.is_numeric() {
+                    Entry::Number {
+                        category,
+                        text: String::new(),
+                    }
+                } else {
+                    Entry::Options { category, page: 0 }
+                });
+            }
+            _ => self.info(self.fill(Msg::TuiNoCategoryLetter, &[("key", &c)])),
+        }
+        Vec::new()
+    }
+
+    fn record(&mut self, category: String, value: String) -> Vec<Effect> {
+        let Some(guest_id) = self.profile.id.clone() else {
+            return Vec::new();
+        };
+        self.profile.entry = None;
+        let pref = NewPreference {
+            guest_id,
+            category,
+            value,
+            note: None,
+            observed_by: Some(self.settings.user.clone()),
+            observed_at: self.clock.utc,
+            source: Some(self.settings.role.source()),
+        };
+        let (gen, effect) = self.request(Job::AddPreference {
+            pref,
+            user: self.settings.user.clone(),
+        });
+        self.writes.push((gen, Write::Add));
+        vec![effect]
+    }
+
+    fn input_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(entry) = &mut self.profile.entry else {
+            return Vec::new();
+        };
+        let text = match entry {
+            Entry::Number { text, .. } | Entry::Note { text, .. } => text,
+            _ => return Vec::new(),
+        };
+        match action {
+            Action::DeleteChar => {
+                text.pop();
+            }
+            Action::Clear => text.clear(),
+            Action::Cancel => self.profile.entry = None,
+            Action::Submit => return self.submit_entry(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn submit_entry(&mut self) -> Vec<Effect> {
+        match self.profile.entry.clone() {
+            Some(Entry::Number { category, text }) => {
+                let checked = self
+                    .settings
+                    .catalog
+                    .get(&category)
+                    .map(|c| c.validate(&text));
+                match checked {
+                    Some(Ok(value)) => self.record(category, value),
+                    _ => {
+                        let range = self.number_range(&category);
+                        self.error(range);
+                        Vec::new()
+                    }
+                }
+            }
+            Some(Entry::Note { pref, text }) => {
+                self.profile.entry = None;
+                let (gen, effect) = self.request(Job::NotePreference {
+                    guest: pref.guest_id.clone(),
+                    id: pref.id,
+                    note: text,
+                    user: self.settings.user.clone(),
+                });
+                self.writes.push((gen, Write::Note));
+                vec![effect]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// "Type a whole number from 16 to 30 °C" for a numeric category.
+    pub fn number_range(&self, category: &str) -> String {
+        match self.settings.catalog.get(category).map(|c| &c.values) {
+            Some(crate::catalog::Values::Numeric { min, max, unit }) => self.fill(
+                Msg::TuiNumberRange,
+                &[("min", min), ("max", max), ("unit", unit)],
+            ),
+            _ => String::new(),
+        }
+    }
+
+    // ------------------------------------------------------------ board
+
+    fn board_action(&mut self, action: Action) -> Vec<Effect> {
+        let panel = self.board.panel;
+        let len = self
+            .board
+            .board
+            .as_ref()
+            .map_or(0, |b| panel_rows(b, panel).len());
+        let last = len.saturating_sub(1);
+        let sel = &mut self.board.selected[panel];
+        match action {
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(last),
+            Action::PageUp | Action::Top => *sel = 0,
+            Action::PageDown | Action::Bottom => *sel = last,
+            Action::NextPanel => self.board.panel = (panel + 1) % 3,
+            Action::PrevPanel => self.board.panel = (panel + 2) % 3,
+            Action::Open => {
+                if let Some(row) = self.selected_row() {
+                    let id = row.guest_id.clone();
+                    return self.open_profile(id);
+                }
+            }
+            Action::VipOnly => {
+                self.board.vip_only = !self.board.vip_only;
+                return self.load_board();
+            }
+            Action::PrevDay | Action::NextDay | Action::Today => {
+                self.board.offset_days = match action {
+                    Action::PrevDay => self.board.offset_days - 1,
+                    Action::NextDay => self.board.offset_days + 1,
+                    _ => 0,
+                };
+                return self.load_board();
+            }
+            Action::Copy => {
+                let id = self.selected_row().map(|r| r.reservation_id.clone());
+                return self.copy(id);
+            }
+            Action::Reload => return self.load_board(),
+            Action::Back => self.pop(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub fn selected_row(&self) -> Option<&BoardRow> {
+        let board = self.board.board.as_ref()?;
+        panel_rows(board, self.board.panel).get(self.board.selected[self.board.panel])
+    }
+
+    fn on_board(&mut self, board: Board) {
+        let new_day = self.board.board.as_ref().map(|b| b.date) != Some(board.date);
+        if new_day {
+            self.board.selected = [0; 3];
+            self.board.panel = (0..3)
+                .find(|p| !panel_rows(&board, *p).is_empty())
+                .unwrap_or(0);
+        }
+        for (panel, sel) in self.board.selected.iter_mut().enumerate() {
+            *sel = (*sel).min(panel_rows(&board, panel).len().saturating_sub(1));
+        }
+        self.board.board = Some(board);
+    }
+
+    // ------------------------------------------------------------ help
+
+    fn help_action(&mut self, action: Action) {
+        let Some(scroll) = &mut self.help else {
+            return;
+        };
+        match action {
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Down => *scroll = scroll.saturating_add(1),
+            Action::PageUp => *scroll = scroll.saturating_sub(10),
+            Action::PageDown => *scroll = scroll.saturating_add(10),
+            Action::Back => self.help = None,
+            _ => {}
+        }
+    }
+
+    // ------------------------------------------------------------ replies and time
+
+    fn on_reply(&mut self, reply: Reply) -> Vec<Effect> {
+        if let Some(at) = self.writes.iter().position(|(gen, _)| *gen == reply.gen) {
+            let (_, write) = self.writes.remove(at);
+            self.dirty = true;
+            self.on_write(write, reply.result);
+            return Vec::new();
+        }
+        let Reply { gen, result } = reply;
+        let which = [
+            self.lookup.pending,
+            self.profile.pending,
+            self.board.pending,
+        ]
+        .iter()
+        .position(|p| *p == Some(gen));
+        // A reply no view waits for answers a request that a newer one replaced.
+        let Some(which) = which else {
+            return Vec::new();
+        };
+        self.dirty = true;
+        match which {
+            0 => self.lookup.pending = None,
+            1 => self.profile.pending = None,
+            _ => self.board.pending = None,
+        }
+        match result {
+            Ok(Answer::Hits(hits)) => return self.on_hits(hits),
+            Ok(Answer::Profile(profile)) => self.profile.profile = Some(*profile),
+            Ok(Answer::Board(board)) => self.on_board(*board),
+            Ok(_) => {}
+            Err(text) => {
+                if which == 0 {
+                    self.lookup.open_when_ready = false;
+                }
+                if which == 1 && self.profile.profile.is_none() {
+                    self.stack.retain(|s| *s != Screen::Profile);
+                }
+                self.error(text);
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_write(&mut self, write: Write, result: Result<Answer, String>) {
+        match (write, result) {
+            (_, Ok(Answer::Added(pref))) => {
+                let text = self.fill(
+                    Msg::TuiRecorded,
+                    &[
+                        ("category", &self.category_label(&pref.category)),
+                        ("value", &self.value_label(&pref.category, &pref.value)),
+                        (
+                            "note",
+                            &self.settings.keymap.hint(Mode::Profile, Action::Note),
+                        ),
+                        (
+                            "undo",
+                            &self.settings.keymap.hint(Mode::Profile, Action::Undo),
+                        ),
+                    ],
+                );
+                self.info(text);
+                if let Some(profile) = self.shown_profile_of(&pref.guest_id) {
+                    profile.preferences.insert(0, pref.clone());
+                    self.profile.recorded.push(pref);
+                }
+            }
+            (Write::Retire(pref), Ok(_)) => {
+                let text = self.fill(
+                    Msg::TuiUndone,
+                    &[
+                        ("category", &self.category_label(&pref.category)),
+                        ("value", &self.value_label(&pref.category, &pref.value)),
+                    ],
+                );
+                self.info(text);
+                if let Some(profile) = self.shown_profile_of(&pref.guest_id) {
+                    let stored = profile.preferences.iter_mut().find(|p| p.id == pref.id);
+                    if let Some(stored) = stored {
+                        stored.retired = true;
+                    }
+                }
+            }
+            (_, Ok(Answer::Noted(pref))) => {
+                self.info(self.text(Msg::TuiNoted).to_string());
+                for p in self.profile.recorded.iter_mut().filter(|p| p.id == pref.id) {
+                    *p = pref.clone();
+                }
+                if let Some(profile) = self.shown_profile_of(&pref.guest_id) {
+                    for p in profile.preferences.iter_mut().filter(|p| p.id == pref.id) {
+                        *p = pref.clone();
+                    }
+                }
+            }
+            (write, Err(text)) => {
+                if let Write::Retire(pref) = write {
+                    self.profile.recorded.push(pref);
+                }
+                self.error(text);
+            }
+            (Write::Add | Write::Note, Ok(_)) => {}
+        }
+    }
+
+    fn shown_profile_of(&mut self, id: &GuestId) -> Option<&mut Profile> {
+        self.profile.profile.as_mut().filter(|p| &p.guest.id == id)
+    }
+
+    pub fn category_label(&self, category: &str) -> String {
+        let catalog = &self.settings.catalog;
+        catalog.category_label(category, self.lang()).to_string()
+    }
+
+    pub fn value_label(&self, category: &str, value: &str) -> String {
+        self.settings
+            .catalog
+            .value_label(category, value, self.lang())
+    }
+
+    fn on_tick(&mut self, clock: Clock) -> Vec<Effect> {
+        let minute = |c: &Clock| c.local().format("%Y%m%d%H%M").to_string();
+        if minute(&clock) != minute(&self.clock) {
+            self.dirty = true;
+        }
+        let day_before = self.today();
+        self.clock = clock;
+        if self.busy() {
+            self.spinner = self.spinner.wrapping_add(1);
+            self.dirty = true;
+        }
+        if let Some(limit) = self.settings.idle_lock {
+            if !self.locked && clock.utc - self.last_key >= limit {
+                self.lock();
+            }
+        }
+        if self.today() != day_before && self.stack.contains(&Screen::Board) {
+            return self.load_board();
+        }
+        Vec::new()
+    }
+}
+
+/// A board panel's rows: 0 arrivals, 1 in house, 2 departures.
+pub fn panel_rows(board: &Board, panel: usize) -> &[BoardRow] {
+    match panel {
+        0 => &board.arrivals,
+        1 => &board.in_house,
+        _ => &board.departures,
+    }
+}
+
+fn push_limited(text: &mut String, add: &str) {
+    let room = MAX_TEXT.saturating_sub(text.chars().count());
+    text.extend(add.chars().take(room));
+}
+
+/// The stay that matters now: the one in progress, else the next, else the latest.
+pub fn key_stay(profile: &Profile, today: NaiveDate) -> Option<&Stay> {
+    let real = || profile.stays.iter().filter(|s| s.is_real());
+    real()
+        .find(|s| s.arrival <= today && today < s.departure)
+        .or_else(|| {
+            real()
+                .filter(|s| s.arrival >= today)
+                .min_by_key(|s| s.arrival)
+        })
+        .or_else(|| real().max_by_key(|s| s.arrival))
+}
+
+/// The last stay that began before today.
+pub fn last_stay(profile: &Profile, today: NaiveDate) -> Option<&Stay> {
+    let real = profile.stays.iter().filter(|s| s.is_real());
+    real.filter(|s| s.arrival < today).max_by_key(|s| s.arrival)
+}
+
+/// The next stay arriving today or later.
+pub fn next_stay(profile: &Profile, today: NaiveDate) -> Option<&Stay> {
+    let real = profile.stays.iter().filter(|s| s.is_real());
+    real.filter(|s| s.arrival >= today)
+        .min_by_key(|s| s.arrival)
+}
+
+/// What the profile header must not let anyone miss: do-not-rent, open complaints, and a
+/// birthday or anniversary within the seven days from `today`.
+pub fn profile_alerts(profile: &Profile, today: NaiveDate) -> Vec<Alert> {
+    let mut alerts = Vec::new();
+    if profile.guest.has_flag(crate::model::Flag::DoNotRent) {
+        alerts.push(Alert::DoNotRent);
+    }
+    let open = profile
+        .feedback
+        .iter()
+        .filter(|f| f.is_open_complaint())
+        .count();
+    if open > 0 {
+        alerts.push(Alert::OpenComplaint { count: open as u32 });
+    }
+    let birthday = profile.guest.birth_date.map(|b| (b.month(), b.day()));
+    if let Some(date) = birthday.and_then(|(m, d)| within_week(m, d, today)) {
+        alerts.push(Alert::Birthday { date });
+    }
+    let anniversaries = profile
+        .active_preferences()
+        .filter(|p| p.category == "celebration" && p.value == "anniversary")
+        .filter_map(|p| p.note.as_deref().and_then(month_day));
+    if let Some(date) = anniversaries
+        .filter_map(|(m, d)| within_week(m, d, today))
+        .min()
+    {
+        alerts.push(Alert::Anniversary { date });
+    }
+    alerts
+}
+
+/// The date in the week from `today` that falls on month/day.
+fn within_week(month: u32, day: u32, today: NaiveDate) -> Option<NaiveDate> {
+    (0..7)
+        .map(|n| today + Duration::days(n))
+        .find(|d| d.month() == month && d.day() == day)
+}
+
+/// The first `MM-DD` in a note (`wedding anniversary 06-17`), not part of a longer number.
+fn month_day(note: &str) -> Option<(u32, u32)> {
+    let chars: Vec<char> = note.chars().collect();
+    let digit_at = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(char::is_ascii_digit)
+    };
+    (0..chars.len().saturating_sub(4)).find_map(|i| {
+        let w = &chars[i..i + 5];
+        let shape = w[2] == '-' && [0, 1, 3, 4].iter().all(|&j| w[j].is_ascii_digit());
+        if !shape || digit_at(i.checked_sub(1)) || digit_at(Some(i + 5)) {
+            return None;
+        }
+        let m = w[0].to_digit(10)? * 10 + w[1].to_digit(10)?;
+        let d = w[3].to_digit(10)? * 10 + w[4].to_digit(10)?;
+        NaiveDate::from_ymd_opt(2000, m, d).map(|_| (m, d))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anniversary_note_gives_month_and_day() {
+        assert_eq!(month_day("wedding anniversary 06-17"), Some((6, 17)));
+        assert_eq!(month_day("结婚纪念日 06-17"), Some((6, 17)));
+        assert_eq!(month_day("room 1806-170"), None);
+        assert_eq!(month_day("13-40"), None);
+    }
+
+    #[test]
+    fn birthday_within_the_week_counts_from_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 29).unwrap();
+        assert_eq!(
+            within_week(1, 2, today),
+            NaiveDate::from_ymd_opt(2027, 1, 2)
+        );
+        assert_eq!(within_week(1, 5, today), None);
+    }
+
+    #[test]
+    fn clock_at_keeps_the_local_wall_time() {
+        let local = NaiveDate::from_ymd_opt(2026, 6, 15)
+            .unwrap()
+            .and_hms_opt(10, 30, 0)
+            .unwrap();
+        let offset = FixedOffset::east_opt(8 * 3600).unwrap();
+        let clock = Clock::at(local, offset);
+        assert_eq!(clock.local(), local);
+        assert_eq!(clock.utc.format("%H:%M").to_string(), "02:30");
+    }
+}

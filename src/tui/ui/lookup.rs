@@ -1,0 +1,237 @@
+//! The lookup screen: the query line and the result list, the matched phone digits
+//! highlighted.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+use crate::i18n::Msg;
+use crate::search::SearchHit;
+
+use super::{marker_spans, spinner, width, Theme};
+use crate::tui::app::App;
+
+/// Which columns fit: all from 70 columns, the essentials below.
+struct Columns {
+    greet: bool,
+    last_stay: bool,
+    alerts: bool,
+}
+
+impl Columns {
+    fn for_width(w: u16) -> Columns {
+        Columns {
+            greet: w >= 70,
+            last_stay: w >= 70,
+            alerts: w >= 45,
+        }
+    }
+
+    fn widths(&self, total: u16) -> Vec<Constraint> {
+        let mut widths = vec![Constraint::Length(3), Constraint::Fill(1)];
+        if self.greet {
+            widths.push(Constraint::Length(if total >= 110 { 14 } else { 10 }));
+        }
+        widths.push(Constraint::Length(15));
+        if self.last_stay {
+            widths.push(Constraint::Length(10));
+        }
+        if self.alerts {
+            widths.push(Constraint::Length(if total >= 110 { 20 } else { 11 }));
+        }
+        widths
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [prompt, list] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    draw_prompt(frame, prompt, app, theme);
+    let lookup = &app.lookup;
+    let query = lookup.query.trim();
+    if query.is_empty() {
+        let text = Paragraph::new(app.text(Msg::TuiLookupWelcome))
+            .style(theme.dim())
+            .wrap(Wrap { trim: true });
+        frame.render_widget(text, inset(list));
+    } else if lookup.hits.is_empty() && lookup.pending.is_none() {
+        let text = app.fill(Msg::TuiNoMatches, &[("query", &query)]);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inset(list));
+    } else {
+        draw_hits(frame, list, app, theme);
+    }
+}
+
+fn inset(area: Rect) -> Rect {
+    Rect {
+        x: area.x.saturating_add(1).min(area.right()),
+        width: area.width.saturating_sub(1),
+        ..area
+    }
+}
+
+fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let label = format!("{} › ", app.text(Msg::TuiFind));
+    let query = &app.lookup.query;
+    let count = if app.lookup.hits_for.is_empty() {
+        String::new()
+    } else {
+        app.fill(Msg::TuiMatches, &[("n", &app.lookup.hits.len())])
+    };
+    let right = format!("{} {count} ", spinner(app));
+    let used = width(&label) + width(query);
+    let gap = (area.width as usize).saturating_sub(used + width(&right));
+    let line = Line::from(vec![
+        Span::styled(label.clone(), theme.title()),
+        Span::raw(query.clone()),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, theme.dim()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+    if !app.locked && app.help.is_none() {
+        let x = area.x + (used as u16).min(area.width.saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, area.y));
+    }
+}
+
+fn draw_hits(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let columns = Columns::for_width(area.width);
+    let show_header = area.height >= 4;
+    let rows: Vec<Row> = app
+        .lookup
+        .hits
+        .iter()
+        .map(|hit| hit_row(hit, app, theme, &columns))
+        .collect();
+    let mut table = Table::new(rows, columns.widths(area.width))
+        .column_spacing(1)
+        .row_highlight_style(theme.selected());
+    if show_header {
+        table = table.header(header(app, theme, &columns));
+    }
+    let visible = area.height.saturating_sub(u16::from(show_header));
+    app.lookup.page.set(visible as usize);
+    let mut state = TableState::default().with_selected(Some(app.lookup.selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn header<'a>(app: &App, theme: &Theme, columns: &Columns) -> Row<'a> {
+    let mut cells = vec![app.text(Msg::Vip), app.text(Msg::Name)];
+    if columns.greet {
+        cells.push(app.text(Msg::TuiGreetAs));
+    }
+    cells.push(app.text(Msg::TuiPhone));
+    if columns.last_stay {
+        cells.push(app.text(Msg::TuiLastStay));
+    }
+    if columns.alerts {
+        cells.push(app.text(Msg::AlertsWord));
+    }
+    Row::new(cells).style(theme.dim())
+}
+
+fn hit_row<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> Row<'a> {
+    let vip = Span::styled(hit.vip.clone().unwrap_or_default(), theme.vip());
+    let mut name = vec![Span::raw(hit.name.clone())];
+    if let Some(latin) = hit.name_latin.as_ref().filter(|l| **l != hit.name) {
+        name.push(Span::styled(format!(" {latin}"), theme.dim()));
+    }
+    let mut cells = vec![Line::from(vip), Line::from(name)];
+    if columns.greet {
+        cells.push(Line::raw(hit.preferred_address.clone().unwrap_or_default()));
+    }
+    let phone = hit.matched_phone.as_ref().or(hit.phones.first());
+    let query = &app.lookup.hits_for;
+    cells.push(phone.map_or_else(Line::default, |p| phone_line(&p.0, query, theme)));
+    if columns.last_stay {
+        let last = hit.last_stay.map(|d| d.format("%Y-%m-%d").to_string());
+        cells.push(Line::raw(last.unwrap_or_default()));
+    }
+    if columns.alerts {
+        cells.push(Line::from(marker_spans(hit_markers(hit, app), theme)));
+    }
+    Row::new(cells)
+}
+
+fn hit_markers(hit: &SearchHit, app: &App) -> Vec<String> {
+    let mut markers = Vec::new();
+    if hit.do_not_rent {
+        markers.push(app.text(Msg::TuiMarkDnr).to_string());
+    }
+    if hit.open_complaints > 0 {
+        let count = hit.open_complaints;
+        markers.push(app.fill(Msg::TuiMarkComplaint, &[("count", &count)]));
+    }
+    markers
+}
+
+/// The phone with the digits the query matched highlighted (the last digits a caller gave,
+/// or the whole number).
+pub fn phone_line<'a>(phone: &str, query: &str, theme: &Theme) -> Line<'a> {
+    let Some(range) = matched_range(phone, query) else {
+        return Line::raw(phone.to_string());
+    };
+    let chars: Vec<char> = phone.chars().collect();
+    let part = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
+    Line::from(vec![
+        Span::raw(part(0, range.0)),
+        Span::styled(part(range.0, range.1), theme.matched()),
+        Span::raw(part(range.1, chars.len())),
+    ])
+}
+
+/// Character range in `phone` covered by the query's digits: a suffix if the phone ends with
+/// them, else their last occurrence. Fewer than three digits highlight nothing.
+pub fn matched_range(phone: &str, query: &str) -> Option<(usize, usize)> {
+    let wanted: String = query.chars().filter(char::is_ascii_digit).collect();
+    if wanted.len() < 3 {
+        return None;
+    }
+    let positions: Vec<usize> = phone
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| c.is_ascii_digit())
+        .map(|(i, _)| i)
+        .collect();
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let trimmed = wanted.trim_start_matches('0');
+    let start = [wanted.as_str(), trimmed]
+        .iter()
+        .filter(|w| w.len() >= 3)
+        .find_map(|w| digits.rfind(w).map(|s| (s, w.len())))?;
+    let (first, len) = start;
+    Some((positions[first], positions[first + len - 1] + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_digits_highlight_the_end_of_the_number() {
+        assert_eq!(matched_range("+8613800138000", "8000"), Some((10, 14)));
+    }
+
+    #[test]
+    fn whole_number_with_spaces_highlights_all_digits() {
+        assert_eq!(
+            matched_range("+8613800138000", "138 0013 8000"),
+            Some((3, 14))
+        );
+    }
+
+    #[test]
+    fn national_trunk_zero_is_ignored() {
+        assert_eq!(
+            matched_range("+861088886666", "010 8888 6666"),
+            Some((3, 13))
+        );
+    }
+
+    #[test]
+    fn names_and_short_queries_highlight_nothing() {
+        assert_eq!(matched_range("+8613800138000", "zhang"), None);
+        assert_eq!(matched_range("+8613800138000", "80"), None);
+        assert_eq!(matched_range("+8613800138000", "999"), None);
+    }
+}

@@ -1,0 +1,500 @@
+//! The profile screen: who the guest is and how to greet them, alerts that cannot be missed,
+//! preferences by category, stays, complaints and praise; and the one-key entry popup.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use crate::catalog::{Category, PAGE_SIZE};
+use crate::i18n::Msg;
+use crate::model::{
+    Alert, Feedback, FeedbackKind, FeedbackStatus, Flag, Preference, Profile, Source, Stay,
+    StayStatus,
+};
+
+use super::{centered, fit, spinner, width, wrap, Theme};
+use crate::tui::app::{last_stay, next_stay, profile_alerts, App, Entry};
+use crate::tui::keymap::{Action, Mode};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(profile) = &app.profile.profile else {
+        let text = format!(" {} {}", spinner(app), app.text(Msg::TuiLoading));
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    };
+    let header = header_lines(profile, app, theme);
+    let header_height = (header.len() as u16).min(area.height);
+    let [top, body] =
+        Layout::vertical([Constraint::Length(header_height), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(Paragraph::new(header), top);
+    draw_body(frame, body, profile, app, theme);
+    if let Some(entry) = &app.profile.entry {
+        draw_entry(frame, area, entry, app, theme);
+    }
+}
+
+fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let guest = &profile.guest;
+    let today = app.today();
+    let mut first = Vec::new();
+    if let Some(vip) = &guest.vip {
+        first.push(Span::styled(format!("[{vip}] "), theme.vip()));
+    }
+    first.push(Span::styled(guest.name.clone(), theme.title()));
+    if let Some(latin) = guest.name_latin.as_ref().filter(|l| **l != guest.name) {
+        first.push(Span::raw(format!("  {latin}")));
+    }
+    first.push(Span::styled(format!("  {}", guest.id), theme.dim()));
+    let mut lines = vec![Line::from(first)];
+    let mut facts = Vec::new();
+    if let Some(address) = &guest.preferred_address {
+        facts.push(Span::styled(
+            format!("{} ", app.text(Msg::TuiGreetAs)),
+            theme.dim(),
+        ));
+        facts.push(Span::styled(address.clone(), theme.title()));
+        facts.push(Span::raw("  "));
+    }
+    facts.push(Span::raw(
+        app.fill(Msg::TuiStayCount, &[("n", &profile.stay_count)]),
+    ));
+    if let Some(stay) = last_stay(profile, today) {
+        facts.push(Span::raw(format!(
+            "  {} {}",
+            app.text(Msg::TuiLastStay),
+            stay.arrival.format("%Y-%m-%d")
+        )));
+    }
+    if let Some(stay) = next_stay(profile, today) {
+        let room = stay
+            .room
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        facts.push(Span::raw(format!(
+            "  {} {}{room}",
+            app.text(Msg::TuiNextStay),
+            stay.arrival.format("%Y-%m-%d")
+        )));
+    }
+    lines.push(Line::from(facts));
+    let banner = banner(profile, app, theme);
+    if !banner.is_empty() {
+        lines.push(Line::from(banner));
+    }
+    lines.push(contact_line(profile, app, theme));
+    lines.push(Line::raw(""));
+    lines
+}
+
+/// Alerts and flags as solid blocks: do-not-rent, open complaints, birthday this week.
+fn banner<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Span<'a>> {
+    let mut words: Vec<String> = profile_alerts(profile, app.today())
+        .iter()
+        .map(|alert| alert_text(app, alert))
+        .collect();
+    for flag in &profile.guest.flags {
+        if *flag != Flag::DoNotRent {
+            words.push(flag_label(app, *flag).to_string());
+        }
+    }
+    let mut spans = Vec::new();
+    for word in words {
+        spans.push(Span::styled(format!(" {word} "), theme.alert()));
+        spans.push(Span::raw(" "));
+    }
+    spans
+}
+
+pub fn alert_text(app: &App, alert: &Alert) -> String {
+    match alert {
+        Alert::DoNotRent => app.text(Msg::AlertDoNotRent).to_string(),
+        Alert::OpenComplaint { count } => app.fill(Msg::TuiOpenComplaints, &[("count", count)]),
+        Alert::Birthday { date } => {
+            app.fill(Msg::AlertBirthday, &[("date", &date.format("%m-%d"))])
+        }
+        Alert::Anniversary { date } => {
+            app.fill(Msg::AlertAnniversary, &[("date", &date.format("%m-%d"))])
+        }
+    }
+}
+
+fn flag_label(app: &App, flag: Flag) -> &'static str {
+    app.text(match flag {
+        Flag::DoNotRent => Msg::AlertDoNotRent,
+        Flag::NoMarketing => Msg::TuiFlagNoMarketing,
+        Flag::Deceased => Msg::TuiFlagDeceased,
+        Flag::EraseRequested => Msg::TuiFlagEraseRequested,
+    })
+}
+
+fn contact_line<'a>(profile: &Profile, app: &App, theme: &Theme) -> Line<'a> {
+    let guest = &profile.guest;
+    let phones: Vec<&str> = guest.phones.iter().map(|p| p.e164.0.as_str()).collect();
+    let mut spans = vec![
+        Span::styled(format!("{} ", app.text(Msg::TuiPhone)), theme.dim()),
+        Span::raw(if phones.is_empty() {
+            "-".to_string()
+        } else {
+            phones.join(", ")
+        }),
+    ];
+    if let Some(company) = &guest.company {
+        spans.push(Span::styled(
+            format!("  {} ", app.text(Msg::TuiCompany)),
+            theme.dim(),
+        ));
+        spans.push(Span::raw(company.clone()));
+    }
+    Line::from(spans)
+}
+
+fn draw_body(frame: &mut Frame, area: Rect, profile: &Profile, app: &App, theme: &Theme) {
+    let mut lines = preference_lines(profile, app, theme, area.width as usize);
+    lines.push(Line::raw(""));
+    lines.extend(stay_lines(profile, app, theme));
+    lines.push(Line::raw(""));
+    lines.extend(feedback_lines(profile, app, theme, area.width as usize));
+    if let Some(notes) = &profile.guest.notes {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(app.text(Msg::TuiNotes), theme.title()));
+        let max = (area.width as usize).saturating_sub(2);
+        lines.extend(
+            wrap(notes, max)
+                .into_iter()
+                .map(|l| Line::raw(format!("  {l}"))),
+        );
+    }
+    let limit = (lines.len() as u16).saturating_sub(area.height);
+    app.profile.scroll_limit.set(limit);
+    app.profile.page.set(area.height.saturating_sub(1));
+    let scroll = app.profile.scroll.min(limit);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+}
+
+/// Preferences grouped by category in catalogue order, each with department, who and when.
+fn preference_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(app.text(Msg::TuiPreferences), theme.title())];
+    let active: Vec<&Preference> = profile.active_preferences().collect();
+    if active.is_empty() {
+        let key = app.settings.keymap.hint(Mode::Profile, Action::Record);
+        lines.push(Line::styled(
+            format!("  {}", app.fill(Msg::TuiNoPreferences, &[("key", &key)])),
+            theme.dim(),
+        ));
+        return lines;
+    }
+    let mut categories: Vec<&str> = app
+        .settings
+        .catalog
+        .categories
+        .iter()
+        .map(|c| c.key.as_str())
+        .collect();
+    for p in &active {
+        if !categories.contains(&p.category.as_str()) {
+            categories.push(&p.category);
+        }
+    }
+    let label_width = categories
+        .iter()
+        .filter(|c| active.iter().any(|p| p.category == **c))
+        .map(|c| width(&app.category_label(c)))
+        .max()
+        .unwrap_or(0)
+        .min(max / 4);
+    let value_width = 16.min(max / 3);
+    for category in categories {
+        let mut values: Vec<&str> = Vec::new();
+        // Newest first; an older observation of the same value adds nothing to read.
+        for pref in active.iter().filter(|p| p.category == category) {
+            if values.contains(&pref.value.as_str()) {
+                continue;
+            }
+            let label = if values.is_empty() {
+                app.category_label(category)
+            } else {
+                String::new()
+            };
+            values.push(&pref.value);
+            let value = app.value_label(category, &pref.value);
+            let spans = vec![
+                Span::styled(format!("  {}", fit(&label, label_width)), theme.dim()),
+                Span::raw("  "),
+                Span::styled(fit(&value, value_width), theme.title()),
+                Span::raw(" "),
+                Span::styled(observed(pref, app), theme.dim()),
+            ];
+            let line = Line::from(spans);
+            let indent = 2 + label_width + 2;
+            match pref.note.as_deref().map(|n| format!("“{n}”")) {
+                Some(note) if line.width() + 2 + width(&note) <= max => {
+                    let mut line = line;
+                    line.push_span(Span::raw(format!("  {note}")));
+                    lines.push(line);
+                }
+                Some(note) => {
+                    lines.push(line);
+                    for part in wrap(&note, max.saturating_sub(indent)) {
+                        lines.push(Line::raw(format!("{}{part}", " ".repeat(indent))));
+                    }
+                }
+                None => lines.push(line),
+            }
+        }
+    }
+    lines
+}
+
+/// `Housekeeping · lihua · 2026-05-01`
+fn observed(pref: &Preference, app: &App) -> String {
+    let mut parts = Vec::new();
+    if let Some(source) = pref.source {
+        parts.push(source_label(app, source).to_string());
+    }
+    if let Some(by) = &pref.observed_by {
+        parts.push(by.clone());
+    }
+    let local = pref.observed_at.with_timezone(&app.clock.offset);
+    parts.push(local.format("%Y-%m-%d").to_string());
+    parts.join(" · ")
+}
+
+pub fn source_label(app: &App, source: Source) -> &'static str {
+    app.text(match source {
+        Source::FrontOffice => Msg::TuiSourceFrontOffice,
+        Source::Housekeeping => Msg::TuiSourceHousekeeping,
+        Source::Fnb => Msg::TuiSourceFnb,
+        Source::Concierge => Msg::TuiSourceConcierge,
+        Source::CallCentre => Msg::TuiSourceCallCentre,
+        Source::Guest => Msg::TuiSourceGuest,
+    })
+}
+
+fn stay_lines<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(app.text(Msg::TuiStayHistory), theme.title())];
+    if profile.stays.is_empty() {
+        lines.push(Line::styled(
+            format!("  {}", app.text(Msg::NoneToday)),
+            theme.dim(),
+        ));
+    }
+    for stay in &profile.stays {
+        lines.push(stay_line(stay, app, theme));
+    }
+    lines
+}
+
+fn stay_line<'a>(stay: &Stay, app: &App, theme: &Theme) -> Line<'a> {
+    let room = stay.room.clone().unwrap_or_else(|| "-".into());
+    let status = stay_status_label(app, stay.status);
+    let mut spans = vec![
+        Span::raw(format!(
+            "  {} → {}  ",
+            stay.arrival.format("%Y-%m-%d"),
+            stay.departure.format("%m-%d")
+        )),
+        Span::raw(fit(&room, 5)),
+        Span::raw(" "),
+        Span::raw(fit(status, 8)),
+        Span::styled(format!(" {}", stay.reservation_id), theme.dim()),
+    ];
+    if let Some(vip) = &stay.vip {
+        spans.push(Span::styled(format!(" [{vip}]"), theme.vip()));
+    }
+    if let Some(room_type) = &stay.room_type {
+        spans.push(Span::styled(format!(" {room_type}"), theme.dim()));
+    }
+    Line::from(spans)
+}
+
+pub fn stay_status_label(app: &App, status: StayStatus) -> &'static str {
+    app.text(match status {
+        StayStatus::Expected => Msg::TuiStayExpected,
+        StayStatus::InHouse => Msg::InHouse,
+        StayStatus::Departed => Msg::TuiStayDeparted,
+        StayStatus::Cancelled => Msg::TuiStayCancelled,
+        StayStatus::NoShow => Msg::TuiStayNoShow,
+    })
+}
+
+fn feedback_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(app.text(Msg::TuiFeedback), theme.title())];
+    if profile.feedback.is_empty() {
+        lines.push(Line::styled(
+            format!("  {}", app.text(Msg::NoneToday)),
+            theme.dim(),
+        ));
+    }
+    for item in &profile.feedback {
+        lines.extend(feedback_item(item, app, theme, max));
+    }
+    lines
+}
+
+/// `! 2026-05-02 Complaint Housekeeping (open)` and the text wrapped below it.
+fn feedback_item<'a>(item: &Feedback, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
+    let (mark, kind) = match item.kind {
+        FeedbackKind::Complaint => ("!", app.text(Msg::TuiComplaint)),
+        FeedbackKind::Praise => ("+", app.text(Msg::TuiPraise)),
+    };
+    let date = item.at.with_timezone(&app.clock.offset).format("%Y-%m-%d");
+    let department = item.department.map(|d| source_label(app, d)).unwrap_or("");
+    let head = format!("  {mark} {date} {kind} {department}");
+    let style = if item.is_open_complaint() {
+        theme.marker()
+    } else {
+        theme.dim()
+    };
+    let mut first = vec![Span::styled(head, style)];
+    match item.status {
+        Some(FeedbackStatus::Open) => {
+            first.push(Span::styled(
+                format!(" ({})", app.text(Msg::TuiOpen)),
+                theme.marker(),
+            ));
+        }
+        Some(FeedbackStatus::Resolved) => {
+            first.push(Span::styled(
+                format!(" ({})", app.text(Msg::TuiResolved)),
+                theme.dim(),
+            ));
+        }
+        None => {}
+    }
+    let mut lines = vec![Line::from(first)];
+    let text_width = max.saturating_sub(6);
+    for part in wrap(&item.text, text_width) {
+        lines.push(Line::raw(format!("      {part}")));
+    }
+    if let Some(resolution) = item
+        .resolution
+        .as_deref()
+        .filter(|_| item.status == Some(FeedbackStatus::Resolved))
+    {
+        for part in wrap(&format!("→ {resolution}"), text_width) {
+            lines.push(Line::styled(format!("      {part}"), theme.dim()));
+        }
+    }
+    lines
+}
+
+// ---------------------------------------------------------------- one-key entry popup
+
+fn draw_entry(frame: &mut Frame, area: Rect, entry: &Entry, app: &App, theme: &Theme) {
+    let catalog = &app.settings.catalog;
+    let (title, lines, input) = match entry {
+        Entry::Category => (
+            app.text(Msg::TuiRecordTitle).to_string(),
+            category_grid(app, theme, area.width),
+            None,
+        ),
+        Entry::Options { category, page } => match catalog.get(category) {
+            Some(cat) => option_list(cat, *page, app, theme),
+            None => return,
+        },
+        Entry::Number { category, text } => {
+            let title = app.category_label(category);
+            let lines = vec![Line::raw(app.number_range(category))];
+            (title, lines, Some(text.clone()))
+        }
+        Entry::Note { pref, text } => {
+            let title = app.fill(
+                Msg::TuiNoteTitle,
+                &[
+                    ("category", &app.category_label(&pref.category)),
+                    ("value", &app.value_label(&pref.category, &pref.value)),
+                ],
+            );
+            (title, Vec::new(), Some(text.clone()))
+        }
+    };
+    let lines: Vec<Line> = lines.into_iter().map(|l| pad_left(l)).collect();
+    let inner_height = lines.len() as u16 + u16::from(input.is_some());
+    let popup = centered(
+        area,
+        area.width.saturating_sub(4).min(POPUP_WIDTH),
+        inner_height + 2,
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), theme.title()));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let mut lines = lines;
+    if let Some(text) = &input {
+        lines.push(Line::from(vec![
+            Span::styled(" › ", theme.key()),
+            Span::raw(text.clone()),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(text) = &input {
+        let x = inner.x + (3 + width(text) as u16).min(inner.width.saturating_sub(1));
+        let y = inner.y + inner.height.saturating_sub(1);
+        if inner.width > 0 && inner.height > 0 {
+            frame.set_cursor_position(Position::new(x, y));
+        }
+    }
+}
+
+const POPUP_WIDTH: u16 = 92;
+
+/// One column of space inside the popup's border.
+fn pad_left(line: Line<'_>) -> Line<'_> {
+    let mut spans = vec![Span::raw(" ")];
+    spans.extend(line.spans);
+    Line::from(spans)
+}
+
+/// Every category as `letter label`, in as many columns of 22 as fit (at most four).
+fn category_grid<'a>(app: &App, theme: &Theme, inner: u16) -> Vec<Line<'a>> {
+    let cats = &app.settings.catalog.categories;
+    let cell = 22;
+    let per_row = (usize::from(inner.saturating_sub(1)) / cell).clamp(1, 4);
+    cats.chunks(per_row)
+        .map(|row| {
+            let mut spans = Vec::new();
+            for cat in row {
+                spans.push(Span::styled(format!("{} ", cat.letter), theme.key()));
+                spans.push(Span::raw(fit(cat.label(app.lang()), cell - 2)));
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// The options on one page as `digit label`, with the page and how to turn it.
+fn option_list<'a>(
+    cat: &Category,
+    page: usize,
+    app: &App,
+    theme: &Theme,
+) -> (String, Vec<Line<'a>>, Option<String>) {
+    let mut title = cat.label(app.lang()).to_string();
+    let pages = cat.pages();
+    if pages > 1 {
+        let key = app.settings.keymap.hint(Mode::Record, Action::NextPage);
+        let turn = app.fill(
+            Msg::TuiPage,
+            &[("page", &(page + 1)), ("pages", &pages), ("key", &key)],
+        );
+        title = format!("{title} · {turn}");
+    }
+    let lines = (1..=PAGE_SIZE as u32)
+        .filter_map(|digit| cat.choice_at(page, digit).map(|c| (digit, c)))
+        .collect::<Vec<_>>()
+        .chunks(3)
+        .map(|row| {
+            let mut spans = Vec::new();
+            for (digit, choice) in row {
+                spans.push(Span::styled(format!("{digit} "), theme.key()));
+                spans.push(Span::raw(fit(choice.label(app.lang()), 22)));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    (title, lines, None)
+}

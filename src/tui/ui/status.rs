@@ -1,0 +1,148 @@
+//! The status bar (the watermark: user, role, backend, business date, clock, always visible)
+//! and the message line above it.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::i18n::Msg;
+use crate::model::Role;
+
+use super::{fit, spinner, width, Theme};
+use crate::tui::app::{App, MessageKind, Screen};
+use crate::tui::keymap::{Action, Mode};
+
+/// The watermark line. When the window is narrow the backend goes first, then the role and
+/// the label, so user, date and clock stay.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let text = watermark(app, area.width as usize);
+    let line = Line::styled(fit(&text, area.width as usize), theme.status());
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn watermark(app: &App, max: usize) -> String {
+    let s = &app.settings;
+    let user = s.user.as_str();
+    let role = role_label(app, s.role);
+    let date = app.today().format("%Y-%m-%d").to_string();
+    let label = app.text(Msg::BusinessDate);
+    let clock = app.clock.local().format("%H:%M").to_string();
+    let candidates = [
+        format!(
+            " {user} · {role} · {} · {label} {date} · {clock} ",
+            s.backend
+        ),
+        format!(" {user} · {role} · {label} {date} · {clock} "),
+        format!(" {user} · {date} {clock} · {role} "),
+        format!(" {user} · {date} {clock} "),
+        format!(" {user} {date}"),
+    ];
+    let fallback = candidates[candidates.len() - 1].clone();
+    candidates
+        .into_iter()
+        .find(|c| width(c) <= max)
+        .unwrap_or(fallback)
+}
+
+pub fn role_label(app: &App, role: Role) -> &'static str {
+    app.text(match role {
+        Role::Agent => Msg::TuiRoleAgent,
+        Role::Housekeeping => Msg::TuiRoleHousekeeping,
+        Role::FrontOffice => Msg::TuiRoleFrontOffice,
+        Role::Manager => Msg::TuiRoleManager,
+        Role::Admin => Msg::TuiRoleAdmin,
+    })
+}
+
+/// The line above the status bar: the last message, else what the store is doing, else the
+/// main keys of the current mode (from the active keymap).
+pub fn draw_message(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let max = area.width as usize;
+    let line = match &app.message {
+        Some(m) if !app.locked => {
+            let style = match m.kind {
+                MessageKind::Info => theme.title(),
+                MessageKind::Error => theme.error(),
+            };
+            Line::styled(fit(&m.text, max), style)
+        }
+        _ if app.busy() && !app.locked => {
+            let doing = app.text(busy_word(app));
+            Line::raw(fit(&format!("{} {doing}", spinner(app)), max))
+        }
+        _ => hints(app, theme, max),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn busy_word(app: &App) -> Msg {
+    if app.lookup.pending.is_some() && app.screen() == Screen::Lookup {
+        Msg::TuiSearching
+    } else if app.profile.pending.is_some() || app.board.pending.is_some() {
+        Msg::TuiLoading
+    } else {
+        Msg::TuiSaving
+    }
+}
+
+/// The few actions worth showing per mode, in order.
+fn hint_actions(mode: Mode) -> &'static [Action] {
+    match mode {
+        Mode::Lookup => &[
+            Action::Open,
+            Action::Board,
+            Action::Help,
+            Action::Quit,
+            Action::Copy,
+        ],
+        Mode::Profile => &[
+            Action::Record,
+            Action::Note,
+            Action::Undo,
+            Action::Copy,
+            Action::Board,
+            Action::Back,
+            Action::Help,
+        ],
+        Mode::Board => &[
+            Action::Open,
+            Action::VipOnly,
+            Action::PrevDay,
+            Action::NextDay,
+            Action::NextPanel,
+            Action::Back,
+            Action::Help,
+        ],
+        Mode::Help => &[Action::Back],
+        Mode::Record => &[Action::NextPage, Action::Cancel],
+        Mode::Input => &[Action::Submit, Action::Cancel],
+        Mode::Locked => &[Action::Unlock],
+        Mode::Global => &[],
+    }
+}
+
+/// `key action · key action`, as many whole items as fit.
+fn hints<'a>(app: &App, theme: &Theme, max: usize) -> Line<'a> {
+    let mode = app.mode();
+    let keymap = &app.settings.keymap;
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for action in hint_actions(mode) {
+        let key = keymap.hint(mode, *action);
+        if key == "-" {
+            continue;
+        }
+        let words = app.text(action.describe()).to_string();
+        let sep = if spans.is_empty() { " " } else { " · " };
+        let item = width(sep) + width(&key) + 1 + width(&words);
+        if used + item > max {
+            break;
+        }
+        used += item;
+        spans.push(Span::styled(sep, theme.dim()));
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::styled(format!(" {words}"), theme.dim()));
+    }
+    Line::from(spans)
+}

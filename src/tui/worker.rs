@@ -1,0 +1,206 @@
+//! The background thread that owns the store: the UI sends it tagged requests and gets tagged
+//! replies, so a slow or failing store never freezes the screen.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
+
+use chrono::NaiveDate;
+
+use crate::i18n::Msg;
+use crate::model::{Board, GuestId, NewPreference, Preference, Profile};
+use crate::search::SearchHit;
+use crate::store::{Store, StoreError};
+
+/// Something for the store to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    Search {
+        query: String,
+        limit: usize,
+    },
+    Profile(GuestId),
+    Board {
+        date: NaiveDate,
+        vip_only: bool,
+    },
+    AddPreference {
+        pref: NewPreference,
+        user: String,
+    },
+    RetirePreference {
+        guest: GuestId,
+        id: i64,
+        user: String,
+    },
+    NotePreference {
+        guest: GuestId,
+        id: i64,
+        note: String,
+        user: String,
+    },
+}
+
+impl Job {
+    /// Reads only: an older read superseded by a newer one of the same kind can be skipped.
+    fn supersedes(&self, older: &Job) -> bool {
+        matches!(
+            (self, older),
+            (Job::Search { .. }, Job::Search { .. })
+                | (Job::Profile(_), Job::Profile(_))
+                | (Job::Board { .. }, Job::Board { .. })
+        )
+    }
+}
+
+/// A job tagged with the generation the UI gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub gen: u64,
+    pub job: Job,
+}
+
+/// What the store answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Hits(Vec<SearchHit>),
+    Profile(Box<Profile>),
+    Board(Box<Board>),
+    Added(Preference),
+    Retired { guest: GuestId, id: i64 },
+    Noted(Preference),
+}
+
+/// A reply to the request with the same generation; errors are one sentence for staff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub gen: u64,
+    pub result: Result<Answer, String>,
+}
+
+/// Runs one request against the store; a panic in the store becomes an error reply.
+pub fn serve(store: &mut dyn Store, request: Request) -> Reply {
+    let Request { gen, job } = request;
+    let result = match catch_unwind(AssertUnwindSafe(|| run_job(store, job))) {
+        Ok(answer) => answer.map_err(|e| e.to_string()),
+        Err(panic) => Err(Msg::TuiInternal.fill(&[("reason", &panic_text(&panic))])),
+    };
+    Reply { gen, result }
+}
+
+fn run_job(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
+    let answer = match job {
+        Job::Search { query, limit } => Answer::Hits(store.search(&query, limit)?),
+        Job::Profile(id) => Answer::Profile(Box::new(store.profile(&id)?)),
+        Job::Board { date, vip_only } => Answer::Board(Box::new(store.board(date, vip_only)?)),
+        Job::AddPreference { pref, user } => Answer::Added(store.add_preference(pref, &user)?),
+        Job::RetirePreference { guest, id, user } => {
+            store.retire_preference(&guest, id, &user)?;
+            Answer::Retired { guest, id }
+        }
+        Job::NotePreference {
+            guest,
+            id,
+            note,
+            user,
+        } => Answer::Noted(store.note_preference(&guest, id, &note, &user)?),
+    };
+    Ok(answer)
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// The worker thread's name (the panic hook leaves its panics to the error reply).
+pub const THREAD_NAME: &str = "guestbook-store";
+
+/// The sending end the UI keeps; dropping it stops the worker.
+pub struct Worker {
+    requests: Sender<Request>,
+}
+
+impl Worker {
+    /// Starts the thread; every reply is handed to `deliver` (which forwards it to the UI).
+    pub fn spawn(
+        store: Box<dyn Store>,
+        deliver: impl Fn(Reply) + Send + 'static,
+    ) -> std::io::Result<Worker> {
+        let (requests, inbox) = mpsc::channel();
+        thread::Builder::new()
+            .name(THREAD_NAME.into())
+            .spawn(move || work(store, inbox, deliver))?;
+        Ok(Worker { requests })
+    }
+
+    /// Queues a request; false if the worker has stopped.
+    pub fn send(&self, request: Request) -> bool {
+        self.requests.send(request).is_ok()
+    }
+}
+
+fn work(mut store: Box<dyn Store>, inbox: Receiver<Request>, deliver: impl Fn(Reply)) {
+    while let Ok(first) = inbox.recv() {
+        let mut batch = vec![first];
+        batch.extend(inbox.try_iter());
+        for request in without_superseded(batch) {
+            deliver(serve(store.as_mut(), request));
+        }
+    }
+}
+
+/// Drops reads that a later read of the same kind in the batch makes pointless (typing fast
+/// queues a search per key; only the last one matters). Writes always run, in order.
+fn without_superseded(batch: Vec<Request>) -> Vec<Request> {
+    let keep: Vec<bool> = (0..batch.len())
+        .map(|i| {
+            !batch[i + 1..]
+                .iter()
+                .any(|later| later.job.supersedes(&batch[i].job))
+        })
+        .collect();
+    batch
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, keep)| keep.then_some(r))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn search(gen: u64, query: &str) -> Request {
+        Request {
+            gen,
+            job: Job::Search {
+                query: query.into(),
+                limit: 10,
+            },
+        }
+    }
+
+    #[test]
+    fn only_the_last_queued_search_runs() {
+        let retire = Request {
+            gen: 3,
+            job: Job::RetirePreference {
+                guest: GuestId::from("G1"),
+                id: 1,
+                user: "u".into(),
+            },
+        };
+        let batch = vec![
+            search(1, "1"),
+            search(2, "13"),
+            retire.clone(),
+            search(4, "138"),
+        ];
+        let kept: Vec<u64> = without_superseded(batch).iter().map(|r| r.gen).collect();
+        assert_eq!(kept, vec![3, 4]);
+    }
+}

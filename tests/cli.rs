@@ -1,0 +1,254 @@
+//! The command line as scripts use it: exit codes, `--json` shapes, the sample hotel's board.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const KINDS: [&str; 4] = ["guests", "preferences", "stays", "feedback"];
+
+fn sample(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data")
+        .join(format!("{kind}.csv"))
+}
+
+fn guestbook(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("GUESTBOOK_TODAY")
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A database holding the whole sample hotel.
+fn sample_db(dir: &Path) -> PathBuf {
+    let db = dir.join("hotel.db");
+    for kind in KINDS {
+        let summary = json(&guestbook(
+            &db,
+            &["import", kind, sample(kind).to_str().unwrap(), "--json"],
+        ));
+        assert_eq!(summary["rejected"], 0, "{kind}: {summary}");
+        assert!(
+            summary["imported"].as_u64().unwrap() > 0,
+            "{kind}: {summary}"
+        );
+    }
+    db
+}
+
+#[test]
+fn sample_reference_day_board_has_vip_arrivals_in_house_and_departures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let board = json(&guestbook(
+        &db,
+        &["board", "--today", "2026-06-15", "--json"],
+    ));
+    assert_eq!(board["date"], "2026-06-15");
+    let arrivals = board["arrivals"].as_array().unwrap();
+    assert!(arrivals.len() >= 8, "{} arrivals", arrivals.len());
+    assert!(arrivals.iter().filter(|r| !r["vip"].is_null()).count() >= 3);
+    assert!(board["in_house"].as_array().unwrap().len() >= 20);
+    assert!(board["departures"].as_array().unwrap().len() >= 6);
+    for key in [
+        "guest_id",
+        "name",
+        "reservation_id",
+        "room",
+        "vip",
+        "arrival",
+        "departure",
+        "stay_count",
+        "alerts",
+        "preferences",
+    ] {
+        assert!(arrivals[0].get(key).is_some(), "board row lacks {key}");
+    }
+    let alert_kinds: Vec<&str> = ["arrivals", "in_house", "departures"]
+        .iter()
+        .flat_map(|s| board[*s].as_array().unwrap())
+        .flat_map(|r| r["alerts"].as_array().unwrap())
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    for kind in ["open_complaint", "birthday", "anniversary", "do_not_rent"] {
+        assert!(
+            alert_kinds.contains(&kind),
+            "no {kind} alert on the reference day"
+        );
+    }
+    let seed_guest = arrivals
+        .iter()
+        .find(|r| {
+            r["preferences"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["value"] == "buckwheat")
+        })
+        .expect("the buckwheat-pillow guest arrives");
+    assert_eq!(seed_guest["stay_count"], 6);
+
+    let vip_only = json(&guestbook(
+        &db,
+        &["board", "--date", "2026-06-15", "--vip-only", "--json"],
+    ));
+    assert!(vip_only["arrivals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| !r["vip"].is_null()));
+}
+
+#[test]
+fn show_and_pref_add_speak_json_with_e164_phones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let hit = json(&guestbook(&db, &["search", "张伟", "--json"]));
+    let id = hit[0]["id"].as_str().unwrap().to_string();
+    for key in ["id", "name", "name_latin", "phones", "vip", "score"] {
+        assert!(hit[0].get(key).is_some(), "search hit lacks {key}");
+    }
+    let pref = json(&guestbook(
+        &db,
+        &[
+            "--user",
+            "hk.liping",
+            "pref",
+            "add",
+            &id,
+            "pillow",
+            "buckwheat",
+            "--note",
+            "两个枕头",
+            "--json",
+        ],
+    ));
+    assert_eq!(pref["category"], "pillow");
+    assert_eq!(pref["value"], "buckwheat");
+    assert_eq!(pref["observed_by"], "hk.liping");
+    let profile = json(&guestbook(&db, &["show", &id, "--json"]));
+    assert_eq!(profile["id"], id.as_str());
+    assert!(profile["phones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p.as_str().unwrap().starts_with('+')));
+    let first = &profile["preferences"][0];
+    assert_eq!(
+        (first["category"].as_str(), first["note"].as_str()),
+        (Some("pillow"), Some("两个枕头"))
+    );
+}
+
+#[test]
+fn bad_input_fails_with_one_sentence_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let out = guestbook(&db, &["pref", "add", "G0001", "pillow", "granite"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("granite") && stderr(&out).contains("buckwheat"),
+        "{}",
+        stderr(&out)
+    );
+    let out = guestbook(&db, &["pref", "add", "NOPE", "pillow", "foam"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("NOPE"), "{}", stderr(&out));
+    let out = guestbook(&db, &["show", "NOPE"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("panicked"));
+    let out = guestbook(&db, &["board", "--date", "15/06/2026"]);
+    assert_eq!(out.status.code(), Some(2), "bad usage exits 2");
+    assert!(stderr(&out).contains("YYYY-MM-DD"), "{}", stderr(&out));
+}
+
+#[test]
+fn export_of_the_sample_imports_again_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let copy = dir.path().join("copy.db");
+    for kind in KINDS {
+        let file = dir.path().join(format!("{kind}.jsonl"));
+        let out = guestbook(&db, &["export", kind, "-o", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        json(&guestbook(
+            &copy,
+            &["import", kind, file.to_str().unwrap(), "--json"],
+        ));
+    }
+    for kind in KINDS {
+        let a = guestbook(&db, &["export", kind]);
+        let b = guestbook(&copy, &["export", kind]);
+        assert!(a.status.success() && !a.stdout.is_empty());
+        assert!(a.stdout == b.stdout, "{kind} differs after a round trip");
+    }
+}
+
+#[test]
+fn check_reports_a_healthy_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let report = json(&guestbook(&db, &["check", "--json"]));
+    assert_eq!(report, serde_json::json!({"ok": true, "problems": []}));
+}
+
+#[test]
+fn completions_are_printed_for_bash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guestbook(&dir.path().join("x.db"), &["completions", "bash"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("guestbook"));
+}
+
+#[test]
+fn demo_without_a_terminal_prints_the_board_and_the_db_to_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .arg("demo")
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("XDG_STATE_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env("HOME", dir.path())
+        .env("LANG", "en_US.UTF-8")
+        .env("GUESTBOOK_TODAY", "2026-11-23")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text.contains("2026-11-23") && text.contains("Arrivals"),
+        "{text}"
+    );
+    assert!(text.contains("--db"), "{text}");
+    let db = text
+        .split("--db ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let board = json(&guestbook(
+        Path::new(db),
+        &["board", "--today", "2026-11-23", "--json"],
+    ));
+    assert!(board["arrivals"].as_array().unwrap().len() >= 8);
+}

@@ -1,0 +1,179 @@
+//! End to end: the built binary in a real terminal (tmux) on the sample hotel. A caller's
+//! number opens the profile, three keys record a pillow, `show --json` sees it, the board shows
+//! the VIP arrival, Ctrl-C leaves a working terminal.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_guestbook");
+
+fn sample(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data")
+        .join(format!("{kind}.csv"))
+}
+
+fn guestbook(db: &Path, args: &[&str]) -> Output {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("GUESTBOOK_CONFIG", db.with_file_name("no-config.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "guestbook {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A tmux server of our own (its own socket), killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn start(width: u16, height: u16, command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("guestbook-e2e-{}", std::process::id()),
+        };
+        let size = [width.to_string(), height.to_string()];
+        tmux.run(&[
+            "-u",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &size[0],
+            "-y",
+            &size[1],
+            command,
+        ]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .env("LANG", "C.UTF-8")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            self.run(&["send-keys", "-t", "e2e", key]);
+        }
+    }
+
+    fn literal(&self, text: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-t", "e2e", "-p"])
+    }
+
+    /// Waits up to ten seconds for text on the screen; returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "'{text}' never appeared; the screen:\n{screen}"
+            );
+            sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    for kind in ["guests", "stays", "preferences", "feedback"] {
+        guestbook(&db, &["import", kind, sample(kind).to_str().unwrap()]);
+    }
+    let command = format!(
+        "env LANG=C.UTF-8 GUESTBOOK_USER=hk.e2e GUESTBOOK_CONFIG={config} '{BIN}' --db '{db}' --today 2026-06-15; echo EXITED $?; sleep 60",
+        config = dir.path().join("no-config.toml").display(),
+        db = db.display(),
+    );
+    let tmux = Tmux::start(100, 30, &command);
+    tmux.wait_for("Find ›");
+
+    // The telephone shows 187-4634-8293: type it, Enter opens the only match.
+    tmux.literal("187 4634 8293");
+    tmux.wait_for("陆建华");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Greet as 陆总");
+
+    // p, p (pillow), 3 (memory foam): stored at once.
+    tmux.literal("p");
+    tmux.wait_for("Record a preference");
+    tmux.literal("p");
+    tmux.wait_for("Memory foam");
+    tmux.literal("3");
+    tmux.wait_for("Recorded Pillow: Memory foam");
+    let shown = guestbook(&db, &["show", "G0324", "--json"]);
+    let profile: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let newest = &profile["preferences"][0];
+    assert_eq!(newest["category"], "pillow");
+    assert_eq!(newest["value"], "memory_foam");
+    assert_eq!(newest["observed_by"], "hk.e2e");
+
+    // The board from the profile: the VIP arrival in room 3501.
+    tmux.literal("b");
+    let board = tmux.wait_for("Arrivals (");
+    let arrival = board
+        .lines()
+        .find(|l| l.contains("陆建华"))
+        .unwrap_or_default();
+    assert!(
+        arrival.contains("3501") && arrival.contains("V1"),
+        "{board}"
+    );
+    assert!(
+        board.contains("hk.e2e"),
+        "the watermark names the user:\n{board}"
+    );
+
+    tmux.keys(&["C-c"]);
+    let after = tmux.wait_for("EXITED");
+    assert!(after.contains("EXITED 0"), "{after}");
+}

@@ -1,0 +1,662 @@
+//! The interchange contract: bad input is reported by line and column and writes nothing,
+//! `--skip-bad` leaves a rejects file that imports once corrected, re-imports change nothing,
+//! and export -> import -> export is byte-identical for all four kinds in both formats.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use guestbook::catalog::Catalog;
+use guestbook::interchange::{self, Format, ImportOptions, ImportOutcome, InterchangeError};
+use guestbook::store::{Kind, SqliteStore};
+use proptest::prelude::*;
+
+const KINDS: [Kind; 4] = [Kind::Guests, Kind::Preferences, Kind::Stays, Kind::Feedback];
+
+const GUESTS: &str = "\
+id,name,name_latin,preferred_address,gender,birth_date,nationality,language,id_doc_type,id_doc_number,phones,emails,company,vip,flags,notes
+G0001,张伟,,张总,M,1975-03-08,CN,zh-CN,national_id,110101197503080011,+86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\"
+G0002,José Álvarez,,Sr. Álvarez,M,,ES,es,passport,XDA123456,+34 612 345 678,jose@example.es,,,no_marketing,
+G0003,Anna Müller,,Dr. Müller,F,1988-11-30,de,de,passport,C01X00T47,+49 30 1234567,,Siemens,v3,,\"allergic to \"\"nuts\"\"
+keep nuts out of the minibar\"
+";
+
+const PREFERENCES: &str = "\
+guest_id,category,value,note,observed_by,observed_at,source
+G0001,pillow,buckwheat,wants two,hk.liu,2026-06-01T09:30:00+08:00,housekeeping
+G0001,room_temp,22,,hk.liu,2026-06-01T01:31:00Z,housekeeping
+G0003,tea,Jasmine,,,2026-05-20T18:00:00.5Z,fnb
+";
+
+const STAYS: &str = "\
+reservation_id,guest_id,arrival,departure,status,room,room_type,vip,adults,spend_room,spend_fnb,spend_other,notes
+R1001,G0001,2026-06-15,2026-06-18,expected,1808,DLK,V1,2,,,,
+R1002,G0002,2026-06-10,2026-06-12,departed,905,Deluxe King,,1,2560.00,380.5,0,late checkout
+";
+
+const FEEDBACK: &str = "\
+guest_id,kind,at,department,text,resolution,status
+G0001,complaint,2026-06-11T22:10:00+08:00,housekeeping,room not made up,apologised; fruit basket,resolved
+G0002,praise,2026-06-12T08:00:00Z,fnb,great breakfast,,
+";
+
+fn options() -> ImportOptions {
+    let codes = ["V1", "V2", "V3", "V4", "V5"].map(String::from).to_vec();
+    ImportOptions::new(
+        Catalog::builtin(),
+        phonenumber::country::Id::CN,
+        codes,
+        "tester",
+    )
+}
+
+fn store(dir: &Path, name: &str) -> SqliteStore {
+    SqliteStore::open(&dir.join(name), phonenumber::country::Id::CN).unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn import(store: &mut SqliteStore, kind: Kind, path: &Path) -> ImportOutcome {
+    interchange::import_file(store, kind, path, &options()).unwrap()
+}
+
+fn import_ok(store: &mut SqliteStore, kind: Kind, path: &Path) -> ImportOutcome {
+    let outcome = import(store, kind, path);
+    assert!(
+        outcome.report.committed && outcome.errors.is_empty(),
+        "{:?}",
+        outcome.errors
+    );
+    outcome
+}
+
+fn export(store: &mut SqliteStore, kind: Kind, format: Format) -> String {
+    let mut out = Vec::new();
+    interchange::export(store, kind, format, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn export_all(store: &mut SqliteStore) -> String {
+    KINDS
+        .iter()
+        .map(|k| export(store, *k, Format::Csv))
+        .collect()
+}
+
+/// A database holding the four fixture files.
+fn hotel(dir: &Path) -> SqliteStore {
+    let mut db = store(dir, "hotel.db");
+    for (kind, name, text) in [
+        (Kind::Guests, "guests.csv", GUESTS),
+        (Kind::Preferences, "preferences.csv", PREFERENCES),
+        (Kind::Stays, "stays.csv", STAYS),
+        (Kind::Feedback, "feedback.csv", FEEDBACK),
+    ] {
+        let path = write(dir, name, text);
+        import_ok(&mut db, kind, &path);
+    }
+    db
+}
+
+fn first_error(outcome: &ImportOutcome) -> String {
+    outcome
+        .errors
+        .first()
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- what import makes of a row
+
+#[test]
+fn fixture_rows_import_with_canonical_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let guests = export(&mut db, Kind::Guests, Format::Csv);
+    let zhang = guests.lines().nth(1).unwrap();
+    assert_eq!(
+        zhang,
+        "G0001,张伟,Zhang Wei,张总,M,1975-03-08,CN,zh-CN,national_id,110101197503080011,\
+         +86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\""
+    );
+    assert!(
+        guests.contains("G0003,Anna Müller,,Dr. Müller,F,1988-11-30,DE,de,"),
+        "{guests}"
+    );
+    assert!(
+        guests.contains(",Siemens,V3,,\"allergic to \"\"nuts\"\"\nkeep nuts out of the minibar\"")
+    );
+    assert_eq!(
+        export(&mut db, Kind::Preferences, Format::Csv),
+        "guest_id,category,value,note,observed_by,observed_at,source\n\
+         G0001,pillow,buckwheat,wants two,hk.liu,2026-06-01T01:30:00Z,housekeeping\n\
+         G0001,room_temp,22,,hk.liu,2026-06-01T01:31:00Z,housekeeping\n\
+         G0003,tea,jasmine,,,2026-05-20T18:00:00.500Z,fnb\n"
+    );
+}
+
+#[test]
+fn header_matches_by_name_in_any_order_and_case_with_a_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        "\u{feff}Phones, NAME ,Id\n13800138000,王芳,G9\n",
+    );
+    import_ok(&mut db, Kind::Guests, &path);
+    assert_eq!(
+        export(&mut db, Kind::Guests, Format::Csv).lines().nth(1),
+        Some("G9,王芳,Wang Fang,,,,,,,,13800138000,,,,,")
+    );
+}
+
+#[test]
+fn unknown_columns_are_skipped_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        "id,name,loyalty_tier\nG9,Ann Lee,gold\n",
+    );
+    let opts = ImportOptions {
+        ignore_unknown: true,
+        ..options()
+    };
+    let outcome = interchange::import_file(&mut db, Kind::Guests, &path, &opts).unwrap();
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (1, 0));
+}
+
+#[test]
+fn json_lines_take_numbers_lists_and_a_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "stays.ndjson",
+        "\u{feff}{\"reservation_id\":\"R2001\",\"guest_id\":\"G0003\",\"arrival\":\"2026-07-01\",\
+         \"departure\":\"2026-07-03\",\"status\":\"expected\",\"adults\":2,\"spend_room\":1280.5}\r\n\
+         \n",
+    );
+    import_ok(&mut db, Kind::Stays, &path);
+    let guests = write(
+        dir.path(),
+        "guests.jsonl",
+        "{\"name\":\"Ann Lee\",\"phones\":[\"+1 (415) 555-0132\",\"13900139000\"],\"gender\":null}\n",
+    );
+    import_ok(&mut db, Kind::Guests, &guests);
+    let exported = export(&mut db, Kind::Guests, Format::Jsonl);
+    assert!(
+        exported.contains("\"name\":\"Ann Lee\",\"phones\":\"+1 (415) 555-0132;13900139000\"}"),
+        "{exported}"
+    );
+    assert!(export(&mut db, Kind::Stays, Format::Jsonl).contains(
+        "{\"reservation_id\":\"R2001\",\"guest_id\":\"G0003\",\"arrival\":\"2026-07-01\",\
+         \"departure\":\"2026-07-03\",\"status\":\"expected\",\"adults\":2,\"spend_room\":\"1280.5\"}\n"
+    ));
+}
+
+#[test]
+fn guests_without_id_get_one_assigned() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        "name,phones\nAnn Lee,\n李娜,13900139000\n",
+    );
+    assert_eq!(import_ok(&mut db, Kind::Guests, &path).report.imported, 2);
+    let ids: Vec<String> = export(&mut db, Kind::Guests, Format::Csv)
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["G0000001", "G0000002"]);
+}
+
+#[test]
+fn preferences_without_a_time_are_observed_at_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "late.csv",
+        "guest_id,category,value\nG0002,coffee,espresso\nG0002,pillow,foam\n",
+    );
+    let before = Utc::now() - chrono::Duration::seconds(1);
+    import_ok(&mut db, Kind::Preferences, &path);
+    let after = Utc::now();
+    let prefs = export(&mut db, Kind::Preferences, Format::Csv);
+    let times: Vec<DateTime<Utc>> = prefs
+        .lines()
+        .filter(|l| l.starts_with("G0002"))
+        .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(times.len(), 2);
+    assert_eq!(times[0], times[1]);
+    assert!(before <= times[0] && times[0] <= after, "{times:?}");
+}
+
+// ---------------------------------------------------------------- bad input
+
+/// Imports `text` into the fixture hotel and checks the first error and that nothing changed.
+fn refused(kind: Kind, name: &str, text: &[u8]) -> (PathBuf, ImportOutcome) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let before = export_all(&mut db);
+    let path = write(dir.path(), name, text);
+    let outcome = import(&mut db, kind, &path);
+    assert!(!outcome.report.committed);
+    assert_eq!(export_all(&mut db), before, "the database changed");
+    (path, outcome)
+}
+
+fn refused_file(kind: Kind, name: &str, text: &str) -> (PathBuf, InterchangeError) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let before = export_all(&mut db);
+    let path = write(dir.path(), name, text);
+    let err = interchange::import_file(&mut db, kind, &path, &options()).unwrap_err();
+    assert_eq!(export_all(&mut db), before, "the database changed");
+    (path, err)
+}
+
+#[test]
+fn bad_rows_name_line_column_and_reason_and_write_nothing() {
+    let guests_header = "id,name,birth_date,phones\n";
+    let cases: Vec<(Kind, &str, Vec<u8>, &str)> = vec![
+        (
+            Kind::Guests,
+            "guests.csv",
+            format!("{guests_header}G10,Ann Lee,,\nG11,,,\n").into(),
+            "3: column name: a value is required",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            format!("{guests_header}G10,Ann Lee,1980-13-01,\n").into(),
+            "2: column birth_date: '1980-13-01' is not a date; write YYYY-MM-DD",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            format!("{guests_header}G10,Ann Lee,,13800138000;12345\n").into(),
+            "2: column phones: '12345' is not a valid phone number \
+             (numbers without a country code are read as CN)",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            [guests_header.as_bytes(), b"G10,Ann \xff Lee,,\n"].concat(),
+            "2: column name: the text is not valid UTF-8 (save the file as UTF-8)",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            format!("{guests_header}G10,Ann Lee,,\n\"G11\",\"Bo\nLee\",,\nG10,Ann Again,,\n").into(),
+            "5: column id: duplicate id G10 (it appears earlier in this file)",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            format!("{guests_header}G10,Ann Lee,,,extra\n").into(),
+            "2: column -: the row has 5 fields but the header has 4",
+        ),
+        (
+            Kind::Guests,
+            "guests.jsonl",
+            b"{\"id\":\"G10\",\"name\":\"Ann Lee\"}\n{\"id\":\"G11\",\"name\":\"Bo".to_vec(),
+            "2: column 22: invalid JSON: EOF while parsing a string",
+        ),
+        (
+            Kind::Guests,
+            "guests.jsonl",
+            b"{\"id\":\"G10\",\"name\":\"Ann \xff\"}\n".to_vec(),
+            "1: column 25: the text is not valid UTF-8 (save the file as UTF-8)",
+        ),
+        (
+            Kind::Guests,
+            "guests.jsonl",
+            b"{\"id\":\"G10\",\"name\":\"Ann\",\"shoe\":\"42\"}\n".to_vec(),
+            "1: column shoe: unknown field (known fields: id, name, name_latin",
+        ),
+        (
+            Kind::Stays,
+            "stays.csv",
+            b"reservation_id,guest_id,arrival,departure,status\nR9,G0001,2026-06-15,2026-06-15,expected\n"
+                .to_vec(),
+            "2: column departure: departure 2026-06-15 is not after arrival 2026-06-15",
+        ),
+        (
+            Kind::Stays,
+            "stays.csv",
+            b"reservation_id,guest_id,arrival,departure,status\nR9,G0404,2026-06-15,2026-06-16,expected\n"
+                .to_vec(),
+            "2: column guest_id: no guest with id 'G0404' (import guests first)",
+        ),
+        (
+            Kind::Stays,
+            "stays.csv",
+            b"reservation_id,guest_id,arrival,departure,status,adults\nR9,G0001,2026-06-15,2026-06-16,booked,2\n"
+                .to_vec(),
+            "2: column status: 'booked' is not one of: expected, in_house, departed, cancelled, no_show",
+        ),
+        (
+            Kind::Preferences,
+            "preferences.csv",
+            b"guest_id,category,value\nG0001,shoe,42\n".to_vec(),
+            "2: column category: unknown preference category 'shoe' (expected one of: pillow, tea,",
+        ),
+        (
+            Kind::Preferences,
+            "preferences.csv",
+            b"guest_id,category,value\nG0001,pillow,silk\n".to_vec(),
+            "2: column value: unknown pillow option 'silk' (expected one of: buckwheat, foam,",
+        ),
+        (
+            Kind::Feedback,
+            "feedback.csv",
+            b"guest_id,kind,at,text\nG0001,complaint,yesterday,noisy\n".to_vec(),
+            "2: column at: 'yesterday' is not a timestamp; write RFC 3339 like 2026-06-15T14:30:00+08:00",
+        ),
+    ];
+    for (kind, name, text, expected) in cases {
+        let (path, outcome) = refused(kind, name, &text);
+        let error = first_error(&outcome);
+        let expected = format!("{}:{expected}", path.display());
+        assert!(
+            error.starts_with(&expected),
+            "got:  {error}\nwant: {expected}"
+        );
+    }
+}
+
+#[test]
+fn every_bad_row_is_reported_not_just_the_first() {
+    let (_, outcome) = refused(
+        Kind::Guests,
+        "guests.csv",
+        b"id,name,gender\nG10,,F\nG11,Bo Lee,Q\nG12,Cy Lee,M\n",
+    );
+    let where_: Vec<(u64, &str)> = outcome
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(where_, [(2, "name"), (3, "gender")]);
+    assert_eq!(outcome.report.rejected, 2);
+}
+
+#[test]
+fn an_unknown_column_refuses_the_file_naming_it() {
+    let (path, err) = refused_file(
+        Kind::Guests,
+        "guests.csv",
+        "id,name,shoe_size\nG10,Ann,42\n",
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:1: unknown column 'shoe_size' (known columns: id, name, name_latin, \
+             preferred_address, gender, birth_date, nationality, language, id_doc_type, \
+             id_doc_number, phones, emails, company, vip, flags, notes); use --ignore-unknown to skip it.",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn a_missing_required_column_refuses_the_file_naming_it() {
+    let (path, err) = refused_file(
+        Kind::Stays,
+        "stays.csv",
+        "reservation_id,guest_id,arrival,status\nR9,G0001,2026-06-15,expected\n",
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:1: the required column 'departure' is missing from the header.",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn an_unknown_extension_asks_for_a_format() {
+    let (path, err) = refused_file(Kind::Guests, "guests.xlsx", "id,name\n");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "Cannot tell the format of {}; name it .csv or .jsonl, or give --format.",
+            path.display()
+        )
+    );
+}
+
+// ---------------------------------------------------------------- skip-bad and rejects
+
+#[test]
+fn skip_bad_imports_good_rows_and_the_corrected_rejects_import_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "more.csv",
+        "reservation_id,guest_id,arrival,departure,status,notes\n\
+         R7,G0001,2026-07-01,2026-07-02,expected,\n\
+         R8,G0404,2026-07-01,2026-07-02,expected,\"two\nlines\"\n\
+         R9,G0002,2026-07-05,2026-07-01,expected,\n\
+         R10,G0003,2026-07-01,2026-07-03,expected,\n",
+    );
+    let opts = ImportOptions {
+        skip_bad: true,
+        ..options()
+    };
+    let outcome = interchange::import_file(&mut db, Kind::Stays, &path, &opts).unwrap();
+    assert_eq!(
+        (
+            outcome.report.imported,
+            outcome.report.rejected,
+            outcome.report.committed
+        ),
+        (2, 2, true)
+    );
+    let lines: Vec<u64> = outcome.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 5]);
+    let rejects = dir.path().join("more.rejects.csv");
+    assert_eq!(outcome.rejects_file.as_deref(), Some(rejects.as_path()));
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(
+        text,
+        "reservation_id,guest_id,arrival,departure,status,notes\n\
+         R8,G0404,2026-07-01,2026-07-02,expected,\"two\nlines\"\n\
+         R9,G0002,2026-07-05,2026-07-01,expected,\n"
+    );
+    let fixed = text.replace("G0404", "G0003").replace("07-05", "06-25");
+    std::fs::write(&rejects, fixed).unwrap();
+    let again = import_ok(&mut db, Kind::Stays, &rejects);
+    assert_eq!(again.report.imported, 2);
+}
+
+#[test]
+fn skip_bad_rejects_of_json_lines_are_the_raw_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.jsonl",
+        "{\"id\":\"G1\",\"name\":\"Ann\"}\n{\"id\":\"G2\",\"name\":\"Bo\",\"gender\":\"Q\"}\n{\"id\":\"G3\",\"na\n",
+    );
+    let opts = ImportOptions {
+        skip_bad: true,
+        rejects: Some(dir.path().join("fix-me.jsonl")),
+        ..options()
+    };
+    let outcome = interchange::import_file(&mut db, Kind::Guests, &path, &opts).unwrap();
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (1, 2));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("fix-me.jsonl")).unwrap(),
+        "{\"id\":\"G2\",\"name\":\"Bo\",\"gender\":\"Q\"}\n{\"id\":\"G3\",\"na\n"
+    );
+}
+
+// ---------------------------------------------------------------- re-import
+
+#[test]
+fn the_same_stays_file_twice_imports_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = dir.path().join("stays.csv");
+    let again = import_ok(&mut db, Kind::Stays, &path).report;
+    assert_eq!((again.imported, again.updated), (0, 0));
+    for kind in [Kind::Guests, Kind::Preferences, Kind::Feedback] {
+        let name = format!("{}.csv", format!("{kind:?}").to_lowercase());
+        let report = import_ok(&mut db, kind, &dir.path().join(name)).report;
+        assert_eq!((report.imported, report.updated), (0, 0), "{kind:?}");
+    }
+}
+
+#[test]
+fn a_changed_stay_row_updates_that_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(dir.path(), "tonight.csv", STAYS.replace(",1808,", ",1810,"));
+    let report = import_ok(&mut db, Kind::Stays, &path).report;
+    assert_eq!((report.imported, report.updated), (0, 1));
+    assert!(export(&mut db, Kind::Stays, Format::Csv)
+        .contains("R1001,G0001,2026-06-15,2026-06-18,expected,1810,"));
+}
+
+// ---------------------------------------------------------------- round trip
+
+/// Exports every kind from `db`, imports the files into a fresh database, exports again.
+fn assert_round_trip(dir: &Path, db: &mut SqliteStore, format: Format) {
+    let ext = format.extension();
+    let mut copy = store(dir, &format!("copy-{ext}.db"));
+    let first: Vec<String> = KINDS.iter().map(|k| export(db, *k, format)).collect();
+    for (kind, text) in KINDS.iter().zip(&first) {
+        let path = write(dir, &format!("{kind:?}.{ext}"), text);
+        import_ok(&mut copy, *kind, &path);
+    }
+    for (kind, text) in KINDS.iter().zip(&first) {
+        assert_eq!(&export(&mut copy, *kind, format), text, "{kind:?} {ext}");
+    }
+}
+
+#[test]
+fn export_import_export_is_identical_for_every_kind_and_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    assert_round_trip(dir.path(), &mut db, Format::Csv);
+    assert_round_trip(dir.path(), &mut db, Format::Jsonl);
+}
+
+#[test]
+fn csv_and_json_lines_exports_carry_the_same_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let mut copy = store(dir.path(), "copy.db");
+    for kind in KINDS {
+        let path = write(
+            dir.path(),
+            &format!("{kind:?}.jsonl"),
+            export(&mut db, kind, Format::Jsonl),
+        );
+        import_ok(&mut copy, kind, &path);
+    }
+    assert_eq!(export_all(&mut copy), export_all(&mut db));
+}
+
+// ---------------------------------------------------------------- generated guests
+
+const PHONES: &[&str] = &[
+    "13800138000",
+    "+86 139 0013 9000",
+    "(021) 6234 5678",
+    "0086 137-0013-7000",
+    "+1 (415) 555-0132",
+    "+49 30 1234567",
+    "+852 9123 4567",
+];
+
+fn name_strategy() -> impl Strategy<Value = String> {
+    let han = proptest::sample::select(vec![
+        '张', '王', '李', '陳', '欧', '阳', '伟', '娜', '曾', '單', '龍',
+    ]);
+    let latin = proptest::sample::select(vec![
+        "José", "Álvarez", "Müller", "Seán", "O'Brien", "Nguyễn", "Zoë", "Smith", "Łukasz", "Ådne",
+    ]);
+    prop_oneof![
+        proptest::collection::vec(han.clone(), 1..5).prop_map(|c| c.into_iter().collect()),
+        proptest::collection::vec(latin.clone(), 1..4).prop_map(|w| w.join(" ")),
+        (proptest::collection::vec(han, 2..3), latin)
+            .prop_map(|(c, w)| format!("{} {w}", c.into_iter().collect::<String>())),
+    ]
+}
+
+fn optional(s: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
+    prop_oneof![Just(String::new()), s]
+}
+
+fn guest_row() -> impl Strategy<Value = Vec<String>> {
+    (
+        name_strategy(),
+        optional(name_strategy()),
+        optional(proptest::sample::select(vec!["F", "M", "X"]).prop_map(String::from)),
+        optional(
+            (1930..2010i32, 1..13u32, 1..29u32).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
+        ),
+        proptest::collection::vec(proptest::sample::select(PHONES.to_vec()), 0..3),
+        optional("[a-z]{1,8}@[a-z]{1,8}\\.(cn|de|com)"),
+        optional(proptest::sample::select(vec!["V1", "V5"]).prop_map(String::from)),
+        optional("[ -~]{0,20}(\n[\"a-z,]{1,10})?"),
+    )
+        .prop_map(|(name, latin, gender, birth, phones, email, vip, notes)| {
+            vec![
+                name,
+                latin,
+                gender,
+                birth,
+                phones.join(";"),
+                email,
+                vip,
+                notes.trim().to_string(),
+            ]
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_guests_survive_export_and_import(rows in proptest::collection::vec(guest_row(), 1..12)) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut input = csv::Writer::from_writer(Vec::new());
+        input.write_record(["id", "name", "name_latin", "gender", "birth_date", "phones", "emails", "vip", "notes"]).unwrap();
+        for (i, row) in rows.iter().enumerate() {
+            let id = format!("P{i:03}");
+            input.write_record(std::iter::once(&id).chain(row)).unwrap();
+        }
+        let path = write(dir.path(), "generated.csv", input.into_inner().unwrap());
+        let mut db = store(dir.path(), "g.db");
+        let outcome = import(&mut db, Kind::Guests, &path);
+        prop_assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        prop_assert_eq!(outcome.report.imported, rows.len() as u64);
+
+        let first = export(&mut db, Kind::Guests, Format::Csv);
+        let mut reader = csv::Reader::from_reader(first.as_bytes());
+        for (record, row) in reader.records().zip(&rows) {
+            let record = record.unwrap();
+            prop_assert_eq!(&record[1], row[0].as_str());
+            prop_assert_eq!(&record[10], row[4].as_str());
+        }
+        let again = write(dir.path(), "again.csv", &first);
+        let mut copy = store(dir.path(), "copy.db");
+        import_ok(&mut copy, Kind::Guests, &again);
+        prop_assert_eq!(export(&mut copy, Kind::Guests, Format::Csv), first);
+    }
+}

@@ -1,0 +1,428 @@
+//! The caller lookup on a real SQLite file: every kind of query a hurried agent types, on a
+//! hand-made set of guests with namesakes, and the same queries after edit, merge and erase.
+
+use chrono::NaiveDate;
+use guestbook::model::{Guest, GuestId, Stay, StayStatus};
+use guestbook::search::{phone, MatchKind, SearchHit};
+use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store};
+use phonenumber::country::Id::CN;
+
+struct Spec {
+    id: &'static str,
+    name: &'static str,
+    latin: Option<&'static str>,
+    phones: &'static [&'static str],
+    email: Option<&'static str>,
+    vip: Option<&'static str>,
+    last_stay: Option<&'static str>,
+}
+
+const fn g(id: &'static str, name: &'static str, phones: &'static [&'static str]) -> Spec {
+    Spec {
+        id,
+        name,
+        latin: None,
+        phones,
+        email: None,
+        vip: None,
+        last_stay: None,
+    }
+}
+
+/// Two 张伟 (one a VIP), 张伟明, polyphonic surnames, a Hong Kong and a Korean name with their
+/// own romanisation, accented and apostrophised Latin names, and two Smiths.
+fn fixture() -> Vec<Spec> {
+    vec![
+        Spec {
+            last_stay: Some("2026-05-01"),
+            ..g("G01", "张伟", &["13800138000"])
+        },
+        Spec {
+            vip: Some("V2"),
+            last_stay: Some("2025-01-10"),
+            ..g("G02", "张伟", &["13900001234"])
+        },
+        g("G03", "张伟明", &["13700000001"]),
+        Spec {
+            latin: Some("Chan Tai Man"),
+            ..g("G04", "陳大文", &["+852 9123 4567"])
+        },
+        g("G05", "曾志伟", &["13600000002"]),
+        g("G06", "单田芳", &["13600000003"]),
+        g("G07", "尉迟恭", &["13600000004"]),
+        Spec {
+            email: Some("John.Smith@Example.com"),
+            ..g("G08", "John Smith", &["+1 (415) 555-0132"])
+        },
+        g("G09", "Dr. Jürgen Müller", &["+49 30 1234567"]),
+        g("G10", "Seán O'Brien", &[]),
+        g("G11", "José Álvarez", &[]),
+        g("G12", "Nguyễn Văn An", &[]),
+        Spec {
+            latin: Some("Kim Min Jun"),
+            ..g("G13", "김민준", &[])
+        },
+        g("G14", "王芳", &["(021) 6234 5678"]),
+        g("G15", "Mary Smith", &["+1 415 555 0199"]),
+        g("G16", "朴树", &[]),
+        g("G17", "查良镛", &[]),
+        g("G18", "区家明", &[]),
+    ]
+}
+
+fn guest(spec: &Spec) -> Guest {
+    let mut g = Guest::new(GuestId(spec.id.into()), spec.name);
+    g.name_latin = spec.latin.map(String::from);
+    g.phones = spec
+        .phones
+        .iter()
+        .map(|p| phone::phone(p, CN).expect("fixture phone is valid"))
+        .collect();
+    g.emails = spec.email.iter().map(|e| e.to_string()).collect();
+    g.vip = spec.vip.map(String::from);
+    g
+}
+
+fn stay(spec: &Spec) -> Option<Stay> {
+    let arrival = NaiveDate::parse_from_str(spec.last_stay?, "%Y-%m-%d").ok()?;
+    Some(Stay {
+        reservation_id: format!("R-{}", spec.id),
+        guest_id: GuestId(spec.id.into()),
+        arrival,
+        departure: arrival.succ_opt()?,
+        status: StayStatus::Departed,
+        room: None,
+        room_type: None,
+        vip: None,
+        adults: None,
+        spend_room: None,
+        spend_fnb: None,
+        spend_other: None,
+        notes: None,
+    })
+}
+
+fn import(store: &mut SqliteStore, kind: Kind, items: Vec<ImportItem>) {
+    let mut rows = items.into_iter().enumerate().map(|(i, item)| ImportRow {
+        line: i as u64 + 2,
+        item: Ok(item),
+    });
+    let report = store
+        .import(kind, &mut rows, BadRows::Refuse, "test")
+        .expect("import runs");
+    assert!(report.committed, "{:?}", report.errors);
+}
+
+fn open() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = SqliteStore::open(&dir.path().join("gb.db"), CN).expect("store opens");
+    let specs = fixture();
+    import(
+        &mut store,
+        Kind::Guests,
+        specs.iter().map(|s| ImportItem::Guest(guest(s))).collect(),
+    );
+    import(
+        &mut store,
+        Kind::Stays,
+        specs
+            .iter()
+            .filter_map(stay)
+            .map(ImportItem::Stay)
+            .collect(),
+    );
+    (dir, store)
+}
+
+fn ids(hits: &[SearchHit]) -> Vec<&str> {
+    hits.iter().map(|h| h.id.0.as_str()).collect()
+}
+
+fn search(store: &mut SqliteStore, q: &str) -> Vec<SearchHit> {
+    store.search(q, 20).unwrap_or_else(|e| panic!("{q:?}: {e}"))
+}
+
+/// What a query must give: the leading ids in order, or ids that must be among the hits, or
+/// exactly these ids.
+enum Want {
+    Leading(&'static [&'static str]),
+    Among(&'static [&'static str], usize),
+    Exactly(&'static [&'static str]),
+}
+
+use Want::*;
+
+const CASES: &[(&str, Want, Option<MatchKind>)] = &[
+    // phone numbers in any notation
+    ("13800138000", Exactly(&["G01"]), Some(MatchKind::Phone)),
+    (
+        "+86 138-0013-8000",
+        Exactly(&["G01"]),
+        Some(MatchKind::Phone),
+    ),
+    (
+        "0086 13800138000",
+        Exactly(&["G01"]),
+        Some(MatchKind::Phone),
+    ),
+    ("8613800138000", Exactly(&["G01"]), Some(MatchKind::Phone)),
+    ("(021) 6234 5678", Exactly(&["G14"]), Some(MatchKind::Phone)),
+    (
+        "+1 (415) 555-0132",
+        Exactly(&["G08"]),
+        Some(MatchKind::Phone),
+    ),
+    ("4155550132", Exactly(&["G08"]), Some(MatchKind::Phone)),
+    // trailing digits
+    ("8000", Exactly(&["G01"]), Some(MatchKind::Phone)),
+    ("138000", Exactly(&["G01"]), Some(MatchKind::Phone)),
+    ("0132", Exactly(&["G08"]), Some(MatchKind::Phone)),
+    // Han, whole or part; traditional and simplified fold together
+    (
+        "张伟",
+        Leading(&["G02", "G01", "G03"]),
+        Some(MatchKind::Name),
+    ),
+    (
+        "张",
+        Among(&["G01", "G02", "G03"], 3),
+        Some(MatchKind::Name),
+    ),
+    ("伟", Among(&["G01", "G02"], 2), Some(MatchKind::Name)),
+    ("陈大文", Exactly(&["G04"]), Some(MatchKind::Name)),
+    ("陳大文", Exactly(&["G04"]), Some(MatchKind::Name)),
+    // pinyin, spaced or not, full or initials, any case
+    (
+        "zhangwei",
+        Leading(&["G02", "G01", "G03"]),
+        Some(MatchKind::Pinyin),
+    ),
+    (
+        "zhang wei",
+        Leading(&["G02", "G01", "G03"]),
+        Some(MatchKind::Pinyin),
+    ),
+    (
+        "Wei Zhang",
+        Leading(&["G02", "G01"]),
+        Some(MatchKind::Pinyin),
+    ),
+    (
+        "Zhang",
+        Among(&["G01", "G02", "G03"], 3),
+        Some(MatchKind::Pinyin),
+    ),
+    ("zw", Leading(&["G02", "G01"]), Some(MatchKind::Pinyin)),
+    (
+        "zhangw",
+        Among(&["G01", "G02", "G03"], 3),
+        Some(MatchKind::Pinyin),
+    ),
+    // polyphonic surnames read as surnames
+    ("zengzhiwei", Leading(&["G05"]), Some(MatchKind::Pinyin)),
+    ("shan tianfang", Leading(&["G06"]), Some(MatchKind::Pinyin)),
+    ("yuchigong", Leading(&["G07"]), Some(MatchKind::Pinyin)),
+    ("piaoshu", Leading(&["G16"]), Some(MatchKind::Pinyin)),
+    ("zha liangyong", Leading(&["G17"]), Some(MatchKind::Pinyin)),
+    ("oujiaming", Leading(&["G18"]), Some(MatchKind::Pinyin)),
+    // Latin names in any order and case, accents and marks folded
+    ("smith john", Leading(&["G08"]), Some(MatchKind::Name)),
+    ("JOHN SMITH", Leading(&["G08"]), Some(MatchKind::Name)),
+    ("smith", Among(&["G08", "G15"], 2), Some(MatchKind::Name)),
+    ("muller", Leading(&["G09"]), Some(MatchKind::Name)),
+    ("mueller", Leading(&["G09"]), Some(MatchKind::Name)),
+    ("jurgen muller", Leading(&["G09"]), Some(MatchKind::Name)),
+    ("obrien", Leading(&["G10"]), Some(MatchKind::Name)),
+    ("o'brien", Leading(&["G10"]), Some(MatchKind::Name)),
+    ("alvarez", Leading(&["G11"]), Some(MatchKind::Name)),
+    ("nguyen van an", Leading(&["G12"]), Some(MatchKind::Name)),
+    ("an nguyen", Leading(&["G12"]), Some(MatchKind::Name)),
+    ("chan tai man", Leading(&["G04"]), Some(MatchKind::Name)),
+    ("kim min jun", Leading(&["G13"]), Some(MatchKind::Name)),
+    // typos still rank the right guest near the top
+    ("jonh smith", Among(&["G08"], 2), None),
+    ("zahng wei", Among(&["G01", "G02"], 3), None),
+    ("zhanng wei", Among(&["G01", "G02"], 3), None),
+    ("alvarze", Among(&["G11"], 2), None),
+    // e-mail or its local part
+    (
+        "john.smith@example.com",
+        Exactly(&["G08"]),
+        Some(MatchKind::Email),
+    ),
+    ("John.Smith", Leading(&["G08"]), None),
+    // a name plus digits narrows namesakes
+    ("张伟 8000", Exactly(&["G01"]), Some(MatchKind::Name)),
+    ("张伟8000", Exactly(&["G01"]), Some(MatchKind::Name)),
+    ("zhang wei 1234", Exactly(&["G02"]), Some(MatchKind::Pinyin)),
+    ("smith 0132", Exactly(&["G08"]), Some(MatchKind::Name)),
+];
+
+#[test]
+fn every_kind_of_query_finds_the_right_guest() {
+    let (_dir, mut store) = open();
+    check_cases(&mut store, CASES);
+}
+
+fn check_cases(store: &mut SqliteStore, cases: &[(&str, Want, Option<MatchKind>)]) {
+    let mut failures = Vec::new();
+    for (q, want, kind) in cases {
+        let hits = search(store, q);
+        let got = ids(&hits);
+        let ok = match want {
+            Leading(lead) => got.len() >= lead.len() && got[..lead.len()] == **lead,
+            Among(must, within) => must
+                .iter()
+                .all(|m| got.iter().take(*within).any(|g| g == m)),
+            Exactly(exact) => got == **exact,
+        };
+        let kind_ok = kind.is_none_or(|k| hits.first().is_some_and(|h| h.matched == k));
+        if !ok || !kind_ok {
+            let first = hits.first().map(|h| (h.matched, h.score));
+            failures.push(format!("{q:?}: got {got:?} (first {first:?})"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn exact_phone_outranks_name_and_highlights_the_digits() {
+    let (_dir, mut store) = open();
+    let hits = search(&mut store, "138000");
+    assert_eq!(
+        hits[0].matched_phone.as_ref().map(|p| p.0.as_str()),
+        Some("+8613800138000")
+    );
+    assert_eq!(hits[0].matched_digits, 6);
+    let exact = search(&mut store, "13800138000");
+    assert_eq!(exact[0].score, guestbook::search::SCORE_EXACT_PHONE);
+    assert_eq!(exact[0].matched_digits, 13);
+    assert_eq!(exact[0].last_stay, NaiveDate::from_ymd_opt(2026, 5, 1));
+}
+
+#[test]
+fn namesakes_tie_break_on_vip_then_most_recent_stay() {
+    let (_dir, mut store) = open();
+    let hits = search(&mut store, "张伟");
+    assert_eq!(ids(&hits)[..2], ["G02", "G01"]);
+    assert_eq!(hits[0].score, hits[1].score);
+}
+
+#[test]
+fn limit_caps_the_hits() {
+    let (_dir, mut store) = open();
+    assert_eq!(store.search("张", 2).expect("search").len(), 2);
+    assert!(store.search("张", 0).expect("search").is_empty());
+}
+
+#[test]
+fn nonsense_gives_no_hits_and_no_error() {
+    let (_dir, mut store) = open();
+    let long = "x".repeat(10_000);
+    let mixed = "张伟 ".repeat(3_000);
+    for q in [
+        "%",
+        "_",
+        "'; DROP TABLE guests; --",
+        "😀🙂",
+        "   ",
+        "",
+        "\u{0}",
+        "12",
+        &long,
+        &mixed,
+        "%%%%8000",
+    ] {
+        let hits = store.search(q, 20).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        let shown: String = q.chars().take(20).collect();
+        if q != "%%%%8000" && q != mixed {
+            assert!(hits.is_empty(), "{shown:?} gave {:?}", ids(&hits));
+        }
+    }
+}
+
+#[test]
+fn queries_stay_right_after_edit_merge_and_erase() {
+    let (_dir, mut store) = open();
+
+    // Edit: a new name and number are found, the old ones no longer are.
+    let mut john = store.profile(&"G08".into()).expect("G08").guest;
+    john.name = "John Smythe".into();
+    john.phones = vec![phone::phone("+1 415 555 0177", CN).expect("valid")];
+    store.update_guest(&john, "test").expect("edit saves");
+    assert_eq!(ids(&search(&mut store, "smythe john")), ["G08"]);
+    assert_eq!(ids(&search(&mut store, "0177")), ["G08"]);
+    assert!(search(&mut store, "0132").is_empty());
+    assert_eq!(ids(&search(&mut store, "smith")), ["G15"]);
+
+    // Merge: OTHER's phone finds KEEP; OTHER never appears again.
+    let merged = store
+        .merge(&"G08".into(), &"G15".into(), "test")
+        .expect("merge");
+    let phones: Vec<&str> = merged
+        .guest
+        .phones
+        .iter()
+        .map(|p| p.e164.0.as_str())
+        .collect();
+    assert_eq!(phones, ["+14155550177", "+14155550199"]);
+    assert_eq!(ids(&search(&mut store, "+1 415 555 0199")), ["G08"]);
+    assert_eq!(ids(&search(&mut store, "smith 0199")), Vec::<&str>::new());
+    assert!(search(&mut store, "mary smith").is_empty());
+    assert!(search(&mut store, "mary").is_empty());
+    assert!(store.merge(&"G08".into(), &"G15".into(), "test").is_err());
+
+    // Merge moves stays: 张伟 G01's stay goes to G02.
+    let kept = store
+        .merge(&"G02".into(), &"G01".into(), "test")
+        .expect("merge");
+    assert_eq!(kept.guest.phones.len(), 2);
+    assert_eq!(kept.stays.len(), 2);
+    assert_eq!(ids(&search(&mut store, "13800138000")), ["G02"]);
+    assert_eq!(ids(&search(&mut store, "张伟 8000")), ["G02"]);
+    assert_eq!(ids(&search(&mut store, "张伟")), ["G02", "G03"]);
+
+    // Erase: nothing of the guest is findable; the stays remain, anonymous.
+    store.erase(&"G02".into(), "test").expect("erase");
+    for q in ["13800138000", "8000", "张伟 8000", "zw", "伟"] {
+        assert!(!ids(&search(&mut store, q)).contains(&"G02"), "{q}");
+    }
+    assert_eq!(ids(&search(&mut store, "张伟")), ["G03"]);
+    assert!(search(&mut store, "erased").is_empty());
+    let erased = store
+        .profile(&"G02".into())
+        .expect("erased profile is kept");
+    assert_eq!(erased.guest.name, "[erased]");
+    assert!(erased.guest.phones.is_empty() && erased.preferences.is_empty());
+    assert_eq!(erased.stays.len(), 2);
+
+    // A new guest is findable at once, and the untouched queries still work.
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![ImportItem::Guest(guest(&g(
+            "G30",
+            "张伟",
+            &["13800138000"],
+        )))],
+    );
+    assert_eq!(ids(&search(&mut store, "张伟 8000")), ["G30"]);
+    check_cases(
+        &mut store,
+        &[
+            ("陈大文", Exactly(&["G04"]), Some(MatchKind::Name)),
+            ("muller", Leading(&["G09"]), Some(MatchKind::Name)),
+            ("zengzhiwei", Leading(&["G05"]), Some(MatchKind::Pinyin)),
+            ("(021) 6234 5678", Exactly(&["G14"]), Some(MatchKind::Phone)),
+        ],
+    );
+}
+
+#[test]
+fn a_guest_cannot_be_merged_into_itself() {
+    let (_dir, mut store) = open();
+    let err = store
+        .merge(&"G01".into(), &"G01".into(), "test")
+        .expect_err("refused");
+    assert!(err.to_string().contains("G01"), "{err}");
+}

@@ -1,0 +1,309 @@
+//! The SQLite store's contract: stale edits refused, appended preferences never lost under
+//! concurrent writers, the board for the sample hotel's reference day.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{NaiveDate, Utc};
+use guestbook::model::*;
+use guestbook::search::phone;
+use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store, StoreError};
+
+fn open(path: &Path) -> SqliteStore {
+    SqliteStore::open(path, phonenumber::country::Id::CN).unwrap()
+}
+
+fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
+    let mut g = Guest::new(GuestId::from(id), name);
+    g.phones = phones
+        .iter()
+        .map(|p| phone::phone(p, phonenumber::country::Id::CN).unwrap())
+        .collect();
+    g
+}
+
+fn import(store: &mut SqliteStore, kind: Kind, items: Vec<ImportItem>) {
+    let mut rows = items.into_iter().enumerate().map(|(i, item)| ImportRow {
+        line: i as u64 + 2,
+        item: Ok(item),
+    });
+    let report = store
+        .import(kind, &mut rows, BadRows::Refuse, "test")
+        .unwrap();
+    assert!(report.committed, "{:?}", report.errors);
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn stale_edit_is_refused_naming_who_changed_it_and_when() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("g.db"));
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![ImportItem::Guest(guest("G1", "张伟", &["13800138000"]))],
+    );
+
+    let mine = store.profile(&GuestId::from("G1")).unwrap().guest;
+    let mut theirs = mine.clone();
+    theirs.preferred_address = Some("张总".into());
+    let saved = store.update_guest(&theirs, "fo.chenjie").unwrap();
+    assert_eq!(saved.version, mine.version + 1);
+
+    let mut stale = mine.clone();
+    stale.notes = Some("prefers quiet rooms".into());
+    let err = store.update_guest(&stale, "cc.zhaomin").unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Stale { by, .. } if by == "fo.chenjie"),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("fo.chenjie") && text.contains("G1"), "{text}");
+
+    let kept = store.profile(&GuestId::from("G1")).unwrap().guest;
+    assert_eq!(kept.preferred_address.as_deref(), Some("张总"));
+    assert_eq!(kept.notes, None);
+}
+
+#[test]
+fn edit_moves_search_keys_with_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("g.db"));
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![ImportItem::Guest(guest("G1", "张伟", &["13800138000"]))],
+    );
+    let mut g = store.profile(&GuestId::from("G1")).unwrap().guest;
+    g.phones = vec![phone::phone("13912345678", phonenumber::country::Id::CN).unwrap()];
+    store.update_guest(&g, "fo").unwrap();
+    assert!(store.search("13800138000", 5).unwrap().is_empty());
+    assert_eq!(store.search("5678", 5).unwrap()[0].id, GuestId::from("G1"));
+}
+
+#[test]
+fn preference_for_unknown_guest_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("g.db"));
+    let pref = NewPreference {
+        guest_id: GuestId::from("nobody"),
+        category: "pillow".into(),
+        value: "buckwheat".into(),
+        note: None,
+        observed_by: None,
+        observed_at: Utc::now(),
+        source: None,
+    };
+    let err = store.add_preference(pref, "hk").unwrap_err();
+    assert!(matches!(err, StoreError::GuestNotFound(_)), "{err:?}");
+}
+
+#[test]
+fn undo_retires_but_keeps_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("g.db"));
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![ImportItem::Guest(guest("G1", "李娜", &[]))],
+    );
+    let pref = NewPreference {
+        guest_id: GuestId::from("G1"),
+        category: "tea".into(),
+        value: "longjing".into(),
+        note: None,
+        observed_by: Some("hk.liping".into()),
+        observed_at: Utc::now(),
+        source: Some(Source::Housekeeping),
+    };
+    let stored = store.add_preference(pref, "hk.liping").unwrap();
+    let noted = store
+        .note_preference(&GuestId::from("G1"), stored.id, "大水杯", "hk.liping")
+        .unwrap();
+    assert_eq!(noted.note.as_deref(), Some("大水杯"));
+    store
+        .retire_preference(&GuestId::from("G1"), stored.id, "hk.liping")
+        .unwrap();
+    let profile = store.profile(&GuestId::from("G1")).unwrap();
+    assert_eq!(profile.active_preferences().count(), 0);
+    assert_eq!(profile.preferences.len(), 1);
+    assert!(profile.preferences[0].retired);
+}
+
+#[test]
+fn four_terminals_recording_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    {
+        let mut store = open(&db);
+        import(
+            &mut store,
+            Kind::Guests,
+            vec![ImportItem::Guest(guest("G1", "王芳", &[]))],
+        );
+    }
+    let exe = env!("CARGO_BIN_EXE_guestbook");
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let script = format!(
+                "for i in $(seq 1 500); do \"$0\" --db \"$1\" --user hk{w} pref add G1 room_temp 22 --note \"w{w} $i\" >/dev/null || exit 1; done"
+            );
+            Command::new("sh").args(["-c", &script, exe, db.to_str().unwrap()]).spawn().unwrap()
+        })
+        .collect();
+    for mut writer in writers {
+        assert!(writer.wait().unwrap().success(), "a writer saw an error");
+    }
+    let profile = open(&db).profile(&GuestId::from("G1")).unwrap();
+    assert_eq!(profile.preferences.len(), 2000);
+}
+
+fn stay(
+    res: &str,
+    guest: &str,
+    arrival: &str,
+    departure: &str,
+    status: StayStatus,
+    room: &str,
+) -> ImportItem {
+    ImportItem::Stay(Stay {
+        reservation_id: res.into(),
+        guest_id: GuestId::from(guest),
+        arrival: date(arrival),
+        departure: date(departure),
+        status,
+        room: Some(room.into()),
+        room_type: None,
+        vip: None,
+        adults: Some(1),
+        spend_room: None,
+        spend_fnb: None,
+        spend_other: None,
+        notes: None,
+    })
+}
+
+#[test]
+fn board_sorts_stays_into_arrivals_in_house_and_departures_with_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("g.db"));
+    let mut vip = guest("G1", "王建国", &["13800138000"]);
+    vip.vip = Some("V1".into());
+    vip.birth_date = Some(date("1970-06-16"));
+    let mut banned = guest("G2", "Tom Jones", &[]);
+    banned.flags = vec![Flag::DoNotRent];
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![
+            ImportItem::Guest(vip),
+            ImportItem::Guest(banned),
+            ImportItem::Guest(guest("G3", "山田太郎", &[])),
+        ],
+    );
+    import(
+        &mut store,
+        Kind::Stays,
+        vec![
+            stay(
+                "R1",
+                "G1",
+                "2026-03-01",
+                "2026-03-03",
+                StayStatus::Departed,
+                "1808",
+            ),
+            stay(
+                "R2",
+                "G1",
+                "2026-06-15",
+                "2026-06-18",
+                StayStatus::Expected,
+                "3501",
+            ),
+            stay(
+                "R3",
+                "G2",
+                "2026-06-12",
+                "2026-06-16",
+                StayStatus::InHouse,
+                "1203",
+            ),
+            stay(
+                "R4",
+                "G3",
+                "2026-06-13",
+                "2026-06-15",
+                StayStatus::InHouse,
+                "2216",
+            ),
+            stay(
+                "R5",
+                "G3",
+                "2026-06-15",
+                "2026-06-16",
+                StayStatus::Cancelled,
+                "2217",
+            ),
+        ],
+    );
+    import(
+        &mut store,
+        Kind::Feedback,
+        vec![ImportItem::Feedback(Feedback {
+            id: 0,
+            guest_id: GuestId::from("G1"),
+            kind: FeedbackKind::Complaint,
+            at: Utc::now(),
+            department: Some(Source::Housekeeping),
+            text: "枕头太高".into(),
+            resolution: None,
+            status: Some(FeedbackStatus::Open),
+        })],
+    );
+
+    let board = store.board(date("2026-06-15"), false).unwrap();
+    let ids = |rows: &[BoardRow]| {
+        rows.iter()
+            .map(|r| r.reservation_id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&board.arrivals), ["R2"]);
+    assert_eq!(ids(&board.in_house), ["R3"]);
+    assert_eq!(ids(&board.departures), ["R4"]);
+    let arrival = &board.arrivals[0];
+    assert_eq!(arrival.vip.as_deref(), Some("V1"));
+    assert_eq!(arrival.stay_count, 1);
+    assert_eq!(
+        arrival.alerts,
+        [
+            Alert::OpenComplaint { count: 1 },
+            Alert::Birthday {
+                date: date("2026-06-16")
+            }
+        ]
+    );
+    assert_eq!(board.in_house[0].alerts, [Alert::DoNotRent]);
+
+    let vip_only = store.board(date("2026-06-15"), true).unwrap();
+    assert_eq!(ids(&vip_only.arrivals), ["R2"]);
+    assert!(vip_only.in_house.is_empty() && vip_only.departures.is_empty());
+}
+
+#[test]
+fn a_newer_schema_is_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    drop(open(&path));
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = SqliteStore::open(&path, phonenumber::country::Id::CN)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("newer"), "{err}");
+}

@@ -1,0 +1,900 @@
+//! The TUI on a real SQLite file: every screen snapshotted through ratatui's TestBackend (80x24
+//! and 120x40, English and Chinese), and the staff flows driven key by key through `update()`.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use guestbook::catalog::Catalog;
+use guestbook::i18n::Lang;
+use guestbook::model::*;
+use guestbook::search::phone;
+use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store};
+use guestbook::tui::app::{App, Clock, Effect, Entry, Input, MessageKind, Screen, Settings};
+use guestbook::tui::keymap::Keymap;
+use guestbook::tui::ui;
+use guestbook::tui::worker::{self, Request};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::{Buffer, CellWidth};
+use ratatui::style::Color;
+use ratatui::Terminal;
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------- fixture
+
+const REGION: phonenumber::country::Id = phonenumber::country::Id::CN;
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn today() -> NaiveDate {
+    date("2026-06-15")
+}
+
+fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
+    let mut g = Guest::new(GuestId::from(id), name);
+    g.phones = phones
+        .iter()
+        .map(|p| phone::phone(p, REGION).unwrap())
+        .collect();
+    g.created_at = at("2025-01-01T00:00:00Z");
+    g.updated_at = g.created_at;
+    g
+}
+
+fn stay(
+    id: &str,
+    guest: &str,
+    arrival: &str,
+    departure: &str,
+    status: StayStatus,
+    room: &str,
+) -> Stay {
+    Stay {
+        reservation_id: id.into(),
+        guest_id: GuestId::from(guest),
+        arrival: date(arrival),
+        departure: date(departure),
+        status,
+        room: Some(room.into()),
+        room_type: None,
+        vip: None,
+        adults: Some(1),
+        spend_room: None,
+        spend_fnb: None,
+        spend_other: None,
+        notes: None,
+    }
+}
+
+fn pref(
+    guest: &str,
+    category: &str,
+    value: &str,
+    by: &str,
+    source: Source,
+    when: &str,
+) -> NewPreference {
+    NewPreference {
+        guest_id: GuestId::from(guest),
+        category: category.into(),
+        value: value.into(),
+        note: None,
+        observed_by: Some(by.into()),
+        observed_at: at(when),
+        source: Some(source),
+    }
+}
+
+fn feedback(
+    guest: &str,
+    kind: FeedbackKind,
+    when: &str,
+    text: &str,
+    status: FeedbackStatus,
+) -> Feedback {
+    Feedback {
+        id: 0,
+        guest_id: GuestId::from(guest),
+        kind,
+        at: at(when),
+        department: Some(Source::Housekeeping),
+        text: text.into(),
+        resolution: (status == FeedbackStatus::Resolved).then(|| "Apologised, fruit basket".into()),
+        status: Some(status),
+    }
+}
+
+fn import(store: &mut SqliteStore, kind: Kind, items: Vec<ImportItem>) {
+    let mut rows = items.into_iter().enumerate().map(|(i, item)| ImportRow {
+        line: i as u64 + 2,
+        item: Ok(item),
+    });
+    let report = store
+        .import(kind, &mut rows, BadRows::Refuse, "test")
+        .unwrap();
+    assert!(report.committed, "{:?}", report.errors);
+}
+
+/// A small hotel on 2026-06-15: a V1 arrival with a birthday this week and an open complaint,
+/// an in-house V2 guest, a departing German guest, a do-not-rent guest sharing the last four
+/// digits 8000 with the VIP, and a guest with no history.
+fn hotel(dir: &TempDir) -> SqliteStore {
+    let mut store = SqliteStore::open(&dir.path().join("guestbook.db"), REGION).unwrap();
+    let mut zhang = guest("G0001", "张伟", &["13800138000"]);
+    zhang.name_latin = Some("Zhang Wei".into());
+    zhang.preferred_address = Some("张总".into());
+    zhang.vip = Some("V1".into());
+    zhang.birth_date = Some(date("1978-06-17"));
+    zhang.company = Some("华东贸易有限公司".into());
+    let mut ouyang = guest("G0002", "欧阳娜娜", &["13912345678"]);
+    ouyang.name_latin = Some("Ouyang Nana".into());
+    ouyang.preferred_address = Some("欧阳女士".into());
+    ouyang.vip = Some("V2".into());
+    let mut muller = guest("G0003", "Hans Müller", &["+49 151 12345678"]);
+    muller.preferred_address = Some("Mr Müller".into());
+    let mut wang = guest("G0004", "王芳", &["13800008000"]);
+    wang.name_latin = Some("Wang Fang".into());
+    wang.flags = vec![Flag::DoNotRent];
+    wang.notes =
+        Some("Damaged the room on 2025-11-02; manager approval needed for any booking.".into());
+    let li = guest("G0005", "李娜", &["18612340000"]);
+    import(
+        &mut store,
+        Kind::Guests,
+        [zhang, ouyang, muller, wang, li]
+            .into_iter()
+            .map(ImportItem::Guest)
+            .collect(),
+    );
+    let stays = vec![
+        stay(
+            "R0101",
+            "G0001",
+            "2025-10-08",
+            "2025-10-10",
+            StayStatus::Departed,
+            "1806",
+        ),
+        stay(
+            "R0102",
+            "G0001",
+            "2026-03-02",
+            "2026-03-05",
+            StayStatus::Departed,
+            "1808",
+        ),
+        stay(
+            "R0103",
+            "G0001",
+            "2026-06-15",
+            "2026-06-18",
+            StayStatus::Expected,
+            "1808",
+        ),
+        stay(
+            "R0201",
+            "G0002",
+            "2026-06-13",
+            "2026-06-17",
+            StayStatus::InHouse,
+            "2301",
+        ),
+        stay(
+            "R0301",
+            "G0003",
+            "2026-06-12",
+            "2026-06-15",
+            StayStatus::InHouse,
+            "1205",
+        ),
+        stay(
+            "R0401",
+            "G0004",
+            "2025-11-01",
+            "2025-11-02",
+            StayStatus::Departed,
+            "0902",
+        ),
+    ];
+    import(
+        &mut store,
+        Kind::Stays,
+        stays.into_iter().map(ImportItem::Stay).collect(),
+    );
+    let prefs = vec![
+        pref(
+            "G0001",
+            "pillow",
+            "buckwheat",
+            "lihua",
+            Source::Housekeeping,
+            "2025-10-09T02:00:00Z",
+        ),
+        pref(
+            "G0001",
+            "tea",
+            "longjing",
+            "chenjie",
+            Source::FrontOffice,
+            "2026-03-03T08:00:00Z",
+        ),
+        pref(
+            "G0001",
+            "room_temp",
+            "22",
+            "lihua",
+            Source::Housekeeping,
+            "2026-03-03T09:00:00Z",
+        ),
+        pref(
+            "G0001",
+            "food_taboo",
+            "sour",
+            "zhaomin",
+            Source::Fnb,
+            "2026-03-04T11:00:00Z",
+        ),
+        pref(
+            "G0002",
+            "coffee",
+            "latte",
+            "chenjie",
+            Source::FrontOffice,
+            "2026-06-14T01:00:00Z",
+        ),
+    ];
+    import(
+        &mut store,
+        Kind::Preferences,
+        prefs.into_iter().map(ImportItem::Preference).collect(),
+    );
+    let items = vec![
+        feedback(
+            "G0001",
+            FeedbackKind::Complaint,
+            "2026-03-04T06:00:00Z",
+            "Room was not ready at 14:00; waited forty minutes in the lobby.",
+            FeedbackStatus::Open,
+        ),
+        feedback(
+            "G0001",
+            FeedbackKind::Praise,
+            "2025-10-10T03:00:00Z",
+            "感谢礼宾部帮忙改签航班。",
+            FeedbackStatus::Resolved,
+        ),
+        feedback(
+            "G0004",
+            FeedbackKind::Complaint,
+            "2025-11-02T04:00:00Z",
+            "Disputed the damage charge.",
+            FeedbackStatus::Open,
+        ),
+    ];
+    import(
+        &mut store,
+        Kind::Feedback,
+        items.into_iter().map(ImportItem::Feedback).collect(),
+    );
+    store
+}
+
+// ---------------------------------------------------------------- harness
+
+fn clock() -> Clock {
+    let offset = FixedOffset::east_opt(8 * 3600).unwrap();
+    Clock::at(today().and_hms_opt(10, 30, 0).unwrap(), offset)
+}
+
+fn settings(lang: Lang, keymap: Keymap) -> Settings {
+    Settings {
+        user: "lihua".into(),
+        role: Role::Housekeeping,
+        backend: "file: guestbook.db".into(),
+        lang,
+        color: true,
+        today: Some(today()),
+        rollover_hour: 4,
+        idle_lock: Some(Duration::minutes(5)),
+        catalog: Catalog::builtin(),
+        keymap,
+    }
+}
+
+/// The app, its store and the requests between them. With `auto`, each request is served
+/// as soon as it is made, as a fast store would; otherwise the test decides when.
+struct Harness {
+    _dir: TempDir,
+    app: App,
+    store: SqliteStore,
+    queue: VecDeque<Request>,
+    copies: Vec<String>,
+    quit: bool,
+    auto: bool,
+}
+
+impl Harness {
+    fn new(lang: Lang) -> Harness {
+        Harness::with_keymap(lang, Keymap::default_keys())
+    }
+
+    fn with_keymap(lang: Lang, keymap: Keymap) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let store = hotel(&dir);
+        Harness {
+            _dir: dir,
+            app: App::new(settings(lang, keymap), clock()),
+            store,
+            queue: VecDeque::new(),
+            copies: Vec::new(),
+            quit: false,
+            auto: true,
+        }
+    }
+
+    fn feed(&mut self, input: Input) {
+        let effects = self.app.update(input);
+        self.apply(effects);
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Send(request) => self.queue.push_back(request),
+                Effect::Copy(text) => self.copies.push(text),
+                Effect::Quit => self.quit = true,
+            }
+        }
+        if self.auto {
+            self.serve_all();
+        }
+    }
+
+    fn serve_one(&mut self) -> Option<guestbook::tui::worker::Reply> {
+        let request = self.queue.pop_front()?;
+        Some(worker::serve(&mut self.store, request))
+    }
+
+    fn serve_all(&mut self) {
+        while let Some(reply) = self.serve_one() {
+            let effects = self.app.update(Input::Reply(reply));
+            for effect in effects {
+                match effect {
+                    Effect::Send(request) => self.queue.push_back(request),
+                    Effect::Copy(text) => self.copies.push(text),
+                    Effect::Quit => self.quit = true,
+                }
+            }
+        }
+    }
+
+    fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.feed(Input::Key(KeyEvent::new(code, mods)));
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.press_with(code, KeyModifiers::NONE);
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.press_with(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    /// The lookup typed, then Enter on the first result.
+    fn open(&mut self, query: &str) {
+        self.type_text(query);
+        self.press(KeyCode::Enter);
+        assert_eq!(
+            self.app.screen(),
+            Screen::Profile,
+            "{query} did not open a profile"
+        );
+    }
+
+    fn render(&self, width: u16, height: u16) -> String {
+        screen_text(&self.buffer(width, height))
+    }
+
+    fn buffer(&self, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| ui::draw(frame, &self.app)).unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn stored_preferences(&mut self, id: &str) -> Vec<Preference> {
+        self.store.profile(&GuestId::from(id)).unwrap().preferences
+    }
+}
+
+/// The screen as plain lines, wide characters once, trailing spaces kept out of diffs.
+fn screen_text(buffer: &Buffer) -> String {
+    let width = buffer.area.width as usize;
+    let mut out = String::new();
+    for row in buffer.content.chunks(width.max(1)) {
+        let mut line = String::new();
+        let mut skip: u16 = 0;
+        for cell in row {
+            if skip == 0 {
+                line.push_str(cell.symbol());
+            }
+            skip = skip.max(cell.cell_width()).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const LANGS: [(Lang, &str); 2] = [(Lang::En, "en"), (Lang::Zh, "zh")];
+
+/// Snapshots a screen, set up by `setup`, in both languages at both sizes.
+fn snapshot_all(name: &str, setup: impl Fn(&mut Harness)) {
+    for (lang, tag) in LANGS {
+        let mut h = Harness::new(lang);
+        setup(&mut h);
+        for (w, height) in SIZES {
+            insta::assert_snapshot!(format!("{name}_{tag}_{w}x{height}"), h.render(w, height));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- snapshots
+
+#[test]
+fn snapshot_lookup_start() {
+    snapshot_all("lookup_start", |_| {});
+}
+
+#[test]
+fn snapshot_lookup_last_four_digits() {
+    snapshot_all("lookup_8000", |h| h.type_text("8000"));
+}
+
+#[test]
+fn snapshot_lookup_pinyin() {
+    snapshot_all("lookup_ouyang", |h| h.type_text("ouyang"));
+}
+
+#[test]
+fn snapshot_lookup_no_match() {
+    snapshot_all("lookup_no_match", |h| h.type_text("zzzz"));
+}
+
+#[test]
+fn snapshot_profile_vip_with_alerts() {
+    snapshot_all("profile_zhang", |h| h.open("13800138000"));
+}
+
+#[test]
+fn snapshot_profile_do_not_rent() {
+    snapshot_all("profile_wang", |h| h.open("13800008000"));
+}
+
+#[test]
+fn snapshot_record_category_popup() {
+    snapshot_all("record_categories", |h| {
+        h.open("13800138000");
+        h.type_text("p");
+    });
+}
+
+#[test]
+fn snapshot_record_options_second_page() {
+    snapshot_all("record_food_taboo_page2", |h| {
+        h.open("13800138000");
+        h.type_text("pf");
+        h.press(KeyCode::Tab);
+    });
+}
+
+#[test]
+fn snapshot_record_number() {
+    snapshot_all("record_room_temp", |h| {
+        h.open("13800138000");
+        h.type_text("pr2");
+    });
+}
+
+#[test]
+fn snapshot_note_entry() {
+    snapshot_all("note_entry", |h| {
+        h.open("13800138000");
+        h.type_text("pp1nsame as last time");
+    });
+}
+
+#[test]
+fn snapshot_board() {
+    snapshot_all("board", |h| h.ctrl('b'));
+}
+
+#[test]
+fn snapshot_help_over_profile() {
+    snapshot_all("help_profile", |h| {
+        h.open("13800138000");
+        h.type_text("?");
+    });
+}
+
+#[test]
+fn snapshot_locked() {
+    snapshot_all("locked", |h| {
+        h.open("13800138000");
+        h.ctrl('l');
+    });
+}
+
+// ---------------------------------------------------------------- flows
+
+#[test]
+fn phone_number_and_enter_with_one_match_opens_the_profile_even_before_results() {
+    let mut h = Harness::new(Lang::En);
+    h.auto = false;
+    h.type_text("138 0013 8000");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    h.serve_all();
+    assert_eq!(h.app.screen(), Screen::Profile);
+    let shown = h.app.profile.profile.as_ref().unwrap();
+    assert_eq!(shown.guest.id, GuestId::from("G0001"));
+}
+
+#[test]
+fn last_four_digits_shared_by_two_guests_list_both_and_wait_for_a_choice() {
+    let mut h = Harness::new(Lang::En);
+    h.auto = false;
+    h.type_text("8000");
+    h.press(KeyCode::Enter);
+    h.serve_all();
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    let mut ids: Vec<&str> = h
+        .app
+        .lookup
+        .hits
+        .iter()
+        .map(|hit| hit.id.0.as_str())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["G0001", "G0004"]);
+}
+
+#[test]
+fn stale_search_reply_is_dropped() {
+    let mut h = Harness::new(Lang::En);
+    h.auto = false;
+    h.type_text("zhan");
+    let first = h.queue.pop_front().unwrap();
+    h.type_text("g");
+    let old = worker::serve(&mut h.store, first);
+    h.feed(Input::Reply(old));
+    assert!(h.app.lookup.hits.is_empty(), "the reply for 'z' was shown");
+    assert!(h.app.busy());
+    let newest = h.queue.pop_back().unwrap();
+    h.queue.clear();
+    let reply = worker::serve(&mut h.store, newest);
+    h.feed(Input::Reply(reply));
+    let names: Vec<&str> = h
+        .app
+        .lookup
+        .hits
+        .iter()
+        .map(|hit| hit.name.as_str())
+        .collect();
+    assert_eq!(names, ["张伟"]);
+    assert_eq!(h.app.lookup.hits_for, "zhang");
+    assert!(!h.app.busy());
+}
+
+#[test]
+fn three_keys_record_a_pillow_preference_under_the_users_department() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    h.type_text("pp1");
+    let stored = h.stored_preferences("G0002");
+    let newest = &stored[0];
+    assert_eq!(
+        (newest.category.as_str(), newest.value.as_str()),
+        ("pillow", "buckwheat")
+    );
+    assert_eq!(newest.source, Some(Source::Housekeeping));
+    assert_eq!(newest.observed_by.as_deref(), Some("lihua"));
+    assert_eq!(newest.observed_at, clock().utc);
+    let screen = h.render(80, 24);
+    let shown = |l: &str| {
+        l.contains("Pillow") && l.contains("Buckwheat        Housekeeping · lihua · 2026-06-15")
+    };
+    assert!(screen.lines().any(shown), "{screen}");
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Info);
+    assert_eq!(
+        message.text,
+        "Recorded Pillow: Buckwheat · n add a note · u undo"
+    );
+}
+
+#[test]
+fn note_is_added_to_the_entry_just_recorded() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    h.type_text("pt3nwith honey");
+    h.press(KeyCode::Enter);
+    let newest = &h.stored_preferences("G0002")[0];
+    assert_eq!(newest.value, "jasmine");
+    assert_eq!(newest.note.as_deref(), Some("with honey"));
+}
+
+#[test]
+fn undo_retires_the_last_entry_and_hides_it() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    h.type_text("pp1pt1u");
+    let stored = h.stored_preferences("G0002");
+    let by_value = |v: &str| stored.iter().find(|p| p.value == v).unwrap().retired;
+    assert!(by_value("longjing"));
+    assert!(!by_value("buckwheat"));
+    let screen = h.render(80, 24);
+    assert!(!screen.lines().any(|l| l.starts_with("  Tea")), "{screen}");
+    assert!(screen.contains("Undone: Tea: Longjing"), "{screen}");
+    h.type_text("uu");
+    assert_eq!(
+        h.app.message.as_ref().unwrap().text,
+        "Nothing recorded here to undo."
+    );
+}
+
+#[test]
+fn numeric_category_takes_a_number_and_refuses_one_out_of_range() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    h.type_text("pr40");
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.app.message.as_ref().unwrap().text,
+        "Type a whole number from 16 to 30 °C, then Enter."
+    );
+    assert!(matches!(h.app.profile.entry, Some(Entry::Number { .. })));
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    h.type_text("24");
+    h.press(KeyCode::Enter);
+    let newest = &h.stored_preferences("G0002")[0];
+    assert_eq!(
+        (newest.category.as_str(), newest.value.as_str()),
+        ("room_temp", "24")
+    );
+}
+
+#[test]
+fn second_page_of_options_is_reached_with_zero() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    h.type_text("pf01");
+    let newest = &h.stored_preferences("G0002")[0];
+    assert_eq!(newest.value, "sour");
+}
+
+#[test]
+fn escape_returns_to_the_lookup_with_query_and_selection_kept() {
+    let mut h = Harness::new(Lang::En);
+    h.type_text("8000");
+    h.press(KeyCode::Down);
+    let chosen = h.app.lookup.hits[1].id.clone();
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.profile.profile.as_ref().unwrap().guest.id, chosen);
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    assert_eq!(h.app.lookup.query, "8000");
+    assert_eq!(h.app.lookup.selected, 1);
+}
+
+#[test]
+fn board_shows_the_vip_arrival_and_steps_through_days() {
+    let mut h = Harness::new(Lang::En);
+    h.ctrl('b');
+    let board = h.app.board.board.clone().unwrap();
+    assert_eq!(board.date, today());
+    assert_eq!(board.arrivals[0].name, "张伟");
+    assert_eq!(board.arrivals[0].vip.as_deref(), Some("V1"));
+    h.type_text("v");
+    let vip = h.app.board.board.clone().unwrap();
+    assert!(vip.departures.is_empty(), "Müller has no VIP code");
+    h.type_text("]");
+    assert_eq!(h.app.board.board.as_ref().unwrap().date, date("2026-06-16"));
+    h.type_text("t");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0001")));
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.screen(), Screen::Board);
+}
+
+#[test]
+fn idle_lock_hides_everything_personal_but_keeps_the_watermark() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    let mut later = clock();
+    later.utc += Duration::minutes(5);
+    h.feed(Input::Tick(later));
+    assert!(h.app.locked);
+    let screen = h.render(80, 24);
+    for personal in ["张伟", "Zhang", "138", "1808", "Buckwheat", "G0001"] {
+        assert!(
+            !screen.contains(personal),
+            "{personal} visible while locked:\n{screen}"
+        );
+    }
+    assert!(
+        screen.contains("lihua · housekeeping · file: guestbook.db"),
+        "{screen}"
+    );
+    h.type_text("b");
+    assert!(
+        h.app.locked,
+        "keys other than unlock do nothing while locked"
+    );
+    h.press(KeyCode::Enter);
+    assert!(!h.app.locked);
+    assert!(h.render(80, 24).contains("张伟"));
+}
+
+#[test]
+fn watermark_is_on_every_screen() {
+    let mut h = Harness::new(Lang::En);
+    let mark = "lihua · housekeeping · file: guestbook.db · Business date 2026-06-15 · 10:30";
+    assert!(h.render(80, 24).contains(mark));
+    h.open("13800138000");
+    assert!(h.render(80, 24).contains(mark));
+    h.type_text("b");
+    assert!(h.render(80, 24).contains(mark));
+    h.type_text("?");
+    assert!(h.render(80, 24).contains(mark));
+}
+
+#[test]
+fn copy_puts_the_phone_or_reservation_on_the_clipboard() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    h.type_text("yY");
+    assert_eq!(h.copies, ["+8613800138000", "R0103"]);
+}
+
+#[test]
+fn key_release_events_are_ignored() {
+    let mut h = Harness::new(Lang::En);
+    let mut release = KeyEvent::new(KeyCode::Char('1'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    h.feed(Input::Key(release));
+    assert_eq!(h.app.lookup.query, "");
+}
+
+#[test]
+fn ctrl_c_quits_from_any_screen() {
+    for setup in ["", "p", "n"] {
+        let mut h = Harness::new(Lang::En);
+        h.open("13800138000");
+        h.type_text(setup);
+        h.ctrl('c');
+        assert!(h.quit, "after {setup:?}");
+    }
+}
+
+#[test]
+fn store_error_is_shown_and_the_screen_stays_usable() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    let path = h._dir.path().join("guestbook.db");
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("DROP TABLE preferences").unwrap();
+    h.type_text("pp1");
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(message.text.contains("preferences"), "{}", message.text);
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.screen(), Screen::Lookup);
+}
+
+#[test]
+fn slow_store_shows_a_spinner_not_a_frozen_screen() {
+    let mut h = Harness::new(Lang::En);
+    h.auto = false;
+    h.type_text("zhang");
+    assert!(h.app.busy());
+    assert!(h.render(80, 24).contains("Searching…"));
+    h.serve_all();
+    assert!(!h.app.busy());
+}
+
+#[test]
+fn no_color_uses_no_colours_anywhere() {
+    let mut h = Harness::new(Lang::En);
+    h.app.settings.color = false;
+    h.open("13800138000");
+    let screens = [h.buffer(80, 24), {
+        h.ctrl('b');
+        h.buffer(80, 24)
+    }];
+    for buffer in screens {
+        for cell in &buffer.content {
+            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+        }
+    }
+}
+
+#[test]
+fn tiny_windows_render_without_panicking() {
+    let mut h = Harness::new(Lang::Zh);
+    let check = |h: &Harness| {
+        for (w, height) in [(0, 0), (1, 1), (5, 2), (10, 3), (19, 4), (20, 5), (33, 7)] {
+            h.render(w, height);
+        }
+    };
+    check(&h);
+    h.type_text("8000");
+    check(&h);
+    h.press(KeyCode::Enter);
+    check(&h);
+    h.type_text("p");
+    check(&h);
+    h.type_text("f");
+    check(&h);
+    h.press(KeyCode::Esc);
+    h.type_text("?");
+    check(&h);
+    h.press(KeyCode::Esc);
+    h.ctrl('b');
+    check(&h);
+    h.ctrl('l');
+    check(&h);
+}
+
+#[test]
+fn twenty_by_five_still_shows_the_query_and_the_watermark() {
+    let mut h = Harness::new(Lang::En);
+    h.type_text("8000");
+    let screen = h.render(20, 5);
+    assert!(screen.lines().next().unwrap().contains("8000"), "{screen}");
+    assert!(screen.lines().last().unwrap().contains("lihua"), "{screen}");
+}
+
+#[test]
+fn help_is_generated_from_the_active_keymap() {
+    let mut h = Harness::with_keymap(Lang::En, Keymap::load("vim", None).unwrap());
+    h.open("13800138000");
+    h.type_text("?");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Keys (vim keymap)"), "{screen}");
+    assert!(screen.contains("k / up"), "{screen}");
+    h.type_text("q");
+    assert!(h.app.help.is_none());
+}
+
+#[test]
+fn screen_pop_with_a_phone_opens_a_single_match() {
+    let mut h = Harness::new(Lang::En);
+    let effects = h.app.start(Some("+86 139 1234 5678"), true);
+    h.apply(effects);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0002")));
+}
+
+#[test]
+fn find_opens_on_the_query_without_opening_a_profile() {
+    let mut h = Harness::new(Lang::En);
+    let effects = h.app.start(Some("欧阳"), false);
+    h.apply(effects);
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    assert_eq!(h.app.lookup.hits.len(), 1);
+}
