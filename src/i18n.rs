@@ -253,9 +253,10 @@ messages! {
     TuiNoted => "Note saved.", "备注已保存。";
     TuiLocked => "Nothing is shown until you unlock. Press {key} to unlock.", "解锁前不显示任何客人信息。按 {key} 解锁。";
     TuiMarkDnr => "DNR", "禁住";
-    TuiMarkComplaint => "C{count}", "诉{count}";
-    TuiMarkBirthday => "BDAY", "生日";
-    TuiMarkAnniversary => "ANNIV", "纪念";
+    TuiMarkComplaint => "Complaint", "投诉";
+    TuiMarkComplaints => "Complaint×{count}", "投诉×{count}";
+    TuiMarkBirthday => "Birthday", "生日";
+    TuiMarkAnniversary => "Anniv.", "纪念日";
     TuiRoleAgent => "agent", "话务员";
     TuiRoleHousekeeping => "housekeeping", "客房部";
     TuiRoleFrontOffice => "front office", "前厅部";

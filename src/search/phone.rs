@@ -39,6 +39,34 @@ pub fn digits_of(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// The number as staff see it on screen, `+86 187****8293`: the middle of the national number
+/// is hidden (full numbers only where needed). The last `shown_tail` digits stay visible, so
+/// the digits a caller just gave are never hidden from the agent.
+pub fn masked(e164: &E164, shown_tail: usize) -> String {
+    let digits = e164.digits();
+    let code_len = phonenumber::parse(None, &e164.0)
+        .map(|n| n.country().code().to_string().len())
+        .unwrap_or(0);
+    let national = &digits[code_len.min(digits.len())..];
+    let n = national.len();
+    let head = match n {
+        10.. => 3,
+        8..=9 => 2,
+        _ => 0,
+    };
+    let tail = shown_tail.max(4).min(n);
+    let hidden: String = national
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < head || i >= n - tail { c } else { '*' })
+        .collect();
+    if code_len == 0 {
+        format!("+{hidden}")
+    } else {
+        format!("+{} {hidden}", &digits[..code_len])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +104,18 @@ mod tests {
             "0008310083168"
         );
         assert_eq!(digits_of("(021) 6234-5678"), "02162345678");
+    }
+
+    #[test]
+    fn masked_hides_the_middle_but_not_what_the_caller_gave() {
+        let mobile = normalize("13800138000", country::Id::CN).unwrap();
+        assert_eq!(masked(&mobile, 4), "+86 138****8000");
+        assert_eq!(masked(&mobile, 0), "+86 138****8000");
+        assert_eq!(masked(&mobile, 6), "+86 138**138000");
+        assert_eq!(masked(&mobile, 13), "+86 13800138000");
+        let us = normalize("+1 (415) 555-0132", country::Id::CN).unwrap();
+        assert_eq!(masked(&us, 4), "+1 415***0132");
+        let hk = normalize("+852 9123 4567", country::Id::CN).unwrap();
+        assert_eq!(masked(&hk, 4), "+852 91**4567");
     }
 }

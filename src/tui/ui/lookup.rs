@@ -7,9 +7,11 @@ use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use crate::i18n::Msg;
+use crate::model::Alert;
+use crate::search::phone::masked;
 use crate::search::SearchHit;
 
-use super::{marker_spans, spinner, width, Theme};
+use super::{alert_marker, marker_spans, spinner, width, Theme};
 use crate::tui::app::App;
 
 /// Which columns fit: all from 70 columns, the essentials below.
@@ -38,7 +40,7 @@ impl Columns {
             widths.push(Constraint::Length(10));
         }
         if self.alerts {
-            widths.push(Constraint::Length(if total >= 110 { 20 } else { 11 }));
+            widths.push(Constraint::Length(if total >= 110 { 20 } else { 13 }));
         }
         widths
     }
@@ -140,9 +142,12 @@ fn hit_row<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> 
     if columns.greet {
         cells.push(Line::raw(hit.preferred_address.clone().unwrap_or_default()));
     }
-    let phone = hit.matched_phone.as_ref().or(hit.phones.first());
+    let phone = match &hit.matched_phone {
+        Some(p) => Some(masked(p, hit.matched_digits)),
+        None => hit.phones.first().map(|p| masked(p, 0)),
+    };
     let query = &app.lookup.hits_for;
-    cells.push(phone.map_or_else(Line::default, |p| phone_line(&p.0, query, theme)));
+    cells.push(phone.map_or_else(Line::default, |p| phone_line(&p, query, theme)));
     if columns.last_stay {
         let last = hit.last_stay.map(|d| d.format("%Y-%m-%d").to_string());
         cells.push(Line::raw(last.unwrap_or_default()));
@@ -154,15 +159,16 @@ fn hit_row<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> 
 }
 
 fn hit_markers(hit: &SearchHit, app: &App) -> Vec<String> {
-    let mut markers = Vec::new();
+    let mut alerts = Vec::new();
     if hit.do_not_rent {
-        markers.push(app.text(Msg::TuiMarkDnr).to_string());
+        alerts.push(Alert::DoNotRent);
     }
     if hit.open_complaints > 0 {
-        let count = hit.open_complaints;
-        markers.push(app.fill(Msg::TuiMarkComplaint, &[("count", &count)]));
+        alerts.push(Alert::OpenComplaint {
+            count: hit.open_complaints,
+        });
     }
-    markers
+    alerts.iter().map(|a| alert_marker(app, a)).collect()
 }
 
 /// The phone with the digits the query matched highlighted (the last digits a caller gave,

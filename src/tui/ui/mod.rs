@@ -234,11 +234,12 @@ fn split_at_space(line: &str) -> (&str, &str) {
     }
 }
 
-/// A short marker per alert, for rows (`DNR`, `C2`, `BDAY`).
+/// A short marker per alert, for rows (`DNR`, `Complaint×2`, `Birthday`).
 pub fn alert_marker(app: &App, alert: &Alert) -> String {
     match alert {
         Alert::DoNotRent => app.text(Msg::TuiMarkDnr).to_string(),
-        Alert::OpenComplaint { count } => app.fill(Msg::TuiMarkComplaint, &[("count", count)]),
+        Alert::OpenComplaint { count: 1 } => app.text(Msg::TuiMarkComplaint).to_string(),
+        Alert::OpenComplaint { count } => app.fill(Msg::TuiMarkComplaints, &[("count", count)]),
         Alert::Birthday { .. } => app.text(Msg::TuiMarkBirthday).to_string(),
         Alert::Anniversary { .. } => app.text(Msg::TuiMarkAnniversary).to_string(),
     }

@@ -12,6 +12,7 @@ use crate::model::{
     Alert, Feedback, FeedbackKind, FeedbackStatus, Flag, Preference, Profile, Source, Stay,
     StayStatus,
 };
+use crate::search::phone::masked;
 
 use super::{centered, fit, spinner, width, wrap, Theme};
 use crate::tui::app::{last_stay, next_stay, profile_alerts, App, Entry};
@@ -131,7 +132,7 @@ fn flag_label(app: &App, flag: Flag) -> &'static str {
 
 fn contact_line<'a>(profile: &Profile, app: &App, theme: &Theme) -> Line<'a> {
     let guest = &profile.guest;
-    let phones: Vec<&str> = guest.phones.iter().map(|p| p.e164.0.as_str()).collect();
+    let phones: Vec<String> = guest.phones.iter().map(|p| masked(&p.e164, 0)).collect();
     let mut spans = vec![
         Span::styled(format!("{} ", app.text(Msg::TuiPhone)), theme.dim()),
         Span::raw(if phones.is_empty() {

@@ -33,6 +33,14 @@ pub fn watermark(app: &App, max: usize) -> String {
             " {user} · {role} · {} · {label} {date} · {clock} ",
             s.backend
         ),
+        format!(
+            " {user} · {role} · {} · {label} {date} · {clock} ",
+            short_backend(&s.backend)
+        ),
+        format!(
+            " {user} · {role} · {} · {date} {clock} ",
+            short_backend(&s.backend)
+        ),
         format!(" {user} · {role} · {label} {date} · {clock} "),
         format!(" {user} · {date} {clock} · {role} "),
         format!(" {user} · {date} {clock} "),
@@ -43,6 +51,19 @@ pub fn watermark(app: &App, max: usize) -> String {
         .into_iter()
         .find(|c| width(c) <= max)
         .unwrap_or(fallback)
+}
+
+/// `file: /srv/hotel/guestbook.db` -> `file: guestbook.db`, for narrow windows.
+fn short_backend(backend: &str) -> String {
+    match backend.split_once(": ") {
+        Some((kind, place)) => {
+            let name = std::path::Path::new(place)
+                .file_name()
+                .map_or(place.into(), |n| n.to_string_lossy());
+            format!("{kind}: {name}")
+        }
+        None => backend.to_string(),
+    }
 }
 
 pub fn role_label(app: &App, role: Role) -> &'static str {
