@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 
 /// How a category's values are chosen.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,18 +79,21 @@ impl Category {
                 .map(|c| c.key.clone())
                 .ok_or_else(|| {
                     let keys: Vec<&str> = choices.iter().map(|c| c.key.as_str()).collect();
-                    format!(
-                        "unknown {} option '{value}' (expected one of: {})",
-                        self.key,
-                        keys.join(", ")
-                    )
+                    Msg::UnknownOption.fill(&[
+                        ("category", &self.key),
+                        ("value", &value),
+                        ("keys", &keys.join(", ")),
+                    ])
                 }),
             Values::Numeric { min, max, unit } => match value.parse::<i32>() {
                 Ok(n) if (*min..=*max).contains(&n) => Ok(n.to_string()),
-                _ => Err(format!(
-                    "{} takes a whole number from {min} to {max} {unit}, not '{value}'",
-                    self.key
-                )),
+                _ => Err(Msg::NumberOutOfRange.fill(&[
+                    ("category", &self.key),
+                    ("min", min),
+                    ("max", max),
+                    ("unit", unit),
+                    ("value", &value),
+                ])),
             },
         }
     }
@@ -172,17 +175,13 @@ impl Catalog {
         });
         if let Some(existing) = self.categories.iter_mut().find(|c| c.key == add.key) {
             let Values::Options(list) = &mut existing.values else {
-                return Err(format!(
-                    "category '{}' is numeric and takes no options",
-                    add.key
-                ));
+                return Err(Msg::CategoryIsNumeric.fill(&[("category", &add.key)]));
             };
             for choice in choices {
                 if list.iter().any(|c| c.key == choice.key) {
-                    return Err(format!(
-                        "option '{}' already exists in '{}'",
-                        choice.key, add.key
-                    ));
+                    return Err(
+                        Msg::OptionExists.fill(&[("option", &choice.key), ("category", &add.key)])
+                    );
                 }
                 list.push(choice);
             }
@@ -190,13 +189,14 @@ impl Catalog {
         }
         let letter = add
             .letter
-            .ok_or_else(|| format!("new category '{}' needs a letter", add.key))?
+            .ok_or_else(|| Msg::CategoryNeedsLetter.fill(&[("category", &add.key)]))?
             .to_ascii_lowercase();
         if let Some(taken) = self.by_letter(letter) {
-            return Err(format!(
-                "letter '{letter}' of category '{}' is already used by '{}'",
-                add.key, taken.key
-            ));
+            return Err(Msg::LetterTaken.fill(&[
+                ("letter", &letter),
+                ("category", &add.key),
+                ("taken", &taken.key),
+            ]));
         }
         let values = match (add.min, add.max) {
             (Some(min), Some(max)) if add.options.is_empty() && min <= max => Values::Numeric {
@@ -205,12 +205,7 @@ impl Catalog {
                 unit: add.unit.clone().unwrap_or_default(),
             },
             (None, None) if !add.options.is_empty() => Values::Options(choices.collect()),
-            _ => {
-                return Err(format!(
-                    "category '{}' needs either options or min and max",
-                    add.key
-                ))
-            }
+            _ => return Err(Msg::CategoryNeedsValues.fill(&[("category", &add.key)])),
         };
         let en = add.en.clone().unwrap_or_else(|| add.key.clone());
         self.categories.push(Category {
@@ -238,11 +233,7 @@ impl Catalog {
     pub fn validate(&self, category: &str, value: &str) -> Result<(String, String), String> {
         let cat = self.get(category).ok_or_else(|| {
             let keys: Vec<&str> = self.categories.iter().map(|c| c.key.as_str()).collect();
-            format!(
-                "unknown preference category '{}' (expected one of: {})",
-                category.trim(),
-                keys.join(", ")
-            )
+            Msg::UnknownCategory.fill(&[("category", &category.trim()), ("keys", &keys.join(", "))])
         })?;
         Ok((cat.key.clone(), cat.validate(value)?))
     }

@@ -705,7 +705,7 @@ fn open_tui(
     let start = crate::tui::Start {
         query: find,
         phone,
-        backend: format!("file: {}", path.display()),
+        backend: Msg::TuiBackendFile.fill(&[("path", &path.display())]),
         today: Some(ctx.today),
     };
     let mut config = ctx.config.clone();

@@ -83,16 +83,10 @@ impl Config {
 
     fn check(&self) -> Result<(), String> {
         if self.rollover_hour > 23 {
-            return Err(format!(
-                "rollover_hour must be 0 to 23, not {}",
-                self.rollover_hour
-            ));
+            return Err(Msg::RolloverHourRange.fill(&[("hour", &self.rollover_hour)]));
         }
         if phonenumber::country::Id::try_from(self.default_region.as_str()).is_err() {
-            return Err(format!(
-                "default_region '{}' is not a region code like CN",
-                self.default_region
-            ));
+            return Err(Msg::BadRegion.fill(&[("region", &self.default_region)]));
         }
         self.catalog().map(|_| ())
     }

@@ -89,6 +89,20 @@ impl std::fmt::Display for Msg {
 
 messages! {
     // --- store and data errors ---
+    RowDuplicateId => "duplicate id {id} (it appears earlier in this file)", "重复的编号 {id}（本文件前面已出现）";
+    RowUnknownGuest => "no guest with id '{id}' (import guests first)", "没有编号为 '{id}' 的客人（请先导入客人）";
+    NotAPhone => "'{raw}' is not a phone number", "'{raw}' 不是电话号码";
+    NotAValidPhone => "'{raw}' is not a valid phone number", "'{raw}' 不是有效的电话号码";
+    UnknownOption => "unknown {category} option '{value}' (expected one of: {keys})", "未知的{category}选项 '{value}'（可选：{keys}）";
+    NumberOutOfRange => "{category} takes a whole number from {min} to {max} {unit}, not '{value}'", "{category} 需要 {min} 到 {max} {unit} 之间的整数，而不是 '{value}'";
+    UnknownCategory => "unknown preference category '{category}' (expected one of: {keys})", "未知的偏好类别 '{category}'（可选：{keys}）";
+    CategoryIsNumeric => "category '{category}' is numeric and takes no options", "类别 '{category}' 是数值类，不能添加选项";
+    OptionExists => "option '{option}' already exists in '{category}'", "选项 '{option}' 已存在于 '{category}'";
+    CategoryNeedsLetter => "new category '{category}' needs a letter", "新类别 '{category}' 需要一个字母键";
+    LetterTaken => "letter '{letter}' of category '{category}' is already used by '{taken}'", "类别 '{category}' 的字母 '{letter}' 已被 '{taken}' 使用";
+    CategoryNeedsValues => "category '{category}' needs either options or min and max", "类别 '{category}' 需要选项，或者最小值和最大值";
+    RolloverHourRange => "rollover_hour must be 0 to 23, not {hour}", "rollover_hour 必须在 0 到 23 之间，而不是 {hour}";
+    BadRegion => "default_region '{region}' is not a region code like CN", "default_region '{region}' 不是 CN 这样的地区代码";
     GuestNotFound => "No guest with id {id}.", "没有编号为 {id} 的客人。";
     StaleEdit => "Guest {id} was changed by {user} at {at} after you opened it; reload and try again.",
         "客人 {id} 在您打开后已被 {user} 于 {at} 修改；请重新载入后再试。";
@@ -253,6 +267,7 @@ messages! {
     TuiNoted => "Note saved.", "备注已保存。";
     TuiLocked => "Nothing is shown until you unlock. Press {key} to unlock.", "解锁前不显示任何客人信息。按 {key} 解锁。";
     TuiMarkDnr => "DNR", "禁住";
+    TuiBackendFile => "file: {path}", "文件：{path}";
     TuiMarkComplaint => "Complaint", "投诉";
     TuiMarkComplaints => "Complaint×{count}", "投诉×{count}";
     TuiMarkBirthday => "Birthday", "生日";

@@ -102,10 +102,16 @@ const MAX_PERMUTED_WORDS: usize = 3;
 /// A query split into what it may mean.
 #[derive(Debug, Default, PartialEq)]
 pub struct Plan {
-    /// The digits of the query as a phone number, if they parse as one.
-    pub e164: Option<E164>,
     /// The query's digits reversed, when there are 4 or more, for the trailing-digit scan.
     pub rev_digits: Option<String>,
+    /// A whole number's significant digits reversed: without the trunk `0` or the `00` of an
+    /// international call (`0086 138…`, `(021) 6234…`), so its stored E.164 ends with them.
+    pub rev_whole: Option<String>,
+    /// The phone part as typed, when it has the digits of a whole number (7 or more).
+    pub phone_text: Option<String>,
+    /// The phone part parsed with the default region; only filled in when the digits as
+    /// typed find nothing (parsing loads the numbering plan, which costs ~90 ms once).
+    pub e164: Option<E164>,
     /// The Han characters of the query, traditional folded to simplified.
     pub han: String,
     /// Latin words, folded (`Müller` -> `muller`).
@@ -120,13 +126,23 @@ impl Plan {
     }
 
     fn has_digits(&self) -> bool {
-        self.e164.is_some() || self.rev_digits.is_some()
+        self.rev_digits.is_some()
+    }
+
+    /// The reversed digit strings to scan for: as typed, and as a whole number.
+    fn digit_probes(&self) -> impl Iterator<Item = &String> {
+        self.rev_digits.iter().chain(&self.rev_whole)
     }
 }
 
+/// Digits of a whole number, at least: shorter runs are trailing digits, never a number.
+const WHOLE_NUMBER_DIGITS: usize = 7;
+/// What may precede a whole number's digits in its E.164 form: the country code.
+const MAX_COUNTRY_CODE_DIGITS: usize = 3;
+
 /// Reads a query typed in a hurry: phone digits in any notation, Han, Latin words, an e-mail,
 /// or a name followed by digits. Unusable input gives an empty plan.
-pub fn plan(query: &str, region: phonenumber::country::Id) -> Plan {
+pub fn plan(query: &str) -> Plan {
     let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
     let mut plan = Plan::default();
     let mut phone_text = String::new();
@@ -144,8 +160,14 @@ pub fn plan(query: &str, region: phonenumber::country::Id) -> Plan {
     }
     let digits = phone::digits_of(&phone_text);
     if digits.len() >= 4 {
-        plan.e164 = phone::normalize(&phone_text, region).ok();
         plan.rev_digits = Some(digits.chars().rev().collect());
+    }
+    if digits.len() >= WHOLE_NUMBER_DIGITS {
+        let significant = digits.trim_start_matches('0');
+        if significant.len() != digits.len() && significant.len() >= WHOLE_NUMBER_DIGITS {
+            plan.rev_whole = Some(significant.chars().rev().collect());
+        }
+        plan.phone_text = Some(phone_text);
     }
     plan
 }
@@ -212,14 +234,22 @@ pub fn run(
     query: &str,
     limit: usize,
 ) -> Result<Vec<SearchHit>, StoreError> {
-    let plan = plan(query, region);
+    let mut plan = plan(query);
     if limit == 0 || (!plan.has_name() && !plan.has_digits()) {
         return Ok(Vec::new());
     }
     let matcher = SkimMatcherV2::default();
     let mut ranked = Vec::new();
     let mut seen = HashSet::new();
-    let found = gather(index, &plan)?;
+    let mut found = gather(index, &plan)?;
+    if found.is_empty() {
+        // A national notation whose trunk prefix is not `0` (Russia's `8`, …) only matches
+        // once parsed with the hotel's region.
+        if let Some(text) = &plan.phone_text {
+            plan.e164 = phone::normalize(text, region).ok();
+            found = gather(index, &plan)?;
+        }
+    }
     rank_into(index, &plan, &matcher, found, &mut seen, &mut ranked)?;
     if plan.has_name() && !ranked.iter().any(|(s, _)| s.value >= SCORE_PREFIX) {
         let found = gather_typos(index, &plan)?;
@@ -277,8 +307,11 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
             note(&mut found, gid, Via::ExactPhone);
         }
     }
-    if let Some(rev) = &plan.rev_digits {
-        let gids = index.phone_scan(rev, false, RANK_CAP)?;
+    if plan.has_digits() {
+        let mut gids = Vec::new();
+        for rev in plan.digit_probes() {
+            gids.extend(index.phone_scan(rev, false, RANK_CAP)?);
+        }
         // With every guest sharing the digits in hand, a name only has to be checked on them.
         if gids.len() < RANK_CAP && plan.has_name() {
             return Ok(gids);
@@ -467,13 +500,21 @@ fn phone_match(plan: &Plan, guest: &Guest) -> Option<(E164, usize, i64)> {
             return Some((p.clone(), p.digits().len(), SCORE_EXACT_PHONE));
         }
     }
-    let rev = plan.rev_digits.as_ref()?;
-    let p = phones
-        .into_iter()
-        .find(|p| phone::reversed_digits(p).starts_with(rev.as_str()))?;
+    let (p, matched) = phones
+        .flat_map(|p| {
+            let stored = phone::reversed_digits(p);
+            plan.digit_probes()
+                .filter(move |rev| stored.starts_with(rev.as_str()))
+                .map(move |rev| (p, rev.len()))
+        })
+        .max_by_key(|(_, matched)| *matched)?;
     // Every digit of the number typed, only without its country code, is as good as exact.
-    let value = SCORE_LAST_DIGITS + (rev.len() as i64).min(BAND - 1);
-    Some((p.clone(), rev.len(), value))
+    let all = p.digits().len();
+    if matched >= WHOLE_NUMBER_DIGITS && all - matched <= MAX_COUNTRY_CODE_DIGITS {
+        return Some((p.clone(), all, SCORE_EXACT_PHONE));
+    }
+    let value = SCORE_LAST_DIGITS + (matched as i64).min(BAND - 1);
+    Some((p.clone(), matched, value))
 }
 
 /// The best of the name's matches: Han, pinyin and initials, Latin words, e-mail; fuzzy last.
@@ -720,40 +761,60 @@ fn hit(score: Score, c: Candidate, open_complaints: u32) -> SearchHit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use phonenumber::country::Id::CN;
 
     #[test]
-    fn phone_notations_plan_one_number() {
-        for q in ["13800138000", "+86 138-0013-8000", "0086 13800138000"] {
-            let p = plan(q, CN);
-            assert_eq!(p.e164, Some(E164("+8613800138000".into())), "{q}");
+    fn phone_notations_plan_digits_the_stored_number_ends_with() {
+        let stored = phone::reversed_digits(&E164("+8613800138000".into()));
+        for q in [
+            "13800138000",
+            "+86 138-0013-8000",
+            "0086 13800138000",
+            "138 0013 8000",
+        ] {
+            let p = plan(q);
+            assert!(
+                p.digit_probes().any(|rev| stored.starts_with(rev.as_str())),
+                "{q}: {p:?}"
+            );
             assert!(!p.has_name(), "{q}");
         }
+        let landline = phone::reversed_digits(&E164("+862162345678".into()));
+        let p = plan("(021) 6234 5678");
+        assert!(p
+            .digit_probes()
+            .any(|rev| landline.starts_with(rev.as_str())));
+    }
+
+    #[test]
+    fn a_leading_zero_of_last_digits_is_kept() {
+        let p = plan("0132");
+        assert_eq!(p.rev_digits.as_deref(), Some("2310"));
+        assert_eq!(p.rev_whole, None);
     }
 
     #[test]
     fn name_and_digits_split_even_without_a_space() {
-        let p = plan("张伟8000", CN);
+        let p = plan("张伟8000");
         assert_eq!(p.han, "张伟");
         assert_eq!(p.rev_digits.as_deref(), Some("0008"));
     }
 
     #[test]
     fn fewer_than_four_digits_are_not_a_phone() {
-        assert_eq!(plan("123", CN), Plan::default());
+        assert_eq!(plan("123"), Plan::default());
     }
 
     #[test]
     fn nonsense_plans_nothing_to_look_up() {
         for q in ["%", "   ", "😀😀", "'; --"] {
-            let p = plan(q, CN);
+            let p = plan(q);
             assert!(!p.has_name() && !p.has_digits(), "{q:?} -> {p:?}");
         }
     }
 
     #[test]
     fn words_are_tried_in_every_order() {
-        let p = plan("smith john", CN);
+        let p = plan("smith john");
         let probes = probes(&p);
         assert!(probes.contains(&"johnsmith".to_string()), "{probes:?}");
         assert!(probes.contains(&"smithjohn".to_string()), "{probes:?}");

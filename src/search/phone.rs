@@ -3,6 +3,7 @@
 use phonenumber::country;
 use phonenumber::Mode;
 
+use crate::i18n::Msg;
 use crate::model::{Phone, E164};
 
 /// Parses a number in any common notation; numbers without a country code take `region`.
@@ -10,12 +11,12 @@ use crate::model::{Phone, E164};
 pub fn normalize(raw: &str, region: country::Id) -> Result<E164, String> {
     let trimmed = raw.trim();
     if !trimmed.chars().any(|c| c.is_ascii_digit()) {
-        return Err(format!("'{trimmed}' is not a phone number"));
+        return Err(Msg::NotAPhone.fill(&[("raw", &trimmed)]));
     }
     let number = phonenumber::parse(Some(region), trimmed)
-        .map_err(|e| format!("'{trimmed}' is not a phone number ({e})"))?;
+        .map_err(|e| format!("{} ({e})", Msg::NotAPhone.fill(&[("raw", &trimmed)])))?;
     if !number.is_valid() {
-        return Err(format!("'{trimmed}' is not a valid phone number"));
+        return Err(Msg::NotAValidPhone.fill(&[("raw", &trimmed)]));
     }
     Ok(E164(number.format().mode(Mode::E164).to_string()))
 }

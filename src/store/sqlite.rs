@@ -12,6 +12,7 @@ use rusqlite::{
 };
 
 use super::{BadRows, ImportItem, ImportReport, ImportRow, Kind, RowError, Store, StoreError};
+use crate::i18n::Msg;
 use crate::model::*;
 use crate::search::{self, phone, SearchHit};
 
@@ -881,10 +882,7 @@ fn import_item(
                     .and_then(|mut s| s.execute([&g.id.0]))
                     .map_err(|e| db(e.into()))?;
                 if fresh == 0 {
-                    return Err((
-                        "id".into(),
-                        format!("duplicate id {} (it appears earlier in this file)", g.id),
-                    ));
+                    return Err(("id".into(), Msg::RowDuplicateId.fill(&[("id", &g.id)])));
                 }
             }
             match guest_by_id(tx, &g.id).map_err(db)? {
@@ -978,7 +976,7 @@ fn import_gid(tx: &Connection, id: &GuestId) -> Result<i64, (String, String)> {
         .ok_or_else(|| {
             (
                 "guest_id".to_string(),
-                format!("no guest with id '{id}' (import guests first)"),
+                Msg::RowUnknownGuest.fill(&[("id", id)]),
             )
         })
 }

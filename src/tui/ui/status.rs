@@ -55,14 +55,9 @@ pub fn watermark(app: &App, max: usize) -> String {
 
 /// `file: /srv/hotel/guestbook.db` -> `file: guestbook.db`, for narrow windows.
 fn short_backend(backend: &str) -> String {
-    match backend.split_once(": ") {
-        Some((kind, place)) => {
-            let name = std::path::Path::new(place)
-                .file_name()
-                .map_or(place.into(), |n| n.to_string_lossy());
-            format!("{kind}: {name}")
-        }
-        None => backend.to_string(),
+    match (backend.find('/'), backend.rfind('/')) {
+        (Some(first), Some(last)) => format!("{}{}", &backend[..first], &backend[last + 1..]),
+        _ => backend.to_string(),
     }
 }
 
@@ -166,4 +161,19 @@ fn hints<'a>(app: &App, theme: &Theme, max: usize) -> Line<'a> {
         spans.push(Span::styled(format!(" {words}"), theme.dim()));
     }
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_backend;
+
+    #[test]
+    fn short_backend_keeps_the_label_and_the_file_name() {
+        assert_eq!(
+            short_backend("file: /srv/hotel/guestbook.db"),
+            "file: guestbook.db"
+        );
+        assert_eq!(short_backend("文件：/srv/hotel/客史.db"), "文件：客史.db");
+        assert_eq!(short_backend("file: guestbook.db"), "file: guestbook.db");
+    }
 }
