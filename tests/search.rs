@@ -1,10 +1,14 @@
 //! The caller lookup on a real SQLite file: every kind of query a hurried agent types, on a
 //! hand-made set of guests with namesakes, and the same queries after edit, merge and erase.
 
+mod common;
+
+use common::*;
+
 use chrono::NaiveDate;
 use guestbook::model::{Guest, GuestId, Stay, StayStatus};
 use guestbook::search::{phone, MatchKind, SearchHit};
-use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store};
+use guestbook::store::{ImportItem, Kind, SqliteStore, Store};
 use phonenumber::country::Id::CN;
 
 struct Spec {
@@ -100,17 +104,6 @@ fn stay(spec: &Spec) -> Option<Stay> {
         spend_other: None,
         notes: None,
     })
-}
-
-fn import(store: &mut SqliteStore, kind: Kind, items: Vec<ImportItem>) {
-    let mut rows = items.into_iter().enumerate().map(|(i, item)| ImportRow {
-        line: i as u64 + 2,
-        item: Ok(item),
-    });
-    let report = store
-        .import(kind, &mut rows, BadRows::Refuse, "test")
-        .expect("import runs");
-    assert!(report.committed, "{:?}", report.errors);
 }
 
 fn open() -> (tempfile::TempDir, SqliteStore) {

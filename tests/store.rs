@@ -1,13 +1,17 @@
 //! The SQLite store's contract: stale edits refused, appended preferences never lost under
 //! concurrent writers, the board for the sample hotel's reference day.
 
+mod common;
+
+use common::*;
+
 use std::path::Path;
 use std::process::Command;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use guestbook::model::*;
 use guestbook::search::phone;
-use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store, StoreError};
+use guestbook::store::{ImportItem, Kind, SqliteStore, Store, StoreError};
 
 fn open(path: &Path) -> SqliteStore {
     SqliteStore::open(path, phonenumber::country::Id::CN).unwrap()
@@ -20,21 +24,6 @@ fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
         .map(|p| phone::phone(p, phonenumber::country::Id::CN).unwrap())
         .collect();
     g
-}
-
-fn import(store: &mut SqliteStore, kind: Kind, items: Vec<ImportItem>) {
-    let mut rows = items.into_iter().enumerate().map(|(i, item)| ImportRow {
-        line: i as u64 + 2,
-        item: Ok(item),
-    });
-    let report = store
-        .import(kind, &mut rows, BadRows::Refuse, "test")
-        .unwrap();
-    assert!(report.committed, "{:?}", report.errors);
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The TUI on a real SQLite file: every screen snapshotted through ratatui's TestBackend (80x24
 //! and 120x40, English and Chinese), and the staff flows driven key by key through `update()`.
 
+mod common;
+
+use common::*;
+
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
@@ -9,7 +13,7 @@ use guestbook::catalog::Catalog;
 use guestbook::i18n::Lang;
 use guestbook::model::*;
 use guestbook::search::phone;
-use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store};
+use guestbook::store::{ImportItem, Kind, SqliteStore, Store};
 use guestbook::tui::app::{App, Clock, Effect, Entry, Input, MessageKind, Screen, Settings};
 use guestbook::tui::keymap::Keymap;
 use guestbook::tui::ui;
@@ -23,10 +27,6 @@ use tempfile::TempDir;
 // ---------------------------------------------------------------- fixture
 
 const REGION: phonenumber::country::Id = phonenumber::country::Id::CN;
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -108,17 +108,6 @@ fn feedback(
         resolution: (status == FeedbackStatus::Resolved).then(|| "Apologised, fruit basket".into()),
         status: Some(status),
     }
-}
-
-fn import(store: &mut SqliteStore, kind: Kind, items: Vec<ImportItem>) {
-    let mut rows = items.into_iter().enumerate().map(|(i, item)| ImportRow {
-        line: i as u64 + 2,
-        item: Ok(item),
-    });
-    let report = store
-        .import(kind, &mut rows, BadRows::Refuse, "test")
-        .unwrap();
-    assert!(report.committed, "{:?}", report.errors);
 }
 
 /// A small hotel on 2026-06-15: a V1 arrival with a birthday this week and an open complaint,

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{
-    params, Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior,
+    params, params_from_iter, types::Value, Connection, OpenFlags, OptionalExtension, Row,
+    Transaction, TransactionBehavior,
 };
 
 use super::{BadRows, ImportItem, ImportReport, ImportRow, Kind, RowError, Store, StoreError};
@@ -496,6 +497,29 @@ fn phones_json(g: &Guest) -> String {
     serde_json::to_string(&g.phones).unwrap_or_else(|_| "[]".into())
 }
 
+/// The columns a person enters, `name` to `notes`, in the order of the guests table.
+fn entered_columns(g: &Guest) -> [Value; 15] {
+    let flags: Vec<String> = g.flags.iter().map(|f| f.as_str().to_string()).collect();
+    let text = |s: &Option<String>| Value::from(s.clone());
+    [
+        g.name.clone().into(),
+        text(&g.name_latin),
+        text(&g.preferred_address),
+        text(&g.gender.as_ref().map(|x| x.as_str().to_string())),
+        text(&g.birth_date.map(|d| d.to_string())),
+        text(&g.nationality),
+        text(&g.language),
+        text(&g.id_doc_type.as_ref().map(|x| x.as_str().to_string())),
+        text(&g.id_doc_number),
+        phones_json(g).into(),
+        text(&join(&g.emails)),
+        text(&g.company),
+        text(&g.vip),
+        text(&join(&flags)),
+        text(&g.notes),
+    ]
+}
+
 fn insert_guest(tx: &Connection, g: &Guest) -> Result<(i64, GuestId), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO guests (id, name, name_latin, preferred_address, gender, birth_date, nationality, \
@@ -509,27 +533,11 @@ fn insert_guest(tx: &Connection, g: &Guest) -> Result<(i64, GuestId), StoreError
     } else {
         g.id.0.clone()
     };
-    let flags: Vec<String> = g.flags.iter().map(|f| f.as_str().to_string()).collect();
-    stmt.execute(params![
-        placeholder,
-        g.name,
-        g.name_latin,
-        g.preferred_address,
-        g.gender.map(Gender::as_str),
-        g.birth_date.map(|d| d.to_string()),
-        g.nationality,
-        g.language,
-        g.id_doc_type.map(IdDocType::as_str),
-        g.id_doc_number,
-        phones_json(g),
-        join(&g.emails),
-        g.company,
-        g.vip,
-        join(&flags),
-        g.notes,
-        ts(&g.updated_at),
-        g.updated_by,
-    ])?;
+    let row = [Value::from(placeholder)]
+        .into_iter()
+        .chain(entered_columns(g))
+        .chain([ts(&g.updated_at).into(), g.updated_by.clone().into()]);
+    stmt.execute(params_from_iter(row))?;
     let gid = tx.last_insert_rowid();
     let id = if g.id.0.is_empty() {
         assign_id(tx, gid)?
@@ -555,33 +563,18 @@ fn assign_id(tx: &Connection, gid: i64) -> Result<GuestId, StoreError> {
 }
 
 fn update_guest_row(tx: &Connection, gid: i64, g: &Guest, user: &str) -> Result<(), StoreError> {
-    let flags: Vec<String> = g.flags.iter().map(|f| f.as_str().to_string()).collect();
     tx.prepare_cached(
         "UPDATE guests SET name = ?2, name_latin = ?3, preferred_address = ?4, gender = ?5, \
          birth_date = ?6, nationality = ?7, language = ?8, id_doc_type = ?9, id_doc_number = ?10, \
          phones = ?11, emails = ?12, company = ?13, vip = ?14, flags = ?15, notes = ?16, \
          version = version + 1, updated_at = ?17, updated_by = ?18 WHERE gid = ?1",
     )?
-    .execute(params![
-        gid,
-        g.name,
-        g.name_latin,
-        g.preferred_address,
-        g.gender.map(Gender::as_str),
-        g.birth_date.map(|d| d.to_string()),
-        g.nationality,
-        g.language,
-        g.id_doc_type.map(IdDocType::as_str),
-        g.id_doc_number,
-        phones_json(g),
-        join(&g.emails),
-        g.company,
-        g.vip,
-        join(&flags),
-        g.notes,
-        ts(&Utc::now()),
-        user,
-    ])?;
+    .execute(params_from_iter(
+        [Value::from(gid)]
+            .into_iter()
+            .chain(entered_columns(g))
+            .chain([ts(&Utc::now()).into(), user.to_string().into()]),
+    ))?;
     Ok(())
 }
 
