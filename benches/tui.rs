@@ -223,11 +223,13 @@ fn in_process(db: &Path, queries: &[String]) {
     let mut times = Vec::new();
     let mut bytes = Vec::new();
     let mut profile_times = Vec::new();
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     for query in queries {
         for c in query.chars() {
             let t = Instant::now();
             bytes.push(step(&mut app, &mut store, &mut screen, &counter, key(c)));
             times.push(t.elapsed());
+            slowest.push((t.elapsed(), app.lookup.query.clone()));
         }
         if !app.lookup.hits.is_empty() {
             let t = Instant::now();
@@ -262,6 +264,16 @@ fn in_process(db: &Path, queries: &[String]) {
     println!(
         "  board for {TODAY} ({arrivals} arrivals): {:.1} ms",
         ms(board_time)
+    );
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let tail: Vec<String> = slowest
+        .iter()
+        .take(5)
+        .map(|(d, q)| format!("{q:?} {:.1} ms", ms(*d)))
+        .collect();
+    println!(
+        "  slowest keystrokes (query after the key): {}",
+        tail.join(", ")
     );
     bytes.sort_unstable();
     let mean = bytes.iter().sum::<usize>() / bytes.len().max(1);
