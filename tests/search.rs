@@ -302,6 +302,41 @@ fn namesakes_tie_break_on_vip_then_most_recent_stay() {
 }
 
 #[test]
+fn last_stay_follows_stays_imported_changed_and_moved() {
+    let (_dir, mut store) = open();
+    let last = |store: &mut SqliteStore, q: &str| search(store, q)[0].last_stay;
+    let later = Stay {
+        reservation_id: "R-later".into(),
+        arrival: date("2026-06-01"),
+        departure: date("2026-06-03"),
+        ..stay(&fixture()[0]).unwrap()
+    };
+    import(
+        &mut store,
+        Kind::Stays,
+        vec![ImportItem::Stay(later.clone())],
+    );
+    assert_eq!(last(&mut store, "13800138000"), Some(date("2026-06-01")));
+
+    // Cancelled after all: the earlier stay is the last one again.
+    let cancelled = Stay {
+        status: StayStatus::Cancelled,
+        ..later.clone()
+    };
+    import(&mut store, Kind::Stays, vec![ImportItem::Stay(cancelled)]);
+    assert_eq!(last(&mut store, "13800138000"), Some(date("2026-05-01")));
+
+    // The PMS moves the reservation to the other 张伟.
+    let moved = Stay {
+        guest_id: GuestId("G02".into()),
+        ..later
+    };
+    import(&mut store, Kind::Stays, vec![ImportItem::Stay(moved)]);
+    assert_eq!(last(&mut store, "13900001234"), Some(date("2026-06-01")));
+    assert_eq!(last(&mut store, "13800138000"), Some(date("2026-05-01")));
+}
+
+#[test]
 fn limit_caps_the_hits() {
     let (_dir, mut store) = open();
     assert_eq!(store.search("张", 2).expect("search").len(), 2);
