@@ -73,6 +73,8 @@ pub trait KeyIndex {
         with_equal: bool,
         cap: usize,
     ) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Whether guest `gid` has exactly this name key (one point lookup).
+    fn has_name_key(&mut self, key: &str, gid: i64) -> Result<bool, StoreError>;
     /// The guest for ranking; `None` when it is gone or retired by a merge.
     fn candidate(&mut self, gid: i64) -> Result<Option<Candidate>, StoreError>;
     /// Open complaints, shown on the hit.
@@ -312,9 +314,21 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
         for rev in plan.digit_probes() {
             gids.extend(index.phone_scan(rev, false, RANK_CAP)?);
         }
-        // With every guest sharing the digits in hand, a name only has to be checked on them.
+        // With every guest sharing the digits in hand, a name only has to be checked on them:
+        // first by point lookups of the name as typed (`张伟 8000`), which spares fetching
+        // every guest with those digits; else on the guests themselves (prefix, typo).
         if gids.len() < RANK_CAP && plan.has_name() {
-            return Ok(gids);
+            let probes = probes(plan);
+            let mut named = Vec::new();
+            for &gid in &gids {
+                for probe in &probes {
+                    if index.has_name_key(probe, gid)? {
+                        named.push(gid);
+                        break;
+                    }
+                }
+            }
+            return Ok(if named.is_empty() { gids } else { named });
         }
         for gid in gids {
             note(&mut found, gid, Via::Digits);

@@ -18,7 +18,7 @@ use crate::model::*;
 use crate::search::{self, phone, SearchHit};
 
 /// The schema this build writes; older files are migrated on open.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE guests (
@@ -270,6 +270,14 @@ impl SqliteStore {
             tx.execute(
                 &format!("UPDATE guests SET last_stay = ({LAST_STAY_OF_GID})"),
                 [],
+            )?;
+        }
+        if version < 5 {
+            // Version 5: in-house on a date is `departure > d AND arrival < d`; with both dates
+            // in one index the board checks arrival without reading every future stay's row.
+            tx.execute_batch(
+                "DROP INDEX IF EXISTS stays_departure; \
+                 CREATE INDEX stays_departure_arrival ON stays(departure, arrival);",
             )?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -1452,6 +1460,13 @@ impl search::KeyIndex for SqliteKeys<'_> {
             Ok((r.get(0)?, r.get(1)?))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn has_name_key(&mut self, key: &str, gid: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM name_keys WHERE key = ?1 AND gid = ?2)")?
+            .query_row(params![key, gid], |r| r.get(0))?)
     }
 
     fn candidate(&mut self, gid: i64) -> Result<Option<search::Candidate>, StoreError> {

@@ -67,6 +67,10 @@ pub fn run(store: Box<dyn Store>, config: &Config, start: Start) -> Result<(), T
     let worker = Worker::spawn(store, move |reply| {
         let _ = replies.send(Input::Reply(reply));
     })?;
+    // The first parse loads the numbering plan (~90 ms): do it now, off the UI thread, not
+    // when a caller's number is typed.
+    let region = config.region();
+    std::thread::spawn(move || crate::search::phone::normalize("+8613800138000", region));
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
         1 << 16,
