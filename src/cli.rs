@@ -223,6 +223,20 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo => demo(&ctx),
         command => {
             let path = db_path(&cli.global)?;
+            // A mistyped --db must not quietly become a new, empty hotel for a command
+            // that only reads: say there is no database there.
+            let reads_only = matches!(
+                command,
+                Command::Export(_)
+                    | Command::Search { .. }
+                    | Command::Show { .. }
+                    | Command::Board { .. }
+                    | Command::Check { .. }
+            );
+            if reads_only && !path.exists() {
+                let path = path.display();
+                return Err(CliError::Invalid(Msg::NoDatabase.fill(&[("path", &path)])));
+            }
             let mut store = open(&path, &ctx.config)?;
             run_on_store(command, &mut store, &ctx)
         }

@@ -172,6 +172,7 @@ messages! {
         "已删除客人 {id} 的个人信息；住店记录以匿名方式保留。";
     GuestsMerged => "Merged {other} into {keep} ({name}).", "已将 {other} 合并到 {keep}（{name}）。";
     ConfigError => "Config file {path}: {reason}", "配置文件 {path}：{reason}";
+    NoDatabase => "There is no database at {path}; import into it first, or check --db.", "{path} 处没有数据库；请先导入数据，或检查 --db。";
     NoDataDir => "Cannot find a data directory for this user; give --db PATH.", "找不到本用户的数据目录，请指定 --db PATH。";
     Unexpected => "Something went wrong: {reason}", "出现错误：{reason}";
     // --- board and profile words ---

@@ -182,6 +182,22 @@ fn bad_input_fails_with_one_sentence_and_exit_1() {
 }
 
 #[test]
+fn a_read_on_a_missing_database_names_it_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo").join("hotel.db");
+    for args in [&["show", "G0001"][..], &["board"], &["search", "8000"]] {
+        let out = guestbook(&missing, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains(&missing.display().to_string()),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert!(!dir.path().join("typo").exists());
+}
+
+#[test]
 fn export_of_the_sample_imports_again_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(dir.path());
