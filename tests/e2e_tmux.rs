@@ -173,6 +173,22 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
         "the watermark names the user:\n{board}"
     );
 
+    // What was drawn change by change is what a full redraw shows (a resize forces one).
+    tmux.literal("?");
+    tmux.wait_for("Keys (");
+    tmux.keys(&["Escape"]);
+    sleep(Duration::from_millis(300));
+    let incremental = tmux.screen();
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "101", "-y", "30"]);
+    sleep(Duration::from_millis(300));
+    tmux.run(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]);
+    sleep(Duration::from_millis(500));
+    assert_eq!(
+        incremental,
+        tmux.screen(),
+        "the screen after a full redraw differs"
+    );
+
     tmux.keys(&["C-c"]);
     let after = tmux.wait_for("EXITED");
     assert!(after.contains("EXITED 0"), "{after}");

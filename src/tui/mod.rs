@@ -4,6 +4,7 @@
 pub mod app;
 pub mod keymap;
 pub mod ui;
+pub mod wide;
 pub mod worker;
 
 use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
@@ -22,7 +23,9 @@ use crossterm::terminal::{
 };
 use crossterm::{cursor, execute, queue};
 use ratatui::backend::CrosstermBackend;
+
 use ratatui::Terminal;
+use wide::WideAware;
 
 use crate::config::Config;
 use crate::i18n::Msg;
@@ -72,9 +75,8 @@ pub fn run(store: Box<dyn Store>, config: &Config, start: Start) -> Result<(), T
     let region = config.region();
     std::thread::spawn(move || crate::search::phone::normalize("+8613800138000", region));
     let guard = TerminalGuard::enter()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        1 << 16,
-        io::stdout(),
+    let mut terminal = Terminal::new(WideAware::new(CrosstermBackend::new(
+        BufWriter::with_capacity(1 << 16, io::stdout()),
     )))?;
     // From here on the key thread owns terminal input: nothing may query the terminal (a
     // cursor-position query would wait for an answer the key thread swallows).
@@ -126,7 +128,7 @@ fn clock_now() -> Clock {
     }
 }
 
-type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+type Term = Terminal<WideAware<BufWriter<Stdout>>>;
 
 fn event_loop(
     terminal: &mut Term,
