@@ -337,6 +337,42 @@ fn last_stay_follows_stays_imported_changed_and_moved() {
 }
 
 #[test]
+fn last_digits_shared_by_many_rank_vip_then_recent_stay_and_skip_merged() {
+    let (_dir, mut store) = open();
+    let specs = [
+        Spec {
+            last_stay: Some("2024-03-01"),
+            ..g("T1", "周杰", &["13511117777"])
+        },
+        Spec {
+            vip: Some("V3"),
+            last_stay: Some("2023-01-01"),
+            ..g("T2", "吴芳", &["13622227777"])
+        },
+        g("T3", "郑浩", &["13733337777"]),
+        Spec {
+            last_stay: Some("2026-04-01"),
+            ..g("T4", "冯雪", &["13844447777"])
+        },
+    ];
+    let guests = specs.iter().map(|s| ImportItem::Guest(guest(s))).collect();
+    import(&mut store, Kind::Guests, guests);
+    let stays = specs
+        .iter()
+        .filter_map(stay)
+        .map(ImportItem::Stay)
+        .collect();
+    import(&mut store, Kind::Stays, stays);
+    assert_eq!(ids(&search(&mut store, "7777")), ["T2", "T4", "T1", "T3"]);
+    store.merge(&"T1".into(), &"T4".into(), "test").unwrap();
+    assert_eq!(ids(&search(&mut store, "7777")), ["T2", "T1", "T3"]);
+    assert_eq!(
+        search(&mut store, "7777")[1].last_stay,
+        Some(date("2026-04-01"))
+    );
+}
+
+#[test]
 fn limit_caps_the_hits() {
     let (_dir, mut store) = open();
     assert_eq!(store.search("张", 2).expect("search").len(), 2);

@@ -8,6 +8,7 @@
 pub mod name;
 pub mod phone;
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -58,6 +59,33 @@ pub struct Candidate {
     pub last_stay: Option<NaiveDate>,
 }
 
+/// What ties between equal scores are broken on, read without the rest of the profile.
+#[derive(Debug, Clone)]
+pub struct TieBreak {
+    pub vip: Option<String>,
+    pub last_stay: Option<NaiveDate>,
+    pub id: GuestId,
+}
+
+impl TieBreak {
+    fn order(&self, other: &TieBreak) -> Ordering {
+        tie_order(
+            (&self.vip, self.last_stay, &self.id),
+            (&other.vip, other.last_stay, &other.id),
+        )
+    }
+}
+
+type TieKeys<'a> = (&'a Option<String>, Option<NaiveDate>, &'a GuestId);
+
+/// Between equal scores: VIP first (V1 before V2), then the most recent stay, then the id.
+fn tie_order(a: TieKeys, b: TieKeys) -> Ordering {
+    vip_rank(a.0)
+        .cmp(&vip_rank(b.0))
+        .then_with(|| b.1.cmp(&a.1))
+        .then_with(|| a.2.cmp(b.2))
+}
+
 /// What the lookup needs from a store: bounded range scans over the key tables, and single
 /// guests by row id. Every call is an index lookup; none scans a table.
 pub trait KeyIndex {
@@ -75,6 +103,8 @@ pub trait KeyIndex {
     ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Whether guest `gid` has exactly this name key (one point lookup).
     fn has_name_key(&mut self, key: &str, gid: i64) -> Result<bool, StoreError>;
+    /// The tie-breaks of a guest; `None` when it is gone or retired by a merge.
+    fn tie_break(&mut self, gid: i64) -> Result<Option<TieBreak>, StoreError>;
     /// The guest for ranking; `None` when it is gone or retired by a merge.
     fn candidate(&mut self, gid: i64) -> Result<Option<Candidate>, StoreError>;
     /// Open complaints, shown on the hit.
@@ -96,6 +126,8 @@ pub const MAX_QUERY_CHARS: usize = 80;
 const SCAN_CAP: usize = 50;
 /// Guests fetched and ranked per query, at most.
 const RANK_CAP: usize = 120;
+/// Guests sharing a query's digits whose names are checked by key before any is fetched.
+const NAMED_DIGITS_CAP: usize = 2 * RANK_CAP;
 /// Guests fetched per typo-variant scan.
 const TYPO_CAP: usize = 12;
 /// Name tokens whose orders are all tried (3! = 6 scans); longer queries try two orders.
@@ -241,6 +273,9 @@ pub fn run(
         return Ok(Vec::new());
     }
     let matcher = SkimMatcherV2::default();
+    if !plan.has_name() && plan.phone_text.is_none() {
+        return trailing_digits(index, &plan, &matcher, limit);
+    }
     let mut ranked = Vec::new();
     let mut seen = HashSet::new();
     let mut found = gather(index, &plan)?;
@@ -258,11 +293,12 @@ pub fn run(
         rank_into(index, &plan, &matcher, found, &mut seen, &mut ranked)?;
     }
     ranked.sort_by(|(sa, a), (sb, b)| {
-        sb.value
-            .cmp(&sa.value)
-            .then_with(|| vip_rank(&a.guest.vip).cmp(&vip_rank(&b.guest.vip)))
-            .then_with(|| b.last_stay.cmp(&a.last_stay))
-            .then_with(|| a.guest.id.cmp(&b.guest.id))
+        sb.value.cmp(&sa.value).then_with(|| {
+            tie_order(
+                (&a.guest.vip, a.last_stay, &a.guest.id),
+                (&b.guest.vip, b.last_stay, &b.guest.id),
+            )
+        })
     });
     ranked.truncate(limit);
     ranked
@@ -272,6 +308,44 @@ pub fn run(
             Ok(hit(score, c, complaints))
         })
         .collect()
+}
+
+/// Only a few trailing digits (`8000`): every guest ending so scores the same, so they are put
+/// in order from a narrow read of each row and only the first `limit` are fetched whole (on a
+/// million guests, four digits are shared by ~120).
+fn trailing_digits(
+    index: &mut dyn KeyIndex,
+    plan: &Plan,
+    matcher: &SkimMatcherV2,
+    limit: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
+    let Some(rev) = &plan.rev_digits else {
+        return Ok(Vec::new());
+    };
+    let mut gids = index.phone_scan(rev, false, RANK_CAP)?;
+    gids.sort_unstable();
+    gids.dedup();
+    let mut ordered = Vec::new();
+    for gid in gids {
+        if let Some(tie_break) = index.tie_break(gid)? {
+            ordered.push((tie_break, gid));
+        }
+    }
+    ordered.sort_by(|(a, _), (b, _)| a.order(b));
+    let mut hits = Vec::new();
+    for (_, gid) in ordered {
+        if hits.len() == limit {
+            break;
+        }
+        let Some(c) = index.candidate(gid)? else {
+            continue;
+        };
+        if let Some(score) = score(plan, &c.guest, matcher) {
+            let complaints = index.open_complaints(c.gid)?;
+            hits.push(hit(score, c, complaints));
+        }
+    }
+    Ok(hits)
 }
 
 /// Fetches and scores the candidates not seen yet.
@@ -310,14 +384,21 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
         }
     }
     if plan.has_digits() {
+        // With a name, more guests sharing the digits are worth taking in: each costs a point
+        // lookup, not a fetch (four digits are shared by ~120 of a million guests).
+        let cap = if plan.has_name() {
+            NAMED_DIGITS_CAP
+        } else {
+            RANK_CAP
+        };
         let mut gids = Vec::new();
         for rev in plan.digit_probes() {
-            gids.extend(index.phone_scan(rev, false, RANK_CAP)?);
+            gids.extend(index.phone_scan(rev, false, cap)?);
         }
         // With every guest sharing the digits in hand, a name only has to be checked on them:
         // first by point lookups of the name as typed (`张伟 8000`), which spares fetching
         // every guest with those digits; else on the guests themselves (prefix, typo).
-        if gids.len() < RANK_CAP && plan.has_name() {
+        if gids.len() < cap && plan.has_name() {
             let probes = probes(plan);
             let mut named = Vec::new();
             for &gid in &gids {
@@ -328,7 +409,11 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
                     }
                 }
             }
-            return Ok(if named.is_empty() { gids } else { named });
+            if named.is_empty() {
+                gids.truncate(RANK_CAP);
+                return Ok(gids);
+            }
+            return Ok(named);
         }
         for gid in gids {
             note(&mut found, gid, Via::Digits);

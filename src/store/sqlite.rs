@@ -1469,6 +1469,24 @@ impl search::KeyIndex for SqliteKeys<'_> {
             .query_row(params![key, gid], |r| r.get(0))?)
     }
 
+    fn tie_break(&mut self, gid: i64) -> Result<Option<search::TieBreak>, StoreError> {
+        let found = self
+            .0
+            .prepare_cached(
+                "SELECT vip, last_stay, id FROM guests WHERE gid = ?1 AND merged_into IS NULL",
+            )?
+            .query_row([gid], |r| {
+                let last: Option<String> = r.get(1)?;
+                Ok(search::TieBreak {
+                    vip: r.get(0)?,
+                    last_stay: last.map(|s| parse_date(&s)),
+                    id: GuestId(r.get(2)?),
+                })
+            })
+            .optional()?;
+        Ok(found)
+    }
+
     fn candidate(&mut self, gid: i64) -> Result<Option<search::Candidate>, StoreError> {
         let sql = format!(
             "SELECT {GUEST_COLUMNS}, last_stay FROM guests WHERE gid = ?1 AND merged_into IS NULL"
