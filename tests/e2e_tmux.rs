@@ -95,15 +95,20 @@ impl Tmux {
 
     /// Waits up to ten seconds for text on the screen; returns the screen.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("'{text}' to appear"), |s| s.contains(text))
+    }
+
+    /// Waits up to ten seconds for the screen to satisfy `ready`; returns the screen.
+    fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if ready(&screen) {
                 return screen;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(10),
-                "'{text}' never appeared; the screen:\n{screen}"
+                "waited in vain for {what}; the screen:\n{screen}"
             );
             sleep(Duration::from_millis(50));
         }
@@ -177,17 +182,21 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
     tmux.literal("?");
     tmux.wait_for("Keys (");
     tmux.keys(&["Escape"]);
-    sleep(Duration::from_millis(300));
-    let incremental = tmux.screen();
+    // The last line holds the clock, which may turn over in between.
+    let above_clock = |screen: &str| -> Vec<String> {
+        let mut lines: Vec<String> = screen.lines().map(String::from).collect();
+        lines.pop();
+        lines
+    };
+    let incremental = above_clock(&tmux.wait_until("the help to close", |s| !s.contains("Keys (")));
     tmux.run(&["resize-window", "-t", "e2e", "-x", "101", "-y", "30"]);
     sleep(Duration::from_millis(300));
     tmux.run(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]);
-    sleep(Duration::from_millis(500));
-    assert_eq!(
-        incremental,
-        tmux.screen(),
-        "the screen after a full redraw differs"
-    );
+    // A garbled incremental screen never comes out equal: waiting only absorbs slowness.
+    let redrawn = tmux.wait_until("the full redraw to match", |s| {
+        above_clock(s) == incremental
+    });
+    assert_eq!(incremental, above_clock(&redrawn));
 
     tmux.keys(&["C-c"]);
     let after = tmux.wait_for("EXITED");
