@@ -303,10 +303,7 @@ pub fn run(
     ranked.truncate(limit);
     ranked
         .into_iter()
-        .map(|(score, c)| {
-            let complaints = index.open_complaints(c.gid)?;
-            Ok(hit(score, c, complaints))
-        })
+        .map(|(score, c)| hit(index, score, c))
         .collect()
 }
 
@@ -341,8 +338,7 @@ fn trailing_digits(
             continue;
         };
         if let Some(score) = score(plan, &c.guest, matcher) {
-            let complaints = index.open_complaints(c.gid)?;
-            hits.push(hit(score, c, complaints));
+            hits.push(hit(index, score, c)?);
         }
     }
     Ok(hits)
@@ -838,9 +834,11 @@ pub fn osa_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn hit(score: Score, c: Candidate, open_complaints: u32) -> SearchHit {
+/// A ranked guest as the result list shows it, with its open complaints.
+fn hit(index: &mut dyn KeyIndex, score: Score, c: Candidate) -> Result<SearchHit, StoreError> {
+    let open_complaints = index.open_complaints(c.gid)?;
     let g = c.guest;
-    SearchHit {
+    Ok(SearchHit {
         do_not_rent: g.has_flag(Flag::DoNotRent),
         phones: g.phones.iter().map(|p| p.e164.clone()).collect(),
         id: g.id,
@@ -854,7 +852,7 @@ fn hit(score: Score, c: Candidate, open_complaints: u32) -> SearchHit {
         matched_digits: score.matched_digits,
         last_stay: c.last_stay,
         open_complaints,
-    }
+    })
 }
 
 #[cfg(test)]

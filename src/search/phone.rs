@@ -45,9 +45,7 @@ pub fn digits_of(s: &str) -> String {
 /// the digits a caller just gave are never hidden from the agent.
 pub fn masked(e164: &E164, shown_tail: usize) -> String {
     let digits = e164.digits();
-    let code_len = phonenumber::parse(None, &e164.0)
-        .map(|n| n.country().code().to_string().len())
-        .unwrap_or(0);
+    let code_len = country_code_len(digits);
     let national = &digits[code_len.min(digits.len())..];
     let n = national.len();
     let head = match n {
@@ -66,6 +64,19 @@ pub fn masked(e164: &E164, shown_tail: usize) -> String {
     } else {
         format!("+{} {hidden}", &digits[..code_len])
     }
+}
+
+/// How many leading digits of an E.164 number are its country code. Calling codes are
+/// prefix-free, so the first known prefix is it: a few map lookups, where a full parse would
+/// run the numbering plan's patterns for every phone on every frame.
+fn country_code_len(digits: &str) -> usize {
+    (1..=3.min(digits.len()))
+        .find(|&len| {
+            digits[..len]
+                .parse::<u16>()
+                .is_ok_and(|code| phonenumber::metadata::DATABASE.region(&code).is_some())
+        })
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
