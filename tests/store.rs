@@ -296,3 +296,44 @@ fn a_newer_schema_is_refused_not_damaged() {
         .unwrap();
     assert!(err.to_string().contains("newer"), "{err}");
 }
+
+#[test]
+fn a_file_with_the_older_key_layout_is_migrated_and_still_finds_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut store = open(&path);
+    let mut smith = guest("G2", "John Smith", &["+1 415 555 0132"]);
+    smith.emails = vec!["J.Smith@example.com".into()];
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![
+            ImportItem::Guest(guest("G1", "张伟", &["13800138000"])),
+            ImportItem::Guest(smith),
+        ],
+    );
+    drop(store);
+    // Version 5 kept one row per (key, guest), and none of them for these guests.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE name_keys; \
+         CREATE TABLE name_keys (key TEXT NOT NULL, gid INTEGER NOT NULL, \
+         PRIMARY KEY (key, gid)) WITHOUT ROWID; \
+         DELETE FROM phone_keys; PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut store = open(&path);
+    for (query, id) in [
+        ("张伟", "G1"),
+        ("zw", "G1"),
+        ("8000", "G1"),
+        ("smith john", "G2"),
+        ("j.smith@example.com", "G2"),
+        ("415 555 0132", "G2"),
+    ] {
+        let hits = store.search(query, 5).unwrap();
+        assert_eq!(hits.first().map(|h| h.id.0.as_str()), Some(id), "{query}");
+    }
+}

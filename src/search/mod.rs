@@ -101,8 +101,8 @@ pub trait KeyIndex {
         with_equal: bool,
         cap: usize,
     ) -> Result<Vec<(String, i64)>, StoreError>;
-    /// Whether guest `gid` has exactly this name key (one point lookup).
-    fn has_name_key(&mut self, key: &str, gid: i64) -> Result<bool, StoreError>;
+    /// Those of `gids` with exactly this name key, in ascending order.
+    fn name_filed(&mut self, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError>;
     /// The tie-breaks of a guest; `None` when it is gone or retired by a merge.
     fn tie_break(&mut self, gid: i64) -> Result<Option<TieBreak>, StoreError>;
     /// The guest for ranking; `None` when it is gone or retired by a merge.
@@ -380,8 +380,9 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
         }
     }
     if plan.has_digits() {
-        // With a name, more guests sharing the digits are worth taking in: each costs a point
-        // lookup, not a fetch (four digits are shared by ~120 of a million guests).
+        // With a name, more guests sharing the digits are worth taking in: they are checked
+        // against the name's postings, not fetched (four digits are shared by ~120 of a
+        // million guests).
         let cap = if plan.has_name() {
             NAMED_DIGITS_CAP
         } else {
@@ -392,24 +393,18 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
             gids.extend(index.phone_scan(rev, false, cap)?);
         }
         // With every guest sharing the digits in hand, a name only has to be checked on them:
-        // first by point lookups of the name as typed (`张伟 8000`), which spares fetching
+        // first against the postings of the name as typed (`张伟 8000`), which spares fetching
         // every guest with those digits; else on the guests themselves (prefix, typo).
         if gids.len() < cap && plan.has_name() {
-            let probes = probes(plan);
-            let mut named = Vec::new();
-            for &gid in &gids {
-                for probe in &probes {
-                    if index.has_name_key(probe, gid)? {
-                        named.push(gid);
-                        break;
-                    }
-                }
+            let mut named = HashSet::new();
+            for probe in probes(plan) {
+                named.extend(index.name_filed(&probe, &gids)?);
             }
-            if named.is_empty() {
-                gids.truncate(RANK_CAP);
-                return Ok(gids);
+            if !named.is_empty() {
+                gids.retain(|g| named.contains(g));
             }
-            return Ok(named);
+            gids.truncate(RANK_CAP);
+            return Ok(gids);
         }
         for gid in gids {
             note(&mut found, gid, Via::Digits);
@@ -426,10 +421,7 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
 /// Candidates for a misspelt name: near spellings of each Latin probe.
 fn gather_typos(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
     let mut found: HashMap<i64, Via> = HashMap::new();
-    for probe in probes(plan)
-        .iter()
-        .filter(|p| p.is_ascii() && !p.contains('@'))
-    {
+    for probe in probes(plan).iter().filter(|p| p.is_ascii()) {
         for variant in typo_variants(probe) {
             for (_, gid) in index.name_range(&variant, true, TYPO_CAP)? {
                 note(&mut found, gid, Via::Typo);
@@ -472,7 +464,7 @@ fn scan_name(
 }
 
 /// The key prefixes a query's name part is looked up by: the Han run, the Latin words run
-/// together in every order (a name is typed surname first or last), the e-mail.
+/// together in every order (a name is typed surname first or last), the e-mail's local part.
 fn probes(plan: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     let mut push = |p: String| {
@@ -485,7 +477,7 @@ fn probes(plan: &Plan) -> Vec<String> {
         push(order.concat());
     }
     if let Some(email) = &plan.email {
-        push(email.clone());
+        push(name::email_key(email));
     }
     out.into_iter()
         .map(|p| p.chars().take(name::MAX_KEY_CHARS).collect())

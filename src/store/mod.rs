@@ -1,5 +1,6 @@
 //! The `Store` trait: the one interface the TUI, the CLI and the server use, and its errors.
 
+mod postings;
 pub mod sqlite;
 
 use chrono::{DateTime, NaiveDate, Utc};

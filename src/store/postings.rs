@@ -1,0 +1,265 @@
+//! Name keys as postings: one row per key and block of guests, not one per (key, guest).
+//!
+//! A million guests have five million name keys but only ~650 thousand distinct ones (`伟`,
+//! `zhangwei`, `wang`…). A row per pair spends ~9 bytes of cell and record overhead on a
+//! ~6-byte key; a row per key holding its guests as varint gaps spends ~2 bytes per guest.
+//!
+//! A row `(key, top, gids)` holds up to [`BLOCK`] guests of one key: `top` is the largest, and
+//! `gids` the gaps down from it to each smaller one, so a guest alone under its key (an e-mail)
+//! costs no blob at all, and the block that may hold guest `g` is the first with `top >= g`.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::StoreError;
+
+/// Guests per row at most: a row stays a few hundred bytes, well inside one page.
+const BLOCK: usize = 128;
+
+pub const SCHEMA: &str = "CREATE TABLE name_keys (key TEXT NOT NULL, top INTEGER NOT NULL, \
+     gids BLOB NOT NULL, PRIMARY KEY (key, top)) WITHOUT ROWID;";
+
+/// The guests of one row, largest first.
+pub fn decode(top: i64, gids: &[u8]) -> Vec<i64> {
+    let mut out = vec![top];
+    let (mut current, mut gap, mut shift) = (top, 0i64, 0);
+    for &byte in gids {
+        gap |= i64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            current -= gap;
+            out.push(current);
+            (gap, shift) = (0, 0);
+        }
+    }
+    out
+}
+
+/// Guests, largest first, as `(top, gids)`.
+fn encode(descending: &[i64]) -> (i64, Vec<u8>) {
+    let mut blob = Vec::new();
+    for pair in descending.windows(2) {
+        let mut gap = (pair[0] - pair[1]) as u64;
+        loop {
+            let byte = (gap & 0x7f) as u8;
+            gap >>= 7;
+            if gap == 0 {
+                blob.push(byte);
+                break;
+            }
+            blob.push(byte | 0x80);
+        }
+    }
+    (descending[0], blob)
+}
+
+/// The row that holds `gid` if any row of `key` does: the first whose top is not below it.
+fn block_of(tx: &Connection, key: &str, gid: i64) -> Result<Option<(i64, Vec<i64>)>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT top, gids FROM name_keys WHERE key = ?1 AND top >= ?2 ORDER BY top LIMIT 1",
+        )?
+        .query_row(params![key, gid], |r| {
+            let top = r.get(0)?;
+            Ok((top, decode(top, &r.get::<_, Vec<u8>>(1)?)))
+        })
+        .optional()?)
+}
+
+fn last_block(tx: &Connection, key: &str) -> Result<Option<(i64, Vec<i64>)>, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT top, gids FROM name_keys WHERE key = ?1 ORDER BY top DESC LIMIT 1")?
+        .query_row([key], |r| {
+            let top = r.get(0)?;
+            Ok((top, decode(top, &r.get::<_, Vec<u8>>(1)?)))
+        })
+        .optional()?)
+}
+
+/// Replaces the row `(key, old_top)` (if any) by rows for `descending`, split in halves when
+/// it outgrew a block.
+fn store(
+    tx: &Connection,
+    key: &str,
+    old_top: Option<i64>,
+    descending: &[i64],
+) -> Result<(), StoreError> {
+    if let Some(top) = old_top {
+        tx.prepare_cached("DELETE FROM name_keys WHERE key = ?1 AND top = ?2")?
+            .execute(params![key, top])?;
+    }
+    let mut insert =
+        tx.prepare_cached("INSERT INTO name_keys (key, top, gids) VALUES (?1, ?2, ?3)")?;
+    let halves = if descending.len() > BLOCK {
+        descending.split_at(descending.len() / 2)
+    } else {
+        (descending, &[][..])
+    };
+    for part in [halves.0, halves.1].into_iter().filter(|p| !p.is_empty()) {
+        let (top, blob) = encode(part);
+        insert.execute(params![key, top, blob])?;
+    }
+    Ok(())
+}
+
+/// Files guest `gid` under `key` (nothing if it is there already).
+pub fn add(tx: &Connection, key: &str, gid: i64) -> Result<(), StoreError> {
+    let (old_top, mut gids) = match block_of(tx, key, gid)? {
+        Some((top, gids)) => (Some(top), gids),
+        // Larger than every guest of the key (a new guest): onto the last row while it has room.
+        None => match last_block(tx, key)? {
+            Some((top, gids)) if gids.len() < BLOCK => (Some(top), gids),
+            _ => (None, Vec::new()),
+        },
+    };
+    let Err(at) = gids.binary_search_by(|g| gid.cmp(g)) else {
+        return Ok(());
+    };
+    gids.insert(at, gid);
+    store(tx, key, old_top, &gids)
+}
+
+/// Takes guest `gid` out of `key` (nothing if it was not there).
+pub fn remove(tx: &Connection, key: &str, gid: i64) -> Result<(), StoreError> {
+    let Some((top, mut gids)) = block_of(tx, key, gid)? else {
+        return Ok(());
+    };
+    let Ok(at) = gids.binary_search_by(|g| gid.cmp(g)) else {
+        return Ok(());
+    };
+    gids.remove(at);
+    store(tx, key, Some(top), &gids)
+}
+
+/// Those of `gids` filed under `key`, in ascending order. Each row read answers for every
+/// guest up to its top, so there are at most as many reads as rows of the key.
+pub fn filed(conn: &Connection, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError> {
+    let mut sorted = gids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = Vec::new();
+    let mut block: Option<(i64, Vec<i64>)> = None;
+    for gid in sorted {
+        if block.as_ref().is_none_or(|(top, _)| gid > *top) {
+            block = block_of(conn, key, gid)?;
+        }
+        let Some((_, filed)) = &block else { break };
+        if filed.contains(&gid) {
+            out.push(gid);
+        }
+    }
+    Ok(out)
+}
+
+/// `(key, gid)` pairs of one key, newest guest first, at most `cap`.
+pub fn exact(conn: &Connection, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT top, gids FROM name_keys WHERE key = ?1 ORDER BY top DESC")?;
+    let mut rows = stmt.query([key])?;
+    let mut out = Vec::new();
+    while out.len() < cap {
+        let Some(row) = rows.next()? else { break };
+        let gids = decode(row.get(0)?, &row.get::<_, Vec<u8>>(1)?);
+        out.extend(
+            gids.into_iter()
+                .take(cap - out.len())
+                .map(|g| (key.to_string(), g)),
+        );
+    }
+    Ok(out)
+}
+
+/// `(key, gid)` pairs of the keys in `(low, high)` (`low` itself too when `with_low`), in key
+/// order, at most `cap`.
+pub fn range(
+    conn: &Connection,
+    low: &str,
+    with_low: bool,
+    high: &str,
+    cap: usize,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let sql = if with_low {
+        "SELECT key, top, gids FROM name_keys WHERE key >= ?1 AND key < ?2"
+    } else {
+        "SELECT key, top, gids FROM name_keys WHERE key > ?1 AND key < ?2"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params![low, high])?;
+    let mut out = Vec::new();
+    while out.len() < cap {
+        let Some(row) = rows.next()? else { break };
+        let key: String = row.get(0)?;
+        let gids = decode(row.get(1)?, &row.get::<_, Vec<u8>>(2)?);
+        out.extend(
+            gids.into_iter()
+                .take(cap - out.len())
+                .map(|g| (key.clone(), g)),
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(conn: &Connection, key: &str) -> Vec<i64> {
+        exact(conn, key, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .map(|(_, g)| g)
+            .collect()
+    }
+
+    #[test]
+    fn gaps_round_trip_with_large_ones() {
+        let gids = [5_000_000_000, 1_000_000, 999_872, 300, 1];
+        let (top, blob) = encode(&gids);
+        assert_eq!(decode(top, &blob), gids);
+        assert_eq!(encode(&[42]).1, Vec::<u8>::new());
+    }
+
+    #[test]
+    fn blocks_split_fill_and_empty_in_any_order() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        // Odd gids upwards (new guests), then even ones into the middle of full blocks.
+        let mut expected: Vec<i64> = (1..=600).step_by(2).collect();
+        for &g in &expected {
+            add(&conn, "wei", g).unwrap();
+        }
+        for g in (2..=600).step_by(2) {
+            add(&conn, "wei", g).unwrap();
+            expected.push(g);
+        }
+        add(&conn, "wei", 7).unwrap();
+        add(&conn, "zhang", 7).unwrap();
+        expected.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(keys(&conn, "wei"), expected);
+        let rows: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM name_keys WHERE key = 'wei'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(rows >= 5 && rows <= 10, "{rows} rows for 600 guests");
+        assert_eq!(filed(&conn, "wei", &[601, 600, 1, 0]).unwrap(), [1, 600]);
+
+        for g in 1..=600 {
+            if g % 3 != 0 {
+                remove(&conn, "wei", g).unwrap();
+            }
+        }
+        remove(&conn, "wei", 9999).unwrap();
+        let left: Vec<i64> = (1..=600).rev().filter(|g| g % 3 == 0).collect();
+        assert_eq!(keys(&conn, "wei"), left);
+        assert_eq!(exact(&conn, "wei", 3).unwrap().len(), 3);
+        let pairs = range(&conn, "w", true, "z\u{10FFFF}", 1000).unwrap();
+        assert_eq!(pairs.len(), left.len() + 1);
+        assert_eq!(pairs.last().unwrap(), &("zhang".to_string(), 7));
+        for g in left {
+            remove(&conn, "wei", g).unwrap();
+        }
+        assert!(keys(&conn, "wei").is_empty());
+    }
+}
