@@ -242,7 +242,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert!(rows >= 5 && rows <= 10, "{rows} rows for 600 guests");
+        assert!((5..=10).contains(&rows), "{rows} rows for 600 guests");
         assert_eq!(filed(&conn, "wei", &[601, 600, 1, 0]).unwrap(), [1, 600]);
 
         for g in 1..=600 {
