@@ -8,6 +8,8 @@
 //! `gids` the gaps down from it to each smaller one, so a guest alone under its key (an e-mail)
 //! costs no blob at all, and the block that may hold guest `g` is the first with `top >= g`.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::StoreError;
@@ -75,8 +77,8 @@ fn last_block(tx: &Connection, key: &str) -> Result<Option<(i64, Vec<i64>)>, Sto
         .optional()?)
 }
 
-/// Replaces the row `(key, old_top)` (if any) by rows for `descending`, split in halves when
-/// it outgrew a block.
+/// Replaces the row `(key, old_top)` (if any) by rows for `descending`, split into nearly
+/// equal parts when it outgrew a block (halves after one insert, full blocks after a batch).
 fn store(
     tx: &Connection,
     key: &str,
@@ -89,16 +91,65 @@ fn store(
     }
     let mut insert =
         tx.prepare_cached("INSERT INTO name_keys (key, top, gids) VALUES (?1, ?2, ?3)")?;
-    let halves = if descending.len() > BLOCK {
-        descending.split_at(descending.len() / 2)
-    } else {
-        (descending, &[][..])
-    };
-    for part in [halves.0, halves.1].into_iter().filter(|p| !p.is_empty()) {
+    let parts = descending.len().div_ceil(BLOCK);
+    for part in descending.chunks(descending.len().div_ceil(parts.max(1)).max(1)) {
         let (top, blob) = encode(part);
         insert.execute(params![key, top, blob])?;
     }
     Ok(())
+}
+
+/// Name keys queued by a long write (an import) and filed key by key in key order: one read
+/// and a few row writes per key instead of per (key, guest), on neighbouring pages.
+#[derive(Default)]
+pub struct Batch {
+    queued: HashMap<String, Vec<i64>>,
+    count: usize,
+}
+
+/// Guests queued at most before they are filed (~20 MB of queue).
+const BATCH_FLUSH: usize = 500_000;
+
+impl Batch {
+    pub fn add(&mut self, tx: &Connection, key: String, gid: i64) -> Result<(), StoreError> {
+        self.queued.entry(key).or_default().push(gid);
+        self.count += 1;
+        if self.count >= BATCH_FLUSH {
+            self.flush(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Files everything queued. Must run before the transaction commits.
+    pub fn flush(&mut self, tx: &Connection) -> Result<(), StoreError> {
+        let mut queued: Vec<(String, Vec<i64>)> = self.queued.drain().collect();
+        self.count = 0;
+        queued.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, gids) in queued {
+            let mut last = last_block(tx, &key)?;
+            let top = last.as_ref().map_or(0, |(top, _)| *top);
+            // Guests filed before (an updated profile) go in one by one; new guests, larger
+            // than every one filed, onto the last row and after it.
+            let (mut new, old): (Vec<i64>, Vec<i64>) = gids.into_iter().partition(|&g| g > top);
+            if !old.is_empty() {
+                for gid in old {
+                    add(tx, &key, gid)?;
+                }
+                last = last_block(tx, &key)?;
+            }
+            new.sort_unstable_by(|a, b| b.cmp(a));
+            new.dedup();
+            match last {
+                _ if new.is_empty() => {}
+                Some((top, filed)) if filed.len() < BLOCK => {
+                    new.extend(filed);
+                    store(tx, &key, Some(top), &new)?;
+                }
+                _ => store(tx, &key, None, &new)?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Files guest `gid` under `key` (nothing if it is there already).
@@ -261,5 +312,39 @@ mod tests {
             remove(&conn, "wei", g).unwrap();
         }
         assert!(keys(&conn, "wei").is_empty());
+    }
+
+    #[test]
+    fn a_batch_files_new_guests_after_the_last_and_old_ones_in_place() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        for g in [10, 20, 30] {
+            add(&conn, "li", g).unwrap();
+        }
+        let mut batch = Batch::default();
+        for g in (31..=400).chain([15, 20]) {
+            batch.add(&conn, "li".into(), g).unwrap();
+            batch.add(&conn, format!("k{}", g % 3), g).unwrap();
+        }
+        batch.flush(&conn).unwrap();
+        let mut expected: Vec<i64> = (31..=400).chain([10, 15, 20, 30]).collect();
+        expected.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(keys(&conn, "li"), expected);
+        let mut k0: Vec<i64> = (31..=400).chain([15]).filter(|g| g % 3 == 0).collect();
+        k0.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(keys(&conn, "k0"), k0);
+
+        let mut appended = Batch::default();
+        for g in 401..=700 {
+            appended.add(&conn, "li".into(), g).unwrap();
+        }
+        appended.flush(&conn).unwrap();
+        assert_eq!(keys(&conn, "li").len(), expected.len() + 300);
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM name_keys WHERE key = 'li'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(rows <= 7, "{rows} rows for 674 guests");
     }
 }

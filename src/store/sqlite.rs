@@ -200,9 +200,10 @@ impl SqliteStore {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.import_seen;")?;
         let mut report = ImportReport::default();
+        let mut names = postings::Batch::default();
         for row in rows {
             let outcome = match row.item {
-                Ok(item) => import_item(&tx, item, &mut report, user),
+                Ok(item) => import_item(&tx, item, &mut names, &mut report, user),
                 Err(problem) => Err((problem.column, problem.reason)),
             };
             if let Err((column, reason)) = outcome {
@@ -215,6 +216,7 @@ impl SqliteStore {
             }
         }
         tx.execute_batch("DELETE FROM temp.import_seen;")?;
+        names.flush(&tx)?;
         if report.rejected > 0 && bad == BadRows::Refuse {
             tx.rollback()?;
             return Ok(report);
@@ -536,11 +538,23 @@ fn phone_keys_of(g: &Guest) -> Vec<String> {
 }
 
 fn write_keys(tx: &Connection, gid: i64, g: &Guest) -> Result<(), StoreError> {
+    let mut names = postings::Batch::default();
+    queue_keys(tx, gid, g, &mut names)?;
+    names.flush(tx)
+}
+
+/// Writes the phone keys and queues the name keys on `names`, for a long write to file later.
+fn queue_keys(
+    tx: &Connection,
+    gid: i64,
+    g: &Guest,
+    names: &mut postings::Batch,
+) -> Result<(), StoreError> {
     if g.name == ERASED_NAME {
         return Ok(());
     }
     for key in name_keys_of(g) {
-        postings::add(tx, &key, gid)?;
+        names.add(tx, key, gid)?;
     }
     let mut phones =
         tx.prepare_cached("INSERT OR IGNORE INTO phone_keys (rev, gid) VALUES (?1, ?2)")?;
@@ -556,11 +570,12 @@ fn rebuild_keys(tx: &Connection) -> Result<(), StoreError> {
     let sql = format!("SELECT {GUEST_COLUMNS} FROM guests WHERE merged_into IS NULL");
     let mut stmt = tx.prepare(&sql)?;
     let guests = stmt.query_map([], guest_from_row)?;
+    let mut names = postings::Batch::default();
     for row in guests {
         let (gid, guest) = row?;
-        write_keys(tx, gid, &guest)?;
+        queue_keys(tx, gid, &guest, &mut names)?;
     }
-    Ok(())
+    names.flush(tx)
 }
 
 /// Removes the keys an older version of the guest was indexed under (recomputed, so the key
@@ -611,7 +626,11 @@ fn entered_columns(g: &Guest) -> [Value; 15] {
     ]
 }
 
-fn insert_guest(tx: &Connection, g: &Guest) -> Result<(i64, GuestId), StoreError> {
+fn insert_guest(
+    tx: &Connection,
+    g: &Guest,
+    names: &mut postings::Batch,
+) -> Result<(i64, GuestId), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO guests (id, name, name_latin, preferred_address, gender, birth_date, nationality, \
          language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes, version, \
@@ -635,7 +654,7 @@ fn insert_guest(tx: &Connection, g: &Guest) -> Result<(i64, GuestId), StoreError
     } else {
         g.id.clone()
     };
-    write_keys(tx, gid, g)?;
+    queue_keys(tx, gid, g, names)?;
     Ok((gid, id))
 }
 
@@ -954,6 +973,7 @@ const STAY_BY_RESERVATION: &str = "SELECT s.reservation_id, \
 fn import_item(
     tx: &Connection,
     item: ImportItem,
+    names: &mut postings::Batch,
     report: &mut ImportReport,
     user: &str,
 ) -> Result<(), (String, String)> {
@@ -974,7 +994,7 @@ fn import_item(
                     if !same_content(&old, &g) {
                         delete_keys(tx, gid, &old).map_err(db)?;
                         update_guest_row(tx, gid, &g, user).map_err(db)?;
-                        write_keys(tx, gid, &g).map_err(db)?;
+                        queue_keys(tx, gid, &g, names).map_err(db)?;
                         report.updated += 1;
                     }
                 }
@@ -983,7 +1003,7 @@ fn import_item(
                         updated_by: Some(user.to_string()),
                         ..g
                     };
-                    insert_guest(tx, &g).map_err(db)?;
+                    insert_guest(tx, &g, names).map_err(db)?;
                     report.imported += 1;
                 }
             }
