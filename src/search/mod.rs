@@ -606,27 +606,30 @@ fn phone_match(plan: &Plan, guest: &Guest) -> Option<(E164, usize, i64)> {
 
 /// The best of the name's matches: Han, pinyin and initials, Latin words, e-mail; fuzzy last.
 fn name_score(plan: &Plan, guest: &Guest, matcher: &SkimMatcherV2) -> Option<(i64, MatchKind)> {
-    let forms = NameForms::of(&guest.name, guest.name_latin.as_deref());
-    let mut best: Option<(i64, MatchKind)> = None;
-    let mut offer = |found: Option<(i64, MatchKind)>| {
-        if let Some((v, kind)) = found {
-            keep_best(&mut best, Some(v), kind);
-        }
-    };
     let has_words = !plan.words.is_empty();
+    // Pinyin and Latin forms cost more than the rest of scoring: only made for words.
+    let forms = || NameForms::of(&guest.name, guest.name_latin.as_deref());
     if !plan.han.is_empty() {
+        if !has_words {
+            return Some((
+                han_score(&plan.han, &NameForms::han_only(&guest.name))?,
+                MatchKind::Name,
+            ));
+        }
+        let forms = forms();
         let han = han_score(&plan.han, &forms)?;
         // Han and Latin words together (`张伟 zhang`) must both match.
-        if has_words && words_score(&plan.words, &forms, matcher).is_none() {
-            return None;
-        }
+        words_score(&plan.words, &forms, matcher)?;
         return Some((han, MatchKind::Name));
     }
+    let mut best: Option<(i64, MatchKind)> = None;
     if has_words {
-        offer(words_score(&plan.words, &forms, matcher));
+        best = words_score(&plan.words, &forms(), matcher);
     }
     if let Some(email) = &plan.email {
-        offer(email_score(email, &guest.emails));
+        if let Some((v, kind)) = email_score(email, &guest.emails) {
+            keep_best(&mut best, Some(v), kind);
+        }
     }
     best
 }

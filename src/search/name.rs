@@ -259,6 +259,21 @@ impl NameForms {
         forms
     }
 
+    /// Only the Han name and how long its surname is: all a query in Han is compared with.
+    pub fn han_only(name: &str) -> NameForms {
+        let han = fold_han(name);
+        let surname_len = if han.is_empty() {
+            0
+        } else {
+            surname_syllables(&han)
+        };
+        NameForms {
+            han,
+            surname_len,
+            ..NameForms::default()
+        }
+    }
+
     /// Whether a Latin spelling is only the pinyin of the Han name, in either name order.
     fn repeats_pinyin(&self, latin: &str) -> bool {
         if self.syllables.is_empty() {
