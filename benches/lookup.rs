@@ -509,6 +509,25 @@ struct Figures {
     process: Option<(Duration, f64)>,
 }
 
+/// The five slowest queries of a kind, each run once more, with how many hits they gave.
+fn print_slowest(store: &mut SqliteStore, kind: &str, queries: &[String]) {
+    let mut timed: Vec<(Duration, &String, usize)> = queries
+        .iter()
+        .map(|q| {
+            let started = Instant::now();
+            let found = store.search(q, 20).expect("search runs");
+            (started.elapsed(), q, found.len())
+        })
+        .collect();
+    timed.sort_by_key(|t| std::cmp::Reverse(t.0));
+    for (took, q, hits) in timed.iter().take(5) {
+        eprintln!(
+            "{kind:12} {:>6} us  {hits:>2} hits  {q:?}",
+            took.as_micros()
+        );
+    }
+}
+
 fn measure(n: u64, path: &Path) -> Figures {
     let mut store = SqliteStore::open(path, REGION).expect("bench database opens");
     let mut kinds = Vec::new();
@@ -530,6 +549,9 @@ fn measure(n: u64, path: &Path) -> Figures {
                     hits += usize::from(!found.is_empty());
                 }
             }
+        }
+        if std::env::var_os("GUESTBOOK_BENCH_SLOWEST").is_some() {
+            print_slowest(&mut store, kind, &queries);
         }
         times.sort();
         let pct = |p: f64| times[((times.len() as f64 - 1.0) * p) as usize];

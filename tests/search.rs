@@ -364,8 +364,11 @@ fn last_digits_shared_by_many_rank_vip_then_recent_stay_and_skip_merged() {
         .collect();
     import(&mut store, Kind::Stays, stays);
     assert_eq!(ids(&search(&mut store, "7777")), ["T2", "T4", "T1", "T3"]);
+    // Only the first two are fetched: chosen from what the phone keys say of each guest.
+    assert_eq!(ids(&store.search("7777", 2).unwrap()), ["T2", "T4"]);
     store.merge(&"T1".into(), &"T4".into(), "test").unwrap();
     assert_eq!(ids(&search(&mut store, "7777")), ["T2", "T1", "T3"]);
+    assert_eq!(ids(&store.search("7777", 2).unwrap()), ["T2", "T1"]);
     assert_eq!(
         search(&mut store, "7777")[1].last_stay,
         Some(date("2026-04-01"))

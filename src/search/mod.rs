@@ -59,20 +59,20 @@ pub struct Candidate {
     pub last_stay: Option<NaiveDate>,
 }
 
-/// What ties between equal scores are broken on, read without the rest of the profile.
+/// What ties between equal scores are broken on, as a phone key carries it: ranking guests
+/// who share trailing digits reads no guest row.
 #[derive(Debug, Clone)]
 pub struct TieBreak {
     pub vip: Option<String>,
     pub last_stay: Option<NaiveDate>,
-    pub id: GuestId,
 }
 
 impl TieBreak {
+    /// VIP first, then the most recent stay (the guest id decides among the fetched ones).
     fn order(&self, other: &TieBreak) -> Ordering {
-        tie_order(
-            (&self.vip, self.last_stay, &self.id),
-            (&other.vip, other.last_stay, &other.id),
-        )
+        vip_rank(&self.vip)
+            .cmp(&vip_rank(&other.vip))
+            .then_with(|| other.last_stay.cmp(&self.last_stay))
     }
 }
 
@@ -103,8 +103,8 @@ pub trait KeyIndex {
     ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Those of `gids` with exactly this name key, in ascending order.
     fn name_filed(&mut self, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError>;
-    /// The tie-breaks of a guest; `None` when it is gone or retired by a merge.
-    fn tie_break(&mut self, gid: i64) -> Result<Option<TieBreak>, StoreError>;
+    /// Like `phone_scan` for trailing digits, with each guest's tie-breaks.
+    fn phone_ranked(&mut self, rev: &str, cap: usize) -> Result<Vec<(i64, TieBreak)>, StoreError>;
     /// The guest for ranking; `None` when it is gone or retired by a merge.
     fn candidate(&mut self, gid: i64) -> Result<Option<Candidate>, StoreError>;
     /// Open complaints, shown on the hit.
@@ -122,10 +122,13 @@ const BAND: i64 = 100;
 
 /// Queries are cut to this many characters: no name, number or address is longer.
 pub const MAX_QUERY_CHARS: usize = 80;
-/// Guests fetched per index scan.
-const SCAN_CAP: usize = 50;
-/// Guests fetched and ranked per query, at most.
+/// Guests fetched per index scan. More guests than this with one exact key (a million
+/// guests have ~500 Chen Li) are only told apart by VIP and last stay, which no key holds:
+/// the newest profiles are ranked.
+const SCAN_CAP: usize = 30;
+/// Guests fetched and ranked per query, at most: for digits, and for a name.
 const RANK_CAP: usize = 120;
+const NAME_RANK_CAP: usize = 60;
 /// Guests sharing a query's digits whose names are checked by key before any is fetched.
 const NAMED_DIGITS_CAP: usize = 2 * RANK_CAP;
 /// Guests fetched per typo-variant scan.
@@ -249,7 +252,7 @@ fn is_phoneish(token: &str) -> bool {
 }
 
 /// How a candidate came to be fetched; better kinds are ranked first when the candidate set
-/// has to be cut to [`RANK_CAP`].
+/// has to be cut to [`RANK_CAP`] or [`NAME_RANK_CAP`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Via {
     ExactPhone,
@@ -308,8 +311,8 @@ pub fn run(
 }
 
 /// Only a few trailing digits (`8000`): every guest ending so scores the same, so they are put
-/// in order from a narrow read of each row and only the first `limit` are fetched whole (on a
-/// million guests, four digits are shared by ~120).
+/// in order from the phone keys alone and only the first `limit` are fetched (on a million
+/// guests, four digits are shared by ~120).
 fn trailing_digits(
     index: &mut dyn KeyIndex,
     plan: &Plan,
@@ -319,29 +322,34 @@ fn trailing_digits(
     let Some(rev) = &plan.rev_digits else {
         return Ok(Vec::new());
     };
-    let mut gids = index.phone_scan(rev, false, RANK_CAP)?;
-    gids.sort_unstable();
-    gids.dedup();
-    let mut ordered = Vec::new();
-    for gid in gids {
-        if let Some(tie_break) = index.tie_break(gid)? {
-            ordered.push((tie_break, gid));
-        }
-    }
-    ordered.sort_by(|(a, _), (b, _)| a.order(b));
-    let mut hits = Vec::new();
-    for (_, gid) in ordered {
-        if hits.len() == limit {
+    let mut ordered = index.phone_ranked(rev, RANK_CAP)?;
+    ordered.sort_by(|(ga, a), (gb, b)| a.order(b).then(ga.cmp(gb)));
+    let mut ranked = Vec::new();
+    let mut seen = HashSet::new();
+    for (gid, _) in ordered {
+        if ranked.len() == limit {
             break;
+        }
+        if !seen.insert(gid) {
+            continue;
         }
         let Some(c) = index.candidate(gid)? else {
             continue;
         };
         if let Some(score) = score(plan, &c.guest, matcher) {
-            hits.push(hit(index, score, c)?);
+            ranked.push((score, c));
         }
     }
-    Ok(hits)
+    ranked.sort_by(|(_, a), (_, b)| {
+        tie_order(
+            (&a.guest.vip, a.last_stay, &a.guest.id),
+            (&b.guest.vip, b.last_stay, &b.guest.id),
+        )
+    });
+    ranked
+        .into_iter()
+        .map(|(score, c)| hit(index, score, c))
+        .collect()
 }
 
 /// Fetches and scores the candidates not seen yet.
@@ -371,7 +379,8 @@ fn vip_rank(vip: &Option<String>) -> (bool, &str) {
     (vip.is_none(), vip.as_deref().unwrap_or(""))
 }
 
-/// The candidate guests, best-fetched first, at most [`RANK_CAP`].
+/// The candidate guests, best-fetched first, at most [`RANK_CAP`] with digits and
+/// [`NAME_RANK_CAP`] for a name alone.
 fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
     let mut found: HashMap<i64, Via> = HashMap::new();
     if let Some(e164) = &plan.e164 {
@@ -415,7 +424,12 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
             scan_name(index, &probe, SCAN_CAP, &mut found, Via::Prefix)?;
         }
     }
-    Ok(best_first(found))
+    let cap = if plan.has_digits() {
+        RANK_CAP
+    } else {
+        NAME_RANK_CAP
+    };
+    Ok(best_first(found, cap))
 }
 
 /// Candidates for a misspelt name: near spellings of each Latin probe.
@@ -428,7 +442,7 @@ fn gather_typos(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, Store
             }
         }
     }
-    Ok(best_first(found))
+    Ok(best_first(found, NAME_RANK_CAP))
 }
 
 fn note(found: &mut HashMap<i64, Via>, gid: i64, via: Via) {
@@ -436,10 +450,10 @@ fn note(found: &mut HashMap<i64, Via>, gid: i64, via: Via) {
     *e = (*e).min(via);
 }
 
-fn best_first(found: HashMap<i64, Via>) -> Vec<i64> {
+fn best_first(found: HashMap<i64, Via>, cap: usize) -> Vec<i64> {
     let mut order: Vec<(Via, i64)> = found.into_iter().map(|(g, v)| (v, g)).collect();
     order.sort_unstable();
-    order.into_iter().take(RANK_CAP).map(|(_, g)| g).collect()
+    order.into_iter().take(cap).map(|(_, g)| g).collect()
 }
 
 fn scan_name(

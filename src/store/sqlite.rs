@@ -18,8 +18,17 @@ use crate::i18n::Msg;
 use crate::model::*;
 use crate::search::{self, phone, SearchHit};
 
+/// Reversed phone digits (trailing digits are a prefix range scan) with what ties between
+/// guests sharing them are broken on; `last_stay` as `yyyymmdd`, which sorts as a date.
+const PHONE_KEYS: &str = "CREATE TABLE phone_keys (rev TEXT NOT NULL, gid INTEGER NOT NULL, \
+    vip TEXT, last_stay INTEGER, PRIMARY KEY (rev, gid)) WITHOUT ROWID;";
+
+/// A guest's tie-breaks as a phone key holds them, from its row in `guests`.
+const PHONE_RANK_OF_GID: &str =
+    "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
+
 /// The schema this build writes; older files are migrated on open.
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE guests (
@@ -288,6 +297,11 @@ impl SqliteStore {
             // per (key, guest) spent more on row overhead than on keys (122 MB per 1M guests).
             tx.execute_batch("DROP TABLE name_keys;")?;
             tx.execute_batch(postings::SCHEMA)?;
+        }
+        if version < 7 {
+            // Version 7: phone keys carry the guest's VIP code and last stay, so guests sharing
+            // trailing digits are ranked without reading ~120 guest rows.
+            tx.execute_batch(&format!("DROP TABLE phone_keys; {PHONE_KEYS}"))?;
             rebuild_keys(&tx)?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -352,6 +366,11 @@ impl SqliteStore {
             tx.execute(
                 "UPDATE guests SET last_stay = date(last_stay, ?1) WHERE last_stay IS NOT NULL",
                 params![shift],
+            )?;
+            tx.execute(
+                "UPDATE phone_keys SET last_stay = CAST(strftime('%Y%m%d', \
+                 (SELECT last_stay FROM guests g WHERE g.gid = phone_keys.gid)) AS INTEGER)",
+                [],
             )?;
             tx.execute(
                 "UPDATE preferences SET observed_at = strftime('%Y-%m-%dT%H:%M:%SZ', observed_at, ?1)",
@@ -556,10 +575,12 @@ fn queue_keys(
     for key in name_keys_of(g) {
         names.add(tx, key, gid)?;
     }
-    let mut phones =
-        tx.prepare_cached("INSERT OR IGNORE INTO phone_keys (rev, gid) VALUES (?1, ?2)")?;
+    let mut phones = tx.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO phone_keys (rev, gid, vip, last_stay) \
+         SELECT ?2, ?1, r.* FROM ({PHONE_RANK_OF_GID}) r"
+    ))?;
     for key in phone_keys_of(g) {
-        phones.execute(params![key, gid])?;
+        phones.execute(params![gid, key])?;
     }
     Ok(())
 }
@@ -596,6 +617,24 @@ fn refresh_last_stay(tx: &Connection, gid: i64) -> Result<(), StoreError> {
         "UPDATE guests SET last_stay = ({LAST_STAY_OF_GID}) WHERE gid = ?1"
     ))?
     .execute([gid])?;
+    rank_phone_keys(tx, gid)
+}
+
+/// Copies a guest's VIP code and last stay onto its phone keys after the last stay changed.
+fn rank_phone_keys(tx: &Connection, gid: i64) -> Result<(), StoreError> {
+    let phones: Option<String> = tx
+        .prepare_cached("SELECT phones FROM guests WHERE gid = ?1")?
+        .query_row([gid], |r| r.get(0))
+        .optional()?;
+    let phones: Vec<Phone> = phones
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .unwrap_or_default();
+    let mut update = tx.prepare_cached(&format!(
+        "UPDATE phone_keys SET (vip, last_stay) = ({PHONE_RANK_OF_GID}) WHERE rev = ?2 AND gid = ?1"
+    ))?;
+    for p in phones {
+        update.execute(params![gid, phone::reversed_digits(&p.e164)])?;
+    }
     Ok(())
 }
 
@@ -1061,7 +1100,11 @@ fn import_item(
                              AND (last_stay IS NULL OR last_stay < ?2)",
                         )
                         .and_then(|mut st| st.execute(params![gid, s.arrival.to_string()]))
-                        .map_err(|e| db(e.into()))?;
+                        .map_err(|e| db(e.into()))
+                        .and_then(|raised| match raised {
+                            0 => Ok(()),
+                            _ => rank_phone_keys(tx, gid).map_err(db),
+                        })?;
                     }
                     report.imported += 1;
                 }
@@ -1478,22 +1521,32 @@ impl search::KeyIndex for SqliteKeys<'_> {
         postings::filed(self.0, key, gids)
     }
 
-    fn tie_break(&mut self, gid: i64) -> Result<Option<search::TieBreak>, StoreError> {
-        let found = self
-            .0
-            .prepare_cached(
-                "SELECT vip, last_stay, id FROM guests WHERE gid = ?1 AND merged_into IS NULL",
-            )?
-            .query_row([gid], |r| {
-                let last: Option<String> = r.get(1)?;
-                Ok(search::TieBreak {
-                    vip: r.get(0)?,
-                    last_stay: last.map(|s| parse_date(&s)),
-                    id: GuestId(r.get(2)?),
-                })
-            })
-            .optional()?;
-        Ok(found)
+    fn phone_ranked(
+        &mut self,
+        rev: &str,
+        cap: usize,
+    ) -> Result<Vec<(i64, search::TieBreak)>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT gid, vip, last_stay FROM phone_keys WHERE rev >= ?1 AND rev < ?2 LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![rev, prefix_end(rev), cap as i64], |r| {
+            let last: Option<i64> = r.get(2)?;
+            let date = |d: i64| {
+                NaiveDate::from_ymd_opt(
+                    (d / 10000) as i32,
+                    (d / 100 % 100) as u32,
+                    (d % 100) as u32,
+                )
+            };
+            Ok((
+                r.get(0)?,
+                search::TieBreak {
+                    vip: r.get(1)?,
+                    last_stay: last.and_then(date),
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn candidate(&mut self, gid: i64) -> Result<Option<search::Candidate>, StoreError> {
