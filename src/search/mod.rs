@@ -260,7 +260,6 @@ enum Via {
     Digits,
     /// A key the probe is a prefix of, by how many characters longer it is.
     Prefix(usize),
-    Typo,
 }
 
 /// The lookup: candidates by index scans, each then scored against the query and ranked.
@@ -434,15 +433,28 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
 
 /// Candidates for a misspelt name: near spellings of each Latin probe.
 fn gather_typos(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
-    let mut found: HashMap<i64, Via> = HashMap::new();
-    for probe in probes(plan).iter().filter(|p| p.is_ascii()) {
-        for variant in typo_variants(probe) {
-            for (_, gid) in index.name_range(&variant, true, TYPO_CAP)? {
-                note(&mut found, gid, Via::Typo);
+    let variants: Vec<Vec<String>> = probes(plan)
+        .iter()
+        .filter(|p| p.is_ascii())
+        .map(|p| typo_variants(p))
+        .collect();
+    // The likeliest slips of every probe (swaps, then drops) first, until there are enough.
+    let mut found = Vec::new();
+    let longest = variants.iter().map(Vec::len).max().unwrap_or(0);
+    for i in 0..longest {
+        for variant in variants.iter().filter_map(|v| v.get(i)) {
+            for (_, gid) in index.name_range(variant, true, TYPO_CAP)? {
+                if !found.contains(&gid) {
+                    found.push(gid);
+                }
+            }
+            if found.len() >= NAME_RANK_CAP {
+                found.truncate(NAME_RANK_CAP);
+                return Ok(found);
             }
         }
     }
-    Ok(best_first(found, NAME_RANK_CAP))
+    Ok(found)
 }
 
 fn note(found: &mut HashMap<i64, Via>, gid: i64, via: Via) {
