@@ -302,6 +302,32 @@ fn namesakes_tie_break_on_vip_then_most_recent_stay() {
 }
 
 #[test]
+fn a_vip_among_hundreds_of_namesakes_comes_first_and_stops_when_no_longer_vip() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = SqliteStore::open(&dir.path().join("gb.db"), CN).expect("store opens");
+    // The VIP is the oldest profile: more namesakes follow than one scan takes.
+    let guests = (0..150)
+        .map(|i| {
+            let mut g = Guest::new(GuestId(format!("W{i:03}")), "王芳");
+            g.phones = vec![phone::phone(&format!("1390000{i:04}"), CN).unwrap()];
+            g.vip = (i == 0).then(|| "V2".to_string());
+            ImportItem::Guest(g)
+        })
+        .collect();
+    import(&mut store, Kind::Guests, guests);
+    for q in ["王芳", "wang fang", "wangf"] {
+        let hits = search(&mut store, q);
+        assert_eq!(hits[0].id.0, "W000", "{q}");
+        assert_eq!(hits[0].vip.as_deref(), Some("V2"), "{q}");
+    }
+
+    let mut vip = store.profile(&"W000".into()).unwrap().guest;
+    vip.vip = None;
+    store.update_guest(&vip, "test").unwrap();
+    assert!(search(&mut store, "王芳").iter().all(|h| h.vip.is_none()));
+}
+
+#[test]
 fn last_stay_follows_stays_imported_changed_and_moved() {
     let (_dir, mut store) = open();
     let last = |store: &mut SqliteStore, q: &str| search(store, q)[0].last_stay;

@@ -420,6 +420,9 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
     }
     if plan.has_name() {
         for probe in probes(plan) {
+            // VIPs first: among hundreds of namesakes the newest profiles are not the ones
+            // the hotel must not miss.
+            scan_name(index, &vip_key(&probe), SCAN_CAP, &mut found, Via::Prefix)?;
             scan_name(index, &probe, SCAN_CAP, &mut found, Via::Prefix)?;
         }
     }
@@ -487,6 +490,15 @@ fn scan_name(
         }
     }
     Ok(())
+}
+
+/// A VIP's name keys are filed twice: as they are and behind this mark, which sorts before
+/// every letter, so no plain key range ever reaches the marked ones.
+const VIP_MARK: char = '\u{1}';
+
+/// The key a VIP is also filed under.
+pub fn vip_key(key: &str) -> String {
+    format!("{VIP_MARK}{key}")
 }
 
 /// The key prefixes a query's name part is looked up by: the Han run, the Latin words run

@@ -300,7 +300,8 @@ impl SqliteStore {
         }
         if version < 7 {
             // Version 7: phone keys carry the guest's VIP code and last stay, so guests sharing
-            // trailing digits are ranked without reading ~120 guest rows.
+            // trailing digits are ranked without reading ~120 guest rows; a VIP's name keys are
+            // also filed behind a mark, so namesakes never hide a VIP.
             tx.execute_batch(&format!("DROP TABLE phone_keys; {PHONE_KEYS}"))?;
             rebuild_keys(&tx)?;
         }
@@ -540,9 +541,15 @@ fn require_gid(conn: &Connection, id: &GuestId) -> Result<i64, StoreError> {
     gid_of(conn, id)?.ok_or_else(|| StoreError::GuestNotFound(id.clone()))
 }
 
-/// The name keys of a guest; a `name_latin` that only repeats the pinyin adds nothing.
+/// The name keys of a guest (a VIP's twice, see [`search::vip_key`]); a `name_latin` that only
+/// repeats the pinyin adds nothing.
 fn name_keys_of(g: &Guest) -> Vec<String> {
-    search::name::guest_keys(&g.name, g.name_latin.as_deref(), &g.emails)
+    let mut keys = search::name::guest_keys(&g.name, g.name_latin.as_deref(), &g.emails);
+    if g.vip.is_some() {
+        let marked: Vec<String> = keys.iter().map(|k| search::vip_key(k)).collect();
+        keys.extend(marked);
+    }
+    keys
 }
 
 fn phone_keys_of(g: &Guest) -> Vec<String> {
