@@ -126,6 +126,8 @@ pub const MAX_QUERY_CHARS: usize = 80;
 /// guests have ~500 Chen Li) are only told apart by VIP and last stay, which no key holds:
 /// the newest profiles are ranked.
 const SCAN_CAP: usize = 30;
+/// VIPs fetched per scan, before the namesakes: more than a screenful is rare.
+const VIP_SCAN_CAP: usize = 10;
 /// Guests fetched and ranked per query, at most: for digits, and for a name.
 const RANK_CAP: usize = 120;
 const NAME_RANK_CAP: usize = 60;
@@ -422,7 +424,13 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
         for probe in probes(plan) {
             // VIPs first: among hundreds of namesakes the newest profiles are not the ones
             // the hotel must not miss.
-            scan_name(index, &vip_key(&probe), SCAN_CAP, &mut found, Via::Prefix)?;
+            scan_name(
+                index,
+                &vip_key(&probe),
+                VIP_SCAN_CAP,
+                &mut found,
+                Via::Prefix,
+            )?;
             scan_name(index, &probe, SCAN_CAP, &mut found, Via::Prefix)?;
         }
     }
