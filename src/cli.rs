@@ -253,6 +253,9 @@ fn db_path(global: &Global) -> Result<PathBuf, CliError> {
 }
 
 fn open(path: &Path, config: &Config) -> Result<SqliteStore, CliError> {
+    if SqliteStore::schema_behind(path) {
+        eprintln!("{}", Msg::Migrating.fill(&[("path", &path.display())]));
+    }
     Ok(SqliteStore::open(path, config.region())?)
 }
 

@@ -173,6 +173,8 @@ messages! {
     GuestsMerged => "Merged {other} into {keep} ({name}).", "已将 {other} 合并到 {keep}（{name}）。";
     ConfigError => "Config file {path}: {reason}", "配置文件 {path}：{reason}";
     NoDatabase => "There is no database at {path}; import into it first, or check --db.", "{path} 处没有数据库；请先导入数据，或检查 --db。";
+    Migrating => "Updating {path} for this version of guestbook (once; a million guests take about a minute)…",
+        "正在为本版 guestbook 升级 {path}（仅此一次；百万位客人约需一分钟）…";
     NoDataDir => "Cannot find a data directory for this user; give --db PATH.", "找不到本用户的数据目录，请指定 --db PATH。";
     Unexpected => "Something went wrong: {reason}", "出现错误：{reason}";
     // --- board and profile words ---

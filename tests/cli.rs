@@ -268,3 +268,19 @@ fn demo_without_a_terminal_prints_the_board_and_the_db_to_use() {
     ));
     assert!(board["arrivals"].as_array().unwrap().len() >= 8);
 }
+
+#[test]
+fn an_older_file_is_updated_once_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .pragma_update(None, "user_version", 5)
+        .unwrap();
+    let out = guestbook(&db, &["search", "陆建华", "--json"]);
+    assert!(stderr(&out).contains("Updating"), "{}", stderr(&out));
+    assert_eq!(json(&out)[0]["name"], "陆建华");
+    let again = guestbook(&db, &["search", "lu jianhua", "--json"]);
+    assert_eq!(stderr(&again), "");
+    assert_eq!(json(&again)[0]["name"], "陆建华");
+}

@@ -150,6 +150,16 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 impl SqliteStore {
+    /// Whether the file holds data in an older schema, which opening will migrate (a large
+    /// file takes a while, so the caller may say so first).
+    pub fn schema_behind(path: &Path) -> bool {
+        let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+            return false;
+        };
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .is_ok_and(|v| (1..SCHEMA_VERSION).contains(&v))
+    }
+
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: &Path, region: phonenumber::country::Id) -> Result<SqliteStore, StoreError> {
         let shown = path.display().to_string();
