@@ -258,6 +258,8 @@ fn is_phoneish(token: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Via {
     ExactPhone,
+    /// A VIP found by name: few, and never to be cut for namesakes.
+    Vip,
     ExactKey,
     Digits,
     /// A key the probe is a prefix of, by how many characters longer it is.
@@ -422,16 +424,14 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
     }
     if plan.has_name() {
         for probe in probes(plan) {
-            // VIPs first: among hundreds of namesakes the newest profiles are not the ones
+            // When a scan could not take every guest the probe finds, the VIPs among them are
+            // looked up too: among hundreds of namesakes the newest profiles are not the ones
             // the hotel must not miss.
-            scan_name(
-                index,
-                &vip_key(&probe),
-                VIP_SCAN_CAP,
-                &mut found,
-                Via::Prefix,
-            )?;
-            scan_name(index, &probe, SCAN_CAP, &mut found, Via::Prefix)?;
+            let plain = |longer: Option<usize>| longer.map_or(Via::ExactKey, Via::Prefix);
+            if scan_name(index, &probe, SCAN_CAP, &mut found, plain)? == SCAN_CAP {
+                let vip = vip_key(&probe);
+                scan_name(index, &vip, VIP_SCAN_CAP, &mut found, |_| Via::Vip)?;
+            }
         }
     }
     let cap = if plan.has_digits() {
@@ -479,25 +479,29 @@ fn best_first(found: HashMap<i64, Via>, cap: usize) -> Vec<i64> {
     order.into_iter().take(cap).map(|(_, g)| g).collect()
 }
 
+/// Notes the guests filed under `probe` or a key it starts (`via` is told by how many
+/// characters the key is longer, `None` for equal): how many, at most `cap`.
 fn scan_name(
     index: &mut dyn KeyIndex,
     probe: &str,
     cap: usize,
     found: &mut HashMap<i64, Via>,
-    prefix_via: impl Fn(usize) -> Via,
-) -> Result<(), StoreError> {
+    via: impl Fn(Option<usize>) -> Via,
+) -> Result<usize, StoreError> {
     let probe_len = probe.chars().count();
     let exact = index.name_exact(probe, cap)?;
-    let more = cap.saturating_sub(exact.len());
+    let mut taken = exact.len();
     for (_, gid) in exact {
-        note(found, gid, Via::ExactKey);
+        note(found, gid, via(None));
     }
-    if more > 0 {
-        for (key, gid) in index.name_range(probe, false, more)? {
-            note(found, gid, prefix_via(key.chars().count() - probe_len));
+    if taken < cap {
+        let prefixed = index.name_range(probe, false, cap - taken)?;
+        taken += prefixed.len();
+        for (key, gid) in prefixed {
+            note(found, gid, via(Some(key.chars().count() - probe_len)));
         }
     }
-    Ok(())
+    Ok(taken)
 }
 
 /// A VIP's name keys are filed twice: as they are and behind this mark, which sorts before
