@@ -1,6 +1,5 @@
 //! The `Store` trait: the one interface the TUI, the CLI and the server use, and its errors.
 
-mod postings;
 pub mod sqlite;
 
 use chrono::{DateTime, NaiveDate, Utc};

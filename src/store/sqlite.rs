@@ -12,11 +12,12 @@ use rusqlite::{
     Transaction, TransactionBehavior,
 };
 
-use super::postings;
 use super::{BadRows, ImportItem, ImportReport, ImportRow, Kind, RowError, Store, StoreError};
 use crate::i18n::Msg;
 use crate::model::*;
 use crate::search::{self, phone, SearchHit};
+
+mod postings;
 
 /// Reversed phone digits (trailing digits are a prefix range scan) with what ties between
 /// guests sharing them are broken on; `last_stay` as `yyyymmdd`, which sorts as a date.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// Guests per row at most: a row stays a few hundred bytes, well inside one page.
 const BLOCK: usize = 128;
