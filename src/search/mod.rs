@@ -298,14 +298,7 @@ pub fn run(
         let found = gather_typos(index, &plan)?;
         rank_into(index, &plan, &matcher, found, &mut seen, &mut ranked)?;
     }
-    ranked.sort_by(|(sa, a), (sb, b)| {
-        sb.value.cmp(&sa.value).then_with(|| {
-            tie_order(
-                (&a.guest.vip, a.last_stay, &a.guest.id),
-                (&b.guest.vip, b.last_stay, &b.guest.id),
-            )
-        })
-    });
+    sort_ranked(&mut ranked);
     ranked.truncate(limit);
     ranked
         .into_iter()
@@ -343,16 +336,23 @@ fn trailing_digits(
             ranked.push((score, c));
         }
     }
-    ranked.sort_by(|(_, a), (_, b)| {
-        tie_order(
-            (&a.guest.vip, a.last_stay, &a.guest.id),
-            (&b.guest.vip, b.last_stay, &b.guest.id),
-        )
-    });
+    sort_ranked(&mut ranked);
     ranked
         .into_iter()
         .map(|(score, c)| hit(index, score, c))
         .collect()
+}
+
+/// Best score first; equal scores by VIP, last stay, then id.
+fn sort_ranked(ranked: &mut [(Score, Candidate)]) {
+    ranked.sort_by(|(sa, a), (sb, b)| {
+        sb.value.cmp(&sa.value).then_with(|| {
+            tie_order(
+                (&a.guest.vip, a.last_stay, &a.guest.id),
+                (&b.guest.vip, b.last_stay, &b.guest.id),
+            )
+        })
+    });
 }
 
 /// Fetches and scores the candidates not seen yet.
