@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Row, Rows};
 
 use crate::store::StoreError;
 
@@ -60,21 +60,21 @@ fn block_of(tx: &Connection, key: &str, gid: i64) -> Result<Option<(i64, Vec<i64
         .prepare_cached(
             "SELECT top, gids FROM name_keys WHERE key = ?1 AND top >= ?2 ORDER BY top LIMIT 1",
         )?
-        .query_row(params![key, gid], |r| {
-            let top = r.get(0)?;
-            Ok((top, decode(top, &r.get::<_, Vec<u8>>(1)?)))
-        })
+        .query_row(params![key, gid], |r| block(r, 0))
         .optional()?)
 }
 
 fn last_block(tx: &Connection, key: &str) -> Result<Option<(i64, Vec<i64>)>, StoreError> {
     Ok(tx
         .prepare_cached("SELECT top, gids FROM name_keys WHERE key = ?1 ORDER BY top DESC LIMIT 1")?
-        .query_row([key], |r| {
-            let top = r.get(0)?;
-            Ok((top, decode(top, &r.get::<_, Vec<u8>>(1)?)))
-        })
+        .query_row([key], |r| block(r, 0))
         .optional()?)
+}
+
+/// A row's top and guests, read from columns `at` (`top`) and `at + 1` (`gids`).
+fn block(row: &Row, at: usize) -> rusqlite::Result<(i64, Vec<i64>)> {
+    let top = row.get(at)?;
+    Ok((top, decode(top, &row.get::<_, Vec<u8>>(at + 1)?)))
 }
 
 /// Replaces the row `(key, old_top)` (if any) by rows for `descending`, split into nearly
@@ -203,20 +203,10 @@ pub fn filed(conn: &Connection, key: &str, gids: &[i64]) -> Result<Vec<i64>, Sto
 
 /// `(key, gid)` pairs of one key, newest guest first, at most `cap`.
 pub fn exact(conn: &Connection, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT top, gids FROM name_keys WHERE key = ?1 ORDER BY top DESC")?;
-    let mut rows = stmt.query([key])?;
-    let mut out = Vec::new();
-    while out.len() < cap {
-        let Some(row) = rows.next()? else { break };
-        let gids = decode(row.get(0)?, &row.get::<_, Vec<u8>>(1)?);
-        out.extend(
-            gids.into_iter()
-                .take(cap - out.len())
-                .map(|g| (key.to_string(), g)),
-        );
-    }
-    Ok(out)
+    let mut stmt = conn
+        .prepare_cached("SELECT key, top, gids FROM name_keys WHERE key = ?1 ORDER BY top DESC")?;
+    let found = pairs(stmt.query([key])?, cap);
+    found
 }
 
 /// `(key, gid)` pairs of the keys in `(low, high)` (`low` itself too when `with_low`), in key
@@ -234,17 +224,19 @@ pub fn range(
         "SELECT key, top, gids FROM name_keys WHERE key > ?1 AND key < ?2"
     };
     let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params![low, high])?;
+    let found = pairs(stmt.query(params![low, high])?, cap);
+    found
+}
+
+/// The first `cap` `(key, gid)` pairs of `key, top, gids` rows, reading no row more.
+fn pairs(mut rows: Rows, cap: usize) -> Result<Vec<(String, i64)>, StoreError> {
     let mut out = Vec::new();
     while out.len() < cap {
         let Some(row) = rows.next()? else { break };
         let key: String = row.get(0)?;
-        let gids = decode(row.get(1)?, &row.get::<_, Vec<u8>>(2)?);
-        out.extend(
-            gids.into_iter()
-                .take(cap - out.len())
-                .map(|g| (key.clone(), g)),
-        );
+        let (_, gids) = block(row, 1)?;
+        let take = cap - out.len();
+        out.extend(gids.into_iter().take(take).map(|g| (key.clone(), g)));
     }
     Ok(out)
 }
