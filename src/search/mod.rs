@@ -89,8 +89,14 @@ fn tie_order(a: TieKeys, b: TieKeys) -> Ordering {
 /// What the lookup needs from a store: bounded range scans over the key tables, and single
 /// guests by row id. Every call is an index lookup; none scans a table.
 pub trait KeyIndex {
-    /// Guests with a phone whose reversed digits equal `rev` (`exact`) or start with it.
-    fn phone_scan(&mut self, rev: &str, exact: bool, cap: usize) -> Result<Vec<i64>, StoreError>;
+    /// Guests with a phone whose reversed digits equal `rev` (`exact`) or start with it, each
+    /// with its tie-breaks.
+    fn phone_scan(
+        &mut self,
+        rev: &str,
+        exact: bool,
+        cap: usize,
+    ) -> Result<Vec<(i64, TieBreak)>, StoreError>;
     /// `(key, gid)` pairs whose name key equals `prefix`, newest profile first.
     fn name_exact(&mut self, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError>;
     /// `(key, gid)` pairs whose name key starts with `prefix`, in key order; keys equal to
@@ -103,8 +109,6 @@ pub trait KeyIndex {
     ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Those of `gids` with exactly this name key, in ascending order.
     fn name_filed(&mut self, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError>;
-    /// Like `phone_scan` for trailing digits, with each guest's tie-breaks.
-    fn phone_ranked(&mut self, rev: &str, cap: usize) -> Result<Vec<(i64, TieBreak)>, StoreError>;
     /// The guest for ranking; `None` when it is gone or retired by a merge.
     fn candidate(&mut self, gid: i64) -> Result<Option<Candidate>, StoreError>;
     /// Open complaints, shown on the hit.
@@ -293,17 +297,28 @@ pub fn run(
             found = gather(index, &plan)?;
         }
     }
-    rank_into(index, &plan, &matcher, found, &mut seen, &mut ranked)?;
+    rank_into(
+        index,
+        &plan,
+        &matcher,
+        found,
+        usize::MAX,
+        &mut seen,
+        &mut ranked,
+    )?;
     if plan.has_name() && !ranked.iter().any(|(s, _)| s.value >= SCORE_PREFIX) {
         let found = gather_typos(index, &plan)?;
-        rank_into(index, &plan, &matcher, found, &mut seen, &mut ranked)?;
+        rank_into(
+            index,
+            &plan,
+            &matcher,
+            found,
+            usize::MAX,
+            &mut seen,
+            &mut ranked,
+        )?;
     }
-    sort_ranked(&mut ranked);
-    ranked.truncate(limit);
-    ranked
-        .into_iter()
-        .map(|(score, c)| hit(index, score, c))
-        .collect()
+    best_hits(index, ranked, limit)
 }
 
 /// Only a few trailing digits (`8000`): every guest ending so scores the same, so they are put
@@ -318,33 +333,29 @@ fn trailing_digits(
     let Some(rev) = &plan.rev_digits else {
         return Ok(Vec::new());
     };
-    let mut ordered = index.phone_ranked(rev, RANK_CAP)?;
+    let mut ordered = index.phone_scan(rev, false, RANK_CAP)?;
     ordered.sort_by(|(ga, a), (gb, b)| a.order(b).then(ga.cmp(gb)));
+    let gids: Vec<i64> = ordered.into_iter().map(|(gid, _)| gid).collect();
     let mut ranked = Vec::new();
-    let mut seen = HashSet::new();
-    for (gid, _) in ordered {
-        if ranked.len() == limit {
-            break;
-        }
-        if !seen.insert(gid) {
-            continue;
-        }
-        let Some(c) = index.candidate(gid)? else {
-            continue;
-        };
-        if let Some(score) = score(plan, &c.guest, matcher) {
-            ranked.push((score, c));
-        }
-    }
-    sort_ranked(&mut ranked);
-    ranked
-        .into_iter()
-        .map(|(score, c)| hit(index, score, c))
-        .collect()
+    rank_into(
+        index,
+        plan,
+        matcher,
+        gids,
+        limit,
+        &mut HashSet::new(),
+        &mut ranked,
+    )?;
+    best_hits(index, ranked, limit)
 }
 
-/// Best score first; equal scores by VIP, last stay, then id.
-fn sort_ranked(ranked: &mut [(Score, Candidate)]) {
+/// The first `limit` ranked guests as hits: best score first; equal scores by VIP, last
+/// stay, then id.
+fn best_hits(
+    index: &mut dyn KeyIndex,
+    mut ranked: Vec<(Score, Candidate)>,
+    limit: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
     ranked.sort_by(|(sa, a), (sb, b)| {
         sb.value.cmp(&sa.value).then_with(|| {
             tie_order(
@@ -353,18 +364,27 @@ fn sort_ranked(ranked: &mut [(Score, Candidate)]) {
             )
         })
     });
+    ranked.truncate(limit);
+    ranked
+        .into_iter()
+        .map(|(score, c)| hit(index, score, c))
+        .collect()
 }
 
-/// Fetches and scores the candidates not seen yet.
+/// Fetches and scores the candidates not seen yet, in order, until `ranked` holds `up_to`.
 fn rank_into(
     index: &mut dyn KeyIndex,
     plan: &Plan,
     matcher: &SkimMatcherV2,
     gids: Vec<i64>,
+    up_to: usize,
     seen: &mut HashSet<i64>,
     ranked: &mut Vec<(Score, Candidate)>,
 ) -> Result<(), StoreError> {
     for gid in gids {
+        if ranked.len() >= up_to {
+            break;
+        }
         if !seen.insert(gid) {
             continue;
         }
@@ -387,7 +407,7 @@ fn vip_rank(vip: &Option<String>) -> (bool, &str) {
 fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
     let mut found: HashMap<i64, Via> = HashMap::new();
     if let Some(e164) = &plan.e164 {
-        for gid in index.phone_scan(&phone::reversed_digits(e164), true, SCAN_CAP)? {
+        for (gid, _) in index.phone_scan(&phone::reversed_digits(e164), true, SCAN_CAP)? {
             note(&mut found, gid, Via::ExactPhone);
         }
     }
@@ -402,7 +422,12 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
         };
         let mut gids = Vec::new();
         for rev in plan.digit_probes() {
-            gids.extend(index.phone_scan(rev, false, cap)?);
+            gids.extend(
+                index
+                    .phone_scan(rev, false, cap)?
+                    .into_iter()
+                    .map(|(gid, _)| gid),
+            );
         }
         // With every guest sharing the digits in hand, a name only has to be checked on them:
         // first against the postings of the name as typed (`张伟 8000`), which spares fetching

@@ -563,9 +563,8 @@ fn name_keys_of(g: &Guest) -> Vec<String> {
     keys
 }
 
-fn phone_keys_of(g: &Guest) -> Vec<String> {
-    let mut keys: Vec<String> = g
-        .phones
+fn phone_keys_of(phones: &[Phone]) -> Vec<String> {
+    let mut keys: Vec<String> = phones
         .iter()
         .map(|p| phone::reversed_digits(&p.e164))
         .collect();
@@ -597,7 +596,7 @@ fn queue_keys(
         "INSERT OR IGNORE INTO phone_keys (rev, gid, vip, last_stay) \
          SELECT ?2, ?1, r.* FROM ({PHONE_RANK_OF_GID}) r"
     ))?;
-    for key in phone_keys_of(g) {
+    for key in phone_keys_of(&g.phones) {
         phones.execute(params![gid, key])?;
     }
     Ok(())
@@ -624,7 +623,7 @@ fn delete_keys(tx: &Connection, gid: i64, old: &Guest) -> Result<(), StoreError>
         postings::remove(tx, &key, gid)?;
     }
     let mut phones = tx.prepare_cached("DELETE FROM phone_keys WHERE rev = ?1 AND gid = ?2")?;
-    for key in phone_keys_of(old) {
+    for key in phone_keys_of(&old.phones) {
         phones.execute(params![key, gid])?;
     }
     Ok(())
@@ -650,8 +649,8 @@ fn rank_phone_keys(tx: &Connection, gid: i64) -> Result<(), StoreError> {
     let mut update = tx.prepare_cached(&format!(
         "UPDATE phone_keys SET (vip, last_stay) = ({PHONE_RANK_OF_GID}) WHERE rev = ?2 AND gid = ?1"
     ))?;
-    for p in phones {
-        update.execute(params![gid, phone::reversed_digits(&p.e164)])?;
+    for key in phone_keys_of(&phones) {
+        update.execute(params![gid, key])?;
     }
     Ok(())
 }
@@ -1509,19 +1508,6 @@ fn prefix_end(p: &str) -> String {
 struct SqliteKeys<'c>(&'c Connection);
 
 impl search::KeyIndex for SqliteKeys<'_> {
-    fn phone_scan(&mut self, rev: &str, exact: bool, cap: usize) -> Result<Vec<i64>, StoreError> {
-        let end = if exact {
-            format!("{rev}\0")
-        } else {
-            prefix_end(rev)
-        };
-        let mut stmt = self
-            .0
-            .prepare_cached("SELECT gid FROM phone_keys WHERE rev >= ?1 AND rev < ?2 LIMIT ?3")?;
-        let rows = stmt.query_map(params![rev, end, cap as i64], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     fn name_exact(&mut self, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError> {
         postings::exact(self.0, key, cap)
     }
@@ -1539,15 +1525,21 @@ impl search::KeyIndex for SqliteKeys<'_> {
         postings::filed(self.0, key, gids)
     }
 
-    fn phone_ranked(
+    fn phone_scan(
         &mut self,
         rev: &str,
+        exact: bool,
         cap: usize,
     ) -> Result<Vec<(i64, search::TieBreak)>, StoreError> {
+        let end = if exact {
+            format!("{rev}\0")
+        } else {
+            prefix_end(rev)
+        };
         let mut stmt = self.0.prepare_cached(
             "SELECT gid, vip, last_stay FROM phone_keys WHERE rev >= ?1 AND rev < ?2 LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![rev, prefix_end(rev), cap as i64], |r| {
+        let rows = stmt.query_map(params![rev, end, cap as i64], |r| {
             let last: Option<i64> = r.get(2)?;
             let date = |d: i64| {
                 NaiveDate::from_ymd_opt(
