@@ -15,9 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use guestbook::catalog::Catalog;
 use guestbook::interchange::{self, ImportOptions};
-use guestbook::store::{Kind, SqliteStore};
+use guestbook::store::Kind;
 
 fn main() {
     let format = std::env::var("GUESTBOOK_IMPORT_FORMAT").unwrap_or_else(|_| "csv".into());
@@ -27,13 +26,8 @@ fn main() {
     };
     let db = dir.join("import-bench.db");
     remove_database(&db);
-    let mut store = SqliteStore::open(&db, phonenumber::country::Id::CN).expect("open database");
-    let opts = ImportOptions::new(
-        Catalog::builtin(),
-        phonenumber::country::Id::CN,
-        ["V1", "V2", "V3", "V4", "V5"].map(String::from).to_vec(),
-        "bench",
-    );
+    let mut store = guestbook::store::open_file(&db, "test").expect("open database");
+    let opts = ImportOptions::new(&store.settings().expect("settings")).expect("options");
     println!("import from {} into {}", dir.display(), db.display());
     for (kind, name) in [
         (Kind::Guests, "guests"),
@@ -45,7 +39,7 @@ fn main() {
             continue;
         }
         let started = Instant::now();
-        let outcome = interchange::import_file(&mut store, kind, &file, &opts)
+        let outcome = interchange::import_file(store.as_mut(), kind, &file, &opts)
             .unwrap_or_else(|e| panic!("{e}"));
         let elapsed = started.elapsed().as_secs_f64();
         let rows = outcome.report.imported + outcome.report.updated;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use guestbook::model::{Guest, GuestId, Stay, StayStatus};
 use guestbook::search::{name, phone};
-use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store};
+use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, Store};
 use phonenumber::country::Id::CN;
 
 /// Bump when the generated data changes, so stale caches are not reused.
@@ -400,13 +400,14 @@ fn database(n: u64) -> PathBuf {
     eprintln!("generating {n} guests into {} ...", path.display());
     let started = Instant::now();
     {
-        let mut store = SqliteStore::open(&partial, REGION).expect("bench database opens");
+        let mut store =
+            guestbook::store::open_file(&partial, "test").expect("bench database opens");
         let mut guests = (0..n).map(|i| ImportRow {
             line: i + 2,
             item: Ok(ImportItem::Guest(guest(i).0)),
         });
         let report = store
-            .import(Kind::Guests, &mut guests, BadRows::Refuse, "bench")
+            .import(Kind::Guests, &mut guests, BadRows::Refuse)
             .expect("guests import");
         assert!(
             report.committed,
@@ -421,7 +422,7 @@ fn database(n: u64) -> PathBuf {
                 item: Ok(ImportItem::Stay(s)),
             });
         store
-            .import(Kind::Stays, &mut stays, BadRows::Refuse, "bench")
+            .import(Kind::Stays, &mut stays, BadRows::Refuse)
             .expect("stays import");
     }
     std::fs::rename(&partial, &path).expect("bench database renamed");
@@ -510,7 +511,7 @@ struct Figures {
 }
 
 /// The five slowest queries of a kind, each run once more, with how many hits they gave.
-fn print_slowest(store: &mut SqliteStore, kind: &str, queries: &[String]) {
+fn print_slowest(store: &mut Box<dyn Store>, kind: &str, queries: &[String]) {
     let mut timed: Vec<(Duration, &String, usize)> = queries
         .iter()
         .map(|q| {
@@ -529,7 +530,7 @@ fn print_slowest(store: &mut SqliteStore, kind: &str, queries: &[String]) {
 }
 
 fn measure(n: u64, path: &Path) -> Figures {
-    let mut store = SqliteStore::open(path, REGION).expect("bench database opens");
+    let mut store = guestbook::store::open_file(path, "test").expect("bench database opens");
     let mut kinds = Vec::new();
     for kind in KINDS {
         let (queries, wanted): (Vec<String>, Vec<GuestId>) = (0..n)

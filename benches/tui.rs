@@ -23,7 +23,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guestbook::catalog::Catalog;
 use guestbook::i18n::Lang;
 use guestbook::model::Role;
-use guestbook::store::SqliteStore;
+use guestbook::store::Store;
 use guestbook::tui::app::{App, Clock, Effect, Input, Settings};
 use guestbook::tui::keymap::Keymap;
 use guestbook::tui::{ui, worker};
@@ -188,7 +188,7 @@ fn screen(counter: &Counter) -> Screen {
 /// the frame wrote.
 fn step(
     app: &mut App,
-    store: &mut SqliteStore,
+    store: &mut Box<dyn Store>,
     screen: &mut Screen,
     counter: &Counter,
     input: Input,
@@ -196,7 +196,7 @@ fn step(
     let mut effects = app.update(input);
     while let Some(effect) = effects.pop() {
         if let Effect::Send(request) = effect {
-            let reply = worker::serve(store, request);
+            let reply = worker::serve(store.as_mut(), request);
             effects.extend(app.update(Input::Reply(reply)));
         }
     }
@@ -215,7 +215,7 @@ fn in_process(db: &Path, queries: &[String]) {
     // (~80 ms, once), which masking the phones on screen needs.
     let _ = guestbook::search::phone::normalize("+8613800138000", REGION);
     let started = Instant::now();
-    let mut store = SqliteStore::open(db, REGION).expect("bench database opens");
+    let mut store = guestbook::store::open_file(db, "test").expect("bench database opens");
     let opened = started.elapsed();
     let mut app = App::new(settings(), clock());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");

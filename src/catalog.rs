@@ -4,7 +4,7 @@
 //! pages), so a preference is recorded in three keys: `p` (record), the category letter, the
 //! option digit. Hotels add categories and options in the config file.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Msg};
 
@@ -127,7 +127,7 @@ pub struct Catalog {
 }
 
 /// A category or options a hotel adds in its config file (`[[catalog]]`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryConfig {
     pub key: String,
@@ -141,7 +141,7 @@ pub struct CategoryConfig {
     pub unit: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceConfig {
     pub key: String,

@@ -2,48 +2,47 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Duration, Local, NaiveDate, NaiveDateTime, Timelike};
 use directories::ProjectDirs;
 use serde::Deserialize;
 
-use crate::catalog::{Catalog, CategoryConfig};
+use crate::catalog::CategoryConfig;
 use crate::i18n::{Lang, Msg};
-use crate::model::Role;
+use crate::model::{Role, Settings};
 
-/// What the config file may say; every field has a default.
+/// What the config file may say: what belongs to one terminal. Every field has a default.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// `en` or `zh-CN`; empty means: from the locale.
     pub language: String,
-    /// ISO 3166 region for numbers written without a country code.
-    pub default_region: String,
-    /// Before this hour the business date is still yesterday (the night audit's day).
-    pub rollover_hour: u32,
-    /// Staff user name; defaults to the login name.
-    pub user: String,
-    pub role: Role,
     /// Minutes without a key before the TUI hides personal data.
     pub idle_lock_minutes: u32,
     /// `default`, `vim`, or a path to a keymap file.
     pub keymap: String,
-    pub vip_codes: Vec<String>,
-    /// Categories and options the hotel adds to the built-in catalogue.
+    /// Hotel settings older versions kept in each terminal's config; they live in the
+    /// database now (`guestbook settings --import-config` copies them there once).
+    pub default_region: Option<String>,
+    pub rollover_hour: Option<u32>,
+    pub vip_codes: Option<Vec<String>>,
     pub catalog: Vec<CategoryConfig>,
+    /// Ignored: who is acting is `--user`, `GUESTBOOK_USER` or the login name, and the role
+    /// comes from that user's account in the database.
+    pub user: Option<String>,
+    pub role: Option<Role>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             language: String::new(),
-            default_region: "CN".into(),
-            rollover_hour: 4,
-            user: String::new(),
-            role: Role::FrontOffice,
             idle_lock_minutes: 5,
             keymap: "default".into(),
-            vip_codes: ["V1", "V2", "V3", "V4", "V5"].map(String::from).to_vec(),
+            default_region: None,
+            rollover_hour: None,
+            vip_codes: None,
             catalog: Vec::new(),
+            user: None,
+            role: None,
         }
     }
 }
@@ -75,20 +74,7 @@ impl Config {
             reason,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let config: Config =
-            toml::from_str(&text).map_err(|e| err(e.to_string().trim().to_string()))?;
-        config.check().map_err(err)?;
-        Ok(config)
-    }
-
-    fn check(&self) -> Result<(), String> {
-        if self.rollover_hour > 23 {
-            return Err(Msg::RolloverHourRange.fill(&[("hour", &self.rollover_hour)]));
-        }
-        if phonenumber::country::Id::try_from(self.default_region.as_str()).is_err() {
-            return Err(Msg::BadRegion.fill(&[("region", &self.default_region)]));
-        }
-        self.catalog().map(|_| ())
+        toml::from_str(&text).map_err(|e| err(e.to_string().trim().to_string()))
     }
 
     pub fn lang(&self) -> Lang {
@@ -99,40 +85,52 @@ impl Config {
         }
     }
 
-    pub fn catalog(&self) -> Result<Catalog, String> {
-        Catalog::with_additions(&self.catalog)
-    }
-
-    /// The staff user name: config, else the login name, else `staff`.
-    pub fn user_name(&self) -> String {
-        if !self.user.is_empty() {
-            return self.user.clone();
+    /// The hotel settings this file still sets that differ from the database's, by name.
+    pub fn legacy_hotel_settings(&self, stored: &Settings) -> Option<Vec<&'static str>> {
+        let merged = self.hotel_settings_over(stored);
+        let mut keys = Vec::new();
+        if merged.default_region != stored.default_region {
+            keys.push("default_region");
         }
-        ["GUESTBOOK_USER", "USER", "USERNAME"]
-            .iter()
-            .filter_map(|v| std::env::var(v).ok())
-            .find(|v| !v.is_empty())
-            .unwrap_or_else(|| "staff".into())
+        if merged.rollover_hour != stored.rollover_hour {
+            keys.push("rollover_hour");
+        }
+        if merged.vip_codes != stored.vip_codes {
+            keys.push("vip_codes");
+        }
+        if merged.catalog != stored.catalog {
+            keys.push("catalog");
+        }
+        (!keys.is_empty()).then_some(keys)
     }
 
-    /// The business date now, per the rollover hour.
-    pub fn business_date(&self) -> NaiveDate {
-        business_date(Local::now().naive_local(), self.rollover_hour)
-    }
-
-    pub fn region(&self) -> phonenumber::country::Id {
-        phonenumber::country::Id::try_from(self.default_region.as_str())
-            .unwrap_or(phonenumber::country::Id::CN)
+    /// `stored` with the hotel settings this file still sets.
+    pub fn hotel_settings_over(&self, stored: &Settings) -> Settings {
+        let mut s = stored.clone();
+        if let Some(region) = &self.default_region {
+            s.default_region.clone_from(region);
+        }
+        if let Some(hour) = self.rollover_hour {
+            s.rollover_hour = hour;
+        }
+        if let Some(codes) = &self.vip_codes {
+            s.vip_codes.clone_from(codes);
+        }
+        if !self.catalog.is_empty() {
+            s.catalog.clone_from(&self.catalog);
+        }
+        s
     }
 }
 
-/// Before `rollover_hour` the hotel's day has not ended yet: 02:30 on the 16th is still the 15th.
-pub fn business_date(now: NaiveDateTime, rollover_hour: u32) -> NaiveDate {
-    if now.hour() < rollover_hour {
-        (now - Duration::days(1)).date()
-    } else {
-        now.date()
-    }
+/// The login name (`USER`, `USERNAME`), else `staff`: who is acting on a file when neither
+/// `--user` nor `GUESTBOOK_USER` says.
+pub fn login_name() -> String {
+    ["USER", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| "staff".into())
 }
 
 pub fn dirs() -> Option<ProjectDirs> {
@@ -153,26 +151,6 @@ pub fn state_dir() -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    fn at(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
-    }
-
-    #[test]
-    fn night_audit_still_sees_yesterday_before_rollover() {
-        assert_eq!(
-            business_date(at("2026-06-16 02:30"), 4),
-            NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
-        );
-        assert_eq!(
-            business_date(at("2026-06-16 04:00"), 4),
-            NaiveDate::from_ymd_opt(2026, 6, 16).unwrap()
-        );
-        assert_eq!(
-            business_date(at("2026-06-16 00:10"), 0),
-            NaiveDate::from_ymd_opt(2026, 6, 16).unwrap()
-        );
-    }
-
     #[test]
     fn broken_config_names_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
@@ -184,7 +162,7 @@ mod tests {
     }
 
     #[test]
-    fn config_adds_to_the_catalogue() {
+    fn an_old_configs_catalogue_is_offered_to_the_database() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(
@@ -193,7 +171,13 @@ mod tests {
         )
         .unwrap();
         let config = Config::from_file(&path).unwrap();
-        assert_eq!(config.role, Role::Housekeeping);
-        assert!(config.catalog().unwrap().validate("pillow", "silk").is_ok());
+        let settings = config.hotel_settings_over(&Settings::default());
+        let catalog = crate::rules::settings::catalog(&settings).unwrap();
+        assert!(catalog.validate("pillow", "silk").is_ok());
+        assert_eq!(
+            config.legacy_hotel_settings(&Settings::default()),
+            Some(vec!["catalog"])
+        );
+        assert_eq!(config.legacy_hotel_settings(&settings), None);
     }
 }

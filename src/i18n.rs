@@ -81,6 +81,36 @@ impl Msg {
     }
 }
 
+impl crate::model::Problem {
+    /// The reason as a phrase in `lang`.
+    pub fn text_in(&self, lang: Lang) -> String {
+        use crate::model::Problem as P;
+        match self {
+            P::Required => Msg::ProbRequired.text_in(lang).into(),
+            P::TooLong { max } => Msg::ProbTooLong.fill_in(lang, &[("max", max)]),
+            P::NotOneOf { value, choices } => {
+                Msg::ProbNotOneOf.fill_in(lang, &[("value", value), ("choices", choices)])
+            }
+            P::BadPhone { value } => Msg::ProbBadPhone.fill_in(lang, &[("value", value)]),
+            P::BadDate { value } => Msg::ProbBadDate.fill_in(lang, &[("value", value)]),
+            P::BadEmail { value } => Msg::ProbBadEmail.fill_in(lang, &[("value", value)]),
+            P::MaskedValue => Msg::ProbMasked.text_in(lang).into(),
+            P::Catalogue { reason } => reason.clone(),
+            P::MergeSelf => Msg::ProbMergeSelf.text_in(lang).into(),
+            P::Retired { into: None } => Msg::ProbRetired.text_in(lang).into(),
+            P::Retired { into: Some(id) } => Msg::ProbRetiredInto.fill_in(lang, &[("id", id)]),
+            P::Duplicate { value } => Msg::ProbDuplicate.fill_in(lang, &[("value", value)]),
+            P::ControlCharacter => Msg::ProbControl.text_in(lang).into(),
+        }
+    }
+}
+
+impl std::fmt::Display for crate::model::Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text_in(lang()))
+    }
+}
+
 impl std::fmt::Display for Msg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.text())
@@ -114,7 +144,69 @@ messages! {
         "数据库 {path} 由更新版本的 guestbook 写入（结构版本 {found}，本程序支持 {known}），请升级 guestbook。";
     DatabaseError => "The database failed: {reason}", "数据库出错：{reason}";
     UnknownReservation => "No stay with reservation id {id}.", "没有预订号为 {id} 的住店记录。";
-    PreferenceNotFound => "No preference {id} for guest {guest}.", "客人 {guest} 没有编号为 {id} 的偏好记录。";
+    PreferenceNotFound => "No preference with number {id}.", "没有编号为 {id} 的偏好记录。";
+    FeedbackNotFound => "No complaint or praise with number {id}.", "没有编号为 {id} 的投诉或表扬。";
+    AccountNotFound => "No staff account named {id}.", "没有名为 {id} 的员工账号。";
+    SettingNotFound => "There is no setting called {id}.", "没有名为 {id} 的设置项。";
+    InvalidField => "{field}: {reason}", "{field}：{reason}";
+    Forbidden => "Your role ({role}) may not {action}; ask a manager or an administrator.", "您的角色（{role}）无权{action}；请联系经理或管理员。";
+    SignInRequired => "This hotel asks every user to sign in: give the password of {user} (--password-stdin, or GUESTBOOK_PASSWORD_FILE).", "本酒店要求每位用户登录：请提供 {user} 的密码（--password-stdin 或 GUESTBOOK_PASSWORD_FILE）。";
+    WrongPassword => "Wrong password for {user}.", "{user} 的密码不正确。";
+    UnknownUser => "{user} has no account in this database; ask an administrator to run: guestbook user add {user} --role ROLE", "{user} 在此数据库中没有账号；请管理员运行：guestbook user add {user} --role 角色";
+    AccountDisabled => "The account {user} is disabled; ask an administrator.", "账号 {user} 已停用；请联系管理员。";
+    StoreUnavailable => "The guestbook server does not answer ({db}); try again in a moment.", "guestbook 服务器无响应（{db}），请稍后再试。";
+    DatabaseGone => "The database was deleted or replaced while guestbook had it open ({db}); nothing more was written. Restart guestbook.", "数据库在打开期间被删除或替换（{db}），未再写入任何内容。请重新启动 guestbook。";
+    DatabaseReadOnly => "The database is read-only ({db}): it can be read, but nothing was changed.", "数据库是只读的（{db}）：可以查看，但未做任何更改。";
+    NotGuestbook => "This is not a guestbook database ({db}); it was left untouched.", "这不是 guestbook 数据库（{db}），未对其做任何改动。";
+    DiskFull => "The disk holding the database is full ({db}); nothing was changed.", "数据库所在的磁盘已满（{db}），未做任何更改。";
+    BackendFailed => "The database failed ({db}); nothing was changed (set GUESTBOOK_DEBUG=1 for details).", "数据库出错（{db}），未做任何更改（设置 GUESTBOOK_DEBUG=1 查看详情）。";
+    CheckCouldNotRead => "part of the database could not be read (a damaged page?); restore the last backup", "数据库有部分内容无法读取（页面损坏？）；请恢复最近的备份";
+    CheckMissingGuest => "{table} row {row} belongs to a guest who is not in the database", "{table} 第 {row} 行所属的客人不在数据库中";
+    PasswordPrompt => "Password for {user}: ", "{user} 的密码：";
+    NewPasswordPrompt => "New password (empty for none): ", "新密码（留空则不设密码）：";
+    NewPasswordAgain => "The new password again: ", "请再次输入新密码：";
+    PasswordsDiffer => "The two passwords differ; nothing was changed.", "两次输入的密码不一致，未做任何更改。";
+    ConfigSettingsMoved => "Your config.toml still sets hotel settings ({keys}); these now live in the database and the file's copies are ignored. An administrator can copy them there once with: guestbook settings --import-config", "您的 config.toml 中仍有酒店设置（{keys}）；这些设置现在保存在数据库中，文件中的值将被忽略。管理员可运行一次以下命令将其导入数据库：guestbook settings --import-config";
+    GuestAdded => "Added {name} as {id}.", "已新建客人 {name}，编号 {id}。";
+    GuestEdited => "Saved {name} ({id}), version {version}.", "已保存 {name}（{id}），版本 {version}。";
+    FeedbackRecorded => "Recorded as number {n} on {id}.", "已记录到 {id}，编号 {n}。";
+    FeedbackResolved => "Complaint {n} of {id} is resolved.", "{id} 的投诉 {n} 已处理完毕。";
+    FieldNeedsValue => "'{arg}' is not FIELD=VALUE (an empty value clears the field: company=)", "“{arg}”不是 字段=值 的形式（值为空表示清除该字段：company=）";
+    UnknownField => "unknown field '{field}' (fields: {choices})", "未知字段“{field}”（可用字段：{choices}）";
+    FirstAccountAdmin => "{user} is the first account of this database and so its administrator.", "{user} 是此数据库的第一个账号，因此是管理员。";
+    SettingBadValue => "'{value}' is not a value setting {key} takes.", "“{value}”不是设置项 {key} 可接受的值。";
+    CheckProblems => "The database has {n} problem(s).", "数据库有 {n} 个问题。";
+    AccountDisabledMark => "disabled", "已停用";
+    AccountNoPasswordMark => "no password", "未设密码";
+    TheDatabase => "this terminal's database", "本终端的数据库";
+    ActReadGuests => "look up guests", "查询客人";
+    ActReadBoard => "see the board", "查看抵离店看板";
+    ActRecordPreference => "record preferences", "记录偏好";
+    ActAddGuest => "add guests", "新建客人档案";
+    ActEditGuest => "change profiles", "修改客人档案";
+    ActRecordFeedback => "record complaints and praise", "记录投诉和表扬";
+    ActResolveFeedback => "resolve complaints", "处理投诉";
+    ActImport => "import files", "导入文件";
+    ActExport => "export files", "导出文件";
+    ActMerge => "merge profiles", "合并档案";
+    ActErase => "erase guests' data", "删除客人数据";
+    ActManageAccounts => "manage staff accounts", "管理员工账号";
+    ActReadAccounts => "list staff accounts", "查看员工账号";
+    ActChangeSettings => "change the hotel's settings", "修改酒店设置";
+    ActCheck => "check the database", "检查数据库";
+    ActShiftSampleDates => "move the sample data's dates", "调整示例数据的日期";
+    ProbRequired => "a value is required", "必须填写";
+    ProbTooLong => "longer than the limit of {max} characters", "超过 {max} 个字符的上限";
+    ProbNotOneOf => "'{value}' is not one of: {choices}", "“{value}”不在可选范围内：{choices}";
+    ProbBadPhone => "'{value}' is not a phone number", "“{value}”不是电话号码";
+    ProbBadDate => "'{value}' is not a date (YYYY-MM-DD)", "“{value}”不是日期（YYYY-MM-DD）";
+    ProbBadEmail => "'{value}' is not an e-mail address", "“{value}”不是电子邮件地址";
+    ProbMasked => "a masked value cannot be saved as data; reveal the field first", "遮蔽显示的值不能作为数据保存；请先显示完整内容";
+    ProbMergeSelf => "a profile cannot be merged into itself", "不能把档案合并到其自身";
+    ProbRetired => "this profile was merged into another one; use that profile", "此档案已合并到另一个档案，请使用那个档案";
+    ProbRetiredInto => "this profile was merged into {id}; use that profile", "此档案已合并到 {id}，请使用那个档案";
+    ProbDuplicate => "'{value}' is already in use", "“{value}”已被使用";
+    ProbControl => "control characters (such as ESC or NUL) are not allowed", "不允许控制字符（如 ESC 或 NUL）";
     // --- import / export ---
     ImportFileOpen => "Cannot read {path}: {reason}", "无法读取 {path}：{reason}";
     ImportBadRows => "{path}: {n} bad row(s); nothing was imported (use --skip-bad to import the good rows).",

@@ -267,31 +267,24 @@ pub struct ImportOptions {
     /// Region of phone numbers written without a country code.
     pub region: phonenumber::country::Id,
     pub vip_codes: Vec<String>,
-    /// Staff user recorded as the importer.
-    pub user: String,
     /// Show a progress bar (only ever drawn when stderr is a terminal).
     pub progress: bool,
 }
 
 impl ImportOptions {
-    /// Strict defaults: known columns only, bad rows refuse the file, no progress bar.
-    pub fn new(
-        catalog: Catalog,
-        region: phonenumber::country::Id,
-        vip_codes: Vec<String>,
-        user: &str,
-    ) -> ImportOptions {
-        ImportOptions {
+    /// Strict defaults under the hotel's settings (the store checks every row again):
+    /// known columns only, bad rows refuse the file, no progress bar.
+    pub fn new(settings: &Settings) -> Result<ImportOptions, StoreError> {
+        Ok(ImportOptions {
             format: None,
             ignore_unknown: false,
             skip_bad: false,
             rejects: None,
-            catalog,
-            region,
-            vip_codes,
-            user: user.to_string(),
+            catalog: crate::rules::settings::catalog(settings)?,
+            region: crate::rules::settings::region(settings),
+            vip_codes: settings.vip_codes.clone(),
             progress: false,
-        }
+        })
     }
 }
 
@@ -320,11 +313,11 @@ pub fn import_file(
     let report = match format {
         Format::Csv => {
             let rows = CsvRows::new(input, &parser, &shown)?;
-            import_parsed_aside(store, kind, rows, bad, &opts.user)?
+            import_parsed_aside(store, kind, rows, bad)?
         }
         Format::Jsonl => {
             let rows = JsonRows::new(input, &parser);
-            import_parsed_aside(store, kind, rows, bad, &opts.user)?
+            import_parsed_aside(store, kind, rows, bad)?
         }
     };
     progress.finish_and_clear();
@@ -358,7 +351,6 @@ fn import_parsed_aside(
     kind: Kind,
     rows: impl Iterator<Item = ImportRow> + Send,
     bad: BadRows,
-    user: &str,
 ) -> Result<ImportReport, StoreError> {
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(PIPELINE_ROWS);
@@ -370,7 +362,7 @@ fn import_parsed_aside(
                 }
             }
         });
-        store.import(kind, &mut receiver.into_iter(), bad, user)
+        store.import(kind, &mut receiver.into_iter(), bad)
     })
 }
 
@@ -832,7 +824,6 @@ impl<'a> RowParser<'a> {
         g.vip = c.parse("vip", |s| vip(s, &self.opts.vip_codes))?;
         g.flags = c.parse("flags", flags)?.unwrap_or_default();
         g.notes = c.take("notes");
-        g.updated_by = Some(self.opts.user.clone());
         Ok(g)
     }
 
@@ -928,6 +919,79 @@ pub fn date(s: &str) -> Result<NaiveDate, String> {
         .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
         .flatten()
         .ok_or_else(|| Msg::RowBadDate.fill(&[("value", &s)]))
+}
+
+/// Sets one identity field of a patch from text typed by a person (`guestbook add`/`edit`
+/// `FIELD=VALUE`), with the same rules as the field's interchange column; an empty value
+/// clears the field (the name cannot be cleared).
+pub fn patch_field(
+    patch: &mut GuestPatch,
+    field: GuestField,
+    text: &str,
+    opts: &ImportOptions,
+) -> Result<(), String> {
+    let text = text.trim();
+    let opt = |t: &str| Some(t.to_string()).filter(|t| !t.is_empty());
+    use GuestField as F;
+    match field {
+        F::Name => {
+            if text.is_empty() {
+                return Err(crate::model::Problem::Required.to_string());
+            }
+            patch.name = Some(text.to_string());
+        }
+        F::NameLatin => patch.name_latin = Some(opt(text)),
+        F::PreferredAddress => patch.preferred_address = Some(opt(text)),
+        F::Company => patch.company = Some(opt(text)),
+        F::Notes => patch.notes = Some(opt(text)),
+        F::IdDocNumber => patch.id_doc_number = Some(opt(text)),
+        F::Gender => {
+            patch.gender = Some(if text.is_empty() {
+                None
+            } else {
+                Some(keyword(text, Gender::parse, Gender::choices)?)
+            })
+        }
+        F::BirthDate => {
+            patch.birth_date = Some(if text.is_empty() {
+                None
+            } else {
+                Some(date(text)?)
+            })
+        }
+        F::Nationality => {
+            patch.nationality = Some(if text.is_empty() {
+                None
+            } else {
+                Some(country(text)?)
+            })
+        }
+        F::Language => {
+            patch.language = Some(if text.is_empty() {
+                None
+            } else {
+                Some(language(text)?)
+            })
+        }
+        F::IdDocType => {
+            patch.id_doc_type = Some(if text.is_empty() {
+                None
+            } else {
+                Some(keyword(text, IdDocType::parse, IdDocType::choices)?)
+            })
+        }
+        F::Phones => patch.phones = Some(phones(text, opts.region)?),
+        F::Emails => patch.emails = Some(emails(text)?),
+        F::Vip => {
+            patch.vip = Some(if text.is_empty() {
+                None
+            } else {
+                Some(vip(text, &opts.vip_codes)?)
+            })
+        }
+        F::Flags => patch.flags = Some(flags(text)?),
+    }
+    Ok(())
 }
 
 /// An RFC 3339 timestamp, as UTC.

@@ -13,7 +13,7 @@ fn main() -> std::process::ExitCode {
         }
         Err(err) => {
             eprintln!("guestbook: {err}");
-            std::process::ExitCode::FAILURE
+            std::process::ExitCode::from(err.exit_code())
         }
     }
 }

@@ -148,7 +148,11 @@ impl Role {
 }
 
 /// A guest profile without its history.
+///
+/// In JSON, `phones` is the list of E.164 numbers (the contract of cli.md) and
+/// `phone_entries` the same numbers as entered, so a profile read back from its JSON is equal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "GuestWire", from = "GuestWire")]
 pub struct Guest {
     pub id: GuestId,
     pub name: String,
@@ -171,6 +175,107 @@ pub struct Guest {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<String>,
+    /// Fields whose value was withheld from the reader's role: each holds its masked text,
+    /// which the store never takes back as data (see [`Problem::MaskedValue`]).
+    pub masked: Vec<GuestField>,
+}
+
+/// [`Guest`] as it travels in JSON.
+#[derive(Serialize, Deserialize)]
+struct GuestWire {
+    id: GuestId,
+    name: String,
+    name_latin: Option<String>,
+    preferred_address: Option<String>,
+    gender: Option<Gender>,
+    birth_date: Option<NaiveDate>,
+    nationality: Option<String>,
+    language: Option<String>,
+    id_doc_type: Option<IdDocType>,
+    id_doc_number: Option<String>,
+    phones: Vec<E164>,
+    #[serde(default)]
+    phone_entries: Vec<Phone>,
+    emails: Vec<String>,
+    company: Option<String>,
+    vip: Option<String>,
+    flags: Vec<Flag>,
+    notes: Option<String>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    updated_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    masked: Vec<GuestField>,
+}
+
+impl From<Guest> for GuestWire {
+    fn from(g: Guest) -> Self {
+        GuestWire {
+            phones: g.phones.iter().map(|p| p.e164.clone()).collect(),
+            phone_entries: g.phones,
+            id: g.id,
+            name: g.name,
+            name_latin: g.name_latin,
+            preferred_address: g.preferred_address,
+            gender: g.gender,
+            birth_date: g.birth_date,
+            nationality: g.nationality,
+            language: g.language,
+            id_doc_type: g.id_doc_type,
+            id_doc_number: g.id_doc_number,
+            emails: g.emails,
+            company: g.company,
+            vip: g.vip,
+            flags: g.flags,
+            notes: g.notes,
+            version: g.version,
+            created_at: g.created_at,
+            updated_at: g.updated_at,
+            updated_by: g.updated_by,
+            masked: g.masked,
+        }
+    }
+}
+
+impl From<GuestWire> for Guest {
+    fn from(w: GuestWire) -> Self {
+        // A client that only sends E.164 numbers entered them so.
+        let phones = if w.phone_entries.is_empty() {
+            w.phones
+                .into_iter()
+                .map(|e164| Phone {
+                    raw: e164.0.clone(),
+                    e164,
+                })
+                .collect()
+        } else {
+            w.phone_entries
+        };
+        Guest {
+            phones,
+            id: w.id,
+            name: w.name,
+            name_latin: w.name_latin,
+            preferred_address: w.preferred_address,
+            gender: w.gender,
+            birth_date: w.birth_date,
+            nationality: w.nationality,
+            language: w.language,
+            id_doc_type: w.id_doc_type,
+            id_doc_number: w.id_doc_number,
+            emails: w.emails,
+            company: w.company,
+            vip: w.vip,
+            flags: w.flags,
+            notes: w.notes,
+            version: w.version,
+            created_at: w.created_at,
+            updated_at: w.updated_at,
+            updated_by: w.updated_by,
+            masked: w.masked,
+        }
+    }
 }
 
 impl Guest {
@@ -198,6 +303,7 @@ impl Guest {
             created_at: now,
             updated_at: now,
             updated_by: None,
+            masked: Vec::new(),
         }
     }
 
@@ -339,4 +445,303 @@ pub struct Board {
     pub arrivals: Vec<BoardRow>,
     pub in_house: Vec<BoardRow>,
     pub departures: Vec<BoardRow>,
+}
+/// Why a guest matched, so the UI can highlight it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    Phone,
+    Name,
+    Pinyin,
+    Email,
+}
+
+/// One lookup result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub id: GuestId,
+    pub name: String,
+    pub name_latin: Option<String>,
+    pub preferred_address: Option<String>,
+    pub phones: Vec<E164>,
+    pub vip: Option<String>,
+    pub score: i64,
+    pub matched: MatchKind,
+    /// The phone that matched, when the query had digits.
+    pub matched_phone: Option<E164>,
+    /// How many trailing digits of `matched_phone` the query matched (all of them for an
+    /// exact number), so the UI can highlight them.
+    pub matched_digits: usize,
+    pub last_stay: Option<NaiveDate>,
+    pub do_not_rent: bool,
+    pub open_complaints: u32,
+}
+
+keyword_enum!(
+    /// The identity fields of a profile a person enters; the names are those of
+    /// `guestbook edit FIELD=VALUE` and of the interchange columns.
+    GuestField {
+        Name => "name",
+        NameLatin => "name_latin",
+        PreferredAddress => "preferred_address",
+        Gender => "gender",
+        BirthDate => "birth_date",
+        Nationality => "nationality",
+        Language => "language",
+        IdDocType => "id_doc_type",
+        IdDocNumber => "id_doc_number",
+        Phones => "phones",
+        Emails => "emails",
+        Company => "company",
+        Vip => "vip",
+        Flags => "flags",
+        Notes => "notes",
+    }
+);
+
+/// A change to a profile: only the fields that change are present (`Some`); for an optional
+/// field `Some(None)` clears it. Edits travel as patches so two staff changing different
+/// fields never undo each other, and a field the reader could not see is never sent back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GuestPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_latin: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_address: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<Option<NaiveDate>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_doc_type: Option<Option<IdDocType>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_doc_number: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phones: Option<Vec<Phone>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vip: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<Flag>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Option<String>>,
+}
+
+impl GuestPatch {
+    /// The changes that turn `old` into `new`, field by field.
+    pub fn between(old: &Guest, new: &Guest) -> GuestPatch {
+        fn diff<T: PartialEq + Clone>(a: &T, b: &T) -> Option<T> {
+            (a != b).then(|| b.clone())
+        }
+        GuestPatch {
+            name: diff(&old.name, &new.name),
+            name_latin: diff(&old.name_latin, &new.name_latin),
+            preferred_address: diff(&old.preferred_address, &new.preferred_address),
+            gender: diff(&old.gender, &new.gender),
+            birth_date: diff(&old.birth_date, &new.birth_date),
+            nationality: diff(&old.nationality, &new.nationality),
+            language: diff(&old.language, &new.language),
+            id_doc_type: diff(&old.id_doc_type, &new.id_doc_type),
+            id_doc_number: diff(&old.id_doc_number, &new.id_doc_number),
+            phones: diff(&old.phones, &new.phones),
+            emails: diff(&old.emails, &new.emails),
+            company: diff(&old.company, &new.company),
+            vip: diff(&old.vip, &new.vip),
+            flags: diff(&old.flags, &new.flags),
+            notes: diff(&old.notes, &new.notes),
+        }
+    }
+
+    /// Whether the patch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.fields().is_empty()
+    }
+
+    /// The fields the patch sets, in the order of [`GuestField::ALL`].
+    pub fn fields(&self) -> Vec<GuestField> {
+        use GuestField as F;
+        let set = [
+            (F::Name, self.name.is_some()),
+            (F::NameLatin, self.name_latin.is_some()),
+            (F::PreferredAddress, self.preferred_address.is_some()),
+            (F::Gender, self.gender.is_some()),
+            (F::BirthDate, self.birth_date.is_some()),
+            (F::Nationality, self.nationality.is_some()),
+            (F::Language, self.language.is_some()),
+            (F::IdDocType, self.id_doc_type.is_some()),
+            (F::IdDocNumber, self.id_doc_number.is_some()),
+            (F::Phones, self.phones.is_some()),
+            (F::Emails, self.emails.is_some()),
+            (F::Company, self.company.is_some()),
+            (F::Vip, self.vip.is_some()),
+            (F::Flags, self.flags.is_some()),
+            (F::Notes, self.notes.is_some()),
+        ];
+        set.into_iter()
+            .filter(|(_, s)| *s)
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    /// `guest` with the patch applied.
+    pub fn apply_to(&self, guest: &Guest) -> Guest {
+        fn put<T: Clone>(slot: &mut T, value: &Option<T>) {
+            if let Some(v) = value {
+                *slot = v.clone();
+            }
+        }
+        let mut g = guest.clone();
+        put(&mut g.name, &self.name);
+        put(&mut g.name_latin, &self.name_latin);
+        put(&mut g.preferred_address, &self.preferred_address);
+        put(&mut g.gender, &self.gender);
+        put(&mut g.birth_date, &self.birth_date);
+        put(&mut g.nationality, &self.nationality);
+        put(&mut g.language, &self.language);
+        put(&mut g.id_doc_type, &self.id_doc_type);
+        put(&mut g.id_doc_number, &self.id_doc_number);
+        put(&mut g.phones, &self.phones);
+        put(&mut g.emails, &self.emails);
+        put(&mut g.company, &self.company);
+        put(&mut g.vip, &self.vip);
+        put(&mut g.flags, &self.flags);
+        put(&mut g.notes, &self.notes);
+        g
+    }
+
+    /// The patch that sets every field `guest` has a value in (an import row: absent columns
+    /// and empty cells leave the stored value untouched).
+    pub fn filled_from(guest: &Guest) -> GuestPatch {
+        fn some<T: Clone>(v: &Option<T>) -> Option<Option<T>> {
+            v.as_ref().map(|x| Some(x.clone()))
+        }
+        fn list<T: Clone>(v: &[T]) -> Option<Vec<T>> {
+            (!v.is_empty()).then(|| v.to_vec())
+        }
+        GuestPatch {
+            name: (!guest.name.is_empty()).then(|| guest.name.clone()),
+            name_latin: some(&guest.name_latin),
+            preferred_address: some(&guest.preferred_address),
+            gender: some(&guest.gender),
+            birth_date: some(&guest.birth_date),
+            nationality: some(&guest.nationality),
+            language: some(&guest.language),
+            id_doc_type: some(&guest.id_doc_type),
+            id_doc_number: some(&guest.id_doc_number),
+            phones: list(&guest.phones),
+            emails: list(&guest.emails),
+            company: some(&guest.company),
+            vip: some(&guest.vip),
+            flags: list(&guest.flags),
+            notes: some(&guest.notes),
+        }
+    }
+}
+
+/// The longest note, complaint or free text a field takes, in characters (one limit for the
+/// CLI, imports and the TUI; enforced by the store).
+pub const NOTE_MAX_CHARS: usize = 2000;
+
+/// Why a value was refused, as a code with its data: the store and the server send this, and
+/// each front end turns it into a sentence in its user's language (see `i18n`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// A required value is empty.
+    Required,
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// Not one of the accepted values.
+    NotOneOf { value: String, choices: String },
+    /// Not a phone number.
+    BadPhone { value: String },
+    /// Not a date (`YYYY-MM-DD`).
+    BadDate { value: String },
+    /// Not an e-mail address.
+    BadEmail { value: String },
+    /// A masked text (`******1234`) sent back as if it were the value.
+    MaskedValue,
+    /// The catalogue refused a preference (its own sentence, already in the user's language).
+    Catalogue { reason: String },
+    /// A profile cannot be merged into itself.
+    MergeSelf,
+    /// The profile was merged into another and takes no more changes.
+    Retired { into: Option<GuestId> },
+    /// The id is already in use.
+    Duplicate { value: String },
+    /// A control character (ESC, NUL, …) in text.
+    ControlCharacter,
+}
+
+/// A complaint or praise about to be recorded; the store adds who and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewFeedback {
+    pub guest_id: GuestId,
+    pub kind: FeedbackKind,
+    pub text: String,
+    /// The department it concerns; by default the recording user's.
+    pub department: Option<Source>,
+}
+
+/// A staff account as `guestbook user list --json` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub user: String,
+    pub role: Role,
+    /// The department an account's observations are recorded under.
+    pub department: Source,
+    pub disabled: bool,
+    /// Whether a password is set (the hash never leaves the store).
+    pub has_password: bool,
+}
+
+/// What `check` found: the `guestbook check --json` shape.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub ok: bool,
+    pub problems: Vec<String>,
+}
+
+/// The hotel's settings, kept in the database and changed with `guestbook settings` (admin):
+/// every terminal and the server validate against the same values. `{KEY: VALUE, …}` in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// VIP codes in rank order (the first is the most important).
+    pub vip_codes: Vec<String>,
+    /// ISO 3166 region for numbers written without a country code.
+    pub default_region: String,
+    /// The hotel's IANA time zone (`Asia/Shanghai`); `local` is the host's.
+    pub time_zone: String,
+    /// Before this hour the business date is still yesterday (the night audit's day).
+    pub rollover_hour: u32,
+    /// Days after the last departure before a profile is anonymised.
+    pub retention_days: u32,
+    /// Ask every user for their password, even on a file (shared front-desk terminals).
+    pub require_sign_in: bool,
+    /// Categories and options the hotel adds to the built-in catalogue.
+    pub catalog: Vec<crate::catalog::CategoryConfig>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            vip_codes: ["V1", "V2", "V3", "V4", "V5"].map(String::from).to_vec(),
+            default_region: "CN".into(),
+            time_zone: "local".into(),
+            rollover_hour: 4,
+            retention_days: 1826,
+            require_sign_in: false,
+            catalog: Vec::new(),
+        }
+    }
 }

@@ -5,9 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use guestbook::catalog::Catalog;
 use guestbook::interchange::{self, Format, ImportOptions, ImportOutcome, InterchangeError};
-use guestbook::store::{Kind, SqliteStore};
+use guestbook::store::{Kind, Store};
 use proptest::prelude::*;
 
 const KINDS: [Kind; 4] = [Kind::Guests, Kind::Preferences, Kind::Stays, Kind::Feedback];
@@ -40,17 +39,11 @@ G0002,praise,2026-06-12T08:00:00Z,fnb,great breakfast,,
 ";
 
 fn options() -> ImportOptions {
-    let codes = ["V1", "V2", "V3", "V4", "V5"].map(String::from).to_vec();
-    ImportOptions::new(
-        Catalog::builtin(),
-        phonenumber::country::Id::CN,
-        codes,
-        "tester",
-    )
+    ImportOptions::new(&guestbook::model::Settings::default()).unwrap()
 }
 
-fn store(dir: &Path, name: &str) -> SqliteStore {
-    SqliteStore::open(&dir.join(name), phonenumber::country::Id::CN).unwrap()
+fn store(dir: &Path, name: &str) -> Box<dyn Store> {
+    guestbook::store::open_file(&dir.join(name), "test").unwrap()
 }
 
 fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
@@ -59,11 +52,11 @@ fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     path
 }
 
-fn import(store: &mut SqliteStore, kind: Kind, path: &Path) -> ImportOutcome {
-    interchange::import_file(store, kind, path, &options()).unwrap()
+fn import(store: &mut Box<dyn Store>, kind: Kind, path: &Path) -> ImportOutcome {
+    interchange::import_file(store.as_mut(), kind, path, &options()).unwrap()
 }
 
-fn import_ok(store: &mut SqliteStore, kind: Kind, path: &Path) -> ImportOutcome {
+fn import_ok(store: &mut Box<dyn Store>, kind: Kind, path: &Path) -> ImportOutcome {
     let outcome = import(store, kind, path);
     assert!(
         outcome.report.committed && outcome.errors.is_empty(),
@@ -73,13 +66,13 @@ fn import_ok(store: &mut SqliteStore, kind: Kind, path: &Path) -> ImportOutcome 
     outcome
 }
 
-fn export(store: &mut SqliteStore, kind: Kind, format: Format) -> String {
+fn export(store: &mut Box<dyn Store>, kind: Kind, format: Format) -> String {
     let mut out = Vec::new();
-    interchange::export(store, kind, format, &mut out).unwrap();
+    interchange::export(store.as_mut(), kind, format, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
-fn export_all(store: &mut SqliteStore) -> String {
+fn export_all(store: &mut Box<dyn Store>) -> String {
     KINDS
         .iter()
         .map(|k| export(store, *k, Format::Csv))
@@ -87,7 +80,7 @@ fn export_all(store: &mut SqliteStore) -> String {
 }
 
 /// A database holding the four fixture files.
-fn hotel(dir: &Path) -> SqliteStore {
+fn hotel(dir: &Path) -> Box<dyn Store> {
     let mut db = store(dir, "hotel.db");
     for (kind, name, text) in [
         (Kind::Guests, "guests.csv", GUESTS),
@@ -167,7 +160,7 @@ fn unknown_columns_are_skipped_when_asked() {
         ignore_unknown: true,
         ..options()
     };
-    let outcome = interchange::import_file(&mut db, Kind::Guests, &path, &opts).unwrap();
+    let outcome = interchange::import_file(db.as_mut(), Kind::Guests, &path, &opts).unwrap();
     assert_eq!((outcome.report.imported, outcome.report.rejected), (1, 0));
 }
 
@@ -260,7 +253,7 @@ fn refused_file(kind: Kind, name: &str, text: &str) -> (PathBuf, InterchangeErro
     let mut db = hotel(dir.path());
     let before = export_all(&mut db);
     let path = write(dir.path(), name, text);
-    let err = interchange::import_file(&mut db, kind, &path, &options()).unwrap_err();
+    let err = interchange::import_file(db.as_mut(), kind, &path, &options()).unwrap_err();
     assert_eq!(export_all(&mut db), before, "the database changed");
     (path, err)
 }
@@ -456,7 +449,7 @@ fn skip_bad_imports_good_rows_and_the_corrected_rejects_import_too() {
         skip_bad: true,
         ..options()
     };
-    let outcome = interchange::import_file(&mut db, Kind::Stays, &path, &opts).unwrap();
+    let outcome = interchange::import_file(db.as_mut(), Kind::Stays, &path, &opts).unwrap();
     assert_eq!(
         (
             outcome.report.imported,
@@ -496,7 +489,7 @@ fn skip_bad_rejects_of_json_lines_are_the_raw_lines() {
         rejects: Some(dir.path().join("fix-me.jsonl")),
         ..options()
     };
-    let outcome = interchange::import_file(&mut db, Kind::Guests, &path, &opts).unwrap();
+    let outcome = interchange::import_file(db.as_mut(), Kind::Guests, &path, &opts).unwrap();
     assert_eq!((outcome.report.imported, outcome.report.rejected), (1, 2));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("fix-me.jsonl")).unwrap(),
@@ -534,7 +527,7 @@ fn a_changed_stay_row_updates_that_stay() {
 // ---------------------------------------------------------------- round trip
 
 /// Exports every kind from `db`, imports the files into a fresh database, exports again.
-fn assert_round_trip(dir: &Path, db: &mut SqliteStore, format: Format) {
+fn assert_round_trip(dir: &Path, db: &mut Box<dyn Store>, format: Format) {
     let ext = format.extension();
     let mut copy = store(dir, &format!("copy-{ext}.db"));
     let first: Vec<String> = KINDS.iter().map(|k| export(db, *k, format)).collect();

@@ -11,10 +11,10 @@ use std::process::Command;
 use chrono::Utc;
 use guestbook::model::*;
 use guestbook::search::phone;
-use guestbook::store::{ImportItem, Kind, SqliteStore, Store, StoreError};
+use guestbook::store::{Entity, ImportItem, Kind, Store, StoreError};
 
-fn open(path: &Path) -> SqliteStore {
-    SqliteStore::open(path, phonenumber::country::Id::CN).unwrap()
+fn open(path: &Path) -> Box<dyn Store> {
+    guestbook::store::open_file(path, "test").unwrap()
 }
 
 fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
@@ -36,15 +36,26 @@ fn stale_edit_is_refused_naming_who_changed_it_and_when() {
         vec![ImportItem::Guest(guest("G1", "张伟", &["13800138000"]))],
     );
 
-    let mine = store.profile(&GuestId::from("G1")).unwrap().guest;
-    let mut theirs = mine.clone();
-    theirs.preferred_address = Some("张总".into());
-    let saved = store.update_guest(&theirs, "fo.chenjie").unwrap();
+    // Two terminals read the same version; the front office saves first.
+    let mut front = guestbook::store::open_file(&dir.path().join("g.db"), "fo.chenjie").unwrap();
+    let mut agent = guestbook::store::open_file(&dir.path().join("g.db"), "cc.zhaomin").unwrap();
+    let mine = agent.profile(&GuestId::from("G1")).unwrap().guest;
+    let theirs = GuestPatch {
+        preferred_address: Some(Some("张总".into())),
+        ..GuestPatch::default()
+    };
+    let saved = front
+        .update_guest(&mine.id, &theirs, Some(mine.version))
+        .unwrap();
     assert_eq!(saved.version, mine.version + 1);
 
-    let mut stale = mine.clone();
-    stale.notes = Some("prefers quiet rooms".into());
-    let err = store.update_guest(&stale, "cc.zhaomin").unwrap_err();
+    let stale = GuestPatch {
+        notes: Some(Some("prefers quiet rooms".into())),
+        ..GuestPatch::default()
+    };
+    let err = agent
+        .update_guest(&mine.id, &stale, Some(mine.version))
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Stale { by, .. } if by == "fo.chenjie"),
         "{err:?}"
@@ -66,9 +77,17 @@ fn edit_moves_search_keys_with_the_profile() {
         Kind::Guests,
         vec![ImportItem::Guest(guest("G1", "张伟", &["13800138000"]))],
     );
-    let mut g = store.profile(&GuestId::from("G1")).unwrap().guest;
-    g.phones = vec![phone::phone("13912345678", phonenumber::country::Id::CN).unwrap()];
-    store.update_guest(&g, "fo").unwrap();
+    let patch = GuestPatch {
+        phones: Some(vec![phone::phone(
+            "13912345678",
+            phonenumber::country::Id::CN,
+        )
+        .unwrap()]),
+        ..GuestPatch::default()
+    };
+    store
+        .update_guest(&GuestId::from("G1"), &patch, None)
+        .unwrap();
     assert!(store.search("13800138000", 5).unwrap().is_empty());
     assert_eq!(store.search("5678", 5).unwrap()[0].id, GuestId::from("G1"));
 }
@@ -86,8 +105,17 @@ fn preference_for_unknown_guest_is_refused() {
         observed_at: Utc::now(),
         source: None,
     };
-    let err = store.add_preference(pref, "hk").unwrap_err();
-    assert!(matches!(err, StoreError::GuestNotFound(_)), "{err:?}");
+    let err = store.add_preference(pref).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NotFound {
+                what: Entity::Guest,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -108,18 +136,25 @@ fn undo_retires_but_keeps_the_record() {
         observed_at: Utc::now(),
         source: Some(Source::Housekeeping),
     };
-    let stored = store.add_preference(pref, "hk.liping").unwrap();
+    let stored = store.add_preference(pref).unwrap();
     let noted = store
-        .note_preference(&GuestId::from("G1"), stored.id, "大水杯", "hk.liping")
+        .note_preference(&GuestId::from("G1"), stored.id, "大水杯")
         .unwrap();
     assert_eq!(noted.note.as_deref(), Some("大水杯"));
     store
-        .retire_preference(&GuestId::from("G1"), stored.id, "hk.liping")
+        .retire_preference(&GuestId::from("G1"), stored.id)
         .unwrap();
+    // The profile shows what is in force; the observation stays on record.
     let profile = store.profile(&GuestId::from("G1")).unwrap();
-    assert_eq!(profile.active_preferences().count(), 0);
-    assert_eq!(profile.preferences.len(), 1);
-    assert!(profile.preferences[0].retired);
+    assert_eq!(profile.preferences.len(), 0);
+    let mut kept = 0;
+    store
+        .export(Kind::Preferences, &mut |_| {
+            kept += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(kept, 1);
 }
 
 #[test]
@@ -291,9 +326,7 @@ fn a_newer_schema_is_refused_not_damaged() {
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
-    let err = SqliteStore::open(&path, phonenumber::country::Id::CN)
-        .err()
-        .unwrap();
+    let err = guestbook::store::open_file(&path, "test").err().unwrap();
     assert!(err.to_string().contains("newer"), "{err}");
 }
 

@@ -14,42 +14,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
-use serde::Serialize;
 
 use crate::model::{Flag, Guest, GuestId, E164};
+pub use crate::model::{MatchKind, SearchHit};
 use crate::store::StoreError;
 use name::NameForms;
-
-/// Why a guest matched, so the UI can highlight it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MatchKind {
-    Phone,
-    Name,
-    Pinyin,
-    Email,
-}
-
-/// One lookup result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SearchHit {
-    pub id: GuestId,
-    pub name: String,
-    pub name_latin: Option<String>,
-    pub preferred_address: Option<String>,
-    pub phones: Vec<E164>,
-    pub vip: Option<String>,
-    pub score: i64,
-    pub matched: MatchKind,
-    /// The phone that matched, when the query had digits.
-    pub matched_phone: Option<E164>,
-    /// How many trailing digits of `matched_phone` the query matched (all of them for an
-    /// exact number), so the UI can highlight them.
-    pub matched_digits: usize,
-    pub last_stay: Option<NaiveDate>,
-    pub do_not_rent: bool,
-    pub open_complaints: u32,
-}
 
 /// A guest fetched for ranking, with what the tie-breaks need.
 #[derive(Debug, Clone)]
@@ -70,8 +39,8 @@ pub struct TieBreak {
 impl TieBreak {
     /// VIP first, then the most recent stay (the guest id decides among the fetched ones).
     fn order(&self, other: &TieBreak) -> Ordering {
-        vip_rank(&self.vip)
-            .cmp(&vip_rank(&other.vip))
+        crate::rules::vip_rank(self.vip.as_deref())
+            .cmp(&crate::rules::vip_rank(other.vip.as_deref()))
             .then_with(|| other.last_stay.cmp(&self.last_stay))
     }
 }
@@ -80,8 +49,8 @@ type TieKeys<'a> = (&'a Option<String>, Option<NaiveDate>, &'a GuestId);
 
 /// Between equal scores: VIP first (V1 before V2), then the most recent stay, then the id.
 fn tie_order(a: TieKeys, b: TieKeys) -> Ordering {
-    vip_rank(a.0)
-        .cmp(&vip_rank(b.0))
+    crate::rules::vip_rank(a.0.as_deref())
+        .cmp(&crate::rules::vip_rank(b.0.as_deref()))
         .then_with(|| b.1.cmp(&a.1))
         .then_with(|| a.2.cmp(b.2))
 }
@@ -395,11 +364,6 @@ fn rank_into(
         }
     }
     Ok(())
-}
-
-/// VIP codes sort V1 first; no code last.
-fn vip_rank(vip: &Option<String>) -> (bool, &str) {
-    (vip.is_none(), vip.as_deref().unwrap_or(""))
 }
 
 /// The candidate guests, best-fetched first, at most [`RANK_CAP`] with digits and

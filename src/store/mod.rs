@@ -1,45 +1,229 @@
-//! The `Store` trait: the one interface the TUI, the CLI and the server use, and its errors.
+//! The `Store` trait: the one way the TUI, the CLI and the server reach guest data, who is
+//! acting ([`Principal`]), and what a call can fail with ([`StoreError`]).
+//!
+//! A store is opened for a user with [`open`]; it resolves the user's account from the
+//! database once, checks the role before every call, validates every write against the
+//! hotel's settings and records who made it. Front ends only ask and show.
 
-pub mod sqlite;
+mod error;
+mod sqlite;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use std::path::PathBuf;
 
-use crate::i18n::Msg;
-use crate::model::{Board, Guest, GuestId, NewPreference, Preference, Profile};
-use crate::search::SearchHit;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
-pub use sqlite::SqliteStore;
+pub use error::{debug_log, Entity, StoreError};
 
-/// What a store call can fail with; each variant reads as one sentence for staff.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{}", Msg::GuestNotFound.fill(&[("id", .0)]))]
-    GuestNotFound(GuestId),
-    #[error("{}", Msg::StaleEdit.fill(&[("id", .id), ("user", .by), ("at", &.at.format("%Y-%m-%d %H:%M:%S UTC"))]))]
-    Stale {
-        id: GuestId,
-        by: String,
-        at: DateTime<Utc>,
-    },
-    #[error("{}", Msg::DuplicateGuestId.fill(&[("id", .0)]))]
-    DuplicateId(GuestId),
-    #[error("{}", Msg::PreferenceNotFound.fill(&[("id", .id), ("guest", .guest)]))]
-    PreferenceNotFound { guest: GuestId, id: i64 },
-    /// A value the store refuses (unknown category, bad phone); the text names the field.
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{}", Msg::DatabaseBusy.text())]
-    Busy,
-    #[error("{}", Msg::DatabaseNewer.fill(&[("path", .path), ("found", .found), ("known", .known)]))]
-    SchemaTooNew {
-        path: String,
-        found: i64,
-        known: i64,
-    },
-    #[error("{}", Msg::DatabaseOpen.fill(&[("path", .path), ("reason", .reason)]))]
-    Open { path: String, reason: String },
-    #[error("{}", Msg::DatabaseError.fill(&[("reason", .0)]))]
-    Database(String),
+use crate::model::{
+    Account, Board, CheckReport, Feedback, Guest, GuestId, GuestPatch, NewFeedback, NewPreference,
+    Preference, Profile, Role, SearchHit, Settings, Source,
+};
+
+/// Where the data is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A SQLite file shared by the terminals of one host.
+    File(PathBuf),
+}
+
+impl Target {
+    /// How the user named it, for messages (`hotel.db`).
+    pub fn shown(&self) -> String {
+        match self {
+            Target::File(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// How a store is opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Create the database when there is none (only `import`, `add`, `demo`, `user add` and
+    /// `restore` do): every other command says there is no database instead.
+    pub create: bool,
+    /// Open for reading only.
+    pub read_only: bool,
+}
+
+/// Who asks to act: a user name (`--user`, `GUESTBOOK_USER`, else the login name) and,
+/// where the hotel requires sign-in, the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: String,
+    pub password: Option<String>,
+}
+
+/// Who is acting, as the database's accounts say: resolved once when the store is opened
+/// (or a user signs in), never taken from a terminal's config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user: String,
+    pub role: Role,
+    /// Observations this user records are filed under this department.
+    pub department: Source,
+}
+
+/// Something a store reports while opening, for the front end to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// An older file is being brought up to date (a large one takes a while).
+    Migrating,
+}
+
+/// Opens the store at `target` for the user in `who`. Fails with `UnknownUser`,
+/// `AccountDisabled`, `SignInRequired` or `WrongPassword` when the database's accounts do
+/// not let them in, `NoDatabase` when there is none and `opts.create` is off,
+/// `NotGuestbook` for another program's file (left untouched).
+pub fn open(
+    target: &Target,
+    who: &Credentials,
+    opts: OpenOptions,
+    notice: &mut dyn FnMut(Notice),
+) -> Result<Box<dyn Store>, StoreError> {
+    match target {
+        Target::File(path) => Ok(Box::new(sqlite::SqliteStore::open(
+            path, who, opts, notice,
+        )?)),
+    }
+}
+
+/// Opens the file at `path` for `user`, creating it when there is none: for the tools beside
+/// the program (the generator, benchmarks, tests) that act as the file's only user.
+pub fn open_file(path: &std::path::Path, user: &str) -> Result<Box<dyn Store>, StoreError> {
+    let who = Credentials {
+        user: user.to_string(),
+        password: None,
+    };
+    let opts = OpenOptions {
+        create: true,
+        read_only: false,
+    };
+    open(&Target::File(path.to_path_buf()), &who, opts, &mut |_| {})
+}
+
+/// A new staff account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub user: String,
+    pub role: Role,
+    /// By default the role's department.
+    pub department: Option<Source>,
+    pub password: Option<String>,
+}
+
+/// A change to an account (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountChange {
+    Role(Role),
+    Disable,
+    Enable,
+    /// Sets (or with `None` removes) the password; users may change their own.
+    Password(Option<String>),
+}
+
+/// The one interface to guest data, whether in a local file or on a server. Every call checks
+/// the acting principal's role first and fails with `Forbidden` when it may not.
+pub trait Store: Send {
+    /// Who is acting.
+    fn principal(&self) -> &Principal;
+
+    /// Signs another user in on the same store (a shared front-desk terminal after the idle
+    /// lock); the principal changes only when the credentials are accepted.
+    fn sign_in(&mut self, who: &Credentials) -> Result<Principal, StoreError>;
+
+    /// The hotel's settings.
+    fn settings(&mut self) -> Result<Settings, StoreError>;
+
+    /// Replaces the hotel's settings (admin); every value is checked first.
+    fn set_settings(&mut self, settings: &Settings) -> Result<Settings, StoreError>;
+
+    /// The caller lookup, best first.
+    fn search(&mut self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError>;
+
+    /// A whole profile: guest, active preferences (newest first), stays (newest first),
+    /// feedback (newest first). A merged-away id reads as the profile it was merged into.
+    fn profile(&mut self, id: &GuestId) -> Result<Profile, StoreError>;
+
+    /// Creates a profile from a patch (name required); the id is assigned when `id` is None.
+    fn add_guest(&mut self, id: Option<GuestId>, patch: &GuestPatch) -> Result<Guest, StoreError>;
+
+    /// Applies a patch to a profile. With `if_version`, refuses with `Stale` (who changed it
+    /// and when) unless the stored version is still that one.
+    fn update_guest(
+        &mut self,
+        id: &GuestId,
+        patch: &GuestPatch,
+        if_version: Option<i64>,
+    ) -> Result<Guest, StoreError>;
+
+    /// Appends a preference observation; `observed_by` and `source` default to the acting
+    /// user's name and department.
+    fn add_preference(&mut self, pref: NewPreference) -> Result<Preference, StoreError>;
+
+    /// Withdraws a preference (the TUI's undo); it stays on record as retired.
+    fn retire_preference(&mut self, guest: &GuestId, id: i64) -> Result<(), StoreError>;
+
+    /// Sets the note of a preference just recorded.
+    fn note_preference(
+        &mut self,
+        guest: &GuestId,
+        id: i64,
+        note: &str,
+    ) -> Result<Preference, StoreError>;
+
+    /// Records a complaint (open) or praise.
+    fn add_feedback(&mut self, feedback: NewFeedback) -> Result<Feedback, StoreError>;
+
+    /// Closes a complaint with how it was resolved.
+    fn resolve_feedback(&mut self, id: i64, resolution: &str) -> Result<Feedback, StoreError>;
+
+    /// Arrivals, in-house guests and departures for a business date.
+    fn board(&mut self, date: NaiveDate, vip_only: bool) -> Result<Board, StoreError>;
+
+    /// Imports rows in one transaction; with `BadRows::Refuse` a single bad row writes nothing.
+    fn import(
+        &mut self,
+        kind: Kind,
+        rows: &mut dyn Iterator<Item = ImportRow>,
+        bad: BadRows,
+    ) -> Result<ImportReport, StoreError>;
+
+    /// Streams every row of a kind, in a stable order, to `sink`; returns the count.
+    fn export(
+        &mut self,
+        kind: Kind,
+        sink: &mut dyn FnMut(ImportItem) -> std::io::Result<()>,
+    ) -> Result<u64, StoreError>;
+
+    /// Merges OTHER into KEEP (see `rules::merge`); OTHER is retired, its id then reads as
+    /// KEEP. Returns KEEP's merged profile.
+    fn merge(&mut self, keep: &GuestId, other: &GuestId) -> Result<Profile, StoreError>;
+
+    /// Erases a guest's personal data on request: the stays stay, anonymous; preferences and
+    /// feedback go; the audit row is the destruction record.
+    fn erase(&mut self, id: &GuestId) -> Result<(), StoreError>;
+
+    /// The staff accounts.
+    fn accounts(&mut self) -> Result<Vec<Account>, StoreError>;
+
+    /// Adds an account (admin; anyone for the first account of a database, which is made an
+    /// admin whatever role was asked for).
+    fn add_account(&mut self, account: &NewAccount) -> Result<Account, StoreError>;
+
+    /// Changes an account (admin; a user may change their own password).
+    fn change_account(&mut self, user: &str, change: &AccountChange)
+        -> Result<Account, StoreError>;
+
+    /// Integrity and consistency check; always reports, never fails on what it finds.
+    fn check(&mut self) -> Result<CheckReport, StoreError>;
+
+    /// Moves every date of a sample database by `days` (the demo shows its reference day as
+    /// today): stays, observations, feedback, birthdays and anniversary notes.
+    fn shift_sample_dates(&mut self, days: i64) -> Result<(), StoreError>;
+
+    /// A number that changes whenever any terminal commits a change (live screens poll it).
+    fn data_version(&mut self) -> Result<u64, StoreError>;
 }
 
 /// Which interchange file an import or export is about.
@@ -84,7 +268,7 @@ pub struct RowError {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub imported: u64,
     pub updated: u64,
@@ -103,61 +287,4 @@ pub enum BadRows {
     Refuse,
     /// Good rows are written, bad ones reported.
     Skip,
-}
-
-/// The one interface to guest data, whether in a local file or on a server.
-pub trait Store: Send {
-    /// A whole profile: guest, preferences (newest first), stays (newest first), feedback.
-    fn profile(&mut self, id: &GuestId) -> Result<Profile, StoreError>;
-
-    /// Saves an edited guest; `guest.version` must be the version that was read.
-    fn update_guest(&mut self, guest: &Guest, user: &str) -> Result<Guest, StoreError>;
-
-    /// Appends a preference observation (checked against the catalogue by the caller).
-    fn add_preference(&mut self, pref: NewPreference, user: &str)
-        -> Result<Preference, StoreError>;
-
-    /// Withdraws a preference (the TUI's undo); it stays on record as retired.
-    fn retire_preference(&mut self, guest: &GuestId, id: i64, user: &str)
-        -> Result<(), StoreError>;
-
-    /// Sets the note of a preference just recorded.
-    fn note_preference(
-        &mut self,
-        guest: &GuestId,
-        id: i64,
-        note: &str,
-        user: &str,
-    ) -> Result<Preference, StoreError>;
-
-    /// Arrivals, in-house guests and departures for a business date.
-    fn board(&mut self, date: NaiveDate, vip_only: bool) -> Result<Board, StoreError>;
-
-    /// The caller lookup, best first.
-    fn search(&mut self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError>;
-
-    /// Imports rows in one transaction; with `BadRows::Refuse` a single bad row writes nothing.
-    fn import(
-        &mut self,
-        kind: Kind,
-        rows: &mut dyn Iterator<Item = ImportRow>,
-        bad: BadRows,
-        user: &str,
-    ) -> Result<ImportReport, StoreError>;
-
-    /// Streams every row of a kind, in a stable order, to `sink`; returns the count.
-    fn export(
-        &mut self,
-        kind: Kind,
-        sink: &mut dyn FnMut(ImportItem) -> std::io::Result<()>,
-    ) -> Result<u64, StoreError>;
-
-    /// Merges OTHER into KEEP: phones (one per E.164), e-mails, preferences, stays and feedback
-    /// move; OTHER is retired (kept, never found again). Returns KEEP's merged profile.
-    fn merge(&mut self, keep: &GuestId, other: &GuestId, user: &str)
-        -> Result<Profile, StoreError>;
-
-    /// Erases a guest's personal data on request: the stays stay, anonymous; preferences and
-    /// feedback go; the audit row is the destruction record.
-    fn erase(&mut self, id: &GuestId, user: &str) -> Result<(), StoreError>;
 }

@@ -3,15 +3,15 @@
 
 use std::cell::Cell;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::catalog::Catalog;
-use crate::config::business_date;
 use crate::i18n::{Lang, Msg};
 use crate::model::{
     Alert, Board, BoardRow, GuestId, NewPreference, Preference, Profile, Role, Stay,
 };
+use crate::rules::settings::date_after_rollover as business_date;
 use crate::search::SearchHit;
 
 use super::keymap::{Action, Key, Keymap, Mode};
@@ -1052,84 +1052,20 @@ pub fn next_stay(profile: &Profile, today: NaiveDate) -> Option<&Stay> {
 }
 
 /// What the profile header must not let anyone miss: do-not-rent, open complaints, and a
-/// birthday or anniversary within the seven days from `today`.
+/// birthday or anniversary within the seven days from `today` (`rules::alerts`).
 pub fn profile_alerts(profile: &Profile, today: NaiveDate) -> Vec<Alert> {
-    let mut alerts = Vec::new();
-    if profile.guest.has_flag(crate::model::Flag::DoNotRent) {
-        alerts.push(Alert::DoNotRent);
-    }
     let open = profile
         .feedback
         .iter()
         .filter(|f| f.is_open_complaint())
-        .count();
-    if open > 0 {
-        alerts.push(Alert::OpenComplaint { count: open as u32 });
-    }
-    let birthday = profile.guest.birth_date.map(|b| (b.month(), b.day()));
-    if let Some(date) = birthday.and_then(|(m, d)| within_week(m, d, today)) {
-        alerts.push(Alert::Birthday { date });
-    }
-    let anniversaries = profile
-        .active_preferences()
-        .filter(|p| p.category == "celebration" && p.value == "anniversary")
-        .filter_map(|p| p.note.as_deref().and_then(month_day));
-    if let Some(date) = anniversaries
-        .filter_map(|(m, d)| within_week(m, d, today))
-        .min()
-    {
-        alerts.push(Alert::Anniversary { date });
-    }
-    alerts
-}
-
-/// The date in the week from `today` that falls on month/day.
-fn within_week(month: u32, day: u32, today: NaiveDate) -> Option<NaiveDate> {
-    (0..7)
-        .map(|n| today + Duration::days(n))
-        .find(|d| d.month() == month && d.day() == day)
-}
-
-/// The first `MM-DD` in a note (`wedding anniversary 06-17`), not part of a longer number.
-fn month_day(note: &str) -> Option<(u32, u32)> {
-    let chars: Vec<char> = note.chars().collect();
-    let digit_at = |i: Option<usize>| {
-        i.and_then(|i| chars.get(i))
-            .is_some_and(char::is_ascii_digit)
-    };
-    (0..chars.len().saturating_sub(4)).find_map(|i| {
-        let w = &chars[i..i + 5];
-        let shape = w[2] == '-' && [0, 1, 3, 4].iter().all(|&j| w[j].is_ascii_digit());
-        if !shape || digit_at(i.checked_sub(1)) || digit_at(Some(i + 5)) {
-            return None;
-        }
-        let m = w[0].to_digit(10)? * 10 + w[1].to_digit(10)?;
-        let d = w[3].to_digit(10)? * 10 + w[4].to_digit(10)?;
-        NaiveDate::from_ymd_opt(2000, m, d).map(|_| (m, d))
-    })
+        .count() as u32;
+    let week_end = today + Duration::days(6);
+    crate::rules::alerts(&profile.guest, &profile.preferences, open, today, week_end)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn anniversary_note_gives_month_and_day() {
-        assert_eq!(month_day("wedding anniversary 06-17"), Some((6, 17)));
-        assert_eq!(month_day("结婚纪念日 06-17"), Some((6, 17)));
-        assert_eq!(month_day("room 1806-170"), None);
-        assert_eq!(month_day("13-40"), None);
-    }
-
-    #[test]
-    fn birthday_within_the_week_counts_from_today() {
-        let today = NaiveDate::from_ymd_opt(2026, 12, 29).unwrap();
-        assert_eq!(
-            within_week(1, 2, today),
-            NaiveDate::from_ymd_opt(2027, 1, 2)
-        );
-        assert_eq!(within_week(1, 5, today), None);
-    }
 
     #[test]
     fn clock_at_keeps_the_local_wall_time() {

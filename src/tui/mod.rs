@@ -29,7 +29,7 @@ use wide::WideAware;
 
 use crate::config::Config;
 use crate::i18n::Msg;
-use crate::store::Store;
+use crate::store::{Principal, Store};
 
 use app::{App, Clock, Effect, Input, Settings};
 use keymap::{Keymap, KeymapError};
@@ -60,11 +60,15 @@ pub enum TuiError {
 }
 
 /// Opens the TUI on `store` until the user quits.
-pub fn run(store: Box<dyn Store>, config: &Config, start: Start) -> Result<(), TuiError> {
+pub fn run(mut store: Box<dyn Store>, config: &Config, start: Start) -> Result<(), TuiError> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(TuiError::NotATerminal);
     }
-    let mut app = App::new(settings(config, &start)?, clock_now());
+    let hotel = store
+        .settings()
+        .map_err(|e| TuiError::Catalog(e.to_string()))?;
+    let principal = store.principal().clone();
+    let mut app = App::new(settings(config, &start, &principal, &hotel)?, clock_now());
     let (events, inbox) = mpsc::channel();
     let replies = events.clone();
     let worker = Worker::spawn(store, move |reply| {
@@ -72,7 +76,7 @@ pub fn run(store: Box<dyn Store>, config: &Config, start: Start) -> Result<(), T
     })?;
     // Masking phones on screen and parsing a caller's number need phonenumber's numbering
     // plan, whose first use costs ~80 ms: load it now on a spare thread, not on a keystroke.
-    let region = config.region();
+    let region = crate::rules::settings::region(&hotel);
     std::thread::spawn(move || crate::search::phone::normalize("+8613800138000", region));
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(WideAware::new(CrosstermBackend::new(
@@ -92,19 +96,26 @@ pub fn run(store: Box<dyn Store>, config: &Config, start: Start) -> Result<(), T
     result
 }
 
-/// The settings the config and the start options give.
-pub fn settings(config: &Config, start: &Start) -> Result<Settings, TuiError> {
+/// The settings this terminal's config, the acting user, the hotel's settings and the start
+/// options give.
+pub fn settings(
+    config: &Config,
+    start: &Start,
+    principal: &Principal,
+    hotel: &crate::model::Settings,
+) -> Result<Settings, TuiError> {
     let minutes = i64::from(config.idle_lock_minutes);
     Ok(Settings {
-        user: config.user_name(),
-        role: config.role,
+        user: principal.user.clone(),
+        role: principal.role,
         backend: start.backend.clone(),
         lang: config.lang(),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         today: start.today,
-        rollover_hour: config.rollover_hour,
+        rollover_hour: hotel.rollover_hour,
         idle_lock: (minutes > 0).then(|| chrono::Duration::minutes(minutes)),
-        catalog: config.catalog().map_err(TuiError::Catalog)?,
+        catalog: crate::rules::settings::catalog(hotel)
+            .map_err(|e| TuiError::Catalog(e.to_string()))?,
         keymap: Keymap::load(&config.keymap, user_keymap().as_deref())?,
     })
 }

@@ -93,17 +93,14 @@ fn run_job(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
         Job::Search { query, limit } => Answer::Hits(store.search(&query, limit)?),
         Job::Profile(id) => Answer::Profile(Box::new(store.profile(&id)?)),
         Job::Board { date, vip_only } => Answer::Board(Box::new(store.board(date, vip_only)?)),
-        Job::AddPreference { pref, user } => Answer::Added(store.add_preference(pref, &user)?),
-        Job::RetirePreference { guest, id, user } => {
-            store.retire_preference(&guest, id, &user)?;
+        Job::AddPreference { pref, .. } => Answer::Added(store.add_preference(pref)?),
+        Job::RetirePreference { guest, id, .. } => {
+            store.retire_preference(&guest, id)?;
             Answer::Retired { guest, id }
         }
         Job::NotePreference {
-            guest,
-            id,
-            note,
-            user,
-        } => Answer::Noted(store.note_preference(&guest, id, &note, &user)?),
+            guest, id, note, ..
+        } => Answer::Noted(store.note_preference(&guest, id, &note)?),
     };
     Ok(answer)
 }

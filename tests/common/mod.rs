@@ -1,16 +1,16 @@
 //! Helpers the integration tests share.
 
 use chrono::NaiveDate;
-use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, SqliteStore, Store};
+use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, Store};
 
 /// Imports rows as if they came from a file (line 2 on), refusing any bad row.
-pub fn import(store: &mut SqliteStore, kind: Kind, items: Vec<ImportItem>) {
+pub fn import(store: &mut Box<dyn Store>, kind: Kind, items: Vec<ImportItem>) {
     let mut rows = items.into_iter().enumerate().map(|(i, item)| ImportRow {
         line: i as u64 + 2,
         item: Ok(item),
     });
     let report = store
-        .import(kind, &mut rows, BadRows::Refuse, "test")
+        .import(kind, &mut rows, BadRows::Refuse)
         .expect("import runs");
     assert!(report.committed, "{:?}", report.errors);
 }

@@ -1,0 +1,742 @@
+//! Each command's work, over a `dyn Store` opened for the acting user.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate, Utc};
+use clap::CommandFactory;
+
+use super::output::{print_json, say};
+use super::*;
+use crate::catalog::Catalog;
+use crate::config::{self, Config};
+use crate::i18n::{self, Msg};
+use crate::interchange::{self, ImportOptions};
+use crate::model::{GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, Settings};
+use crate::report::{self, Watermark};
+use crate::rules;
+use crate::store::{
+    self, AccountChange, Credentials, NewAccount, Notice, OpenOptions, Store, Target,
+};
+
+/// Everything a command needs besides its arguments.
+struct Context {
+    config: Config,
+    settings: Settings,
+    catalog: Catalog,
+    today: NaiveDate,
+    /// How the user named the database, for messages.
+    db: String,
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let config = Config::load()?;
+    i18n::set_lang(config.lang());
+    let user = cli.global.user.clone().unwrap_or_else(config::login_name);
+    let command = cli.command;
+    if let Some(Command::Completions { shell }) = command {
+        clap_complete::generate(
+            shell,
+            &mut Cli::command(),
+            "guestbook",
+            &mut std::io::stdout(),
+        );
+        return Ok(());
+    }
+    if let Some(Command::Demo) = command {
+        return demo(&config, &user, cli.global.today);
+    }
+    let path = db_path(&cli.global)?;
+    let target = Target::File(path.clone());
+    let db = target.shown();
+    let new_password = matches!(
+        command,
+        Some(Command::User(
+            UserCommand::Add { .. } | UserCommand::Passwd { .. }
+        ))
+    );
+    let creates = matches!(
+        command,
+        Some(Command::Import(_) | Command::Add { .. } | Command::User(UserCommand::Add { .. }))
+    );
+    // The sign-in password comes from stdin only when stdin is not the new password.
+    let sign_in_stdin = cli.global.password_stdin && !new_password;
+    let mut store = open_store(
+        &target,
+        &user,
+        OpenOptions {
+            create: creates,
+            read_only: false,
+        },
+        sign_in_stdin,
+    )
+    .map_err(|e| CliError::Store(e, db.clone()))?;
+    let settings = store
+        .settings()
+        .map_err(|e| CliError::Store(e, db.clone()))?;
+    offer_config_settings(&config, &settings);
+    let ctx = Context {
+        catalog: rules::settings::catalog(&settings).map_err(|e| CliError::Store(e, db.clone()))?,
+        today: cli
+            .global
+            .today
+            .unwrap_or_else(|| rules::settings::business_date(&settings, Utc::now())),
+        settings,
+        config,
+        db: db.clone(),
+    };
+    let Some(command) = command else {
+        return open_tui(store, &ctx, cli.find, cli.phone);
+    };
+    let password = cli.global.password_stdin && new_password;
+    run_on_store(command, store.as_mut(), &ctx, password).map_err(|e| match e {
+        CliError::Store(e, _) => CliError::Store(e, db),
+        other => other,
+    })
+}
+
+/// Opens the store for `user`; where the hotel requires sign-in, the password comes from
+/// stdin (`--password-stdin`), the file in GUESTBOOK_PASSWORD_FILE, or a prompt on a terminal.
+fn open_store(
+    target: &Target,
+    user: &str,
+    opts: OpenOptions,
+    password_stdin: bool,
+) -> Result<Box<dyn Store>, StoreError> {
+    let mut notice = |n: Notice| match n {
+        Notice::Migrating => eprintln!("{}", Msg::Migrating.fill(&[("path", &target.shown())])),
+    };
+    let mut who = Credentials {
+        user: user.to_string(),
+        password: None,
+    };
+    if password_stdin {
+        who.password = read_password_stdin().ok();
+    } else if let Some(file) = std::env::var_os("GUESTBOOK_PASSWORD_FILE") {
+        who.password = std::fs::read_to_string(file)
+            .ok()
+            .map(|p| p.trim_end_matches(['\r', '\n']).to_string());
+    }
+    match store::open(target, &who, opts, &mut notice) {
+        Err(StoreError::SignInRequired { .. }) if std::io::stdin().is_terminal() => {
+            let prompt = Msg::PasswordPrompt.fill(&[("user", &user)]);
+            who.password = rpassword::prompt_password(prompt).ok();
+            store::open(target, &who, opts, &mut notice)
+        }
+        other => other,
+    }
+}
+
+fn read_password_stdin() -> std::io::Result<String> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    Ok(text.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The new password for `user add` / `user passwd`: stdin, else asked twice on a terminal,
+/// else none.
+fn new_password(from_stdin: bool) -> Result<Option<String>, CliError> {
+    if from_stdin {
+        return Ok(Some(read_password_stdin()?).filter(|p| !p.is_empty()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let first = rpassword::prompt_password(Msg::NewPasswordPrompt.text())?;
+    if first.is_empty() {
+        return Ok(None);
+    }
+    let again = rpassword::prompt_password(Msg::NewPasswordAgain.text())?;
+    if first != again {
+        return Err(CliError::Invalid(Msg::PasswordsDiffer.text().into()));
+    }
+    Ok(Some(first))
+}
+
+/// Hotel settings left in an older config.toml are ignored now; say so once per config file.
+fn offer_config_settings(config: &Config, settings: &Settings) {
+    let Some(legacy) = config.legacy_hotel_settings(settings) else {
+        return;
+    };
+    let marker = config::state_dir().map(|d| d.join("config-settings-offered"));
+    if marker.as_ref().is_some_and(|m| m.exists()) {
+        return;
+    }
+    eprintln!(
+        "{}",
+        Msg::ConfigSettingsMoved.fill(&[("keys", &legacy.join(", "))])
+    );
+    if let Some(m) = marker {
+        let _ = m.parent().map(std::fs::create_dir_all);
+        let _ = std::fs::write(m, legacy.join("\n"));
+    }
+}
+
+fn db_path(global: &Global) -> Result<PathBuf, CliError> {
+    match &global.db {
+        Some(p) => Ok(p.clone()),
+        None => {
+            config::default_db_path().ok_or_else(|| CliError::Invalid(Msg::NoDataDir.text().into()))
+        }
+    }
+}
+
+fn run_on_store(
+    command: Command,
+    store: &mut dyn Store,
+    ctx: &Context,
+    password_stdin: bool,
+) -> Result<(), CliError> {
+    match command {
+        Command::Import(args) => import(store, ctx, &args),
+        Command::Export(args) => export(store, &args),
+        Command::Search { query, limit, json } => {
+            let hits = store.search(&query, limit)?;
+            match json {
+                true => print_json(&hits),
+                false => super::output::hits(&hits),
+            }
+        }
+        Command::Show { id, json } => {
+            let profile = store.profile(&guest_id(&id))?;
+            match json {
+                true => print_json(&profile),
+                false => say(&report::profile_text(&profile, &ctx.catalog, i18n::lang())),
+            }
+        }
+        Command::Add {
+            name,
+            fields,
+            id,
+            json,
+        } => {
+            let mut patch = patch_from(ctx, &fields)?;
+            patch.name = Some(name);
+            let guest = store.add_guest(id.as_deref().map(guest_id), &patch)?;
+            match json {
+                true => print_json(&store.profile(&guest.id)?),
+                false => say(&Msg::GuestAdded.fill(&[("name", &guest.name), ("id", &guest.id)])),
+            }
+        }
+        Command::Edit {
+            id,
+            fields,
+            if_version,
+            json,
+        } => {
+            let patch = patch_from(ctx, &fields)?;
+            let guest = store.update_guest(&guest_id(&id), &patch, if_version)?;
+            match json {
+                true => print_json(&store.profile(&guest.id)?),
+                false => say(&Msg::GuestEdited.fill(&[
+                    ("name", &guest.name),
+                    ("id", &guest.id),
+                    ("version", &guest.version),
+                ])),
+            }
+        }
+        Command::Pref(PrefCommand::Add {
+            id,
+            category,
+            value,
+            note,
+            json,
+        }) => pref_add(store, ctx, &id, &category, &value, note, json),
+        Command::Feedback(FeedbackCommand::Add {
+            id,
+            kind,
+            text,
+            department,
+            json,
+        }) => {
+            let fb = store.add_feedback(NewFeedback {
+                guest_id: guest_id(&id),
+                kind,
+                text,
+                department,
+            })?;
+            match json {
+                true => print_json(&fb),
+                false => say(&Msg::FeedbackRecorded.fill(&[("n", &fb.id), ("id", &fb.guest_id)])),
+            }
+        }
+        Command::Feedback(FeedbackCommand::Resolve {
+            number,
+            resolution,
+            json,
+        }) => {
+            let fb = store.resolve_feedback(number, &resolution)?;
+            match json {
+                true => print_json(&fb),
+                false => say(&Msg::FeedbackResolved.fill(&[("n", &fb.id), ("id", &fb.guest_id)])),
+            }
+        }
+        Command::User(command) => user(store, command, password_stdin),
+        Command::Settings {
+            key,
+            value,
+            import_config,
+            json,
+        } => settings(store, ctx, key, value, import_config, json),
+        Command::Board {
+            date,
+            vip_only,
+            json,
+        } => board(store, ctx, date.unwrap_or(ctx.today), vip_only, json),
+        Command::Merge { keep, other, json } => {
+            let (keep, other) = (guest_id(&keep), guest_id(&other));
+            let profile = store.merge(&keep, &other)?;
+            match json {
+                true => print_json(&profile),
+                false => say(&Msg::GuestsMerged.fill(&[
+                    ("other", &other),
+                    ("keep", &keep),
+                    ("name", &profile.guest.name),
+                ])),
+            }
+        }
+        Command::Erase { id } => {
+            store.erase(&guest_id(&id))?;
+            say(&Msg::GuestErased.fill(&[("id", &id.trim())]))
+        }
+        Command::Check { json } => {
+            let report = store.check()?;
+            if json {
+                print_json(&report)?;
+            } else if report.ok {
+                say("ok")?;
+            } else {
+                say(&report.problems.join("\n"))?;
+            }
+            match report.ok {
+                true => Ok(()),
+                false => Err(CliError::CheckFailed(
+                    Msg::CheckProblems.fill(&[("n", &report.problems.len())]),
+                )),
+            }
+        }
+        Command::Demo | Command::Completions { .. } => Ok(()),
+    }
+}
+
+fn guest_id(id: &str) -> GuestId {
+    GuestId(id.trim().to_string())
+}
+
+/// `FIELD=VALUE` arguments as a patch, each value checked like its interchange column.
+fn patch_from(ctx: &Context, fields: &[String]) -> Result<GuestPatch, CliError> {
+    let opts = ImportOptions::new(&ctx.settings)?;
+    let mut patch = GuestPatch::default();
+    for arg in fields {
+        let Some((name, value)) = arg.split_once('=') else {
+            return Err(CliError::Invalid(
+                Msg::FieldNeedsValue.fill(&[("arg", arg)]),
+            ));
+        };
+        let field = GuestField::parse(name).ok_or_else(|| {
+            CliError::Invalid(
+                Msg::UnknownField
+                    .fill(&[("field", &name.trim()), ("choices", &GuestField::choices())]),
+            )
+        })?;
+        interchange::patch_field(&mut patch, field, value, &opts)
+            .map_err(|reason| CliError::Invalid(format!("{}: {reason}", field.as_str())))?;
+    }
+    Ok(patch)
+}
+
+fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+    let opts = ImportOptions {
+        format: args.format,
+        ignore_unknown: args.ignore_unknown,
+        skip_bad: args.skip_bad,
+        rejects: args.rejects.clone(),
+        progress: !args.json,
+        ..ImportOptions::new(&ctx.settings)?
+    };
+    let outcome = interchange::import_file(store, args.kind, &args.file, &opts)?;
+    for error in &outcome.errors {
+        eprintln!("{error}");
+    }
+    let report = &outcome.report;
+    if args.json {
+        print_json(report)?;
+    } else {
+        say(&Msg::ImportSummary.fill(&[
+            ("imported", &report.imported),
+            ("updated", &report.updated),
+            ("rejected", &report.rejected),
+        ]))?;
+    }
+    let shown = args.file.display();
+    match (&outcome.rejects_file, report.committed) {
+        (_, false) => Err(CliError::Rejected(
+            Msg::ImportBadRows.fill(&[("path", &shown), ("n", &report.rejected)]),
+        )),
+        (Some(rejects), true) => {
+            eprintln!(
+                "{}",
+                Msg::ImportSkipped.fill(&[
+                    ("path", &shown),
+                    ("n", &report.rejected),
+                    ("rejects", &rejects.display())
+                ])
+            );
+            Ok(())
+        }
+        (None, true) => Ok(()),
+    }
+}
+
+fn export(store: &mut dyn Store, args: &ExportArgs) -> Result<(), CliError> {
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(Format::from_path))
+        .unwrap_or(Format::Csv);
+    match &args.output {
+        Some(path) => {
+            // Written beside the target and renamed, so a failed export never leaves half a file.
+            let tmp = path.with_extension("partial");
+            let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let n = interchange::export(store, args.kind, format, &mut file)?;
+            file.flush()?;
+            drop(file);
+            std::fs::rename(&tmp, path)?;
+            eprintln!(
+                "{}",
+                Msg::ExportWritten.fill(&[("n", &n), ("path", &path.display())])
+            );
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            interchange::export(store, args.kind, format, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn pref_add(
+    store: &mut dyn Store,
+    ctx: &Context,
+    id: &str,
+    category: &str,
+    value: &str,
+    note: Option<String>,
+    json: bool,
+) -> Result<(), CliError> {
+    let guest_id = guest_id(id);
+    let pref = store.add_preference(NewPreference {
+        guest_id: guest_id.clone(),
+        category: category.to_string(),
+        value: value.to_string(),
+        note: note.filter(|n| !n.trim().is_empty()),
+        observed_by: None,
+        observed_at: Utc::now(),
+        source: None,
+    })?;
+    if json {
+        return print_json(&pref);
+    }
+    let profile = store.profile(&guest_id)?;
+    let lang = i18n::lang();
+    say(&Msg::PreferenceRecorded.fill(&[
+        (
+            "category",
+            &ctx.catalog.category_label(&pref.category, lang),
+        ),
+        (
+            "value",
+            &ctx.catalog.value_label(&pref.category, &pref.value, lang),
+        ),
+        ("name", &profile.guest.name),
+        ("id", &guest_id),
+    ]))
+}
+
+fn user(store: &mut dyn Store, command: UserCommand, password_stdin: bool) -> Result<(), CliError> {
+    let account = match command {
+        UserCommand::Add {
+            name,
+            role,
+            department,
+        } => {
+            let first = store.accounts()?.is_empty();
+            let account = store.add_account(&NewAccount {
+                user: name,
+                role,
+                department,
+                password: new_password(password_stdin)?,
+            })?;
+            if first {
+                eprintln!(
+                    "{}",
+                    Msg::FirstAccountAdmin.fill(&[("user", &account.user)])
+                );
+            }
+            account
+        }
+        UserCommand::List { json } => {
+            let accounts = store.accounts()?;
+            return match json {
+                true => print_json(&accounts),
+                false => super::output::accounts(&accounts),
+            };
+        }
+        UserCommand::Role { name, role } => {
+            store.change_account(&name, &AccountChange::Role(role))?
+        }
+        UserCommand::Disable { name } => store.change_account(&name, &AccountChange::Disable)?,
+        UserCommand::Enable { name } => store.change_account(&name, &AccountChange::Enable)?,
+        UserCommand::Passwd { name } => {
+            let name = name.unwrap_or_else(|| store.principal().user.clone());
+            let password = new_password(password_stdin)?;
+            store.change_account(&name, &AccountChange::Password(password))?
+        }
+    };
+    super::output::accounts(&[account])
+}
+
+fn settings(
+    store: &mut dyn Store,
+    ctx: &Context,
+    key: Option<String>,
+    value: Option<String>,
+    import_config: bool,
+    json: bool,
+) -> Result<(), CliError> {
+    let mut current = serde_json::to_value(store.settings()?).map_err(std::io::Error::from)?;
+    if import_config {
+        let merged = ctx.config.hotel_settings_over(&ctx.settings);
+        store.set_settings(&merged)?;
+        current = serde_json::to_value(store.settings()?).map_err(std::io::Error::from)?;
+    } else if let Some(key) = &key {
+        let Some(old) = current.get(key).cloned() else {
+            return Err(StoreError::NotFound {
+                what: crate::store::Entity::Setting,
+                id: key.clone(),
+            }
+            .into());
+        };
+        if let Some(text) = value {
+            current[key] = setting_value(&old, &text);
+            let settings: Settings = serde_json::from_value(current.clone()).map_err(|_| {
+                CliError::Invalid(Msg::SettingBadValue.fill(&[("key", key), ("value", &text)]))
+            })?;
+            current = serde_json::to_value(store.set_settings(&settings)?)
+                .map_err(std::io::Error::from)?;
+        }
+        let shown = serde_json::json!({ key: current[key].clone() });
+        return match json {
+            true => print_json(&shown),
+            false => say(&super::output::settings(&shown)),
+        };
+    }
+    match json {
+        true => print_json(&current),
+        false => say(&super::output::settings(&current)),
+    }
+}
+
+/// A setting's new value typed on the command line, in the shape of the old one: a list from
+/// `V1,V2`, a number, true/false, otherwise text; JSON is taken as it is.
+fn setting_value(old: &serde_json::Value, text: &str) -> serde_json::Value {
+    use serde_json::Value;
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        if std::mem::discriminant(&v) == std::mem::discriminant(old) {
+            return v;
+        }
+    }
+    match old {
+        Value::Array(_) => Value::Array(
+            text.split([',', ';'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_string()))
+                .collect(),
+        ),
+        _ => Value::String(text.to_string()),
+    }
+}
+
+fn watermark(store: &dyn Store) -> Watermark {
+    Watermark {
+        user: store.principal().user.clone(),
+        at: Local::now().format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+fn board(
+    store: &mut dyn Store,
+    ctx: &Context,
+    date: NaiveDate,
+    vip_only: bool,
+    json: bool,
+) -> Result<(), CliError> {
+    let board = store.board(date, vip_only)?;
+    if json {
+        return print_json(&board);
+    }
+    // On screen as wide as the terminal; on paper or in a file, a printer's 132 columns.
+    let width = match std::io::stdout().is_terminal() {
+        true => crossterm::terminal::size()
+            .map_or(100, |(w, _)| w as usize)
+            .max(80),
+        false => 132,
+    };
+    say(&report::board_text(
+        &board,
+        &ctx.catalog,
+        i18n::lang(),
+        &watermark(store),
+        width,
+    ))
+}
+
+/// The sample hotel, built into the binary so `demo` works from anywhere.
+const SAMPLE: [(Kind, &str, &str); 4] = [
+    (
+        Kind::Guests,
+        "guests.csv",
+        include_str!("../../sample-data/guests.csv"),
+    ),
+    (
+        Kind::Preferences,
+        "preferences.csv",
+        include_str!("../../sample-data/preferences.csv"),
+    ),
+    (
+        Kind::Stays,
+        "stays.csv",
+        include_str!("../../sample-data/stays.csv"),
+    ),
+    (
+        Kind::Feedback,
+        "feedback.csv",
+        include_str!("../../sample-data/feedback.csv"),
+    ),
+];
+
+/// A fresh copy of the sample hotel at `path`, its reference day moved to `today`, opened
+/// for `user` (the only user of a file without accounts).
+pub fn create_demo(path: &Path, user: &str, today: NaiveDate) -> Result<Box<dyn Store>, CliError> {
+    for stale in [
+        path.to_path_buf(),
+        path.with_extension("db-wal"),
+        path.with_extension("db-shm"),
+    ] {
+        if stale.exists() {
+            std::fs::remove_file(stale)?;
+        }
+    }
+    let who = Credentials {
+        user: user.to_string(),
+        password: None,
+    };
+    let opts = OpenOptions {
+        create: true,
+        read_only: false,
+    };
+    let mut store = store::open(&Target::File(path.to_path_buf()), &who, opts, &mut |_| {})?;
+    let dir = path.with_extension("sample");
+    std::fs::create_dir_all(&dir)?;
+    let opts = ImportOptions {
+        format: Some(Format::Csv),
+        ..ImportOptions::new(&store.settings()?)?
+    };
+    for (kind, name, text) in SAMPLE {
+        let file = dir.join(name);
+        std::fs::write(&file, text)?;
+        let outcome = interchange::import_file(store.as_mut(), kind, &file, &opts)?;
+        if !outcome.report.committed {
+            let first = outcome
+                .errors
+                .first()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            return Err(CliError::Rejected(first));
+        }
+    }
+    std::fs::remove_dir_all(&dir)?;
+    let reference =
+        NaiveDate::parse_from_str(super::SAMPLE_REFERENCE_DAY, "%Y-%m-%d").expect("constant date");
+    store.shift_sample_dates((today - reference).num_days())?;
+    Ok(store)
+}
+
+fn demo(config: &Config, user: &str, today: Option<NaiveDate>) -> Result<(), CliError> {
+    let dir = config::state_dir().ok_or_else(|| CliError::Invalid(Msg::NoDataDir.text().into()))?;
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("demo.db");
+    let today =
+        today.unwrap_or_else(|| rules::settings::business_date(&Settings::default(), Utc::now()));
+    let mut store = create_demo(&path, user, today)?;
+    let settings = store.settings()?;
+    let ctx = Context {
+        catalog: rules::settings::catalog(&settings)?,
+        settings,
+        today,
+        config: config.clone(),
+        db: path.display().to_string(),
+    };
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        return open_tui(store, &ctx, None, None);
+    }
+    board(store.as_mut(), &ctx, today, false, false)?;
+    say(&format!(
+        "\n{}",
+        Msg::DemoReady.fill(&[("path", &path.display()), ("date", &today)])
+    ))
+}
+
+fn open_tui(
+    store: Box<dyn Store>,
+    ctx: &Context,
+    find: Option<String>,
+    phone: Option<String>,
+) -> Result<(), CliError> {
+    let start = crate::tui::Start {
+        query: find,
+        phone,
+        backend: Msg::TuiBackendFile.fill(&[("path", &ctx.db)]),
+        today: Some(ctx.today),
+    };
+    Ok(crate::tui::run(store, &ctx.config, start)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn man_page_is_current() {
+        let mut rendered = Vec::new();
+        clap_mangen::Man::new(Cli::command())
+            .render(&mut rendered)
+            .unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("man/guestbook.1");
+        if std::env::var_os("GUESTBOOK_UPDATE_MAN").is_some() {
+            std::fs::write(&path, &rendered).unwrap();
+        }
+        let current = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            current == rendered,
+            "man/guestbook.1 is stale: run `GUESTBOOK_UPDATE_MAN=1 cargo test man_page_is_current`"
+        );
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn setting_values_take_the_shape_of_the_old_value() {
+        use serde_json::json;
+        assert_eq!(setting_value(&json!(["V1"]), "V1, V2"), json!(["V1", "V2"]));
+        assert_eq!(setting_value(&json!(4), "5"), json!(5));
+        assert_eq!(setting_value(&json!(false), "true"), json!(true));
+        assert_eq!(setting_value(&json!("CN"), "HK"), json!("HK"));
+    }
+}

@@ -1,0 +1,316 @@
+//! The command line: its clap definitions and how a run goes (who is acting, which store,
+//! which command); `commands.rs` does each command's work over a `dyn Store`, `output.rs`
+//! prints what people read. The `--json` shapes are the types of `model.rs`.
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::i18n::Msg;
+use crate::interchange::{Format, InterchangeError};
+use crate::model::{FeedbackKind, Role, Source};
+use crate::store::{Kind, StoreError};
+
+pub use commands::{create_demo, run};
+
+/// The sample data's reference day: `demo` moves it to today.
+pub const SAMPLE_REFERENCE_DAY: &str = "2026-06-15";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guestbook",
+    version,
+    about = "Hotel guest history (客史档案) in the terminal: find any caller in a keystroke, \
+             record preferences in three keys, print the VIP board.",
+    after_help = "With no command, opens the terminal UI."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    /// Open the UI straight on this caller's number (screen-pop from the telephone system).
+    #[arg(long, value_name = "NUMBER", conflicts_with = "find")]
+    pub phone: Option<String>,
+    /// Open the UI with this lookup already typed.
+    #[arg(long, value_name = "TEXT")]
+    pub find: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The SQLite database file (created on first write).
+    #[arg(long, global = true, env = "GUESTBOOK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The business date, instead of today's (YYYY-MM-DD).
+    #[arg(long, global = true, env = "GUESTBOOK_TODAY", value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Who is acting (their account in the database decides their role); default: the login name.
+    #[arg(long, global = true, env = "GUESTBOOK_USER", value_name = "NAME")]
+    pub user: Option<String>,
+    /// Read the password from standard input: the new password for `user add` and `user
+    /// passwd`, otherwise the acting user's, where the hotel requires sign-in. Cron jobs can
+    /// name a file holding it in GUESTBOOK_PASSWORD_FILE instead.
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the UI on a fresh copy of the sample hotel, its day moved to today.
+    Demo,
+    /// Import a file in the interchange format (CSV or JSONL).
+    Import(ImportArgs),
+    /// Write the interchange format to stdout or a file.
+    Export(ExportArgs),
+    /// Look up guests by phone (any notation, or the last 4+ digits), name, pinyin or e-mail.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one whole profile.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a profile for a guest not on file: `add 王芳 phones=13800138000 vip=V2`.
+    Add {
+        name: String,
+        /// FIELD=VALUE: name_latin, preferred_address, gender, birth_date, nationality,
+        /// language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes.
+        fields: Vec<String>,
+        /// The id to give it (default: assigned).
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change identity fields of a profile: `edit G0001 vip=V1 company=`, an empty value clears.
+    Edit {
+        id: String,
+        #[arg(required = true)]
+        fields: Vec<String>,
+        /// Refuse (exit 3) if the profile changed since this version was read.
+        #[arg(long, value_name = "N")]
+        if_version: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record preferences.
+    #[command(subcommand)]
+    Pref(PrefCommand),
+    /// Record complaints and praise, and resolve complaints.
+    #[command(subcommand)]
+    Feedback(FeedbackCommand),
+    /// Staff accounts and their roles (stored in the database).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The hotel's settings, kept in the database: `settings`, `settings KEY`, `settings KEY VALUE`.
+    Settings {
+        key: Option<String>,
+        value: Option<String>,
+        /// Copy the hotel settings an older config.toml still holds into the database.
+        #[arg(long, conflicts_with_all = ["key", "value"])]
+        import_config: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Arrivals, in-house guests and departures for the business date.
+    Board {
+        /// Another day than the business date.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        vip_only: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge OTHER into KEEP: phones, preferences, stays and feedback move; OTHER is retired.
+    Merge {
+        keep: String,
+        other: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Erase a guest's personal data on request (stays remain, anonymous; the audit log keeps
+    /// the destruction record).
+    Erase { id: String },
+    /// Integrity and foreign-key check of the database.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[arg(value_enum)]
+    pub kind: Kind,
+    pub file: PathBuf,
+    /// csv or jsonl; by default from the file's extension.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Import the good rows and write the bad ones to a rejects file.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Where --skip-bad writes the bad rows (default: FILE.rejects.EXT beside the input).
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<PathBuf>,
+    /// Ignore columns the format does not know instead of refusing the file.
+    #[arg(long)]
+    pub ignore_unknown: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    pub kind: Kind,
+    /// Output file (default: stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// csv or jsonl; by default from -o's extension, else csv.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrefCommand {
+    /// Record a preference: `pref add G0001 pillow buckwheat`.
+    Add {
+        id: String,
+        category: String,
+        value: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedbackCommand {
+    /// Record a complaint (open until resolved) or praise: `feedback add G0001 complaint "noisy room"`.
+    Add {
+        id: String,
+        #[arg(value_parser = parse_feedback_kind)]
+        kind: FeedbackKind,
+        text: String,
+        /// The department it concerns (default: yours): front_office, housekeeping, fnb,
+        /// concierge, call_centre.
+        #[arg(long, value_parser = parse_source)]
+        department: Option<Source>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close a complaint: `feedback resolve 12 --resolution "moved to a quiet room"`.
+    Resolve {
+        number: i64,
+        #[arg(long)]
+        resolution: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account (admin; the first account of a database is its admin).
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The department their observations are filed under (default: the role's).
+        #[arg(long, value_parser = parse_source)]
+        department: Option<Source>,
+    },
+    /// List the accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an account's role.
+    Role {
+        name: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Disable an account (it is kept, for the record).
+    Disable { name: String },
+    /// Enable a disabled account.
+    Enable { name: String },
+    /// Set a password (your own, or anyone's as an admin); prompts unless --password-stdin.
+    Passwd { name: Option<String> },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Msg::BadDate.fill(&[("value", &s)]))
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+        .ok_or_else(|| Msg::RowBadChoice.fill(&[("value", &s), ("choices", &Role::choices())]))
+}
+
+fn parse_source(s: &str) -> Result<Source, String> {
+    Source::parse(s)
+        .ok_or_else(|| Msg::RowBadChoice.fill(&[("value", &s), ("choices", &Source::choices())]))
+}
+
+fn parse_feedback_kind(s: &str) -> Result<FeedbackKind, String> {
+    FeedbackKind::parse(s).ok_or_else(|| {
+        Msg::RowBadChoice.fill(&[("value", &s), ("choices", &FeedbackKind::choices())])
+    })
+}
+
+/// Why a command failed: one sentence for the person at the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A store error, with how the user named the database.
+    #[error("{}", .0.text_in(crate::i18n::lang(), .1))]
+    Store(StoreError, String),
+    #[error(transparent)]
+    Interchange(#[from] InterchangeError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{}", Msg::Unexpected.fill(&[("reason", .0)]))]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Tui(#[from] crate::tui::TuiError),
+    /// The import found bad rows and wrote nothing; the rows were already reported.
+    #[error("{0}")]
+    Rejected(String),
+    /// The database has problems; `check` already printed them.
+    #[error("{0}")]
+    CheckFailed(String),
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError::Store(e, Msg::TheDatabase.text().to_string())
+    }
+}
+
+impl CliError {
+    /// The exit status of cli.md: 3 stale edit, 4 refused for the role, 1 any other failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Store(StoreError::Stale { .. }, _) => 3,
+            CliError::Store(StoreError::Forbidden { .. }, _) => 4,
+            _ => 1,
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! What the command line prints for people (tables fitted to the terminal) and for scripts
+//! (`--json`, the types of `model.rs`). Guest text is printed with control characters
+//! escaped, so a hostile name cannot drive the terminal.
+
+use std::io::Write;
+
+use crate::model::{Account, SearchHit};
+use crate::report;
+
+use super::CliError;
+
+/// Prints to stdout, reporting a closed pipe as an error instead of panicking like `print!`.
+pub fn say(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| CliError::Io(e.into()))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The lookup as a table: id, name, VIP, the phone that matched (or the first), last stay.
+pub fn hits(hits: &[SearchHit]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    for hit in hits {
+        let phone = hit
+            .matched_phone
+            .as_ref()
+            .or(hit.phones.first())
+            .map(|p| p.0.as_str())
+            .unwrap_or("");
+        writeln!(
+            out,
+            "{}  {}  {}  {}  {}",
+            report::fit(&hit.id.0, 9),
+            report::fit(
+                &format!("{} {}", hit.name, hit.name_latin.as_deref().unwrap_or("")),
+                30
+            ),
+            report::fit(hit.vip.as_deref().unwrap_or(""), 3),
+            report::fit(phone, 16),
+            hit.last_stay.map(|d| d.to_string()).unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
+/// Accounts, one a line: user, role, department, and whether disabled or without password.
+pub fn accounts(accounts: &[Account]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    for a in accounts {
+        let mut marks = Vec::new();
+        if a.disabled {
+            marks.push(crate::i18n::Msg::AccountDisabledMark.text());
+        }
+        if !a.has_password {
+            marks.push(crate::i18n::Msg::AccountNoPasswordMark.text());
+        }
+        writeln!(
+            out,
+            "{}  {}  {}  {}",
+            report::fit(&a.user, 16),
+            report::fit(a.role.as_str(), 12),
+            report::fit(a.department.as_str(), 12),
+            marks.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Settings as `key = value` lines, values in JSON.
+pub fn settings(values: &serde_json::Value) -> String {
+    let mut out = String::new();
+    if let serde_json::Value::Object(map) = values {
+        for (k, v) in map {
+            out.push_str(&format!("{k} = {v}\n"));
+        }
+    }
+    out
+}

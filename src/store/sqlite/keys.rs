@@ -1,0 +1,222 @@
+//! Search keys: writing a guest's phone and name keys in the same transaction as the guest,
+//! and the key tables as the lookup reads them ([`crate::search::KeyIndex`]).
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::postings;
+use super::rows::*;
+use super::schema::*;
+use crate::model::*;
+use crate::rules::merge::ERASED_NAME;
+use crate::search::{self, phone, SearchHit};
+use crate::store::StoreError;
+
+/// The name keys of a guest (a VIP's twice, see [`search::vip_key`]); a `name_latin` that only
+/// repeats the pinyin adds nothing.
+pub fn name_keys_of(g: &Guest) -> Vec<String> {
+    let mut keys = search::name::guest_keys(&g.name, g.name_latin.as_deref(), &g.emails);
+    if g.vip.is_some() {
+        let marked: Vec<String> = keys.iter().map(|k| search::vip_key(k)).collect();
+        keys.extend(marked);
+    }
+    keys
+}
+
+pub fn phone_keys_of(phones: &[Phone]) -> Vec<String> {
+    let mut keys: Vec<String> = phones
+        .iter()
+        .map(|p| phone::reversed_digits(&p.e164))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+pub fn write_keys(tx: &Connection, gid: i64, g: &Guest) -> Result<(), StoreError> {
+    let mut names = postings::Batch::default();
+    queue_keys(tx, gid, g, &mut names)?;
+    names.flush(tx)
+}
+
+/// Writes the phone keys and queues the name keys on `names`, for a long write to file later.
+pub fn queue_keys(
+    tx: &Connection,
+    gid: i64,
+    g: &Guest,
+    names: &mut postings::Batch,
+) -> Result<(), StoreError> {
+    if g.name == ERASED_NAME {
+        return Ok(());
+    }
+    for key in name_keys_of(g) {
+        names.add(tx, key, gid)?;
+    }
+    let mut phones = tx.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO phone_keys (rev, gid, vip, last_stay) \
+         SELECT ?2, ?1, r.* FROM ({PHONE_RANK_OF_GID}) r"
+    ))?;
+    for key in phone_keys_of(&g.phones) {
+        phones.execute(params![gid, key])?;
+    }
+    Ok(())
+}
+
+/// Recomputes every key of every guest still in use (after a change of key scheme).
+pub fn rebuild_keys(tx: &Connection) -> Result<(), StoreError> {
+    tx.execute_batch("DELETE FROM name_keys; DELETE FROM phone_keys;")?;
+    let sql = format!("SELECT {GUEST_COLUMNS} FROM guests WHERE merged_into IS NULL");
+    let mut stmt = tx.prepare(&sql)?;
+    let guests = stmt.query_map([], guest_from_row)?;
+    let mut names = postings::Batch::default();
+    for row in guests {
+        let (gid, guest) = row?;
+        queue_keys(tx, gid, &guest, &mut names)?;
+    }
+    names.flush(tx)
+}
+
+/// Removes the keys an older version of the guest was indexed under (recomputed, so the key
+/// tables need no index by guest).
+pub fn delete_keys(tx: &Connection, gid: i64, old: &Guest) -> Result<(), StoreError> {
+    for key in name_keys_of(old) {
+        postings::remove(tx, &key, gid)?;
+    }
+    let mut phones = tx.prepare_cached("DELETE FROM phone_keys WHERE rev = ?1 AND gid = ?2")?;
+    for key in phone_keys_of(&old.phones) {
+        phones.execute(params![key, gid])?;
+    }
+    Ok(())
+}
+
+pub fn refresh_last_stay(tx: &Connection, gid: i64) -> Result<(), StoreError> {
+    tx.prepare_cached(&format!(
+        "UPDATE guests SET last_stay = ({LAST_STAY_OF_GID}) WHERE gid = ?1"
+    ))?
+    .execute([gid])?;
+    rank_phone_keys(tx, gid)
+}
+
+/// Copies a guest's VIP code and last stay onto its phone keys after the last stay changed.
+pub fn rank_phone_keys(tx: &Connection, gid: i64) -> Result<(), StoreError> {
+    let phones: Option<String> = tx
+        .prepare_cached("SELECT phones FROM guests WHERE gid = ?1")?
+        .query_row([gid], |r| r.get(0))
+        .optional()?;
+    let phones: Vec<Phone> = phones
+        .and_then(|p| serde_json::from_str(&p).ok())
+        .unwrap_or_default();
+    let mut update = tx.prepare_cached(&format!(
+        "UPDATE phone_keys SET (vip, last_stay) = ({PHONE_RANK_OF_GID}) WHERE rev = ?2 AND gid = ?1"
+    ))?;
+    for key in phone_keys_of(&phones) {
+        update.execute(params![gid, key])?;
+    }
+    Ok(())
+}
+
+pub fn prefix_end(p: &str) -> String {
+    format!("{p}\u{10FFFF}")
+}
+
+/// The key tables as the lookup sees them: bounded index range scans, guests by row id.
+struct SqliteKeys<'c>(&'c Connection);
+
+impl search::KeyIndex for SqliteKeys<'_> {
+    fn name_exact(&mut self, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError> {
+        postings::exact(self.0, key, cap)
+    }
+
+    fn name_range(
+        &mut self,
+        prefix: &str,
+        with_equal: bool,
+        cap: usize,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        postings::range(self.0, prefix, with_equal, &prefix_end(prefix), cap)
+    }
+
+    fn name_filed(&mut self, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError> {
+        postings::filed(self.0, key, gids)
+    }
+
+    fn phone_scan(
+        &mut self,
+        rev: &str,
+        exact: bool,
+        cap: usize,
+    ) -> Result<Vec<(i64, search::TieBreak)>, StoreError> {
+        let end = if exact {
+            format!("{rev}\0")
+        } else {
+            prefix_end(rev)
+        };
+        let mut stmt = self.0.prepare_cached(
+            "SELECT gid, vip, last_stay FROM phone_keys WHERE rev >= ?1 AND rev < ?2 LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![rev, end, cap as i64], |r| {
+            let last: Option<i64> = r.get(2)?;
+            let date = |d: i64| {
+                NaiveDate::from_ymd_opt(
+                    (d / 10000) as i32,
+                    (d / 100 % 100) as u32,
+                    (d % 100) as u32,
+                )
+            };
+            Ok((
+                r.get(0)?,
+                search::TieBreak {
+                    vip: r.get(1)?,
+                    last_stay: last.and_then(date),
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn candidate(&mut self, gid: i64) -> Result<Option<search::Candidate>, StoreError> {
+        let sql = format!(
+            "SELECT {GUEST_COLUMNS}, last_stay FROM guests WHERE gid = ?1 AND merged_into IS NULL"
+        );
+        let found = self
+            .0
+            .prepare_cached(&sql)?
+            .query_row([gid], |r| {
+                let (gid, guest) = guest_from_row(r)?;
+                let last: Option<String> = r.get(GUEST_COLUMN_COUNT)?;
+                Ok(search::Candidate {
+                    gid,
+                    guest,
+                    last_stay: last.map(|s| parse_date(&s)),
+                })
+            })
+            .optional()?;
+        Ok(found)
+    }
+
+    fn open_complaints(&mut self, gid: i64) -> Result<u32, StoreError> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT count(*) FROM feedback WHERE gid = ?1 AND kind = 'complaint' AND status = 'open'",
+            )?
+            .query_row([gid], |r| r.get(0))?)
+    }
+}
+
+/// How many columns `GUEST_COLUMNS` lists.
+const GUEST_COLUMN_COUNT: usize = 21;
+
+/// The lookup over this database's key tables.
+pub fn search(
+    conn: &Connection,
+    region: phonenumber::country::Id,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>, StoreError> {
+    // One read transaction: the lock is taken once, not once per index scan.
+    let tx = conn.unchecked_transaction()?;
+    let hits = search::run(&mut SqliteKeys(&tx), region, query, limit)?;
+    tx.commit()?;
+    Ok(hits)
+}

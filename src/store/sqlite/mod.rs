@@ -1,0 +1,1059 @@
+//! The SQLite store: one file shared by the terminals of one host. WAL, a 5 s busy timeout,
+//! writes in `BEGIN IMMEDIATE`, search keys written in the same transaction as the data they
+//! index. This module opens the file and answers the [`Store`] trait; the rules it applies
+//! are in `crate::rules`, the SQL in its child modules.
+
+mod import;
+mod keys;
+mod postings;
+mod rows;
+mod schema;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use rusqlite::{
+    params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
+
+use super::{
+    AccountChange, BadRows, Credentials, Entity, ImportItem, ImportReport, ImportRow, Kind,
+    NewAccount, Notice, OpenOptions, Principal, Store, StoreError,
+};
+use crate::catalog::Catalog;
+use crate::model::*;
+use crate::privacy::{self, Action};
+use crate::rules::{self, board::BoardStay, board::GuestFacts, merge, validate};
+use keys::*;
+use rows::*;
+use schema::*;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::NotADatabase) => StoreError::NotGuestbook,
+            _ => {
+                super::debug_log(&e);
+                StoreError::Backend
+            }
+        }
+    }
+}
+
+/// Which file is open: a file deleted or replaced under an open store is noticed before the
+/// next write (a TUI kept recording into a deleted file, and the entries were lost).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileIdentity {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileIdentity {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| FileIdentity {
+            dev: m.dev(),
+            ino: m.ino(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> Option<FileIdentity> {
+        std::fs::metadata(path)
+            .ok()
+            .map(|_| FileIdentity { dev: 0, ino: 0 })
+    }
+}
+
+/// A guestbook database in a SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+    identity: Option<FileIdentity>,
+    principal: Principal,
+    settings: Settings,
+    catalog: Catalog,
+}
+
+/// Page cache sizes: lookups touch a few pages; an import touches many.
+fn open_connection(path: &Path, opts: OpenOptions) -> Result<Connection, StoreError> {
+    let exists = path.exists();
+    if !exists && !opts.create {
+        return Err(StoreError::NoDatabase);
+    }
+    if !exists {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| match e.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    StoreError::ReadOnly
+                }
+                _ => {
+                    super::debug_log(&e);
+                    StoreError::Backend
+                }
+            })?;
+        }
+    }
+    let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let read_only = base | OpenFlags::SQLITE_OPEN_READ_ONLY;
+    if opts.read_only {
+        return Ok(Connection::open_with_flags(path, read_only)?);
+    }
+    let mut flags = base | OpenFlags::SQLITE_OPEN_READ_WRITE;
+    if opts.create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    match Connection::open_with_flags(path, flags) {
+        Ok(conn) => Ok(conn),
+        // A read-only file or folder still serves reads.
+        Err(e)
+            if exists
+                && matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen)
+                ) =>
+        {
+            Ok(Connection::open_with_flags(path, read_only)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl SqliteStore {
+    /// Opens the file for `who` (see [`super::open`]); a file of another program is refused
+    /// before anything is written to it, an older guestbook file is migrated.
+    pub fn open(
+        path: &Path,
+        who: &Credentials,
+        opts: OpenOptions,
+        notice: &mut dyn FnMut(Notice),
+    ) -> Result<SqliteStore, StoreError> {
+        let mut conn = open_connection(path, opts)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let version = match file_kind(&conn)? {
+            FileKind::Foreign => return Err(StoreError::NotGuestbook),
+            FileKind::Empty => 0,
+            FileKind::Guestbook(v) if v > SCHEMA_VERSION => {
+                return Err(StoreError::SchemaTooNew {
+                    found: v,
+                    known: SCHEMA_VERSION,
+                })
+            }
+            FileKind::Guestbook(v) => v,
+        };
+        if conn.is_readonly(rusqlite::MAIN_DB)? {
+            if version < SCHEMA_VERSION {
+                return Err(StoreError::ReadOnly);
+            }
+        } else {
+            configure(&conn)?;
+            if (1..SCHEMA_VERSION).contains(&version) {
+                notice(Notice::Migrating);
+            }
+            migrate(&mut conn)?;
+        }
+        tune(&conn)?;
+        let settings = read_settings(&conn)?;
+        let catalog = rules::settings::catalog(&settings)?;
+        let mut store = SqliteStore {
+            identity: FileIdentity::of(path),
+            path: path.to_path_buf(),
+            principal: Principal {
+                user: who.user.clone(),
+                role: Role::Admin,
+                department: Source::FrontOffice,
+            },
+            conn,
+            settings,
+            catalog,
+        };
+        store.principal = store.resolve(who)?;
+        Ok(store)
+    }
+
+    /// Who `who` is by the accounts table. A database without accounts is a single-user
+    /// install whose user acts as an admin.
+    fn resolve(&self, who: &Credentials) -> Result<Principal, StoreError> {
+        let account = self
+            .conn
+            .prepare_cached(
+                "SELECT role, department, password_hash, disabled FROM accounts WHERE user = ?1",
+            )?
+            .query_row([&who.user], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((role, department, hash, disabled)) = account else {
+            let any: bool =
+                self.conn
+                    .query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?;
+            if any {
+                return Err(StoreError::UnknownUser {
+                    user: who.user.clone(),
+                });
+            }
+            return Ok(Principal {
+                user: who.user.clone(),
+                role: Role::Admin,
+                department: Source::FrontOffice,
+            });
+        };
+        if disabled {
+            return Err(StoreError::AccountDisabled {
+                user: who.user.clone(),
+            });
+        }
+        if self.settings.require_sign_in {
+            match (&who.password, &hash) {
+                (None, _) => {
+                    return Err(StoreError::SignInRequired {
+                        user: who.user.clone(),
+                    })
+                }
+                (Some(pw), Some(hash)) if privacy::verify_password(pw, hash) => {}
+                _ => {
+                    return Err(StoreError::WrongPassword {
+                        user: who.user.clone(),
+                    })
+                }
+            }
+        }
+        let role = Role::parse(&role).unwrap_or(Role::Agent);
+        Ok(Principal {
+            user: who.user.clone(),
+            role,
+            department: Source::parse(&department).unwrap_or(role.source()),
+        })
+    }
+
+    /// Refuses what the acting role may not do.
+    fn allow(&self, action: Action) -> Result<(), StoreError> {
+        if action.allowed(self.principal.role) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden {
+                action,
+                role: self.principal.role,
+            })
+        }
+    }
+
+    /// Writes go through here: the file must still be the one opened, then `BEGIN
+    /// IMMEDIATE`, so two terminals queue instead of failing half-way, and a lock held longer
+    /// than the busy timeout surfaces as `Busy`.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction, &Principal) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if FileIdentity::of(&self.path) != self.identity {
+            return Err(StoreError::FileGone);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx, &self.principal)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// A guest still in use: a merged-away id is refused with the profile it went into.
+    fn live_gid(tx: &Connection, id: &GuestId) -> Result<(i64, Guest), StoreError> {
+        let (gid, guest) = guest_by_id(tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
+        if let Some(into) = merged_into(tx, gid)? {
+            return Err(StoreError::invalid(
+                "id",
+                Problem::Retired {
+                    into: guest_id_of(tx, into)?,
+                },
+            ));
+        }
+        Ok((gid, guest))
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // journal_mode needs the write lock once; the busy timeout covers a racing terminal.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    for (name, value) in [("synchronous", "FULL"), ("secure_delete", "ON")] {
+        conn.pragma_update(None, name, value)?;
+    }
+    Ok(())
+}
+
+/// Per-connection settings that write nothing to the file.
+fn tune(conn: &Connection) -> Result<(), StoreError> {
+    for (name, value) in [
+        ("foreign_keys", "ON"),
+        ("temp_store", "MEMORY"),
+        // Not memory-mapped: every page a lookup ever touched would count in the resident
+        // size of each terminal (440 MB after a few dozen lookups on a million guests).
+        ("mmap_size", "0"),
+        ("cache_size", CACHE_KIB),
+    ] {
+        conn.pragma_update(None, name, value)?;
+    }
+    Ok(())
+}
+
+fn read_settings(conn: &Connection) -> Result<Settings, StoreError> {
+    let pairs: Vec<(String, String)> = conn
+        .prepare_cached("SELECT key, value FROM settings")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut map = serde_json::Map::new();
+    for (key, value) in pairs {
+        if let Ok(v) = serde_json::from_str(&value) {
+            map.insert(key, v);
+        }
+    }
+    // A value this build does not understand leaves the default rather than locking everyone out.
+    Ok(serde_json::from_value(serde_json::Value::Object(map)).unwrap_or_default())
+}
+
+fn merged_into(conn: &Connection, gid: i64) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT merged_into FROM guests WHERE gid = ?1")?
+        .query_row([gid], |r| r.get(0))?)
+}
+
+fn guest_id_of(conn: &Connection, gid: i64) -> Result<Option<GuestId>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM guests WHERE gid = ?1")?
+        .query_row([gid], |r| r.get::<_, String>(0).map(GuestId))
+        .optional()?)
+}
+
+fn account_of(conn: &Connection, user: &str) -> Result<Account, StoreError> {
+    conn.prepare_cached(
+        "SELECT user, role, department, disabled, password_hash IS NOT NULL FROM accounts \
+         WHERE user = ?1",
+    )?
+    .query_row([user], account_from_row)
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound {
+        what: Entity::Account,
+        id: user.to_string(),
+    })
+}
+
+fn account_from_row(r: &rusqlite::Row) -> rusqlite::Result<Account> {
+    let role = Role::parse(&r.get::<_, String>(1)?).unwrap_or(Role::Agent);
+    Ok(Account {
+        user: r.get(0)?,
+        role,
+        department: Source::parse(&r.get::<_, String>(2)?).unwrap_or(role.source()),
+        disabled: r.get(3)?,
+        has_password: r.get(4)?,
+    })
+}
+
+fn feedback_by_id(conn: &Connection, id: i64) -> Result<Feedback, StoreError> {
+    let sql = format!(
+        "SELECT {FEEDBACK_COLUMNS} FROM feedback f JOIN guests g ON g.gid = f.gid WHERE f.id = ?1"
+    );
+    conn.prepare_cached(&sql)?
+        .query_row([id], feedback_from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound {
+            what: Entity::Feedback,
+            id: id.to_string(),
+        })
+}
+
+/// A JSON array of row ids, for `IN (SELECT value FROM json_each(?))`: one statement for a
+/// whole set instead of one per row.
+fn id_list(gids: &[i64]) -> String {
+    serde_json::to_string(gids).unwrap_or_else(|_| "[]".into())
+}
+
+/// The board's stays of `date` (arrivals, in house, departures) and the facts of their guests,
+/// in five statements whatever the number of rows.
+fn board_input(
+    conn: &Connection,
+    date: NaiveDate,
+) -> Result<(Vec<BoardStay>, HashMap<GuestId, GuestFacts>), StoreError> {
+    let sql = format!(
+        "SELECT s.reservation_id, s.gid, s.arrival, s.departure, s.room, s.vip FROM stays s \
+         WHERE (s.arrival = ?1 OR s.departure = ?1 OR (s.departure > ?1 AND s.arrival < ?1)) \
+         AND {REAL_STAY}"
+    );
+    let mut gids = Vec::new();
+    type StayRow = (i64, String, String, String, Option<String>, Option<String>);
+    let stays: Vec<StayRow> = conn
+        .prepare_cached(&sql)?
+        .query_map([date.to_string()], |r| {
+            Ok((
+                r.get(1)?,
+                r.get(0)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    for s in &stays {
+        gids.push(s.0);
+    }
+    gids.sort_unstable();
+    gids.dedup();
+    let list = id_list(&gids);
+    let in_list = "IN (SELECT value FROM json_each(?1))";
+    let guests: HashMap<i64, Guest> = conn
+        .prepare_cached(&format!(
+            "SELECT {GUEST_COLUMNS} FROM guests WHERE gid {in_list}"
+        ))?
+        .query_map([&list], guest_from_row)?
+        .collect::<Result<_, _>>()?;
+    let mut prefs: HashMap<i64, Vec<Preference>> = HashMap::new();
+    let pref_sql = format!(
+        "SELECT {PREF_COLUMNS}, p.gid FROM preferences p JOIN guests g ON g.gid = p.gid \
+         WHERE p.gid {in_list} AND p.retired = 0 ORDER BY p.gid, p.observed_at DESC, p.id DESC"
+    );
+    let mut stmt = conn.prepare_cached(&pref_sql)?;
+    let mut rows = stmt.query([&list])?;
+    while let Some(r) = rows.next()? {
+        prefs.entry(r.get(9)?).or_default().push(pref_from_row(r)?);
+    }
+    let counts = |sql: &str| -> Result<HashMap<i64, u32>, StoreError> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_map([&list], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
+    };
+    let complaints = counts(&format!(
+        "SELECT gid, count(*) FROM feedback WHERE gid {in_list} AND kind = 'complaint' \
+         AND status = 'open' GROUP BY gid"
+    ))?;
+    let stay_counts = counts(&format!(
+        "SELECT gid, count(*) FROM stays WHERE gid {in_list} AND {COUNTED_STAY} GROUP BY gid"
+    ))?;
+    let mut facts = HashMap::new();
+    let mut ids = HashMap::new();
+    for (gid, guest) in guests {
+        ids.insert(gid, guest.id.clone());
+        facts.insert(
+            guest.id.clone(),
+            GuestFacts {
+                preferences: prefs.remove(&gid).unwrap_or_default(),
+                open_complaints: complaints.get(&gid).copied().unwrap_or(0),
+                stay_count: stay_counts.get(&gid).copied().unwrap_or(0),
+                guest,
+            },
+        );
+    }
+    let stays = stays
+        .into_iter()
+        .filter_map(|(gid, reservation_id, arrival, departure, room, vip)| {
+            Some(BoardStay {
+                guest_id: ids.get(&gid)?.clone(),
+                reservation_id,
+                arrival: parse_date(&arrival),
+                departure: parse_date(&departure),
+                room,
+                vip,
+            })
+        })
+        .collect();
+    Ok((stays, facts))
+}
+
+impl Store for SqliteStore {
+    fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    fn sign_in(&mut self, who: &Credentials) -> Result<Principal, StoreError> {
+        self.settings = read_settings(&self.conn)?;
+        self.principal = self.resolve(who)?;
+        Ok(self.principal.clone())
+    }
+
+    fn settings(&mut self) -> Result<Settings, StoreError> {
+        self.settings = read_settings(&self.conn)?;
+        Ok(self.settings.clone())
+    }
+
+    fn set_settings(&mut self, settings: &Settings) -> Result<Settings, StoreError> {
+        self.allow(Action::ChangeSettings)?;
+        rules::settings::check(settings)?;
+        let value = serde_json::to_value(settings).map_err(|_| StoreError::Backend)?;
+        let before = read_settings(&self.conn)?;
+        let before = serde_json::to_value(&before).map_err(|_| StoreError::Backend)?;
+        self.write(|tx, who| {
+            if let serde_json::Value::Object(map) = value {
+                for (key, v) in map {
+                    if before.get(&key) == Some(&v) {
+                        continue;
+                    }
+                    tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        params![key, v.to_string()],
+                    )?;
+                    audit(tx, &who.user, "settings", None, &format!("{key} = {v}"))?;
+                }
+            }
+            Ok(())
+        })?;
+        self.catalog = rules::settings::catalog(settings)?;
+        self.settings = settings.clone();
+        Ok(self.settings.clone())
+    }
+
+    fn search(&mut self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        self.allow(Action::ReadGuests)?;
+        keys::search(
+            &self.conn,
+            rules::settings::region(&self.settings),
+            query,
+            limit,
+        )
+    }
+
+    fn profile(&mut self, id: &GuestId) -> Result<Profile, StoreError> {
+        self.allow(Action::ReadGuests)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let (mut gid, mut guest) = guest_by_id(&tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
+        // A merged-away id reads as the profile it went into.
+        while let Some(into) = merged_into(&tx, gid)? {
+            let (g, kept) = guest_by_gid(&tx, into)?;
+            (gid, guest) = (g, kept);
+        }
+        let profile = Profile {
+            guest,
+            stay_count: stay_count(&tx, gid)?,
+            preferences: preferences_of(&tx, gid)?
+                .into_iter()
+                .filter(|p| !p.retired)
+                .collect(),
+            stays: stays_of(&tx, gid)?,
+            feedback: feedback_of(&tx, gid)?,
+        };
+        tx.commit()?;
+        Ok(profile)
+    }
+
+    fn add_guest(&mut self, id: Option<GuestId>, patch: &GuestPatch) -> Result<Guest, StoreError> {
+        self.allow(Action::AddGuest)?;
+        let mut guest = patch.apply_to(&Guest::new(
+            id.clone().unwrap_or(GuestId(String::new())),
+            "",
+        ));
+        guest.updated_by = Some(self.principal.user.clone());
+        validate::guest(&guest, &self.settings)?;
+        if let Some(id) = &id {
+            validate::text("id", &id.0, validate::LINE_MAX_CHARS, false)?;
+        }
+        self.write(|tx, who| {
+            if let Some(id) = &id {
+                if gid_of(tx, id)?.is_some() {
+                    return Err(StoreError::invalid(
+                        "id",
+                        Problem::Duplicate {
+                            value: id.0.clone(),
+                        },
+                    ));
+                }
+            }
+            let mut names = postings::Batch::default();
+            let (_, id) = insert_guest(tx, &guest, &mut names)?;
+            names.flush(tx)?;
+            audit(tx, &who.user, "add", Some(&id), "")?;
+            guest_by_id(tx, &id)?
+                .map(|(_, g)| g)
+                .ok_or_else(|| StoreError::no_guest(&id))
+        })
+    }
+
+    fn update_guest(
+        &mut self,
+        id: &GuestId,
+        patch: &GuestPatch,
+        if_version: Option<i64>,
+    ) -> Result<Guest, StoreError> {
+        self.allow(Action::EditGuest)?;
+        let settings = self.settings.clone();
+        self.write(|tx, who| {
+            let (gid, current) = Self::live_gid(tx, id)?;
+            if let Some(version) = if_version {
+                if current.version != version {
+                    return Err(StoreError::Stale {
+                        id: id.clone(),
+                        by: current.updated_by.clone().unwrap_or_else(|| "?".into()),
+                        at: current.updated_at,
+                    });
+                }
+            }
+            let changed = patch.apply_to(&current);
+            validate::guest(&changed, &settings)?;
+            if same_content(&current, &changed) {
+                return Ok(current);
+            }
+            delete_keys(tx, gid, &current)?;
+            update_guest_row(tx, gid, &changed, &who.user)?;
+            write_keys(tx, gid, &changed)?;
+            let fields: Vec<&str> = patch.fields().iter().map(|f| f.as_str()).collect();
+            audit(tx, &who.user, "edit", Some(id), &fields.join(","))?;
+            guest_by_id(tx, id)?
+                .map(|(_, g)| g)
+                .ok_or_else(|| StoreError::no_guest(id))
+        })
+    }
+
+    fn add_preference(&mut self, pref: NewPreference) -> Result<Preference, StoreError> {
+        self.allow(Action::RecordPreference)?;
+        let mut pref = validate::preference(&pref, &self.catalog)?;
+        pref.observed_by
+            .get_or_insert_with(|| self.principal.user.clone());
+        pref.source.get_or_insert(self.principal.department);
+        self.write(|tx, who| {
+            let (gid, _) = Self::live_gid(tx, &pref.guest_id)?;
+            let id = insert_preference(tx, gid, &pref)?;
+            audit(
+                tx,
+                &who.user,
+                "preference_add",
+                Some(&pref.guest_id),
+                &format!("{}={}", pref.category, pref.value),
+            )?;
+            preference_by_id(tx, &pref.guest_id, id)
+        })
+    }
+
+    fn retire_preference(&mut self, guest: &GuestId, id: i64) -> Result<(), StoreError> {
+        self.allow(Action::RecordPreference)?;
+        self.write(|tx, who| {
+            let pref = preference_by_id(tx, guest, id)?;
+            tx.execute("UPDATE preferences SET retired = 1 WHERE id = ?1", [id])?;
+            audit(
+                tx,
+                &who.user,
+                "preference_retire",
+                Some(guest),
+                &format!("{}={}", pref.category, pref.value),
+            )
+        })
+    }
+
+    fn note_preference(
+        &mut self,
+        guest: &GuestId,
+        id: i64,
+        note: &str,
+    ) -> Result<Preference, StoreError> {
+        self.allow(Action::RecordPreference)?;
+        validate::text("note", note, NOTE_MAX_CHARS, true)?;
+        self.write(|tx, who| {
+            preference_by_id(tx, guest, id)?;
+            let note = Some(note.trim()).filter(|n| !n.is_empty());
+            tx.execute(
+                "UPDATE preferences SET note = ?1 WHERE id = ?2",
+                params![note, id],
+            )?;
+            audit(
+                tx,
+                &who.user,
+                "preference_note",
+                Some(guest),
+                &id.to_string(),
+            )?;
+            preference_by_id(tx, guest, id)
+        })
+    }
+
+    fn add_feedback(&mut self, feedback: NewFeedback) -> Result<Feedback, StoreError> {
+        self.allow(Action::RecordFeedback)?;
+        validate::feedback(&feedback)?;
+        self.write(|tx, who| {
+            let (gid, _) = Self::live_gid(tx, &feedback.guest_id)?;
+            let status = match feedback.kind {
+                FeedbackKind::Complaint => Some(FeedbackStatus::Open),
+                FeedbackKind::Praise => None,
+            };
+            tx.prepare_cached(
+                "INSERT INTO feedback (gid, kind, at, department, text, status) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                gid,
+                feedback.kind.as_str(),
+                ts(&Utc::now()),
+                feedback.department.unwrap_or(who.department).as_str(),
+                feedback.text.trim(),
+                status.map(FeedbackStatus::as_str)
+            ])?;
+            let id = tx.last_insert_rowid();
+            audit(
+                tx,
+                &who.user,
+                "feedback_add",
+                Some(&feedback.guest_id),
+                &format!("{} {id}", feedback.kind),
+            )?;
+            feedback_by_id(tx, id)
+        })
+    }
+
+    fn resolve_feedback(&mut self, id: i64, resolution: &str) -> Result<Feedback, StoreError> {
+        self.allow(Action::ResolveFeedback)?;
+        if resolution.trim().is_empty() {
+            return Err(StoreError::invalid("resolution", Problem::Required));
+        }
+        validate::text("resolution", resolution, NOTE_MAX_CHARS, true)?;
+        self.write(|tx, who| {
+            let before = feedback_by_id(tx, id)?;
+            tx.execute(
+                "UPDATE feedback SET resolution = ?2, status = 'resolved' WHERE id = ?1",
+                params![id, resolution.trim()],
+            )?;
+            audit(
+                tx,
+                &who.user,
+                "feedback_resolve",
+                Some(&before.guest_id),
+                &id.to_string(),
+            )?;
+            feedback_by_id(tx, id)
+        })
+    }
+
+    fn board(&mut self, date: NaiveDate, vip_only: bool) -> Result<Board, StoreError> {
+        self.allow(Action::ReadBoard)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let (stays, facts) = board_input(&tx, date)?;
+        tx.commit()?;
+        Ok(rules::board::assemble(date, vip_only, stays, &facts))
+    }
+
+    fn import(
+        &mut self,
+        kind: Kind,
+        rows: &mut dyn Iterator<Item = ImportRow>,
+        bad: BadRows,
+    ) -> Result<ImportReport, StoreError> {
+        self.allow(Action::Import)?;
+        if FileIdentity::of(&self.path) != self.identity {
+            return Err(StoreError::FileGone);
+        }
+        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::ReadOnly);
+        }
+        // A large file touches pages all over several B-trees; with the lookup-sized cache
+        // most of them would be read and spilled again and again.
+        self.conn
+            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let user = self.principal.user.clone();
+        let result = import::import_in_one_transaction(&mut self.conn, kind, rows, bad, &user);
+        self.conn.pragma_update(None, "cache_size", CACHE_KIB)?;
+        result
+    }
+
+    fn export(
+        &mut self,
+        kind: Kind,
+        sink: &mut dyn FnMut(ImportItem) -> std::io::Result<()>,
+    ) -> Result<u64, StoreError> {
+        self.allow(Action::Export)?;
+        let write_err = |e: std::io::Error| {
+            super::debug_log(&e);
+            StoreError::Backend
+        };
+        let mut n = 0;
+        match kind {
+            Kind::Guests => {
+                let sql = format!("SELECT {GUEST_COLUMNS} FROM guests ORDER BY id");
+                let mut stmt = self.conn.prepare(&sql)?;
+                for row in stmt.query_map([], guest_from_row)? {
+                    sink(ImportItem::Guest(row?.1)).map_err(write_err)?;
+                    n += 1;
+                }
+            }
+            Kind::Preferences => {
+                let sql = format!("SELECT {PREF_COLUMNS} FROM preferences p JOIN guests g ON g.gid = p.gid ORDER BY g.id, p.observed_at, p.category, p.value, p.id");
+                let mut stmt = self.conn.prepare(&sql)?;
+                for row in stmt.query_map([], pref_from_row)? {
+                    let p = row?;
+                    let new = NewPreference {
+                        guest_id: p.guest_id,
+                        category: p.category,
+                        value: p.value,
+                        note: p.note,
+                        observed_by: p.observed_by,
+                        observed_at: p.observed_at,
+                        source: p.source,
+                    };
+                    sink(ImportItem::Preference(new)).map_err(write_err)?;
+                    n += 1;
+                }
+            }
+            Kind::Stays => {
+                let sql = format!("SELECT {STAY_COLUMNS} FROM stays s JOIN guests g ON g.gid = s.gid ORDER BY s.reservation_id");
+                let mut stmt = self.conn.prepare(&sql)?;
+                for row in stmt.query_map([], stay_from_row)? {
+                    sink(ImportItem::Stay(row?)).map_err(write_err)?;
+                    n += 1;
+                }
+            }
+            Kind::Feedback => {
+                let sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback f JOIN guests g ON g.gid = f.gid ORDER BY g.id, f.at, f.id");
+                let mut stmt = self.conn.prepare(&sql)?;
+                for row in stmt.query_map([], feedback_from_row)? {
+                    sink(ImportItem::Feedback(row?)).map_err(write_err)?;
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn merge(&mut self, keep: &GuestId, other: &GuestId) -> Result<Profile, StoreError> {
+        self.allow(Action::Merge)?;
+        if keep == other {
+            return Err(StoreError::invalid(keep.0.clone(), Problem::MergeSelf));
+        }
+        self.write(|tx, who| {
+            let (keep_gid, keep_guest) = Self::live_gid(tx, keep)?;
+            let (other_gid, other_guest) = Self::live_gid(tx, other)?;
+            delete_keys(tx, keep_gid, &keep_guest)?;
+            delete_keys(tx, other_gid, &other_guest)?;
+            let merged = merge::merged_guest(&keep_guest, &other_guest);
+            update_guest_row(tx, keep_gid, &merged, &who.user)?;
+            write_keys(tx, keep_gid, &merged)?;
+            for table in ["preferences", "stays", "feedback"] {
+                tx.execute(
+                    &format!("UPDATE {table} SET gid = ?1 WHERE gid = ?2"),
+                    [keep_gid, other_gid],
+                )?;
+            }
+            refresh_last_stay(tx, keep_gid)?;
+            tx.prepare_cached(
+                "UPDATE guests SET merged_into = ?1, version = version + 1, updated_at = ?2, \
+                 updated_by = ?3 WHERE gid = ?4",
+            )?
+            .execute(params![keep_gid, ts(&Utc::now()), who.user, other_gid])?;
+            audit(
+                tx,
+                &who.user,
+                "merge",
+                Some(keep),
+                &format!("{other} merged into {keep}"),
+            )
+        })?;
+        self.profile(keep)
+    }
+
+    fn erase(&mut self, id: &GuestId) -> Result<(), StoreError> {
+        self.allow(Action::Erase)?;
+        self.write(|tx, who| {
+            let (gid, guest) = guest_by_id(tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
+            delete_keys(tx, gid, &guest)?;
+            update_guest_row(tx, gid, &merge::erased_guest(&guest), &who.user)?;
+            let prefs = tx.execute("DELETE FROM preferences WHERE gid = ?1", [gid])?;
+            let feedback = tx.execute("DELETE FROM feedback WHERE gid = ?1", [gid])?;
+            let stays = tx.execute("UPDATE stays SET notes = NULL WHERE gid = ?1", [gid])?;
+            audit(
+                tx,
+                &who.user,
+                "erase",
+                Some(id),
+                &format!(
+                    "personal data erased; {stays} stays kept anonymously; \
+                     {prefs} preferences and {feedback} feedback removed"
+                ),
+            )
+        })
+    }
+
+    fn accounts(&mut self) -> Result<Vec<Account>, StoreError> {
+        self.allow(Action::ReadAccounts)?;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT user, role, department, disabled, password_hash IS NOT NULL \
+                 FROM accounts ORDER BY user",
+            )?
+            .query_map([], account_from_row)?
+            .collect::<Result<_, _>>()?)
+    }
+
+    fn add_account(&mut self, account: &NewAccount) -> Result<Account, StoreError> {
+        let first: bool =
+            !self
+                .conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?;
+        if !first {
+            self.allow(Action::ManageAccounts)?;
+        }
+        let user = account.user.trim();
+        if user.is_empty() {
+            return Err(StoreError::invalid("user", Problem::Required));
+        }
+        validate::text("user", user, 64, false)?;
+        // The first account of a database administers it: nobody else could add accounts.
+        let role = if first { Role::Admin } else { account.role };
+        let department = account.department.unwrap_or(account.role.source());
+        let hash = account.password.as_deref().map(privacy::hash_password);
+        self.write(|tx, who| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM accounts WHERE user = ?1)",
+                [user],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(StoreError::invalid(
+                    "user",
+                    Problem::Duplicate { value: user.into() },
+                ));
+            }
+            tx.execute(
+                "INSERT INTO accounts (user, role, department, password_hash, created_at, created_by) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![user, role.as_str(), department.as_str(), hash, ts(&Utc::now()), who.user],
+            )?;
+            audit(tx, &who.user, "user_add", None, &format!("{user} {role}"))?;
+            account_of(tx, user)
+        })
+    }
+
+    fn change_account(
+        &mut self,
+        user: &str,
+        change: &AccountChange,
+    ) -> Result<Account, StoreError> {
+        let own_password =
+            matches!(change, AccountChange::Password(_)) && user == self.principal.user;
+        if !own_password {
+            self.allow(Action::ManageAccounts)?;
+        }
+        self.write(|tx, who| {
+            account_of(tx, user)?;
+            let (sql, value, detail): (&str, Option<String>, String) = match change {
+                AccountChange::Role(role) => (
+                    "UPDATE accounts SET role = ?2 WHERE user = ?1",
+                    Some(role.as_str().into()),
+                    format!("role {role}"),
+                ),
+                AccountChange::Disable => (
+                    "UPDATE accounts SET disabled = 1 WHERE user = ?1 AND ?2 IS NULL",
+                    None,
+                    "disabled".into(),
+                ),
+                AccountChange::Enable => (
+                    "UPDATE accounts SET disabled = 0 WHERE user = ?1 AND ?2 IS NULL",
+                    None,
+                    "enabled".into(),
+                ),
+                AccountChange::Password(pw) => (
+                    "UPDATE accounts SET password_hash = ?2 WHERE user = ?1",
+                    pw.as_deref().map(privacy::hash_password),
+                    "password".into(),
+                ),
+            };
+            tx.execute(sql, params![user, value])?;
+            audit(
+                tx,
+                &who.user,
+                "user_change",
+                None,
+                &format!("{user}: {detail}"),
+            )?;
+            account_of(tx, user)
+        })
+    }
+
+    fn check(&mut self) -> Result<CheckReport, StoreError> {
+        self.allow(Action::Check)?;
+        let mut problems = Vec::new();
+        // Each check reports what it finds, including that it could not run (a damaged page).
+        let mut run = |sql: &str, row: fn(&rusqlite::Row) -> rusqlite::Result<String>| {
+            let found = self
+                .conn
+                .prepare(sql)
+                .and_then(|mut s| s.query_map([], row)?.collect::<Result<Vec<_>, _>>());
+            match found {
+                Ok(found) => problems.extend(found.into_iter().filter(|p| p != "ok")),
+                Err(e) => {
+                    super::debug_log(&e);
+                    problems.push(crate::i18n::Msg::CheckCouldNotRead.text().to_string());
+                }
+            }
+        };
+        run("PRAGMA integrity_check", |r| r.get(0));
+        run("PRAGMA foreign_key_check", |r| {
+            Ok(crate::i18n::Msg::CheckMissingGuest.fill(&[
+                ("table", &r.get::<_, String>(0)?),
+                ("row", &r.get::<_, i64>(1)?),
+            ]))
+        });
+        Ok(CheckReport {
+            ok: problems.is_empty(),
+            problems,
+        })
+    }
+
+    fn shift_sample_dates(&mut self, days: i64) -> Result<(), StoreError> {
+        self.allow(Action::ShiftSampleDates)?;
+        self.write(|tx, _| {
+            let shift = format!("{days:+} days");
+            tx.execute(
+                "UPDATE stays SET arrival = date(arrival, ?1), departure = date(departure, ?1)",
+                params![shift],
+            )?;
+            tx.execute(
+                "UPDATE guests SET last_stay = date(last_stay, ?1) WHERE last_stay IS NOT NULL",
+                params![shift],
+            )?;
+            tx.execute(
+                "UPDATE phone_keys SET last_stay = CAST(strftime('%Y%m%d', \
+                 (SELECT last_stay FROM guests g WHERE g.gid = phone_keys.gid)) AS INTEGER)",
+                [],
+            )?;
+            tx.execute(
+                "UPDATE preferences SET observed_at = strftime('%Y-%m-%dT%H:%M:%SZ', observed_at, ?1)",
+                params![shift],
+            )?;
+            tx.execute(
+                "UPDATE feedback SET at = strftime('%Y-%m-%dT%H:%M:%SZ', at, ?1)",
+                params![shift],
+            )?;
+            tx.execute(
+                "UPDATE guests SET birth_date = date(birth_date, ?1) WHERE birth_date IS NOT NULL",
+                params![shift],
+            )?;
+            let notes: Vec<(i64, String)> = tx
+                .prepare(
+                    "SELECT id, note FROM preferences WHERE category = 'celebration' \
+                     AND value = 'anniversary' AND note IS NOT NULL",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (id, note) in notes {
+                if let Some(moved) = rules::celebrate::shift_month_day(&note, days) {
+                    tx.execute(
+                        "UPDATE preferences SET note = ?1 WHERE id = ?2",
+                        params![moved, id],
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn data_version(&mut self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+}

@@ -1,0 +1,248 @@
+//! The SQLite schema: the tables of every version and the migrations between them, and the
+//! column lists the row mapping reads.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::postings;
+use crate::store::StoreError;
+
+/// Reversed phone digits (trailing digits are a prefix range scan) with what ties between
+/// guests sharing them are broken on; `last_stay` as `yyyymmdd`, which sorts as a date.
+pub const PHONE_KEYS: &str = "CREATE TABLE phone_keys (rev TEXT NOT NULL, gid INTEGER NOT NULL, \
+    vip TEXT, last_stay INTEGER, PRIMARY KEY (rev, gid)) WITHOUT ROWID;";
+
+/// A guest's tie-breaks as a phone key holds them, from its row in `guests`.
+pub const PHONE_RANK_OF_GID: &str =
+    "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
+
+/// The schema this build writes; older files are migrated on open.
+pub const SCHEMA_VERSION: i64 = 8;
+
+/// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
+pub const APPLICATION_ID: i64 = 0x47426b31;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE guests (
+    gid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_latin TEXT,
+    preferred_address TEXT,
+    gender TEXT,
+    birth_date TEXT,
+    nationality TEXT,
+    language TEXT,
+    id_doc_type TEXT,
+    id_doc_number TEXT,
+    phones TEXT NOT NULL DEFAULT '[]',
+    emails TEXT,
+    company TEXT,
+    vip TEXT,
+    flags TEXT,
+    notes TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT
+);
+-- Search keys: reversed phone digits (last-N lookups are prefix range scans) and name tokens.
+CREATE TABLE phone_keys (rev TEXT NOT NULL, gid INTEGER NOT NULL, PRIMARY KEY (rev, gid)) WITHOUT ROWID;
+CREATE TABLE name_keys (key TEXT NOT NULL, gid INTEGER NOT NULL, PRIMARY KEY (key, gid)) WITHOUT ROWID;
+CREATE TABLE preferences (
+    id INTEGER PRIMARY KEY,
+    gid INTEGER NOT NULL REFERENCES guests(gid),
+    category TEXT NOT NULL,
+    value TEXT NOT NULL,
+    note TEXT,
+    observed_by TEXT,
+    observed_at TEXT NOT NULL,
+    source TEXT,
+    retired INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX preferences_gid ON preferences(gid, observed_at);
+CREATE TABLE stays (
+    reservation_id TEXT PRIMARY KEY,
+    gid INTEGER NOT NULL REFERENCES guests(gid),
+    arrival TEXT NOT NULL,
+    departure TEXT NOT NULL,
+    status TEXT NOT NULL,
+    room TEXT,
+    room_type TEXT,
+    vip TEXT,
+    adults INTEGER,
+    spend_room TEXT,
+    spend_fnb TEXT,
+    spend_other TEXT,
+    notes TEXT
+) WITHOUT ROWID;
+CREATE INDEX stays_gid ON stays(gid, arrival);
+CREATE INDEX stays_arrival ON stays(arrival);
+CREATE INDEX stays_departure ON stays(departure);
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    gid INTEGER NOT NULL REFERENCES guests(gid),
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    department TEXT,
+    text TEXT NOT NULL,
+    resolution TEXT,
+    status TEXT
+);
+CREATE INDEX feedback_gid ON feedback(gid, at);
+-- Append-only: every change and every reveal.
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    action TEXT NOT NULL,
+    guest_id TEXT,
+    detail TEXT
+);
+CREATE INDEX audit_guest ON audit(guest_id, at);
+";
+
+/// Page cache sizes (negative: KiB): lookups touch a few pages; an import touches many.
+pub const CACHE_KIB: &str = "-16000";
+pub const IMPORT_CACHE_KIB: &str = "-131072";
+
+pub const GUEST_COLUMNS: &str =
+    "gid, id, name, name_latin, preferred_address, gender, birth_date, \
+    nationality, language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes, \
+    version, created_at, updated_at, updated_by";
+
+pub const STAY_COLUMNS: &str = "s.reservation_id, g.id, s.arrival, s.departure, s.status, s.room, \
+    s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes";
+
+pub const PREF_COLUMNS: &str =
+    "p.id, g.id, p.category, p.value, p.note, p.observed_by, p.observed_at, p.source, p.retired";
+
+pub const FEEDBACK_COLUMNS: &str =
+    "f.id, g.id, f.kind, f.at, f.department, f.text, f.resolution, f.status";
+
+/// Stays that count: everything but cancellations and no-shows.
+pub const REAL_STAY: &str = "s.status NOT IN ('cancelled', 'no_show')";
+/// A guest's last stay that took place (arrival date), for `guests.last_stay`.
+/// The stays that count as stays ([`crate::rules::counts_as_stay`]), as SQL over `stays`.
+pub const COUNTED_STAY: &str = "status IN ('in_house', 'departed')";
+
+pub const LAST_STAY_OF_GID: &str = "SELECT max(arrival) FROM stays s WHERE s.gid = guests.gid \
+    AND s.status IN ('in_house', 'departed')";
+
+/// Version 8: staff accounts (argon2id password hashes) and the hotel's settings (JSON values).
+const ACCOUNTS_AND_SETTINGS: &str = "
+CREATE TABLE IF NOT EXISTS accounts (
+    user TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    department TEXT NOT NULL,
+    password_hash TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+";
+
+/// What a file holds before anything is changed in it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// An empty database (a new file).
+    Empty,
+    /// A guestbook database of this schema version.
+    Guestbook(i64),
+    /// Another program's database.
+    Foreign,
+}
+
+/// Looks at a database without writing to it: its application id, schema version and tables.
+pub fn file_kind(conn: &Connection) -> Result<FileKind, StoreError> {
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    let has_guests: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'guests')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(match (app, version, tables) {
+        (0, 0, 0) => FileKind::Empty,
+        (APPLICATION_ID, v, _) => FileKind::Guestbook(v),
+        // Files of versions 1 to 7 carry no application id.
+        (0, v @ 1..=7, _) if has_guests => FileKind::Guestbook(v),
+        _ => FileKind::Foreign,
+    })
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    // Checked without a lock first, so opening a current file never waits on a long import.
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if version < 1 {
+        tx.execute_batch(SCHEMA_V1)?;
+    }
+    if version < 2 {
+        // Version 2: merged profiles are retired, not deleted; keys in the slimmer scheme
+        // (rebuilt by version 6).
+        tx.execute_batch("ALTER TABLE guests ADD COLUMN merged_into INTEGER;")?;
+    }
+    if version < 3 {
+        // Version 3: a lookup ranks every candidate by its last stay; with the status in
+        // the index that is one index descent, not one per stay row.
+        tx.execute_batch(
+            "DROP INDEX IF EXISTS stays_gid; \
+             CREATE INDEX stays_gid_status ON stays(gid, status, arrival);",
+        )?;
+    }
+    if version < 4 {
+        // Version 4: each guest row carries its last stay, so ranking a lookup candidate
+        // reads one row instead of also descending the stays index.
+        tx.execute_batch("ALTER TABLE guests ADD COLUMN last_stay TEXT;")?;
+        tx.execute(
+            &format!("UPDATE guests SET last_stay = ({LAST_STAY_OF_GID})"),
+            [],
+        )?;
+    }
+    if version < 5 {
+        // Version 5: in-house on a date is `departure > d AND arrival < d`; with both dates
+        // in one index the board checks arrival without reading every future stay's row.
+        tx.execute_batch(
+            "DROP INDEX IF EXISTS stays_departure; \
+             CREATE INDEX stays_departure_arrival ON stays(departure, arrival);",
+        )?;
+    }
+    if version < 6 {
+        // Version 6: name keys as postings, one row per key and block of guests; a row
+        // per (key, guest) spent more on row overhead than on keys (122 MB per 1M guests).
+        tx.execute_batch("DROP TABLE name_keys;")?;
+        tx.execute_batch(postings::SCHEMA)?;
+    }
+    if version < 7 {
+        // Version 7: phone keys carry the guest's VIP code and last stay, so guests sharing
+        // trailing digits are ranked without reading ~120 guest rows; a VIP's name keys are
+        // also filed behind a mark, so namesakes never hide a VIP.
+        tx.execute_batch(&format!("DROP TABLE phone_keys; {PHONE_KEYS}"))?;
+        super::keys::rebuild_keys(&tx)?;
+    }
+    if version < 8 {
+        // Version 8: who may act comes from the database, and so do the hotel's settings;
+        // the application id tells a guestbook file from any other SQLite file.
+        tx.execute_batch(ACCOUNTS_AND_SETTINGS)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(())
+}
