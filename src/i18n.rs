@@ -161,7 +161,7 @@ messages! {
     DiskFull => "The disk holding the database is full ({db}); nothing was changed.", "数据库所在的磁盘已满（{db}），未做任何更改。";
     BackendFailed => "The database failed ({db}); nothing was changed (set GUESTBOOK_DEBUG=1 for details).", "数据库出错（{db}），未做任何更改（设置 GUESTBOOK_DEBUG=1 查看详情）。";
     CheckCouldNotRead => "part of the database could not be read (a damaged page?); restore the last backup", "数据库有部分内容无法读取（页面损坏？）；请恢复最近的备份";
-    CheckMissingGuest => "{table} row {row} belongs to a guest who is not in the database", "{table} 第 {row} 行所属的客人不在数据库中";
+    CheckMissingGuest => "{table}: a row{row} belongs to a guest who is not in the database", "{table}：有一行{row}所属的客人不在数据库中";
     PasswordPrompt => "Password for {user}: ", "{user} 的密码：";
     NewPasswordPrompt => "New password (empty for none): ", "新密码（留空则不设密码）：";
     NewPasswordAgain => "The new password again: ", "请再次输入新密码：";

@@ -994,7 +994,13 @@ impl Store for SqliteStore {
         run("PRAGMA foreign_key_check", |r| {
             Ok(crate::i18n::Msg::CheckMissingGuest.fill(&[
                 ("table", &r.get::<_, String>(0)?),
-                ("row", &r.get::<_, i64>(1)?),
+                // WITHOUT ROWID tables (stays) have no row number to give.
+                (
+                    "row",
+                    &r.get::<_, Option<i64>>(1)?
+                        .map(|n| format!(" #{n}"))
+                        .unwrap_or_default(),
+                ),
             ]))
         });
         Ok(CheckReport {
