@@ -1,5 +1,6 @@
 //! Lookup benchmark: p50/p99 per query kind on generated guest databases of 10k, 100k and 1M
-//! guests, the size of the search keys, RSS, and `guestbook search` as a whole process.
+//! guests, the size of the search keys, RSS, `guestbook search` as a whole process, and the
+//! board of a busy day (in process, warm).
 //!
 //! ```text
 //! cargo bench --bench lookup                       # 10k, 100k, 1M
@@ -508,6 +509,26 @@ struct Figures {
     db_mb: f64,
     rss_mb: f64,
     process: Option<(Duration, f64)>,
+    /// The board of a day in the middle of the stays: rows, p50, p99 (warm).
+    board: (usize, Duration, Duration),
+}
+
+/// Builds the board of a day in the middle of the generated stays (2019–2026) once to warm
+/// the cache, then `BOARD_ROUNDS` times.
+fn measure_board(store: &mut Box<dyn Store>) -> (usize, Duration, Duration) {
+    const BOARD_ROUNDS: usize = 20;
+    let date = NaiveDate::from_ymd_opt(2022, 9, 14).unwrap_or_default();
+    let board = store.board(date, false).expect("board");
+    let rows = board.arrivals.len() + board.in_house.len() + board.departures.len();
+    let mut times: Vec<Duration> = (0..BOARD_ROUNDS)
+        .map(|_| {
+            let started = Instant::now();
+            store.board(date, false).expect("board");
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    (rows, times[BOARD_ROUNDS / 2], times[BOARD_ROUNDS - 1])
 }
 
 /// The five slowest queries of a kind, each run once more, with how many hits they gave.
@@ -559,6 +580,7 @@ fn measure(n: u64, path: &Path) -> Figures {
         let found = hits as f64 / times.len().max(1) as f64;
         kinds.push((kind.to_string(), pct(0.5), pct(0.99), found));
     }
+    let board = measure_board(&mut store);
     drop(store);
     let (keys_mb, keys_rows, db_mb) = key_sizes(path);
     Figures {
@@ -569,6 +591,7 @@ fn measure(n: u64, path: &Path) -> Figures {
         db_mb,
         rss_mb: rss_mb("VmRSS"),
         process: whole_process(path),
+        board,
     }
 }
 
@@ -675,6 +698,13 @@ fn print_report(figures: &[Figures]) {
             ),
             None => "binary not available".into(),
         };
+        let (rows, p50, p99) = f.board;
+        println!(
+            "{} guests: board of 2022-09-14, {rows} rows: p50 {:.1} ms, p99 {:.1} ms (warm, in process)",
+            f.n,
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
         println!(
             "{} guests: keys {:.1} MB ({} name rows, {} phone rows), file {:.1} MB, bench RSS {:.1} MB; `guestbook search 13800138000`: {process}",
             f.n, f.keys_mb, f.keys_rows.0, f.keys_rows.1, f.db_mb, f.rss_mb

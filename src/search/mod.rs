@@ -78,10 +78,11 @@ pub trait KeyIndex {
     ) -> Result<Vec<(String, i64)>, StoreError>;
     /// Those of `gids` with exactly this name key, in ascending order.
     fn name_filed(&mut self, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError>;
-    /// The guest for ranking; `None` when it is gone or retired by a merge.
-    fn candidate(&mut self, gid: i64) -> Result<Option<Candidate>, StoreError>;
-    /// Open complaints, shown on the hit.
-    fn open_complaints(&mut self, gid: i64) -> Result<u32, StoreError>;
+    /// The guests for ranking, in the order of `gids`, in one read; guests gone or retired by
+    /// a merge are left out.
+    fn candidates(&mut self, gids: &[i64]) -> Result<Vec<Candidate>, StoreError>;
+    /// Open complaints of each of `gids` that has any, shown on the hits, in one read.
+    fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, StoreError>;
 }
 
 /// Score bands: every exact phone outranks every exact name, which outranks every prefix,
@@ -334,13 +335,20 @@ fn best_hits(
         })
     });
     ranked.truncate(limit);
-    ranked
+    let gids: Vec<i64> = ranked.iter().map(|(_, c)| c.gid).collect();
+    let complaints = index.open_complaints(&gids)?;
+    Ok(ranked
         .into_iter()
-        .map(|(score, c)| hit(index, score, c))
-        .collect()
+        .map(|(score, c)| {
+            let open = complaints.get(&c.gid).copied().unwrap_or(0);
+            hit(score, c, open)
+        })
+        .collect())
 }
 
-/// Fetches and scores the candidates not seen yet, in order, until `ranked` holds `up_to`.
+/// Fetches and scores the candidates not seen yet, in order, until `ranked` holds `up_to`:
+/// one fetch for the whole set when it can be scored at once, else in batches of what is
+/// still missing (trailing digits need only the first `limit` that score).
 fn rank_into(
     index: &mut dyn KeyIndex,
     plan: &Plan,
@@ -350,14 +358,13 @@ fn rank_into(
     seen: &mut HashSet<i64>,
     ranked: &mut Vec<(Score, Candidate)>,
 ) -> Result<(), StoreError> {
-    for gid in gids {
-        if ranked.len() >= up_to {
+    let mut fresh = gids.into_iter().filter(|gid| seen.insert(*gid));
+    while ranked.len() < up_to {
+        let batch: Vec<i64> = fresh.by_ref().take(up_to - ranked.len()).collect();
+        if batch.is_empty() {
             break;
         }
-        if !seen.insert(gid) {
-            continue;
-        }
-        if let Some(c) = index.candidate(gid)? {
+        for c in index.candidates(&batch)? {
             if let Some(score) = score(plan, &c.guest, matcher) {
                 ranked.push((score, c));
             }
@@ -869,10 +876,9 @@ pub fn osa_distance(a: &str, b: &str) -> usize {
 }
 
 /// A ranked guest as the result list shows it, with its open complaints.
-fn hit(index: &mut dyn KeyIndex, score: Score, c: Candidate) -> Result<SearchHit, StoreError> {
-    let open_complaints = index.open_complaints(c.gid)?;
+fn hit(score: Score, c: Candidate, open_complaints: u32) -> SearchHit {
     let g = c.guest;
-    Ok(SearchHit {
+    SearchHit {
         do_not_rent: g.has_flag(Flag::DoNotRent),
         phones: g.phones.iter().map(|p| p.e164.clone()).collect(),
         id: g.id,
@@ -886,7 +892,7 @@ fn hit(index: &mut dyn KeyIndex, score: Score, c: Candidate) -> Result<SearchHit
         matched_digits: score.matched_digits,
         last_stay: c.last_stay,
         open_complaints,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! and the key tables as the lookup reads them ([`crate::search::KeyIndex`]).
 
 use chrono::NaiveDate;
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::postings;
@@ -174,33 +176,39 @@ impl search::KeyIndex for SqliteKeys<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn candidate(&mut self, gid: i64) -> Result<Option<search::Candidate>, StoreError> {
+    fn candidates(&mut self, gids: &[i64]) -> Result<Vec<search::Candidate>, StoreError> {
         let sql = format!(
-            "SELECT {GUEST_COLUMNS}, last_stay FROM guests WHERE gid = ?1 AND merged_into IS NULL"
+            "SELECT {GUEST_COLUMNS}, last_stay FROM guests \
+             WHERE gid IN (SELECT value FROM json_each(?1)) AND merged_into IS NULL"
         );
-        let found = self
+        let mut found: HashMap<i64, search::Candidate> = self
             .0
             .prepare_cached(&sql)?
-            .query_row([gid], |r| {
+            .query_map([id_list(gids)], |r| {
                 let (gid, guest) = guest_from_row(r)?;
                 let last: Option<String> = r.get(GUEST_COLUMN_COUNT)?;
-                Ok(search::Candidate {
+                Ok((
                     gid,
-                    guest,
-                    last_stay: last.map(|s| parse_date(&s)),
-                })
-            })
-            .optional()?;
-        Ok(found)
+                    search::Candidate {
+                        gid,
+                        guest,
+                        last_stay: last.map(|s| parse_date(&s)),
+                    },
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(gids.iter().filter_map(|gid| found.remove(gid)).collect())
     }
 
-    fn open_complaints(&mut self, gid: i64) -> Result<u32, StoreError> {
+    fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, StoreError> {
         Ok(self
             .0
             .prepare_cached(
-                "SELECT count(*) FROM feedback WHERE gid = ?1 AND kind = 'complaint' AND status = 'open'",
+                "SELECT gid, count(*) FROM feedback WHERE gid IN (SELECT value FROM json_each(?1)) \
+                 AND kind = 'complaint' AND status = 'open' GROUP BY gid",
             )?
-            .query_row([gid], |r| r.get(0))?)
+            .query_map([id_list(gids)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?)
     }
 }
 

@@ -371,12 +371,6 @@ fn feedback_by_id(conn: &Connection, id: i64) -> Result<Feedback, StoreError> {
         })
 }
 
-/// A JSON array of row ids, for `IN (SELECT value FROM json_each(?))`: one statement for a
-/// whole set instead of one per row.
-fn id_list(gids: &[i64]) -> String {
-    serde_json::to_string(gids).unwrap_or_else(|_| "[]".into())
-}
-
 /// The board's stays of `date` (arrivals, in house, departures) and the facts of their guests,
 /// in five statements whatever the number of rows.
 fn board_input(

@@ -10,6 +10,12 @@ use super::schema::*;
 use crate::model::*;
 use crate::store::{Entity, StoreError};
 
+/// A JSON array of row ids, for `IN (SELECT value FROM json_each(?))`: one statement for a
+/// whole set instead of one per row.
+pub fn id_list(gids: &[i64]) -> String {
+    serde_json::to_string(gids).unwrap_or_else(|_| "[]".into())
+}
+
 pub fn ts(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
