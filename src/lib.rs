@@ -9,4 +9,5 @@ pub mod model;
 pub mod report;
 pub mod search;
 pub mod store;
+pub mod text;
 pub mod tui;

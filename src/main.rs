@@ -1,5 +1,6 @@
 //! The `guestbook` binary: parse the command line, run it, turn failure into one sentence and
-//! an exit status (0 ok, 1 failed, 2 bad usage — clap exits 2 itself).
+//! an exit status (0 ok, 1 failed, 2 bad usage — clap exits 2 itself, 128 + n when the TUI
+//! was stopped by signal n).
 
 use clap::Parser;
 
@@ -13,7 +14,15 @@ fn main() -> std::process::ExitCode {
         }
         Err(err) => {
             eprintln!("guestbook: {err}");
-            std::process::ExitCode::FAILURE
+            // Stopped by a signal: 128 + the signal, as shells and supervisors expect.
+            match &err {
+                guestbook::cli::CliError::Tui(tui) => tui.signal_status(),
+                _ => None,
+            }
+            .map_or(
+                std::process::ExitCode::FAILURE,
+                std::process::ExitCode::from,
+            )
         }
     }
 }

@@ -206,6 +206,11 @@ impl Guest {
     }
 }
 
+/// The longest preference note, in characters (Unicode scalar values, so 2,000 Chinese
+/// characters are as welcome as 2,000 Latin ones). One limit for the TUI, the CLI, imports and
+/// the API: a longer note is refused with this number shown, never cut.
+pub const NOTE_MAX_CHARS: usize = 2_000;
+
 /// One observation of what a guest likes or refuses. Observations are appended, never edited
 /// in place, so two attendants recording at once never conflict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -339,4 +344,66 @@ pub struct Board {
     pub arrivals: Vec<BoardRow>,
     pub in_house: Vec<BoardRow>,
     pub departures: Vec<BoardRow>,
+}
+
+impl Board {
+    /// Puts each list in room order as staff walk the floors (802 before 2917), keeping the
+    /// given order among rows without a room, which come last.
+    pub fn sort_by_room(&mut self) {
+        for rows in [&mut self.arrivals, &mut self.in_house, &mut self.departures] {
+            rows.sort_by(|a, b| room_order(a.room.as_deref(), b.room.as_deref()));
+        }
+    }
+}
+
+/// Rooms compared as numbers where they are numbers (`802` < `2917`, `0902` = `902`), then by
+/// what follows the number (`1205A` after `1205`); rooms that do not start with a digit after
+/// numbered ones, by text; no room last.
+pub fn room_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    fn key(room: &str) -> (bool, u128, &str) {
+        let room = room.trim();
+        let digits = room.len() - room.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let number = room[..digits]
+            .trim_start_matches('0')
+            .parse::<u128>()
+            .unwrap_or(if digits > 0 { 0 } else { u128::MAX });
+        (digits == 0, number, &room[digits..])
+    }
+    match (a, b) {
+        (Some(a), Some(b)) => key(a).cmp(&key(b)).then_with(|| a.cmp(b)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rooms_sort_as_numbers_then_text_then_none() {
+        let mut rooms = vec![
+            Some("2917"),
+            None,
+            Some("B12"),
+            Some("802"),
+            Some("1205A"),
+            Some("1205"),
+            Some("0902"),
+        ];
+        rooms.sort_by(|a, b| room_order(*a, *b));
+        assert_eq!(
+            rooms,
+            vec![
+                Some("802"),
+                Some("0902"),
+                Some("1205"),
+                Some("1205A"),
+                Some("2917"),
+                Some("B12"),
+                None
+            ]
+        );
+    }
 }

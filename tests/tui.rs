@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use guestbook::catalog::Catalog;
+use guestbook::config::AmbiguousWidth;
 use guestbook::i18n::Lang;
 use guestbook::model::*;
 use guestbook::search::phone;
@@ -288,6 +289,7 @@ fn settings(lang: Lang, keymap: Keymap) -> Settings {
         backend: "file: guestbook.db".into(),
         lang,
         color: true,
+        ambiguous_width: AmbiguousWidth::Narrow,
         today: Some(today()),
         rollover_hour: 4,
         idle_lock: Some(Duration::minutes(5)),
@@ -542,22 +544,108 @@ fn phone_number_and_enter_with_one_match_opens_the_profile_even_before_results()
 }
 
 #[test]
-fn last_four_digits_shared_by_two_guests_list_both_and_wait_for_a_choice() {
+fn enter_before_the_results_opens_what_enter_after_them_opens() {
+    let opened = |wait_for_results: bool| {
+        let mut h = Harness::new(Lang::En);
+        h.auto = wait_for_results;
+        h.type_text("8000");
+        h.press(KeyCode::Enter);
+        assert_eq!(h.app.screen() == Screen::Profile, wait_for_results);
+        h.serve_all();
+        assert_eq!(h.app.screen(), Screen::Profile);
+        h.app.profile.id.clone().unwrap()
+    };
+    assert_eq!(opened(false), opened(true));
+    assert_eq!(opened(false), GuestId::from("G0001"));
+}
+
+#[test]
+fn keys_typed_while_a_profile_loads_are_applied_once_it_is_open() {
     let mut h = Harness::new(Lang::En);
     h.auto = false;
-    h.type_text("8000");
+    h.type_text("13912345678");
     h.press(KeyCode::Enter);
+    h.type_text("pp1");
+    assert_eq!(h.app.held_keys(), 3);
+    assert_eq!(h.app.lookup.query, "13912345678");
     h.serve_all();
-    assert_eq!(h.app.screen(), Screen::Lookup);
-    let mut ids: Vec<&str> = h
-        .app
-        .lookup
-        .hits
-        .iter()
-        .map(|hit| hit.id.0.as_str())
-        .collect();
-    ids.sort();
-    assert_eq!(ids, ["G0001", "G0004"]);
+    assert_eq!(h.app.held_keys(), 0);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0002")));
+    let newest = h.stored_preferences("G0002").remove(0);
+    assert_eq!(
+        (newest.category.as_str(), newest.value.as_str()),
+        ("pillow", "buckwheat")
+    );
+}
+
+#[test]
+fn a_burst_typed_at_once_goes_through_the_event_loop_in_order() {
+    use guestbook::tui::wide::WideAware;
+    use guestbook::tui::worker::{Answer, Worker};
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    use std::sync::mpsc;
+
+    let dir = tempfile::tempdir().unwrap();
+    drop(hotel(&dir));
+    let store = SqliteStore::open(&dir.path().join("guestbook.db"), REGION).unwrap();
+    let (events, inbox) = mpsc::channel();
+    let (recorded, was_recorded) = mpsc::channel();
+    let replies = events.clone();
+    let worker = Worker::spawn(Box::new(store), move |reply| {
+        let added = matches!(reply.result, Ok(Answer::Added(_)));
+        let _ = replies.send(Input::Reply(reply));
+        if added {
+            let _ = recorded.send(());
+        }
+    })
+    .unwrap();
+    // The whole burst is queued before the loop reads any of it, as from a paste or a slow
+    // SSH link: the query, Enter, then three keys meant for the profile Enter opens.
+    let key = |code| Input::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    for c in "zhangwei".chars() {
+        events.send(key(KeyCode::Char(c))).unwrap();
+    }
+    events.send(key(KeyCode::Enter)).unwrap();
+    for c in "pp1".chars() {
+        events.send(key(KeyCode::Char(c))).unwrap();
+    }
+    let mut settings = settings(Lang::En, Keymap::default_keys());
+    settings.idle_lock = None;
+    let mut app = App::new(settings, clock());
+    let backend = WideAware::new(CrosstermBackend::new(Vec::new()));
+    let viewport = Viewport::Fixed(Rect::new(0, 0, 80, 24));
+    let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
+    let running = std::thread::spawn(move || {
+        let result = guestbook::tui::event_loop(&mut terminal, &mut app, &worker, &inbox, vec![]);
+        (result.is_ok(), app)
+    });
+    was_recorded
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the burst records a preference");
+    events
+        .send(Input::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        )))
+        .unwrap();
+    let (ok, app) = running.join().unwrap();
+    assert!(ok);
+    assert_eq!(app.lookup.query, "zhangwei");
+    assert_eq!(app.screen(), Screen::Profile);
+    assert_eq!(app.profile.id, Some(GuestId::from("G0001")));
+    assert_eq!(
+        app.message.unwrap().text,
+        "Recorded Pillow: Buckwheat · n add a note · u undo"
+    );
+    let mut store = SqliteStore::open(&dir.path().join("guestbook.db"), REGION).unwrap();
+    let newest = store.profile(&GuestId::from("G0001")).unwrap().preferences[0].clone();
+    assert_eq!(
+        (newest.category.as_str(), newest.value.as_str()),
+        ("pillow", "buckwheat")
+    );
+    assert_eq!(newest.observed_by.as_deref(), Some("lihua"));
 }
 
 #[test]
