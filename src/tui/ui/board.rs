@@ -190,16 +190,7 @@ fn draw_panel(
 
 /// `Arrivals today`, `明日抵店`, `Departures 06-17`: the panel names the day it shows.
 fn panel_title(app: &App, panel: usize) -> String {
-    let date = app.board_date();
-    let days = (date - app.today()).num_days();
-    let day = match days {
-        0 => app.text(Msg::TuiToday).to_string(),
-        1 => app.text(Msg::TuiTomorrow).to_string(),
-        -1 => app.text(Msg::TuiYesterday).to_string(),
-        _ => date.format("%m-%d").to_string(),
-    };
-    let msg = [Msg::TuiArrivalsOn, Msg::TuiInHouseOn, Msg::TuiDeparturesOn][panel];
-    app.fill(msg, &[("day", &day)])
+    crate::report::section_title(panel, app.board_date(), app.today(), app.lang())
 }
 
 fn header_cells<'a>(app: &App, cols: &[(Col, Constraint)]) -> Vec<Line<'a>> {
