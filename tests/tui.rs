@@ -1327,3 +1327,17 @@ fn help_lists_b_only_where_b_opens_the_board() {
     assert_eq!(h.app.lookup.query, "b", "b is text in the lookup field");
     assert_eq!(h.app.screen(), Screen::Lookup);
 }
+
+#[test]
+fn profile_alerts_wrap_instead_of_being_cut_on_a_narrow_screen() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    let screen = h.render(30, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let complaint = lines.iter().position(|l| l.contains("OPEN COMPLAINT (1)"));
+    let birthday = lines.iter().position(|l| l.contains("birthday 06-17"));
+    assert!(
+        complaint.is_some() && birthday == complaint.map(|c| c + 1),
+        "{screen}"
+    );
+}

@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
-    let header = header_lines(profile, app, theme);
+    let header = header_lines(profile, app, theme, area.width.into());
     let header_height = (header.len() as u16).min(area.height);
     let [top, body] =
         Layout::vertical([Constraint::Length(header_height), Constraint::Fill(1)]).areas(area);
@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
     let guest = &profile.guest;
     let today = app.today();
     let mut first = Vec::new();
@@ -80,17 +80,15 @@ fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Line<'a>
         )));
     }
     lines.push(Line::from(facts));
-    let banner = banner(profile, app, theme);
-    if !banner.is_empty() {
-        lines.push(Line::from(banner));
-    }
+    lines.extend(banner(profile, app, theme, max));
     lines.push(contact_line(profile, app, theme));
     lines.push(Line::raw(""));
     lines
 }
 
-/// Alerts and flags as solid blocks: do-not-rent, open complaints, birthday this week.
-fn banner<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Span<'a>> {
+/// Alerts and flags as solid blocks: do-not-rent, open complaints, birthday this week. They
+/// are never cut: a block that does not fit on the line goes on to the next.
+fn banner<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
     let mut words: Vec<String> = profile_alerts(profile, app.today())
         .iter()
         .map(|alert| alert_text(app, alert))
@@ -100,12 +98,22 @@ fn banner<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Span<'a>> {
             words.push(flag_label(app, *flag).to_string());
         }
     }
-    let mut spans = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut used = 0;
     for word in words {
-        spans.push(Span::styled(format!(" {word} "), theme.alert()));
-        spans.push(Span::raw(" "));
+        let block = format!(" {word} ");
+        let w = width(&block) + 1;
+        if lines.is_empty() || (used + w > max && used > 0) {
+            lines.push(Line::default());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push_span(Span::styled(block, theme.alert()));
+            line.push_span(Span::raw(" "));
+        }
+        used += w;
     }
-    spans
+    lines
 }
 
 pub fn alert_text(app: &App, alert: &Alert) -> String {
