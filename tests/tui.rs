@@ -1341,3 +1341,26 @@ fn profile_alerts_wrap_instead_of_being_cut_on_a_narrow_screen() {
         "{screen}"
     );
 }
+
+#[test]
+fn keys_held_for_a_loading_profile_are_dropped_when_the_screen_locks() {
+    let mut h = Harness::new(Lang::En);
+    h.auto = false;
+    h.type_text("13912345678");
+    h.press(KeyCode::Enter);
+    h.type_text("pp1");
+    assert_eq!(h.app.held_keys(), 3);
+    let mut later = clock();
+    later.utc += Duration::minutes(5);
+    h.feed(Input::Tick(later));
+    assert!(h.app.locked);
+    assert_eq!(h.app.held_keys(), 0);
+    h.serve_all();
+    assert!(h.app.locked);
+    let stored: Vec<(String, String)> = h
+        .stored_preferences("G0002")
+        .into_iter()
+        .map(|p| (p.category, p.value))
+        .collect();
+    assert_eq!(stored, [("coffee".to_string(), "latte".to_string())]);
+}

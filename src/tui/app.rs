@@ -302,7 +302,7 @@ impl App {
         let profile = self.screen() == Screen::Profile
             && self.profile.profile.is_none()
             && self.profile.pending.is_some();
-        results || profile
+        !self.locked && (results || profile)
     }
 
     /// Keys typed but not applied yet.
@@ -500,6 +500,8 @@ impl App {
     }
 
     fn lock(&mut self) {
+        // Keys typed before the lock are not for whoever unlocks it.
+        self.held.clear();
         self.locked = true;
         self.help = None;
         self.profile.entry = None;
