@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::{FixedOffset, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use guestbook::catalog::Catalog;
+use guestbook::config::AmbiguousWidth;
 use guestbook::i18n::Lang;
 use guestbook::model::Role;
 use guestbook::store::Store;
@@ -143,6 +144,7 @@ fn settings() -> Settings {
         backend: "file: bench.db".into(),
         lang: Lang::En,
         color: true,
+        ambiguous_width: AmbiguousWidth::Narrow,
         today: NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").ok(),
         rollover_hour: 4,
         idle_lock: None,

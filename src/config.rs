@@ -29,6 +29,32 @@ pub struct Config {
     /// comes from that user's account in the database.
     pub user: Option<String>,
     pub role: Option<Role>,
+    /// How this terminal draws East Asian ambiguous-width characters; unset means: from the
+    /// locale.
+    pub ambiguous_width: Option<AmbiguousWidth>,
+}
+
+/// How a terminal draws East Asian ambiguous-width characters (`° · › … “ ” ✗ ★ ×`): one
+/// column, as ratatui counts them, or two, as many terminals in Chinese and Japanese locales
+/// (and PuTTY, Xshell, SecureCRT when set so) do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AmbiguousWidth {
+    Narrow,
+    Wide,
+}
+
+impl AmbiguousWidth {
+    /// Wide in Chinese, Japanese and Korean locales, where terminals commonly draw them so
+    /// (the ASCII stand-ins wide mode draws are right on a narrow terminal too); else narrow.
+    pub fn from_locale(locale: &str) -> AmbiguousWidth {
+        let tag = locale.trim().to_ascii_lowercase();
+        if ["zh", "ja", "ko"].iter().any(|l| tag.starts_with(l)) {
+            AmbiguousWidth::Wide
+        } else {
+            AmbiguousWidth::Narrow
+        }
+    }
 }
 
 impl Default for Config {
@@ -43,6 +69,7 @@ impl Default for Config {
             catalog: Vec::new(),
             user: None,
             role: None,
+            ambiguous_width: None,
         }
     }
 }
@@ -83,6 +110,18 @@ impl Config {
         } else {
             Lang::parse(&self.language)
         }
+    }
+
+    /// The setting, else from the locale that decides how characters are drawn.
+    pub fn ambiguous_width(&self) -> AmbiguousWidth {
+        self.ambiguous_width.unwrap_or_else(|| {
+            let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|v| !v.is_empty())
+                .unwrap_or_default();
+            AmbiguousWidth::from_locale(&locale)
+        })
     }
 
     /// The hotel settings this file still sets that differ from the database's, by name.
@@ -159,6 +198,31 @@ mod tests {
         let err = Config::from_file(&path).unwrap_err().to_string();
         assert!(err.contains("config.toml"), "{err}");
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn ambiguous_width_is_set_per_terminal_or_taken_from_the_locale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "ambiguous_width = \"wide\"\n").unwrap();
+        let config = Config::from_file(&path).unwrap();
+        assert_eq!(config.ambiguous_width(), AmbiguousWidth::Wide);
+        std::fs::write(&path, "ambiguous_width = \"narrow\"\n").unwrap();
+        let config = Config::from_file(&path).unwrap();
+        assert_eq!(config.ambiguous_width(), AmbiguousWidth::Narrow);
+        assert_eq!(
+            AmbiguousWidth::from_locale("zh_CN.UTF-8"),
+            AmbiguousWidth::Wide
+        );
+        assert_eq!(
+            AmbiguousWidth::from_locale("ja_JP.UTF-8"),
+            AmbiguousWidth::Wide
+        );
+        assert_eq!(
+            AmbiguousWidth::from_locale("en_US.UTF-8"),
+            AmbiguousWidth::Narrow
+        );
+        assert_eq!(AmbiguousWidth::from_locale(""), AmbiguousWidth::Narrow);
     }
 
     #[test]

@@ -360,6 +360,20 @@ messages! {
         "已记录 {category}：{value} · {note} 添加备注 · {undo} 撤销";
     TuiUndone => "Undone: {category}: {value}", "已撤销：{category}：{value}";
     TuiNoted => "Note saved.", "备注已保存。";
+    TuiSignal => "stopped by signal {signal}; the terminal was restored.", "收到信号 {signal}，已停止；终端已恢复。";
+    TuiNoteTooLong => "A note may have at most {max} characters; this one has {n}. Shorten it, then Enter.",
+        "备注最多 {max} 个字符，当前 {n} 个。请删减后再按回车。";
+    TuiNoteCount => "{n}/{max} characters", "{n}/{max} 字";
+    TuiQueryTooLong => "A query may have at most {max} characters.", "查询最多 {max} 个字符。";
+    TuiRowsBelow => "{n} more below", "下面还有 {n} 位";
+    TuiRowsAbove => "{n} above", "上面 {n} 位";
+    TuiMoreKey => "more: {key}", "更多：{key}";
+    DayToday => "today", "今日";
+    DayTomorrow => "tomorrow", "明日";
+    DayYesterday => "yesterday", "昨日";
+    ArrivalsOn => "Arrivals {day}", "{day}抵店";
+    InHouseOn => "In house {day}", "{day}在店";
+    DeparturesOn => "Departures {day}", "{day}离店";
     TuiLocked => "Nothing is shown until you unlock. Press {key} to unlock.", "解锁前不显示任何客人信息。按 {key} 解锁。";
     TuiMarkDnr => "DNR", "禁住";
     TuiBackendFile => "file: {path}", "文件：{path}";

@@ -11,4 +11,5 @@ pub mod report;
 pub mod rules;
 pub mod search;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -1,5 +1,6 @@
 //! The `guestbook` binary: parse the command line, run it, turn failure into one sentence and
-//! an exit status (0 ok, 1 failed, 2 bad usage — clap exits 2 itself).
+//! an exit status (0 ok, 1 failed, 2 bad usage — clap exits 2 itself, 128 + n when the TUI
+//! was stopped by signal n).
 
 use clap::Parser;
 

@@ -447,7 +447,7 @@ pub struct Board {
     pub departures: Vec<BoardRow>,
 }
 /// Why a guest matched, so the UI can highlight it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     Phone,
@@ -456,8 +456,8 @@ pub enum MatchKind {
     Email,
 }
 
-/// One lookup result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One lookup result: the `guestbook search --json` shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
     pub id: GuestId,
     pub name: String,
@@ -743,5 +743,56 @@ impl Default for Settings {
             require_sign_in: false,
             catalog: Vec::new(),
         }
+    }
+}
+/// Rooms compared as numbers where they are numbers (`802` < `2917`, `0902` = `902`), then by
+/// what follows the number (`1205A` after `1205`); rooms that do not start with a digit after
+/// numbered ones, by text; no room last.
+pub fn room_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    fn key(room: &str) -> (bool, u128, &str) {
+        let room = room.trim();
+        let digits = room.len() - room.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let number = room[..digits]
+            .trim_start_matches('0')
+            .parse::<u128>()
+            .unwrap_or(if digits > 0 { 0 } else { u128::MAX });
+        (digits == 0, number, &room[digits..])
+    }
+    match (a, b) {
+        (Some(a), Some(b)) => key(a).cmp(&key(b)).then_with(|| a.cmp(b)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rooms_sort_as_numbers_then_text_then_none() {
+        let mut rooms = vec![
+            Some("2917"),
+            None,
+            Some("B12"),
+            Some("802"),
+            Some("1205A"),
+            Some("1205"),
+            Some("0902"),
+        ];
+        rooms.sort_by(|a, b| room_order(*a, *b));
+        assert_eq!(
+            rooms,
+            vec![
+                Some("802"),
+                Some("0902"),
+                Some("1205"),
+                Some("1205A"),
+                Some("2917"),
+                Some("B12"),
+                None
+            ]
+        );
     }
 }

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use unicode_width::UnicodeWidthStr;
+use chrono::NaiveDate;
+
+use crate::text::wrap;
 
 use crate::catalog::Catalog;
 use crate::i18n::{Lang, Msg};
@@ -15,27 +17,7 @@ pub struct Watermark {
     pub at: String,
 }
 
-/// Pads or cuts `s` to exactly `width` terminal columns (CJK counts double); a cut ends in `…`.
-pub fn fit(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return format!("{s}{}", " ".repeat(width - s.width()));
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-        used += 1;
-    }
-    out + &" ".repeat(width.saturating_sub(used))
-}
+pub use crate::text::fit;
 
 /// One alert as staff read it.
 pub fn alert_text(alert: &Alert, lang: Lang) -> String {
@@ -65,14 +47,63 @@ pub fn preferences_line(row: &BoardRow, catalog: &Catalog, lang: Lang) -> String
         .join(", ")
 }
 
-/// The board as a plain-text sheet, `width` columns wide.
+/// `Arrivals today`, `明日抵店`, `Departures 06-17`: a board section (0 arrivals, 1 in house,
+/// 2 departures) named for the day it lists, relative to the business date `today`.
+pub fn section_title(section: usize, date: NaiveDate, today: NaiveDate, lang: Lang) -> String {
+    let day = match (date - today).num_days() {
+        0 => Msg::DayToday.text_in(lang).to_string(),
+        1 => Msg::DayTomorrow.text_in(lang).to_string(),
+        -1 => Msg::DayYesterday.text_in(lang).to_string(),
+        _ => date.format("%m-%d").to_string(),
+    };
+    let msg = [Msg::ArrivalsOn, Msg::InHouseOn, Msg::DeparturesOn][section.min(2)];
+    msg.fill_in(lang, &[("day", &day)])
+}
+
+/// Column widths of the printed board in `width` columns: room, name, VIP, stays, alerts,
+/// preferences. Alerts come before preferences, which take the rest.
+fn sheet_columns(width: usize) -> [usize; 6] {
+    let (room, vip, stays) = (6, 4, 5);
+    let rest = width.saturating_sub(room + vip + stays + 5);
+    let name = (rest * 3 / 10).clamp(8, 22);
+    let alerts = (rest / 4).clamp(8, 18);
+    let prefs = rest.saturating_sub(name + alerts).max(8);
+    [room, name, vip, stays, alerts, prefs]
+}
+
+/// One row of the sheet: each cell wrapped inside its column, as many lines as the tallest.
+fn sheet_row(cells: [&str; 6], widths: &[usize; 6]) -> Vec<String> {
+    let wrapped: Vec<Vec<String>> = cells
+        .iter()
+        .zip(widths)
+        .map(|(cell, w)| wrap(cell, *w))
+        .collect();
+    let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+    (0..height)
+        .map(|i| {
+            let parts: Vec<String> = wrapped
+                .iter()
+                .zip(widths)
+                .map(|(lines, w)| fit(lines.get(i).map_or("", String::as_str), *w))
+                .collect();
+            parts.join(" ").trim_end().to_string()
+        })
+        .collect()
+}
+
+/// The board as a plain-text sheet no line of which is wider than `width` columns (40 at
+/// least): text that does not fit its column wraps inside it, so no alert or preference is
+/// lost and the terminal never wraps a line. `today` is the business date the sections are
+/// named from (`Arrivals tomorrow`).
 pub fn board_text(
     board: &Board,
     catalog: &Catalog,
     lang: Lang,
     mark: &Watermark,
     width: usize,
+    today: NaiveDate,
 ) -> String {
+    let width = width.max(40);
     let mut out = String::new();
     let title = format!(
         "{} — {} {}",
@@ -81,45 +112,46 @@ pub fn board_text(
         board.date
     );
     let printed = Msg::PrintedBy.fill_in(lang, &[("user", &mark.user), ("at", &mark.at)]);
-    let _ = writeln!(out, "{title}   {printed}");
-    let sections = [
-        (Msg::Arrivals, &board.arrivals),
-        (Msg::InHouse, &board.in_house),
-        (Msg::Departures, &board.departures),
+    for line in wrap(&format!("{title}   {printed}"), width) {
+        let _ = writeln!(out, "{line}");
+    }
+    let sections = [&board.arrivals, &board.in_house, &board.departures];
+    let widths = sheet_columns(width);
+    let header = [
+        Msg::Room.text_in(lang),
+        Msg::Name.text_in(lang),
+        Msg::Vip.text_in(lang),
+        Msg::Stays.text_in(lang),
+        Msg::AlertsWord.text_in(lang),
+        Msg::KeyPreferences.text_in(lang),
     ];
-    // room 6, name 22, vip 4, stays 5, alerts 18: the rest goes to preferences.
-    let prefs_width = width.saturating_sub(6 + 22 + 4 + 5 + 18 + 5).max(10);
-    for (heading, rows) in sections {
-        let _ = writeln!(out, "\n{} ({})", heading.text_in(lang), rows.len());
-        let _ = writeln!(
-            out,
-            "{} {} {} {} {} {}",
-            fit(Msg::Room.text_in(lang), 6),
-            fit(Msg::Name.text_in(lang), 22),
-            fit(Msg::Vip.text_in(lang), 4),
-            fit(Msg::Stays.text_in(lang), 5),
-            fit(Msg::KeyPreferences.text_in(lang), prefs_width),
-            Msg::AlertsWord.text_in(lang)
-        );
+    for (section, rows) in sections.into_iter().enumerate() {
+        let heading = section_title(section, board.date, today, lang);
+        let _ = writeln!(out, "\n{heading} ({})", rows.len());
+        for line in sheet_row(header, &widths) {
+            let _ = writeln!(out, "{line}");
+        }
         if rows.is_empty() {
             let _ = writeln!(out, "{}", Msg::NoneToday.text_in(lang));
         }
-        for row in rows.iter() {
+        // In the board's own order (`rules::board`): VIP first, then rooms as numbers.
+        for row in rows {
             let name = match &row.name_latin {
                 Some(latin) if latin != &row.name => format!("{} {latin}", row.name),
                 _ => row.name.clone(),
             };
             let alerts: Vec<String> = row.alerts.iter().map(|a| alert_text(a, lang)).collect();
-            let line = format!(
-                "{} {} {} {} {} {}",
-                fit(row.room.as_deref().unwrap_or("-"), 6),
-                fit(&name, 22),
-                fit(row.vip.as_deref().unwrap_or(""), 4),
-                fit(&row.stay_count.to_string(), 5),
-                fit(&preferences_line(row, catalog, lang), prefs_width),
-                alerts.join("; ")
-            );
-            let _ = writeln!(out, "{}", line.trim_end());
+            let cells = [
+                row.room.as_deref().unwrap_or("-"),
+                &name,
+                row.vip.as_deref().unwrap_or(""),
+                &row.stay_count.to_string(),
+                &alerts.join("; "),
+                &preferences_line(row, catalog, lang),
+            ];
+            for line in sheet_row(cells, &widths) {
+                let _ = writeln!(out, "{line}");
+            }
         }
     }
     let _ = writeln!(out, "\n{printed}");
@@ -208,10 +240,137 @@ pub fn profile_text(p: &Profile, catalog: &Catalog, lang: Lang) -> String {
 mod tests {
     use super::*;
 
+    use crate::model::{BoardPreference, GuestId};
+    use crate::text::width;
+
     #[test]
     fn fit_counts_cjk_as_double_width() {
         assert_eq!(fit("张伟", 6), "张伟  ");
-        assert_eq!(fit("欧阳娜娜", 5).width(), 5);
+        assert_eq!(width(&fit("欧阳娜娜", 5)), 5);
         assert_eq!(fit("Smith", 3), "Sm…");
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn row(room: &str, name: &str, alerts: Vec<Alert>, prefs: &[(&str, &str)]) -> BoardRow {
+        BoardRow {
+            guest_id: GuestId::from("G1"),
+            name: name.into(),
+            name_latin: None,
+            preferred_address: None,
+            reservation_id: format!("R{room}"),
+            room: Some(room.into()),
+            vip: Some("V1".into()),
+            arrival: day("2026-06-16"),
+            departure: day("2026-06-18"),
+            stay_count: 12,
+            alerts,
+            preferences: prefs
+                .iter()
+                .map(|(c, v)| BoardPreference {
+                    category: c.to_string(),
+                    value: v.to_string(),
+                    note: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn sample_board() -> Board {
+        let prefs = [
+            ("pillow", "buckwheat"),
+            ("tea", "longjing"),
+            ("room_temp", "22"),
+            ("food_taboo", "sour"),
+            ("coffee", "latte"),
+            ("newspaper", "ft"),
+        ];
+        let alerts = vec![
+            Alert::DoNotRent,
+            Alert::OpenComplaint { count: 2 },
+            Alert::Birthday {
+                date: day("2026-06-17"),
+            },
+        ];
+        Board {
+            date: day("2026-06-16"),
+            arrivals: vec![
+                row("2917", "Mr. Bartholomew O'Brien-Fitzgerald", alerts, &prefs),
+                row("802", "张伟", Vec::new(), &prefs[..1]),
+            ],
+            in_house: Vec::new(),
+            departures: Vec::new(),
+        }
+    }
+
+    fn sheet(width: usize, lang: Lang) -> String {
+        let mark = Watermark {
+            user: "night.audit".into(),
+            at: "2026-06-16 02:10".into(),
+        };
+        let catalog = Catalog::builtin();
+        board_text(
+            &sample_board(),
+            &catalog,
+            lang,
+            &mark,
+            width,
+            day("2026-06-15"),
+        )
+    }
+
+    #[test]
+    fn printed_board_fits_the_width_and_wraps_inside_columns() {
+        for width in [60, 80, 100] {
+            let text = sheet(width, Lang::En);
+            for line in text.lines() {
+                assert!(
+                    crate::text::width(line) <= width,
+                    "{width}: {line:?}\n{text}"
+                );
+            }
+            // Nothing is lost: every word of the alerts and preferences is printed whole.
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for word in [
+                "DO",
+                "NOT",
+                "RENT;",
+                "×2;",
+                "06-17",
+                "Buckwheat,",
+                "Latte,",
+                "ft",
+            ] {
+                assert!(words.contains(&word), "{width}: {word}\n{text}");
+            }
+        }
+        let text = sheet(80, Lang::En);
+        let [room, name, vip, stays, alerts, _] = sheet_columns(80);
+        let prefs_at = room + name + vip + stays + alerts + 5;
+        let first = text.lines().position(|l| l.starts_with("2917")).unwrap();
+        let continued = text.lines().nth(first + 1).unwrap();
+        assert!(continued.starts_with("      "), "{text}");
+        assert!(
+            continued.chars().count() > prefs_at,
+            "the preferences go on in their column:\n{text}"
+        );
+    }
+
+    #[test]
+    fn printed_board_keeps_the_boards_order_and_names_the_day() {
+        // The order is the board's own (rules::board), the same on screen and on paper.
+        let text = sheet(80, Lang::En);
+        let rooms: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+            .map(|l| l.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(rooms, ["2917", "802"]);
+        assert!(text.contains("\nArrivals tomorrow (2)\n"), "{text}");
+        let zh = sheet(80, Lang::Zh);
+        assert!(zh.contains("\n明日抵店 (2)\n"), "{zh}");
+        assert!(zh.contains("\n明日在店 (0)\n"), "{zh}");
     }
 }

@@ -1,6 +1,7 @@
 //! End to end: the built binary in a real terminal (tmux) on the sample hotel. A caller's
 //! number opens the profile, three keys record a pillow, `show --json` sees it, the board shows
-//! the VIP arrival, Ctrl-C leaves a working terminal.
+//! the VIP arrival, Ctrl-C leaves a working terminal; a burst of keys typed at once is applied
+//! in order; SIGTERM restores the terminal and exits non-zero.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -44,9 +45,9 @@ impl Tmux {
             .is_ok_and(|o| o.status.success())
     }
 
-    fn start(width: u16, height: u16, command: &str) -> Tmux {
+    fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
         let tmux = Tmux {
-            socket: format!("guestbook-e2e-{}", std::process::id()),
+            socket: format!("guestbook-e2e-{name}-{}", std::process::id()),
         };
         let size = [width.to_string(), height.to_string()];
         tmux.run(&[
@@ -139,7 +140,7 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
         config = dir.path().join("no-config.toml").display(),
         db = db.display(),
     );
-    let tmux = Tmux::start(100, 30, &command);
+    let tmux = Tmux::start("flow", 100, 30, &command);
     tmux.wait_for("Find ›");
 
     // The telephone shows 187-4634-8293: type it, Enter opens the only match.
@@ -162,9 +163,13 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
     assert_eq!(newest["value"], "memory_foam");
     assert_eq!(newest["observed_by"], "hk.e2e");
 
-    // The board from the profile: the VIP arrival in room 3501.
+    // The board from the profile: the V1 arrival in room 3501 first, the rows that do not
+    // fit counted; End reaches the last arrival (rooms as numbers among the guests without
+    // a VIP code).
     tmux.literal("b");
-    let board = tmux.wait_for("Arrivals (");
+    let board = tmux.wait_for("Arrivals today (18)  11 more below");
+    tmux.keys(&["End"]);
+    tmux.wait_for("11 above");
     let arrival = board
         .lines()
         .find(|l| l.contains("陆建华"))
@@ -201,4 +206,73 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
     tmux.keys(&["C-c"]);
     let after = tmux.wait_for("EXITED");
     assert!(after.contains("EXITED 0"), "{after}");
+}
+
+/// The sample hotel in a fresh database, and the command that runs the TUI on it in tmux,
+/// writing its process id to `pid` and `EXITED <status>` when it ends.
+fn hotel_tui(dir: &Path) -> String {
+    let db = dir.join("hotel.db");
+    for kind in ["guests", "stays", "preferences", "feedback"] {
+        guestbook(&db, &["import", kind, sample(kind).to_str().unwrap()]);
+    }
+    format!(
+        "sh -c 'echo $$ > {pid}; exec env LANG=C.UTF-8 GUESTBOOK_USER=fo.e2e GUESTBOOK_CONFIG={config} {BIN} --db {db} --today 2026-06-15'; echo EXITED $?; sleep 60",
+        pid = dir.join("pid").display(),
+        config = dir.join("no-config.toml").display(),
+        db = db.display(),
+    )
+}
+
+#[test]
+fn a_burst_of_keys_is_applied_in_order_in_a_real_terminal() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start("burst", 80, 24, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    // One tmux command: the keys reach the terminal together, as from a fast typist or a
+    // slow SSH link. Enter opens the guest typed so far; p, p, 3 go to the profile it opens.
+    tmux.run(&["send-keys", "-t", "e2e", "zhaogang", "Enter", "pp3"]);
+    let screen = tmux.wait_for("Recorded Pillow: Memory foam");
+    assert!(screen.contains("赵刚"), "{screen}");
+    let shown = guestbook(&dir.path().join("hotel.db"), &["show", "G0186", "--json"]);
+    let profile: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(profile["preferences"][0]["category"], "pillow");
+    assert_eq!(profile["preferences"][0]["value"], "memory_foam");
+    // Back to the lookup: the query is what was typed before Enter, nothing more.
+    tmux.keys(&["Escape"]);
+    let lookup = tmux.wait_for("Find ›");
+    let prompt = lookup.lines().find(|l| l.contains("Find ›")).unwrap();
+    assert!(prompt.starts_with("Find › zhaogang "), "{lookup}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_non_zero() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start("sigterm", 80, 24, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let after = tmux.wait_for("EXITED");
+    assert!(after.contains("EXITED 143"), "{after}");
+    assert!(after.contains("stopped by signal 15"), "{after}");
+    assert!(
+        !after.contains("Find ›"),
+        "the alternate screen was left:\n{after}"
+    );
+    // The terminal is back in cooked mode: a line typed at the shell comes back as typed.
+    let modes = tmux.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+    assert_eq!(modes.trim(), "0");
 }

@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use guestbook::catalog::Catalog;
+use guestbook::config::AmbiguousWidth;
 use guestbook::i18n::Lang;
 use guestbook::model::*;
 use guestbook::search::phone;
@@ -288,6 +289,7 @@ fn settings(lang: Lang, keymap: Keymap) -> Settings {
         backend: "file: guestbook.db".into(),
         lang,
         color: true,
+        ambiguous_width: AmbiguousWidth::Narrow,
         today: Some(today()),
         rollover_hour: 4,
         idle_lock: Some(Duration::minutes(5)),
@@ -542,22 +544,108 @@ fn phone_number_and_enter_with_one_match_opens_the_profile_even_before_results()
 }
 
 #[test]
-fn last_four_digits_shared_by_two_guests_list_both_and_wait_for_a_choice() {
+fn enter_before_the_results_opens_what_enter_after_them_opens() {
+    let opened = |wait_for_results: bool| {
+        let mut h = Harness::new(Lang::En);
+        h.auto = wait_for_results;
+        h.type_text("8000");
+        h.press(KeyCode::Enter);
+        assert_eq!(h.app.screen() == Screen::Profile, wait_for_results);
+        h.serve_all();
+        assert_eq!(h.app.screen(), Screen::Profile);
+        h.app.profile.id.clone().unwrap()
+    };
+    assert_eq!(opened(false), opened(true));
+    assert_eq!(opened(false), GuestId::from("G0001"));
+}
+
+#[test]
+fn keys_typed_while_a_profile_loads_are_applied_once_it_is_open() {
     let mut h = Harness::new(Lang::En);
     h.auto = false;
-    h.type_text("8000");
+    h.type_text("13912345678");
     h.press(KeyCode::Enter);
+    h.type_text("pp1");
+    assert_eq!(h.app.held_keys(), 3);
+    assert_eq!(h.app.lookup.query, "13912345678");
     h.serve_all();
-    assert_eq!(h.app.screen(), Screen::Lookup);
-    let mut ids: Vec<&str> = h
-        .app
-        .lookup
-        .hits
-        .iter()
-        .map(|hit| hit.id.0.as_str())
-        .collect();
-    ids.sort();
-    assert_eq!(ids, ["G0001", "G0004"]);
+    assert_eq!(h.app.held_keys(), 0);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0002")));
+    let newest = h.stored_preferences("G0002").remove(0);
+    assert_eq!(
+        (newest.category.as_str(), newest.value.as_str()),
+        ("pillow", "buckwheat")
+    );
+}
+
+#[test]
+fn a_burst_typed_at_once_goes_through_the_event_loop_in_order() {
+    use guestbook::tui::wide::WideAware;
+    use guestbook::tui::worker::{Answer, Worker};
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    use std::sync::mpsc;
+
+    let dir = tempfile::tempdir().unwrap();
+    drop(hotel(&dir));
+    let store = guestbook::store::open_file(&dir.path().join("guestbook.db"), "lihua").unwrap();
+    let (events, inbox) = mpsc::channel();
+    let (recorded, was_recorded) = mpsc::channel();
+    let replies = events.clone();
+    let worker = Worker::spawn(store, move |reply| {
+        let added = matches!(reply.result, Ok(Answer::Added(_)));
+        let _ = replies.send(Input::Reply(reply));
+        if added {
+            let _ = recorded.send(());
+        }
+    })
+    .unwrap();
+    // The whole burst is queued before the loop reads any of it, as from a paste or a slow
+    // SSH link: the query, Enter, then three keys meant for the profile Enter opens.
+    let key = |code| Input::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    for c in "zhangwei".chars() {
+        events.send(key(KeyCode::Char(c))).unwrap();
+    }
+    events.send(key(KeyCode::Enter)).unwrap();
+    for c in "pp1".chars() {
+        events.send(key(KeyCode::Char(c))).unwrap();
+    }
+    let mut settings = settings(Lang::En, Keymap::default_keys());
+    settings.idle_lock = None;
+    let mut app = App::new(settings, clock());
+    let backend = WideAware::new(CrosstermBackend::new(Vec::new()));
+    let viewport = Viewport::Fixed(Rect::new(0, 0, 80, 24));
+    let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
+    let running = std::thread::spawn(move || {
+        let result = guestbook::tui::event_loop(&mut terminal, &mut app, &worker, &inbox, vec![]);
+        (result.is_ok(), app)
+    });
+    was_recorded
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the burst records a preference");
+    events
+        .send(Input::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        )))
+        .unwrap();
+    let (ok, app) = running.join().unwrap();
+    assert!(ok);
+    assert_eq!(app.lookup.query, "zhangwei");
+    assert_eq!(app.screen(), Screen::Profile);
+    assert_eq!(app.profile.id, Some(GuestId::from("G0001")));
+    assert_eq!(
+        app.message.unwrap().text,
+        "Recorded Pillow: Buckwheat · n add a note · u undo"
+    );
+    let mut store = guestbook::store::open_file(&dir.path().join("guestbook.db"), "lihua").unwrap();
+    let newest = store.profile(&GuestId::from("G0001")).unwrap().preferences[0].clone();
+    assert_eq!(
+        (newest.category.as_str(), newest.value.as_str()),
+        ("pillow", "buckwheat")
+    );
+    assert_eq!(newest.observed_by.as_deref(), Some("lihua"));
 }
 
 #[test]
@@ -889,4 +977,394 @@ fn find_opens_on_the_query_without_opening_a_profile() {
     h.apply(effects);
     assert_eq!(h.app.screen(), Screen::Lookup);
     assert_eq!(h.app.lookup.hits.len(), 1);
+}
+
+// ---------------------------------------------------------------- nothing hidden silently
+
+/// Twelve more arrivals today, in rooms that sort differently as text and as numbers.
+fn crowded_arrivals(h: &mut Harness) {
+    let rooms = [
+        "2917", "802", "1203", "905", "3101", "1510", "2002", "710", "1111", "606", "2525", "1999",
+    ];
+    let guests = (0..rooms.len())
+        .map(|i| {
+            let mut g = guest(&format!("G1{i:03}"), &format!("Guest {i}"), &[]);
+            g.name_latin = None;
+            ImportItem::Guest(g)
+        })
+        .collect();
+    import(&mut h.store, Kind::Guests, guests);
+    let stays = rooms
+        .iter()
+        .enumerate()
+        .map(|(i, room)| {
+            ImportItem::Stay(stay(
+                &format!("R1{i:03}"),
+                &format!("G1{i:03}"),
+                "2026-06-15",
+                "2026-06-16",
+                StayStatus::Expected,
+                room,
+            ))
+        })
+        .collect();
+    import(&mut h.store, Kind::Stays, stays);
+}
+
+fn arrival_rooms(h: &Harness) -> Vec<String> {
+    let board = h.app.board.board.as_ref().unwrap();
+    board
+        .arrivals
+        .iter()
+        .map(|r| r.room.clone().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn board_rooms_sort_as_numbers_after_the_vips() {
+    let mut h = Harness::new(Lang::En);
+    crowded_arrivals(&mut h);
+    h.ctrl('b');
+    // The harness's VIP arrival (1808) first, then the rooms as numbers.
+    assert_eq!(
+        arrival_rooms(&h),
+        [
+            "1808", "606", "710", "802", "905", "1111", "1203", "1510", "1999", "2002", "2525",
+            "2917", "3101"
+        ]
+    );
+}
+
+#[test]
+fn board_panel_says_how_many_rows_are_below_and_arrows_reach_them() {
+    let mut h = Harness::new(Lang::En);
+    crowded_arrivals(&mut h);
+    h.ctrl('b');
+    let screen = h.render(80, 24);
+    let title = screen.lines().nth(1).unwrap();
+    assert_eq!(title, " Arrivals today (13)  8 more below");
+    for _ in 0..7 {
+        h.press(KeyCode::Down);
+    }
+    let screen = h.render(80, 24);
+    let title = screen.lines().nth(1).unwrap();
+    assert_eq!(title, " Arrivals today (13)  3 above · 5 more below");
+    assert!(screen.contains("1510"), "{screen}");
+    for _ in 7..12 {
+        h.press(KeyCode::Down);
+    }
+    let screen = h.render(80, 24);
+    let title = screen.lines().nth(1).unwrap();
+    assert_eq!(title, " Arrivals today (13)  8 above");
+    assert!(screen.contains("3101"), "{screen}");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G1004")));
+    h.press(KeyCode::Esc);
+    // Down past the last arrival goes on to the guests in house.
+    h.press(KeyCode::Down);
+    assert_eq!(h.app.board.panel, 1);
+    assert_eq!(h.app.selected_row().unwrap().name, "欧阳娜娜");
+    h.press(KeyCode::Up);
+    assert_eq!(h.app.board.panel, 0);
+    assert_eq!(h.app.selected_row().unwrap().room.as_deref(), Some("3101"));
+}
+
+#[test]
+fn board_panels_name_the_day_they_show() {
+    for (lang, today, tomorrow, later) in [
+        (
+            Lang::En,
+            " Arrivals today (1)",
+            " Arrivals tomorrow (0)",
+            " Arrivals 06-17 (0)",
+        ),
+        (Lang::Zh, " 今日抵店 (1)", " 明日抵店 (0)", " 06-17抵店 (0)"),
+    ] {
+        let mut h = Harness::new(lang);
+        h.ctrl('b');
+        let title = |h: &Harness| h.render(80, 24).lines().nth(1).unwrap().to_string();
+        assert_eq!(title(&h), today);
+        h.type_text("]");
+        assert_eq!(title(&h), tomorrow);
+        h.type_text("]");
+        assert_eq!(title(&h), later);
+    }
+}
+
+#[test]
+fn board_alerts_are_never_cut_and_come_before_preferences_when_narrow() {
+    let mut h = Harness::new(Lang::En);
+    h.ctrl('b');
+    for w in [60, 80, 100] {
+        let screen = h.render(w, 24);
+        let row = screen.lines().find(|l| l.starts_with("1808")).unwrap();
+        let alerts = row.find("Complaint Birthday");
+        let prefs = row.find("Buckwhe");
+        assert!(alerts.is_some(), "{w}: {row}");
+        assert!(alerts < prefs, "{w}: {row}");
+    }
+    let screen = h.render(120, 40);
+    let row = screen.lines().find(|l| l.starts_with("1808")).unwrap();
+    assert!(row.ends_with("Complaint Birthday"), "{row}");
+    let narrow = h.render(50, 24);
+    let row = narrow.lines().find(|l| l.starts_with("1808")).unwrap();
+    assert!(row.ends_with("Complaint Birthday"), "{row}");
+}
+
+#[test]
+fn text_cut_to_fit_ends_with_an_ellipsis() {
+    let mut h = Harness::new(Lang::En);
+    h.ctrl('b');
+    let screen = h.render(80, 24);
+    let row = screen.lines().find(|l| l.starts_with("2301")).unwrap();
+    assert!(row.contains("欧阳娜娜 Ouyang N… V2"), "{row}");
+    let row = screen.lines().find(|l| l.starts_with("1808")).unwrap();
+    assert!(row.ends_with("Buckwheat, Longjing, 22 °C,…"), "{row}");
+}
+
+// ---------------------------------------------------------------- long input
+
+#[test]
+fn a_long_query_scrolls_so_its_end_cursor_and_count_stay_visible() {
+    let mut h = Harness::new(Lang::En);
+    let query: String = (0..30).map(|i| format!("word{i:02} ")).collect::<String>() + "8000";
+    h.feed(Input::Paste(query.clone()));
+    assert_eq!(h.app.lookup.query.chars().count(), 200);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| ui::draw(frame, &h.app)).unwrap();
+    let first = screen_text(terminal.backend().buffer())
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    let tail: String = h
+        .app
+        .lookup
+        .query
+        .chars()
+        .rev()
+        .take(20)
+        .collect::<String>();
+    let tail: String = tail.chars().rev().collect();
+    assert!(first.starts_with("Find › …"), "{first}");
+    assert!(first.contains(&tail), "{first}");
+    assert!(first.ends_with("0 found"), "{first}");
+    let cursor = terminal.get_cursor_position().unwrap();
+    let end = first.find(" 0 found").unwrap();
+    let columns = first[..end].trim_end().chars().count();
+    assert_eq!((cursor.y, cursor.x as usize), (0, columns));
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(
+        (message.kind, message.text.as_str()),
+        (
+            MessageKind::Error,
+            "A query may have at most 200 characters."
+        )
+    );
+}
+
+#[test]
+fn a_note_over_the_limit_is_refused_with_the_limit_shown_and_kept_for_editing() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    h.type_text("pp1n");
+    let long = "安静".repeat(1000) + "!";
+    h.feed(Input::Paste(long.clone()));
+    h.press(KeyCode::Enter);
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert_eq!(
+        message.text,
+        "A note may have at most 2000 characters; this one has 2001. Shorten it, then Enter."
+    );
+    assert!(matches!(&h.app.profile.entry, Some(Entry::Note { text, .. }) if *text == long));
+    assert_eq!(h.stored_preferences("G0002")[0].note, None);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("2001/2000 characters"), "{screen}");
+    assert!(
+        screen.contains("安静安静!"),
+        "the end of the note is in view:\n{screen}"
+    );
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.message.clone().unwrap().text, "Note saved.");
+    let stored = h.stored_preferences("G0002")[0].note.clone().unwrap();
+    assert_eq!(stored.chars().count(), 2000);
+}
+
+// ---------------------------------------------------------------- small screens
+
+#[test]
+fn at_40x10_the_category_menu_shows_there_is_more_and_scrolls_to_it() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    h.type_text("p");
+    let screen = h.render(40, 10);
+    assert!(screen.contains("p Pillow"), "{screen}");
+    assert!(screen.contains("more: tab"), "{screen}");
+    assert!(!screen.contains("i In-room amenity"), "{screen}");
+    let mut seen = String::new();
+    for _ in 0..6 {
+        seen.push_str(&h.render(40, 10));
+        h.press(KeyCode::Tab);
+    }
+    for letter in ["p ", "t ", "f ", "w ", "a ", "i "] {
+        assert!(seen.contains(letter), "{letter} never shown:\n{seen}");
+    }
+}
+
+#[test]
+fn at_40x10_every_food_taboo_can_be_seen() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    h.type_text("pf");
+    let taboo = Catalog::builtin().get("food_taboo").unwrap().clone();
+    let mut seen = String::new();
+    for _ in 0..8 {
+        seen.push_str(&h.render(40, 10));
+        h.press(KeyCode::Tab);
+    }
+    for page in 0..taboo.pages() {
+        for digit in 1..=9 {
+            if let Some(choice) = taboo.choice_at(page, digit) {
+                let label = choice.label(Lang::En);
+                assert!(
+                    seen.contains(&format!("{digit} {label}")),
+                    "{digit} {label}:\n{seen}"
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- every terminal
+
+fn wide_harness(lang: Lang) -> Harness {
+    let mut h = Harness::new(lang);
+    h.app.settings.ambiguous_width = AmbiguousWidth::Wide;
+    h
+}
+
+#[test]
+fn wide_ambiguous_mode_draws_no_character_a_wide_terminal_would_widen() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut h = wide_harness(lang);
+        h.open("13800138000");
+        for (w, height) in SIZES {
+            let buffer = h.buffer(w, height);
+            for cell in &buffer.content {
+                let mut chars = cell.symbol().chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    assert_eq!(
+                        guestbook::text::ascii_stand_in(c),
+                        None,
+                        "{c:?} at {w}x{height}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn snapshot_profile_ambiguous_wide_and_narrow() {
+    for (lang, tag) in LANGS {
+        let mut narrow = Harness::new(lang);
+        narrow.open("13800138000");
+        let mut wide = wide_harness(lang);
+        wide.open("13800138000");
+        insta::assert_snapshot!(
+            format!("ambiguous_narrow_{tag}_80x24"),
+            narrow.render(80, 24)
+        );
+        insta::assert_snapshot!(format!("ambiguous_wide_{tag}_80x24"), wide.render(80, 24));
+    }
+}
+
+/// A guest whose name is half-width katakana with a voiced mark, arriving today in 1010.
+fn katakana_guest(h: &mut Harness) {
+    let g = guest("G2001", "ｻﾄｳ ﾀﾞｲｽｹ", &["09012345678"]);
+    import(&mut h.store, Kind::Guests, vec![ImportItem::Guest(g)]);
+    let s = stay(
+        "R2001",
+        "G2001",
+        "2026-06-15",
+        "2026-06-17",
+        StayStatus::Expected,
+        "1010",
+    );
+    import(&mut h.store, Kind::Stays, vec![ImportItem::Stay(s)]);
+}
+
+#[test]
+fn halfwidth_katakana_keeps_its_last_character_in_the_list_and_on_the_board() {
+    let mut h = Harness::new(Lang::En);
+    katakana_guest(&mut h);
+    h.type_text("ｻﾄｳ");
+    assert_eq!(h.app.lookup.hits.len(), 1, "{:?}", h.app.lookup.hits);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("ｻﾄｳ ﾀﾞｲｽｹ"), "{screen}");
+    h.press(KeyCode::Esc);
+    h.ctrl('b');
+    let screen = h.render(80, 24);
+    let row = screen.lines().find(|l| l.starts_with("1010")).unwrap();
+    assert!(row.contains("ｻﾄｳ ﾀﾞｲｽｹ "), "{row}");
+}
+
+#[test]
+fn help_lists_b_only_where_b_opens_the_board() {
+    let mut h = Harness::new(Lang::En);
+    h.type_text("?");
+    let help: Vec<String> = h
+        .render(80, 40)
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let at = |text: &str| help.iter().position(|l| l == text);
+    let everywhere = at("│Everywhere │").unwrap();
+    let profile = at("│Profile │").unwrap();
+    assert!(everywhere < profile, "{help:#?}");
+    assert_eq!(at("│ ctrl-b / f2 VIP board │"), Some(everywhere + 3));
+    assert_eq!(at("│ b VIP board │"), Some(profile + 2), "{help:#?}");
+    h.press(KeyCode::Esc);
+    h.type_text("b");
+    assert_eq!(h.app.lookup.query, "b", "b is text in the lookup field");
+    assert_eq!(h.app.screen(), Screen::Lookup);
+}
+
+#[test]
+fn profile_alerts_wrap_instead_of_being_cut_on_a_narrow_screen() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    let screen = h.render(30, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let complaint = lines.iter().position(|l| l.contains("OPEN COMPLAINT (1)"));
+    let birthday = lines.iter().position(|l| l.contains("birthday 06-17"));
+    assert!(
+        complaint.is_some() && birthday == complaint.map(|c| c + 1),
+        "{screen}"
+    );
+}
+
+#[test]
+fn keys_held_for_a_loading_profile_are_dropped_when_the_screen_locks() {
+    let mut h = Harness::new(Lang::En);
+    h.auto = false;
+    h.type_text("13912345678");
+    h.press(KeyCode::Enter);
+    h.type_text("pp1");
+    assert_eq!(h.app.held_keys(), 3);
+    let mut later = clock();
+    later.utc += Duration::minutes(5);
+    h.feed(Input::Tick(later));
+    assert!(h.app.locked);
+    assert_eq!(h.app.held_keys(), 0);
+    h.serve_all();
+    assert!(h.app.locked);
+    let stored: Vec<(String, String)> = h
+        .stored_preferences("G0002")
+        .into_iter()
+        .map(|p| (p.category, p.value))
+        .collect();
+    assert_eq!(stored, [("coffee".to_string(), "latte".to_string())]);
 }

@@ -578,12 +578,11 @@ fn board(
     if json {
         return print_json(&board);
     }
-    // On screen as wide as the terminal; on paper or in a file, a printer's 132 columns.
+    // As wide as the terminal, so an 80-column SSH session never wraps a line; 80 in a file
+    // or a pipe.
     let width = match std::io::stdout().is_terminal() {
-        true => crossterm::terminal::size()
-            .map_or(100, |(w, _)| w as usize)
-            .max(80),
-        false => 132,
+        true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
+        false => 80,
     };
     say(&report::board_text(
         &board,
@@ -591,6 +590,7 @@ fn board(
         i18n::lang(),
         &watermark(store),
         width,
+        ctx.today,
     ))
 }
 

@@ -305,11 +305,13 @@ impl From<StoreError> for CliError {
 }
 
 impl CliError {
-    /// The exit status of cli.md: 3 stale edit, 4 refused for the role, 1 any other failure.
+    /// The exit status of cli.md: 3 stale edit, 4 refused for the role, 128 + n when the TUI
+    /// was stopped by signal n (as shells and supervisors expect), 1 any other failure.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Store(StoreError::Stale { .. }, _) => 3,
             CliError::Store(StoreError::Forbidden { .. }, _) => 4,
+            CliError::Tui(tui) => tui.signal_status().unwrap_or(1),
             _ => 1,
         }
     }

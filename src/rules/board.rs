@@ -90,28 +90,16 @@ pub fn assemble(
         &mut board.in_house,
         &mut board.departures,
     ] {
-        rows.sort_by(|a, b| row_order(a).cmp(&row_order(b)));
+        rows.sort_by(row_order);
     }
     board
 }
 
-fn row_order(r: &BoardRow) -> ((bool, &str), (bool, u64, &str), &str) {
-    (
-        super::vip_rank(r.vip.as_deref()),
-        room_order(r.room.as_deref()),
-        &r.name,
-    )
-}
-
-/// Rooms in the order a floor plan has them: numbers as numbers, then other names, then none.
-pub fn room_order(room: Option<&str>) -> (bool, u64, &str) {
-    match room {
-        Some(r) => match r.trim().parse::<u64>() {
-            Ok(n) => (false, n, r),
-            Err(_) => (false, u64::MAX, r),
-        },
-        None => (true, u64::MAX, ""),
-    }
+fn row_order(a: &BoardRow, b: &BoardRow) -> std::cmp::Ordering {
+    super::vip_rank(a.vip.as_deref())
+        .cmp(&super::vip_rank(b.vip.as_deref()))
+        .then_with(|| crate::model::room_order(a.room.as_deref(), b.room.as_deref()))
+        .then_with(|| a.name.cmp(&b.name))
 }
 
 /// The preferences that matter for the board: the newest active one per category and value.
@@ -136,13 +124,45 @@ pub fn key_preferences(prefs: &[Preference]) -> Vec<BoardPreference> {
 mod tests {
     use super::*;
 
+    fn stay(room: &str, vip: Option<&str>, guest: &str) -> BoardStay {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+        BoardStay {
+            reservation_id: format!("R{room}"),
+            guest_id: GuestId::from(guest),
+            arrival: d,
+            departure: d + chrono::Duration::days(2),
+            room: Some(room.into()),
+            vip: vip.map(String::from),
+        }
+    }
+
     #[test]
-    fn rooms_sort_as_numbers() {
-        let mut rooms = vec![Some("2917"), None, Some("802"), Some("PH1"), Some("1215")];
-        rooms.sort_by_key(|r| room_order(*r));
-        assert_eq!(
-            rooms,
-            [Some("802"), Some("1215"), Some("2917"), Some("PH1"), None]
-        );
+    fn vips_first_then_rooms_as_numbers() {
+        let mut facts = HashMap::new();
+        for id in ["A", "B", "C"] {
+            facts.insert(
+                GuestId::from(id),
+                GuestFacts {
+                    guest: Guest::new(GuestId::from(id), id),
+                    preferences: Vec::new(),
+                    open_complaints: 0,
+                    stay_count: 1,
+                },
+            );
+        }
+        let stays = vec![
+            stay("2917", None, "A"),
+            stay("802", None, "B"),
+            stay("3501", Some("V1"), "C"),
+        ];
+        let date = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+        let board = assemble(date, false, stays, &facts);
+        let rooms: Vec<&str> = board
+            .arrivals
+            .iter()
+            .filter_map(|r| r.room.as_deref())
+            .collect();
+        assert_eq!(rooms, ["3501", "802", "2917"]);
+        assert!(board.in_house.is_empty() && board.departures.is_empty());
     }
 }

@@ -157,8 +157,8 @@ pub trait Store: Send {
         if_version: Option<i64>,
     ) -> Result<Guest, StoreError>;
 
-    /// Appends a preference observation; `observed_by` and `source` default to the acting
-    /// user's name and department.
+    /// Appends a preference observation: `observed_by` and `source` are the acting user's
+    /// name and department, whatever the caller says (an import keeps the file's).
     fn add_preference(&mut self, pref: NewPreference) -> Result<Preference, StoreError>;
 
     /// Withdraws a preference (the TUI's undo); it stays on record as retired.

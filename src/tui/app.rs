@@ -2,14 +2,16 @@
 //! requests and effects it causes; no I/O and no clock reads happen here.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::catalog::Catalog;
+use crate::config::AmbiguousWidth;
 use crate::i18n::{Lang, Msg};
 use crate::model::{
-    Alert, Board, BoardRow, GuestId, NewPreference, Preference, Profile, Role, Stay,
+    Alert, Board, BoardRow, GuestId, NewPreference, Preference, Profile, Role, Stay, NOTE_MAX_CHARS,
 };
 use crate::rules::settings::date_after_rollover as business_date;
 use crate::search::SearchHit;
@@ -19,8 +21,10 @@ use super::worker::{Answer, Job, Reply, Request};
 
 /// Results asked for per keystroke; more than any screen shows.
 pub const SEARCH_LIMIT: usize = 50;
-/// The longest query or note accepted, in characters.
-pub const MAX_TEXT: usize = 200;
+/// The longest query accepted, in characters: longer than any name or number.
+pub const QUERY_MAX_CHARS: usize = 200;
+/// Digits a numeric preference takes: more than any value in range.
+const NUMBER_MAX_CHARS: usize = 6;
 
 /// The time, injected so tests render the same screen every run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,6 +58,8 @@ pub struct Settings {
     pub lang: Lang,
     /// False under `NO_COLOR`: emphasis by bold, underline and reverse only.
     pub color: bool,
+    /// Wide: the terminal draws `° · › …` in two columns, so ASCII stand-ins are drawn.
+    pub ambiguous_width: AmbiguousWidth,
     /// A fixed business date (`--today`); otherwise from the clock and the rollover hour.
     pub today: Option<NaiveDate>,
     pub rollover_hour: u32,
@@ -71,6 +77,8 @@ pub enum Input {
     Reply(Reply),
     Tick(Clock),
     Resize,
+    /// The process was told to stop (SIGTERM, SIGHUP, SIGINT): the event loop ends.
+    Signal(i32),
 }
 
 /// What `update()` asks the event loop to do.
@@ -110,10 +118,19 @@ pub struct LookupView {
     pub hits_for: String,
     pub selected: usize,
     pub pending: Option<u64>,
-    /// Enter was pressed before the results came: open a single match when they do.
-    pub open_when_ready: bool,
+    /// What to open when the pending results come.
+    pub open_when_ready: Option<OpenWhenReady>,
     /// Result rows the screen showed last time, for page up/down.
     pub page: Cell<usize>,
+}
+
+/// A profile to open as soon as the results of the query typed so far arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenWhenReady {
+    /// A caller's number (`--phone`): open it only if exactly one guest matches.
+    OnlyMatch,
+    /// Enter was pressed before the results came: do what Enter does on them.
+    Selected,
 }
 
 /// The three-key preference entry, step by step.
@@ -140,6 +157,10 @@ pub struct ProfileView {
     /// Body rows the screen showed last time, for page up/down.
     pub page: Cell<u16>,
     pub entry: Option<Entry>,
+    /// Rows of the entry popup's grid scrolled past (small windows show part of it).
+    pub entry_scroll: usize,
+    /// The grid rows the popup showed last time and how many there are.
+    pub entry_rows: Cell<(usize, usize)>,
     /// Preferences recorded here in this visit, newest last: `n` notes and `u` undoes these.
     pub recorded: Vec<Preference>,
 }
@@ -182,6 +203,9 @@ pub struct App {
     pub dirty: bool,
     pub spinner: usize,
     writes: Vec<(u64, Write)>,
+    /// Keys typed while waiting for what they act on (Enter's results, a profile opening),
+    /// applied in order once it has come.
+    held: VecDeque<Input>,
     next_gen: u64,
     last_key: DateTime<Utc>,
 }
@@ -201,6 +225,7 @@ impl App {
             dirty: true,
             spinner: 0,
             writes: Vec::new(),
+            held: VecDeque::new(),
             next_gen: 0,
             last_key: clock.utc,
         }
@@ -212,8 +237,8 @@ impl App {
         let Some(query) = query.map(str::trim).filter(|q| !q.is_empty()) else {
             return Vec::new();
         };
-        self.lookup.query = query.chars().take(MAX_TEXT).collect();
-        self.lookup.open_when_ready = open_single;
+        self.lookup.query = query.chars().take(QUERY_MAX_CHARS).collect();
+        self.lookup.open_when_ready = open_single.then_some(OpenWhenReady::OnlyMatch);
         self.search()
     }
 
@@ -271,18 +296,65 @@ impl App {
             || !self.writes.is_empty()
     }
 
+    /// Whether typed keys must wait: Enter waits for the results of the query typed so far,
+    /// and keys typed after it are meant for the profile it opens.
+    pub fn waiting(&self) -> bool {
+        let results = self.lookup.open_when_ready.is_some() && self.lookup.pending.is_some();
+        let profile = self.screen() == Screen::Profile
+            && self.profile.profile.is_none()
+            && self.profile.pending.is_some();
+        !self.locked && (results || profile)
+    }
+
+    /// Keys typed but not applied yet.
+    pub fn held_keys(&self) -> usize {
+        self.held.len()
+    }
+
     /// Applies one input; returns what the event loop must do.
     pub fn update(&mut self, input: Input) -> Vec<Effect> {
         match input {
+            Input::Key(event) if self.waiting() && !is_ctrl_c(&event) => {
+                if event.kind == KeyEventKind::Press {
+                    self.last_key = self.clock.utc;
+                    self.held.push_back(Input::Key(event));
+                }
+                Vec::new()
+            }
+            Input::Paste(text) if self.waiting() => {
+                self.held.push_back(Input::Paste(text));
+                Vec::new()
+            }
             Input::Key(event) => self.on_key(event),
             Input::Paste(text) => self.on_paste(&text),
-            Input::Reply(reply) => self.on_reply(reply),
+            Input::Reply(reply) => {
+                let mut effects = self.on_reply(reply);
+                effects.extend(self.release_held());
+                effects
+            }
             Input::Tick(clock) => self.on_tick(clock),
             Input::Resize => {
                 self.dirty = true;
                 Vec::new()
             }
+            Input::Signal(_) => vec![Effect::Quit],
         }
+    }
+
+    /// Applies held keys in the order typed, until one of them makes the app wait again.
+    fn release_held(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        while !self.waiting() && !effects.contains(&Effect::Quit) {
+            let Some(input) = self.held.pop_front() else {
+                break;
+            };
+            effects.extend(match input {
+                Input::Key(event) => self.on_key(event),
+                Input::Paste(text) => self.on_paste(&text),
+                _ => Vec::new(),
+            });
+        }
+        effects
     }
 
     fn request(&mut self, job: Job) -> (u64, Effect) {
@@ -314,7 +386,7 @@ impl App {
         }
         self.last_key = self.clock.utc;
         self.dirty = true;
-        if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) {
+        if is_ctrl_c(&event) {
             return vec![Effect::Quit];
         }
         let key = Key::from_event(&event);
@@ -346,10 +418,7 @@ impl App {
             .collect();
         self.dirty = true;
         match self.mode() {
-            Mode::Lookup => {
-                push_limited(&mut self.lookup.query, &clean);
-                self.search()
-            }
+            Mode::Lookup => self.type_into_query(&clean),
             Mode::Input => {
                 for c in clean.chars() {
                     self.type_char(Mode::Input, c);
@@ -399,26 +468,41 @@ impl App {
 
     fn type_char(&mut self, mode: Mode, c: char) -> Vec<Effect> {
         match (mode, &mut self.profile.entry) {
-            (Mode::Lookup, _) => {
-                push_limited(&mut self.lookup.query, &c.to_string());
-                self.search()
-            }
+            (Mode::Lookup, _) => self.type_into_query(&c.to_string()),
             (Mode::Record, _) => self.record_char(c),
             (Mode::Input, Some(Entry::Number { text, .. })) => {
-                if c.is_ascii_digit() || (c == '-' && text.is_empty()) {
-                    push_limited(text, &c.to_string());
+                let room = text.chars().count() < NUMBER_MAX_CHARS;
+                if room && (c.is_ascii_digit() || (c == '-' && text.is_empty())) {
+                    text.push(c);
                 }
                 Vec::new()
             }
+            // Never cut: a note over the limit is refused when submitted, limit shown.
             (Mode::Input, Some(Entry::Note { text, .. })) => {
-                push_limited(text, &c.to_string());
+                text.push(c);
                 Vec::new()
             }
             _ => Vec::new(),
         }
     }
 
+    /// Adds typed or pasted text to the query, up to its limit, saying so when some of it
+    /// did not fit.
+    fn type_into_query(&mut self, add: &str) -> Vec<Effect> {
+        let room = QUERY_MAX_CHARS.saturating_sub(self.lookup.query.chars().count());
+        if add.chars().count() > room {
+            self.error(self.fill(Msg::TuiQueryTooLong, &[("max", &QUERY_MAX_CHARS)]));
+        }
+        if room == 0 {
+            return Vec::new();
+        }
+        self.lookup.query.extend(add.chars().take(room));
+        self.search()
+    }
+
     fn lock(&mut self) {
+        // Keys typed before the lock are not for whoever unlocks it.
+        self.held.clear();
         self.locked = true;
         self.help = None;
         self.profile.entry = None;
@@ -435,7 +519,7 @@ impl App {
             self.lookup.hits_for.clear();
             self.lookup.selected = 0;
             self.lookup.pending = None;
-            self.lookup.open_when_ready = false;
+            self.lookup.open_when_ready = None;
             return Vec::new();
         }
         let (gen, effect) = self.request(Job::Search {
@@ -483,7 +567,7 @@ impl App {
 
     fn open_selected_hit(&mut self) -> Vec<Effect> {
         if self.lookup.pending.is_some() {
-            self.lookup.open_when_ready = true;
+            self.lookup.open_when_ready = Some(OpenWhenReady::Selected);
             return Vec::new();
         }
         match self.lookup.hits.get(self.lookup.selected) {
@@ -503,13 +587,20 @@ impl App {
         self.lookup.selected = self.lookup.selected.min(hits.len().saturating_sub(1));
         self.lookup.hits = hits;
         self.lookup.hits_for = query;
-        let open = std::mem::take(&mut self.lookup.open_when_ready);
-        match self.lookup.hits.as_slice() {
-            [only] if open => {
-                let id = only.id.clone();
+        let chosen = match (
+            self.lookup.open_when_ready.take(),
+            self.lookup.hits.as_slice(),
+        ) {
+            (Some(OpenWhenReady::OnlyMatch), [only]) => Some(only),
+            (Some(OpenWhenReady::Selected), hits) => hits.get(self.lookup.selected),
+            _ => None,
+        };
+        match chosen {
+            Some(hit) => {
+                let id = hit.id.clone();
                 self.open_profile(id)
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         }
     }
 
@@ -592,6 +683,7 @@ impl App {
             Action::Bottom => *scroll = limit,
             Action::Record if self.profile.profile.is_some() => {
                 self.profile.entry = Some(Entry::Category);
+                self.profile.entry_scroll = 0;
             }
             Action::Note => self.start_note(),
             Action::Undo => return self.undo(),
@@ -646,18 +738,43 @@ impl App {
     }
 
     fn record_action(&mut self, action: Action) {
-        let catalog = &self.settings.catalog;
-        match (action, &mut self.profile.entry) {
-            (Action::Cancel, _) => self.profile.entry = None,
-            (Action::NextPage, Some(Entry::Options { category, page })) => {
-                let pages = catalog.get(category).map_or(1, |c| c.pages());
-                *page = (*page + 1) % pages;
-            }
-            (Action::PrevPage, Some(Entry::Options { category, page })) => {
-                let pages = catalog.get(category).map_or(1, |c| c.pages());
-                *page = (*page + pages - 1) % pages;
-            }
+        match action {
+            Action::Cancel => self.profile.entry = None,
+            Action::NextPage => self.turn(true),
+            Action::PrevPage => self.turn(false),
             _ => {}
+        }
+    }
+
+    /// The page keys scroll a grid the popup cannot show whole, then turn the option page;
+    /// past the end they start over.
+    fn turn(&mut self, forward: bool) {
+        let (room, total) = self.profile.entry_rows.get();
+        let room = room.max(1);
+        let scroll = &mut self.profile.entry_scroll;
+        let more_below = *scroll + room < total;
+        match (forward, more_below, *scroll > 0) {
+            (true, true, _) => *scroll += room,
+            (false, _, true) => *scroll = scroll.saturating_sub(room),
+            _ => {
+                *scroll = 0;
+                let catalog = &self.settings.catalog;
+                match &mut self.profile.entry {
+                    Some(Entry::Options { category, page }) => {
+                        let pages = catalog.get(category).map_or(1, |c| c.pages());
+                        *page = if forward {
+                            (*page + 1) % pages
+                        } else {
+                            (*page + pages - 1) % pages
+                        };
+                    }
+                    // Back from the top of the category menu: its last rows.
+                    Some(Entry::Category) if !forward => {
+                        *scroll = total.saturating_sub(room);
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 
@@ -686,6 +803,7 @@ impl App {
         match self.settings.catalog.by_letter(c) {
             Some(cat) if c.is_alphabetic() => {
                 let category = cat.key.clone();
+                self.profile.entry_scroll = 0;
                 self.profile.entry = Some(if cat.is_numeric() {
                     Entry::Number {
                         category,
@@ -759,6 +877,11 @@ impl App {
                     }
                 }
             }
+            Some(Entry::Note { text, .. }) if text.chars().count() > NOTE_MAX_CHARS => {
+                let n = text.chars().count();
+                self.error(self.fill(Msg::TuiNoteTooLong, &[("max", &NOTE_MAX_CHARS), ("n", &n)]));
+                Vec::new()
+            }
             Some(Entry::Note { pref, text }) => {
                 self.profile.entry = None;
                 let (gen, effect) = self.request(Job::NotePreference {
@@ -797,6 +920,8 @@ impl App {
         let last = len.saturating_sub(1);
         let sel = &mut self.board.selected[panel];
         match action {
+            Action::Up if *sel == 0 => self.step_panel(false),
+            Action::Down if *sel >= last => self.step_panel(true),
             Action::Up => *sel = sel.saturating_sub(1),
             Action::Down => *sel = (*sel + 1).min(last),
             Action::PageUp | Action::Top => *sel = 0,
@@ -830,6 +955,25 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Down past a panel's last row goes on to the first row of the next panel with rows, up
+    /// past the first back to the last row of the one before, so arrows reach every row.
+    fn step_panel(&mut self, down: bool) {
+        let Some(board) = &self.board.board else {
+            return;
+        };
+        let from = self.board.panel;
+        let next = if down {
+            (from + 1..3).find(|p| !panel_rows(board, *p).is_empty())
+        } else {
+            (0..from).rev().find(|p| !panel_rows(board, *p).is_empty())
+        };
+        if let Some(panel) = next {
+            let len = panel_rows(board, panel).len();
+            self.board.panel = panel;
+            self.board.selected[panel] = if down { 0 } else { len - 1 };
+        }
     }
 
     pub fn selected_row(&self) -> Option<&BoardRow> {
@@ -901,7 +1045,7 @@ impl App {
             Ok(_) => {}
             Err(text) => {
                 if which == 0 {
-                    self.lookup.open_when_ready = false;
+                    self.lookup.open_when_ready = None;
                 }
                 if which == 1 && self.profile.profile.is_none() {
                     self.stack.retain(|s| *s != Screen::Profile);
@@ -1020,9 +1164,8 @@ pub fn panel_rows(board: &Board, panel: usize) -> &[BoardRow] {
     }
 }
 
-fn push_limited(text: &mut String, add: &str) {
-    let room = MAX_TEXT.saturating_sub(text.chars().count());
-    text.extend(add.chars().take(room));
+fn is_ctrl_c(event: &KeyEvent) -> bool {
+    event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL)
 }
 
 /// The stay that matters now: the one in progress, else the next, else the latest.

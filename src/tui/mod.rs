@@ -7,7 +7,7 @@ pub mod ui;
 pub mod wide;
 pub mod worker;
 
-use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Once;
@@ -57,6 +57,19 @@ pub enum TuiError {
     Keymap(#[from] KeymapError),
     #[error("{}", Msg::TuiCatalog.fill(&[("reason", .0)]))]
     Catalog(String),
+    /// Stopped by a signal; the terminal was restored first. Exits with 128 + the signal.
+    #[error("{}", Msg::TuiSignal.fill(&[("signal", .0)]))]
+    Signal(i32),
+}
+
+impl TuiError {
+    /// The exit status a shell expects after a signal (143 for SIGTERM), else none.
+    pub fn signal_status(&self) -> Option<u8> {
+        match self {
+            TuiError::Signal(n) => u8::try_from(128 + n).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// Opens the TUI on `store` until the user quits.
@@ -111,6 +124,7 @@ pub fn settings(
         backend: start.backend.clone(),
         lang: config.lang(),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ambiguous_width: config.ambiguous_width(),
         today: start.today,
         rollover_hour: hotel.rollover_hour,
         idle_lock: (minutes > 0).then(|| chrono::Duration::minutes(minutes)),
@@ -139,10 +153,11 @@ fn clock_now() -> Clock {
     }
 }
 
-type Term = Terminal<WideAware<BufWriter<Stdout>>>;
-
-fn event_loop(
-    terminal: &mut Term,
+/// Runs until the user quits or a signal arrives: applies every input queued in `inbox` (keys,
+/// store replies) in order, sends the requests they cause to `worker` and draws when something
+/// changed. Public so tests can feed it whole bursts of keys.
+pub fn event_loop<W: Write>(
+    terminal: &mut Terminal<WideAware<W>>,
     app: &mut App,
     worker: &Worker,
     inbox: &Receiver<Input>,
@@ -174,6 +189,9 @@ fn event_loop(
         // Everything already queued is applied before the next frame, so a burst of keys
         // renders once.
         for input in first.into_iter().chain(inbox.try_iter()) {
+            if let Input::Signal(signal) = input {
+                return Err(TuiError::Signal(signal));
+            }
             effects.extend(app.update(input));
         }
         effects.extend(app.update(Input::Tick(clock_now())));
@@ -181,7 +199,7 @@ fn event_loop(
 }
 
 /// One frame, inside a synchronized update so terminals that support it never show half.
-fn draw(terminal: &mut Term, app: &App) -> io::Result<()> {
+fn draw<W: Write>(terminal: &mut Terminal<WideAware<W>>, app: &App) -> io::Result<()> {
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
     terminal.draw(|frame| ui::draw(frame, app))?;
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)
@@ -237,7 +255,8 @@ fn ctrl_c() -> ct::KeyEvent {
     ct::KeyEvent::new(ct::KeyCode::Char('c'), ct::KeyModifiers::CONTROL)
 }
 
-/// SIGTERM, SIGHUP and SIGINT end the loop like Ctrl-C, so the guard restores the terminal.
+/// SIGTERM, SIGHUP and SIGINT end the loop, so the guard restores the terminal; the process
+/// then exits with 128 + the signal, as a shell reports a process a signal stopped.
 #[cfg(unix)]
 fn watch_signals(events: Sender<Input>) -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -245,8 +264,8 @@ fn watch_signals(events: Sender<Input>) -> io::Result<()> {
     thread::Builder::new()
         .name("guestbook-signals".into())
         .spawn(move || {
-            for _ in signals.forever() {
-                if events.send(Input::Key(ctrl_c())).is_err() {
+            for signal in signals.forever() {
+                if events.send(Input::Signal(signal)).is_err() {
                     return;
                 }
             }

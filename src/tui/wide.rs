@@ -10,9 +10,8 @@
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::{Buffer, Cell, CellWidth};
 use ratatui::layout::{Position, Rect, Size};
-use unicode_width::UnicodeWidthStr;
 
 /// Unchanged cells worth re-sending rather than moving the cursor over them.
 const MAX_GAP: u16 = 4;
@@ -44,7 +43,7 @@ impl<W: Write> WideAware<W> {
         (from.x..to.x)
             .map(|x| {
                 let cell = self.shown.cell((x, to.y))?;
-                (cell.symbol().width() == 1).then(|| (x, to.y, cell.clone()))
+                (cell.cell_width() == 1).then(|| (x, to.y, cell.clone()))
             })
             .collect()
     }
@@ -70,7 +69,8 @@ impl<W: Write> Backend for WideAware<W> {
                 cells.extend(gap);
             }
             cells.push((x, y, cell.clone()));
-            let wide = cell.symbol().width() == 2;
+            // ratatui's own measure: a half-width katakana with its sound mark is two columns.
+            let wide = cell.cell_width() == 2;
             if wide {
                 let mut continuation = cell.clone();
                 continuation.set_symbol("");

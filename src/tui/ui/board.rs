@@ -10,10 +10,10 @@ use ratatui::Frame;
 use crate::i18n::Msg;
 use crate::model::{Board, BoardRow};
 
-use super::{alert_marker, marker_spans, spinner, Theme};
+use super::{
+    alert_marker, column_widths, cut_line, fit_cells, marker_spans, spinner, width, Theme,
+};
 use crate::tui::app::{panel_rows, App};
-
-const PANELS: [Msg; 3] = [Msg::Arrivals, Msg::InHouse, Msg::Departures];
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let [title, panels] =
@@ -68,6 +68,64 @@ pub fn weekday(app: &App, date: chrono::NaiveDate) -> String {
     names.split(' ').nth(index).unwrap_or_default().to_string()
 }
 
+/// A board column; which ones show and in what order depends on the width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Room,
+    Name,
+    Vip,
+    Stays,
+    Prefs,
+    Alerts,
+}
+
+/// Columns for a panel `total` wide whose alert markers need `alerts` columns. Alerts are never
+/// cut: below 110 columns they come before the preferences, which take what is left.
+fn columns(total: u16, alerts: u16) -> Vec<(Col, Constraint)> {
+    use Constraint::{Fill, Length};
+    if total >= 110 {
+        return vec![
+            (Col::Room, Length(5)),
+            (Col::Name, Length(26)),
+            (Col::Vip, Length(3)),
+            (Col::Stays, Length(3)),
+            (Col::Prefs, Fill(1)),
+            (Col::Alerts, Length(alerts.max(18))),
+        ];
+    }
+    if total >= 60 {
+        return vec![
+            (Col::Room, Length(5)),
+            (Col::Name, Length(18)),
+            (Col::Vip, Length(3)),
+            (Col::Stays, Length(3)),
+            (Col::Alerts, Length(alerts)),
+            (Col::Prefs, Fill(1)),
+        ];
+    }
+    vec![
+        (Col::Room, Length(5)),
+        (Col::Name, Fill(1)),
+        (Col::Vip, Length(3)),
+        (Col::Alerts, Length(alerts)),
+    ]
+}
+
+/// The widest alert markers of any row on the board (so the panels line up), at least the
+/// heading.
+fn alerts_width(board: &Board, app: &App) -> u16 {
+    let rows = (0..3).flat_map(|p| panel_rows(board, p).iter());
+    let widest = rows
+        .map(|r| width(&markers(r, app).join(" ")))
+        .max()
+        .unwrap_or(0);
+    widest.max(width(app.text(Msg::AlertsWord))) as u16
+}
+
+fn markers(row: &BoardRow, app: &App) -> Vec<String> {
+    row.alerts.iter().map(|a| alert_marker(app, a)).collect()
+}
+
 fn draw_panel(
     frame: &mut Frame,
     area: Rect,
@@ -78,88 +136,102 @@ fn draw_panel(
 ) {
     let rows = panel_rows(board, panel);
     let active = app.board.panel == panel;
+    let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let mut hidden = (0, 0);
+    if rows.is_empty() {
+        let none = Span::styled(format!("  {}", app.text(Msg::NoneToday)), theme.dim());
+        frame.render_widget(Paragraph::new(none), list);
+    } else {
+        let cols = columns(area.width, alerts_width(board, app));
+        let constraints: Vec<Constraint> = cols.iter().map(|(_, c)| *c).collect();
+        let widths = column_widths(&constraints, area.width);
+        let table_rows: Vec<Row> = rows
+            .iter()
+            .map(|r| Row::new(fit_cells(board_cells(r, app, theme, &cols), &widths)))
+            .collect();
+        let mut table = Table::new(table_rows, constraints).column_spacing(1);
+        let with_header = list.height >= 3;
+        if with_header {
+            let cells = header_cells(app, &cols);
+            table = table.header(Row::new(fit_cells(cells, &widths)).style(theme.dim()));
+        }
+        if active {
+            table = table.row_highlight_style(theme.selected());
+        }
+        let mut state = TableState::default().with_selected(Some(app.board.selected[panel]));
+        frame.render_stateful_widget(table, list, &mut state);
+        let visible = usize::from(list.height.saturating_sub(u16::from(with_header)));
+        let above = state.offset().min(rows.len());
+        hidden = (above, rows.len().saturating_sub(above + visible));
+    }
     let mut title_style = theme.title();
     if active {
         title_style = title_style.add_modifier(Modifier::REVERSED);
     }
-    let title = format!(" {} ({}) ", app.text(PANELS[panel]), rows.len());
-    let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-    frame.render_widget(Paragraph::new(Span::styled(title, title_style)), head);
-    if rows.is_empty() {
-        let none = Span::styled(format!("  {}", app.text(Msg::NoneToday)), theme.dim());
-        frame.render_widget(Paragraph::new(none), list);
-        return;
+    let mut spans = vec![Span::styled(
+        format!(" {} ({}) ", panel_title(app, panel), rows.len()),
+        title_style,
+    )];
+    let mut more = Vec::new();
+    if hidden.0 > 0 {
+        more.push(app.fill(Msg::TuiRowsAbove, &[("n", &hidden.0)]));
     }
-    let wide = area.width >= 60;
-    let table_rows: Vec<Row> = rows
-        .iter()
-        .map(|r| board_row(r, app, theme, wide))
-        .collect();
-    let mut table = Table::new(table_rows, widths(area.width, wide)).column_spacing(1);
-    if list.height >= 3 {
-        table = table.header(header(app, theme, wide));
+    if hidden.1 > 0 {
+        more.push(app.fill(Msg::TuiRowsBelow, &[("n", &hidden.1)]));
     }
-    if active {
-        table = table.row_highlight_style(theme.selected());
+    if !more.is_empty() {
+        spans.push(Span::styled(format!(" {}", more.join(" · ")), theme.vip()));
     }
-    let mut state = TableState::default().with_selected(Some(app.board.selected[panel]));
-    frame.render_stateful_widget(table, list, &mut state);
+    frame.render_widget(
+        Paragraph::new(cut_line(Line::from(spans), head.width.into())),
+        head,
+    );
 }
 
-fn widths(total: u16, wide: bool) -> Vec<Constraint> {
-    let name = if total >= 110 { 26 } else { 18 };
-    let mut widths = vec![
-        Constraint::Length(5),
-        Constraint::Length(name),
-        Constraint::Length(3),
-    ];
-    if wide {
-        widths.push(Constraint::Length(3));
-        widths.push(Constraint::Fill(1));
-        widths.push(Constraint::Length(if total >= 110 { 18 } else { 10 }));
-    } else {
-        widths[1] = Constraint::Fill(1);
-        widths.push(Constraint::Length(6));
-    }
-    widths
+/// `Arrivals today`, `明日抵店`, `Departures 06-17`: the panel names the day it shows.
+fn panel_title(app: &App, panel: usize) -> String {
+    crate::report::section_title(panel, app.board_date(), app.today(), app.lang())
 }
 
-fn header<'a>(app: &App, theme: &Theme, wide: bool) -> Row<'a> {
-    let mut cells = vec![app.text(Msg::Room), app.text(Msg::Name), app.text(Msg::Vip)];
-    if wide {
-        cells.push(app.text(Msg::TuiStaysShort));
-        cells.push(app.text(Msg::KeyPreferences));
-    }
-    cells.push(app.text(Msg::AlertsWord));
-    Row::new(cells).style(theme.dim())
+fn header_cells<'a>(app: &App, cols: &[(Col, Constraint)]) -> Vec<Line<'a>> {
+    cols.iter()
+        .map(|(col, _)| {
+            Line::raw(app.text(match col {
+                Col::Room => Msg::Room,
+                Col::Name => Msg::Name,
+                Col::Vip => Msg::Vip,
+                Col::Stays => Msg::TuiStaysShort,
+                Col::Prefs => Msg::KeyPreferences,
+                Col::Alerts => Msg::AlertsWord,
+            }))
+        })
+        .collect()
 }
 
-fn board_row<'a>(row: &BoardRow, app: &App, theme: &Theme, wide: bool) -> Row<'a> {
-    let mut name = vec![Span::raw(row.name.clone())];
-    if let Some(latin) = row.name_latin.as_ref().filter(|l| **l != row.name) {
-        name.push(Span::styled(format!(" {latin}"), theme.dim()));
-    }
-    let mut cells = vec![
-        Line::raw(row.room.clone().unwrap_or_else(|| "-".into())),
-        Line::from(name),
-        Line::styled(row.vip.clone().unwrap_or_default(), theme.vip()),
-    ];
-    if wide {
-        cells.push(Line::raw(format!("{:>3}", row.stay_count)));
-        let catalog = &app.settings.catalog;
-        let mut ordered: Vec<_> = row.preferences.iter().collect();
-        ordered.sort_by_key(|p| catalog.position(&p.category));
-        let prefs: Vec<String> = ordered
-            .into_iter()
-            .map(|p| {
-                app.settings
-                    .catalog
-                    .value_item(&p.category, &p.value, app.lang())
-            })
-            .collect();
-        cells.push(Line::raw(prefs.join(", ")));
-    }
-    let markers = row.alerts.iter().map(|a| alert_marker(app, a)).collect();
-    cells.push(Line::from(marker_spans(markers, theme)));
-    Row::new(cells)
+fn board_cells<'a>(
+    row: &BoardRow,
+    app: &App,
+    theme: &Theme,
+    cols: &[(Col, Constraint)],
+) -> Vec<Line<'a>> {
+    cols.iter()
+        .map(|(col, _)| match col {
+            Col::Room => Line::raw(row.room.clone().unwrap_or_else(|| "-".into())),
+            Col::Name => {
+                let mut name = vec![Span::raw(row.name.clone())];
+                if let Some(latin) = row.name_latin.as_ref().filter(|l| **l != row.name) {
+                    name.push(Span::styled(format!(" {latin}"), theme.dim()));
+                }
+                Line::from(name)
+            }
+            Col::Vip => Line::styled(row.vip.clone().unwrap_or_default(), theme.vip()),
+            Col::Stays => Line::raw(format!("{:>3}", row.stay_count)),
+            Col::Prefs => Line::raw(crate::report::preferences_line(
+                row,
+                &app.settings.catalog,
+                app.lang(),
+            )),
+            Col::Alerts => Line::from(marker_spans(markers(row, app), theme)),
+        })
+        .collect()
 }

@@ -10,7 +10,7 @@ use crate::i18n::Msg;
 
 use super::{centered, fit, Theme};
 use crate::tui::app::{App, Screen};
-use crate::tui::keymap::{Action, Keymap, Mode};
+use crate::tui::keymap::{Action, Key, Keymap, Mode};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let popup = centered(area, area.width.saturating_sub(4).min(72), area.height);
@@ -75,7 +75,7 @@ fn mode_lines<'a>(keymap: &Keymap, mode: Mode, app: &App, theme: &Theme) -> Vec<
     Action::ALL
         .iter()
         .filter_map(|action| {
-            let keys = keymap.keys_for(mode, *action);
+            let keys = shown_keys(keymap, mode, *action);
             if keys.is_empty() {
                 return None;
             }
@@ -86,4 +86,21 @@ fn mode_lines<'a>(keymap: &Keymap, mode: Mode, app: &App, theme: &Theme) -> Vec<
             ]))
         })
         .collect()
+}
+
+/// The keys listed for an action in a mode. A global key that types a character (`b`, `?`)
+/// is not global where letters are text (the lookup field): it is listed under each mode where
+/// it acts instead.
+fn shown_keys(keymap: &Keymap, mode: Mode, action: Action) -> Vec<Key> {
+    let global = keymap.keys_for(Mode::Global, action);
+    if mode == Mode::Global {
+        return global.into_iter().filter(|k| k.typed().is_none()).collect();
+    }
+    let mut keys = keymap.keys_for(mode, action);
+    let falls_through = matches!(mode, Mode::Profile | Mode::Board | Mode::Help);
+    if falls_through {
+        let acts_here = |k: &Key| k.typed().is_some() && keymap.action(mode, *k).is_none();
+        keys.extend(global.into_iter().filter(acts_here));
+    }
+    keys
 }

@@ -11,7 +11,7 @@ use crate::model::Alert;
 use crate::search::phone::masked;
 use crate::search::SearchHit;
 
-use super::{alert_marker, marker_spans, spinner, width, Theme};
+use super::{alert_marker, column_widths, fit_cells, marker_spans, spinner, tail, width, Theme};
 use crate::tui::app::App;
 
 /// Which columns fit: all from 70 columns, the essentials below.
@@ -72,6 +72,8 @@ fn inset(area: Rect) -> Rect {
     }
 }
 
+/// `Find › query` with the hit count on the right. A query longer than the line scrolls: its
+/// end and the cursor after it stay in view, and so does the count while there is room.
 fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let label = format!("{} › ", app.text(Msg::TuiFind));
     let query = &app.lookup.query;
@@ -80,12 +82,19 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         app.fill(Msg::TuiMatches, &[("n", &app.lookup.hits.len())])
     };
-    let right = format!("{} {count} ", spinner(app));
-    let used = width(&label) + width(query);
-    let gap = (area.width as usize).saturating_sub(used + width(&right));
+    let total = area.width as usize;
+    // One column stays free for the cursor after the last character.
+    let room = |right: &str| total.saturating_sub(width(&label) + width(right) + 1);
+    let mut right = format!("{} {count} ", spinner(app));
+    if room(&right) < width(query).min(MIN_QUERY_COLUMNS) {
+        right.clear();
+    }
+    let shown = tail(query, room(&right));
+    let used = width(&label) + width(&shown);
+    let gap = total.saturating_sub(used + width(&right));
     let line = Line::from(vec![
         Span::styled(label.clone(), theme.title()),
-        Span::raw(query.clone()),
+        Span::raw(shown),
         Span::raw(" ".repeat(gap)),
         Span::styled(right, theme.dim()),
     ]);
@@ -96,20 +105,26 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
+/// Columns of the query worth keeping in view before the hit count.
+const MIN_QUERY_COLUMNS: usize = 12;
+
 fn draw_hits(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let columns = Columns::for_width(area.width);
     let show_header = area.height >= 4;
+    let constraints = columns.widths(area.width);
+    let widths = column_widths(&constraints, area.width);
     let rows: Vec<Row> = app
         .lookup
         .hits
         .iter()
-        .map(|hit| hit_row(hit, app, theme, &columns))
+        .map(|hit| Row::new(fit_cells(hit_cells(hit, app, theme, &columns), &widths)))
         .collect();
-    let mut table = Table::new(rows, columns.widths(area.width))
+    let mut table = Table::new(rows, constraints)
         .column_spacing(1)
         .row_highlight_style(theme.selected());
     if show_header {
-        table = table.header(header(app, theme, &columns));
+        let cells = header_cells(app, &columns);
+        table = table.header(Row::new(fit_cells(cells, &widths)).style(theme.dim()));
     }
     let visible = area.height.saturating_sub(u16::from(show_header));
     app.lookup.page.set(visible as usize);
@@ -117,7 +132,7 @@ fn draw_hits(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn header<'a>(app: &App, theme: &Theme, columns: &Columns) -> Row<'a> {
+fn header_cells<'a>(app: &App, columns: &Columns) -> Vec<Line<'a>> {
     let mut cells = vec![app.text(Msg::Vip), app.text(Msg::Name)];
     if columns.greet {
         cells.push(app.text(Msg::TuiGreetAs));
@@ -129,10 +144,10 @@ fn header<'a>(app: &App, theme: &Theme, columns: &Columns) -> Row<'a> {
     if columns.alerts {
         cells.push(app.text(Msg::AlertsWord));
     }
-    Row::new(cells).style(theme.dim())
+    cells.into_iter().map(Line::raw).collect()
 }
 
-fn hit_row<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> Row<'a> {
+fn hit_cells<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> Vec<Line<'a>> {
     let vip = Span::styled(hit.vip.clone().unwrap_or_default(), theme.vip());
     let mut name = vec![Span::raw(hit.name.clone())];
     if let Some(latin) = hit.name_latin.as_ref().filter(|l| **l != hit.name) {
@@ -155,7 +170,7 @@ fn hit_row<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> 
     if columns.alerts {
         cells.push(Line::from(marker_spans(hit_markers(hit, app), theme)));
     }
-    Row::new(cells)
+    cells
 }
 
 fn hit_markers(hit: &SearchHit, app: &App) -> Vec<String> {

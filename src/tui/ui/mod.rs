@@ -6,13 +6,14 @@ pub mod lookup;
 pub mod profile;
 pub mod status;
 
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use unicode_width::UnicodeWidthChar;
 
+use crate::config::AmbiguousWidth;
 use crate::i18n::Msg;
 use crate::model::Alert;
 
@@ -116,6 +117,27 @@ pub fn draw(frame: &mut Frame, app: &App) {
         status::draw_message(frame, message, app, &theme);
     }
     status::draw(frame, status, app, &theme);
+    if app.settings.ambiguous_width == AmbiguousWidth::Wide {
+        ascii_stand_ins(frame.buffer_mut());
+    }
+}
+
+/// Replaces every character a wide-ambiguous terminal would draw in two columns (where
+/// ratatui counts one) by a one-column ASCII stand-in, so rows never overflow and the screen
+/// never scrolls. Done on the finished frame, so no screen can forget it.
+fn ascii_stand_ins(buffer: &mut Buffer) {
+    for cell in buffer.content.iter_mut() {
+        let symbol = cell.symbol();
+        if symbol.is_ascii() {
+            continue;
+        }
+        let mut chars = symbol.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            if let Some(stand_in) = crate::text::ascii_stand_in(c) {
+                cell.set_char(stand_in);
+            }
+        }
+    }
 }
 
 /// Body, message line (if there is room) and status bar; the status bar always gets the
@@ -169,69 +191,54 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-/// Display width of text (CJK characters take two columns).
-pub fn width(text: &str) -> usize {
-    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+pub use crate::text::{cut, fit, prefix, tail, width, wrap};
+
+/// The widths ratatui's `Table` gives columns with these constraints in `width` columns (no
+/// selection symbol, one column between columns), so cells can be cut with `…` before the
+/// table cuts them silently.
+pub fn column_widths(constraints: &[Constraint], width: u16) -> Vec<usize> {
+    Layout::horizontal(constraints.to_vec())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| usize::from(r.width))
+        .collect()
 }
 
-/// Text cut to `max` columns (with `…` when cut) and padded with spaces to exactly `max`.
-pub fn fit(text: &str, max: usize) -> String {
-    let mut out = String::new();
+/// A line cut to `max` columns, ending in `…` (in the style of the span it cuts) when anything
+/// was left out.
+pub fn cut_line(line: Line<'_>, max: usize) -> Line<'_> {
+    let total: usize = line.spans.iter().map(|s| width(&s.content)).sum();
+    if total <= max {
+        return line;
+    }
+    let mut spans = Vec::new();
     let mut used = 0;
-    let cut = width(text) > max;
-    let room = if cut { max.saturating_sub(1) } else { max };
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > room {
-            break;
+    let room = max.saturating_sub(1);
+    for span in line.spans {
+        let w = width(&span.content);
+        if used + w <= room {
+            used += w;
+            spans.push(span);
+            continue;
         }
-        out.push(c);
-        used += w;
+        let part = prefix(&span.content, room - used);
+        if max > 0 {
+            spans.push(Span::styled(format!("{part}…"), span.style));
+        }
+        break;
     }
-    if cut && max > 0 {
-        out.push('…');
-        used += 1;
-    }
-    out.extend(std::iter::repeat_n(' ', max.saturating_sub(used)));
-    out
+    Line::from(spans).style(line.style)
 }
 
-/// Text broken into lines of at most `max` columns, at spaces where possible (CJK text, which
-/// has no spaces, breaks between characters).
-pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
-    let mut lines = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        let mut used = 0;
-        for c in paragraph.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > max {
-                let (keep, carry) = if c == ' ' {
-                    (line.as_str(), "")
-                } else {
-                    split_at_space(&line)
-                };
-                lines.push(keep.trim_end().to_string());
-                line = carry.to_string();
-                used = width(&line);
-            }
-            if !(line.is_empty() && c == ' ') {
-                line.push(c);
-                used += w;
-            }
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// Splits an overlong line at its last space, if it has one.
-fn split_at_space(line: &str) -> (&str, &str) {
-    match line.rfind(' ') {
-        Some(at) if at > 0 => (&line[..at], line[at..].trim_start()),
-        _ => (line, ""),
-    }
+/// Table cells cut to their columns' widths.
+pub fn fit_cells<'a>(cells: Vec<Line<'a>>, widths: &[usize]) -> Vec<Line<'a>> {
+    cells
+        .into_iter()
+        .zip(widths.iter().chain(std::iter::repeat(&0)))
+        .map(|(cell, w)| cut_line(cell, *w))
+        .collect()
 }
 
 /// A short marker per alert, for rows (`DNR`, `Complaint×2`, `Birthday`).
@@ -270,26 +277,6 @@ pub fn spinner(app: &App) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fit_cuts_cjk_by_columns_and_pads() {
-        assert_eq!(fit("张伟", 6), "张伟  ");
-        assert_eq!(fit("张伟伟伟", 5), "张伟…");
-        assert_eq!(fit("abc", 0), "");
-        assert_eq!(width(&fit("欧阳娜娜", 4)), 4);
-    }
-
-    #[test]
-    fn wrap_breaks_latin_at_spaces_and_cjk_anywhere() {
-        assert_eq!(
-            wrap("room was not ready on arrival", 12),
-            vec!["room was not", "ready on", "arrival"]
-        );
-        assert_eq!(
-            wrap("房间没有打扫干净", 6),
-            vec!["房间没", "有打扫", "干净"]
-        );
-    }
 
     #[test]
     fn status_bar_keeps_the_bottom_line_at_any_height() {

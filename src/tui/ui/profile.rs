@@ -10,11 +10,11 @@ use crate::catalog::{Category, PAGE_SIZE};
 use crate::i18n::Msg;
 use crate::model::{
     Alert, Feedback, FeedbackKind, FeedbackStatus, Flag, Preference, Profile, Source, Stay,
-    StayStatus,
+    StayStatus, NOTE_MAX_CHARS,
 };
 use crate::search::phone::masked;
 
-use super::{centered, fit, spinner, width, wrap, Theme};
+use super::{centered, fit, spinner, tail, width, wrap, Theme};
 use crate::tui::app::{last_stay, next_stay, profile_alerts, App, Entry};
 use crate::tui::keymap::{Action, Mode};
 
@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
-    let header = header_lines(profile, app, theme);
+    let header = header_lines(profile, app, theme, area.width.into());
     let header_height = (header.len() as u16).min(area.height);
     let [top, body] =
         Layout::vertical([Constraint::Length(header_height), Constraint::Fill(1)]).areas(area);
@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
     let guest = &profile.guest;
     let today = app.today();
     let mut first = Vec::new();
@@ -80,17 +80,15 @@ fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Line<'a>
         )));
     }
     lines.push(Line::from(facts));
-    let banner = banner(profile, app, theme);
-    if !banner.is_empty() {
-        lines.push(Line::from(banner));
-    }
+    lines.extend(banner(profile, app, theme, max));
     lines.push(contact_line(profile, app, theme));
     lines.push(Line::raw(""));
     lines
 }
 
-/// Alerts and flags as solid blocks: do-not-rent, open complaints, birthday this week.
-fn banner<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Span<'a>> {
+/// Alerts and flags as solid blocks: do-not-rent, open complaints, birthday this week. They
+/// are never cut: a block that does not fit on the line goes on to the next.
+fn banner<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
     let mut words: Vec<String> = profile_alerts(profile, app.today())
         .iter()
         .map(|alert| alert_text(app, alert))
@@ -100,12 +98,22 @@ fn banner<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Span<'a>> {
             words.push(flag_label(app, *flag).to_string());
         }
     }
-    let mut spans = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut used = 0;
     for word in words {
-        spans.push(Span::styled(format!(" {word} "), theme.alert()));
-        spans.push(Span::raw(" "));
+        let block = format!(" {word} ");
+        let w = width(&block) + 1;
+        if lines.is_empty() || (used + w > max && used > 0) {
+            lines.push(Line::default());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push_span(Span::styled(block, theme.alert()));
+            line.push_span(Span::raw(" "));
+        }
+        used += w;
     }
-    spans
+    lines
 }
 
 pub fn alert_text(app: &App, alert: &Alert) -> String {
@@ -385,14 +393,16 @@ fn feedback_item<'a>(item: &Feedback, app: &App, theme: &Theme, max: usize) -> V
 
 fn draw_entry(frame: &mut Frame, area: Rect, entry: &Entry, app: &App, theme: &Theme) {
     let catalog = &app.settings.catalog;
+    let popup_width = area.width.saturating_sub(4).min(POPUP_WIDTH);
+    let inner_width = popup_width.saturating_sub(2);
     let (title, lines, input) = match entry {
         Entry::Category => (
             app.text(Msg::TuiRecordTitle).to_string(),
-            category_grid(app, theme, area.width),
+            category_grid(app, theme, inner_width),
             None,
         ),
         Entry::Options { category, page } => match catalog.get(category) {
-            Some(cat) => option_list(cat, *page, app, theme),
+            Some(cat) => option_list(cat, *page, app, theme, inner_width),
             None => return,
         },
         Entry::Number { category, text } => {
@@ -411,34 +421,55 @@ fn draw_entry(frame: &mut Frame, area: Rect, entry: &Entry, app: &App, theme: &T
             (title, Vec::new(), Some(text.clone()))
         }
     };
-    let lines: Vec<Line> = lines.into_iter().map(|l| pad_left(l)).collect();
-    let inner_height = lines.len() as u16 + u16::from(input.is_some());
-    let popup = centered(
-        area,
-        area.width.saturating_sub(4).min(POPUP_WIDTH),
-        inner_height + 2,
-    );
+    let mut lines: Vec<Line> = lines.into_iter().map(|l| pad_left(l)).collect();
+    let input_rows = u16::from(input.is_some());
+    let popup = centered(area, popup_width, lines.len() as u16 + input_rows + 2);
     frame.render_widget(Clear, popup);
-    let block = Block::new()
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .title(Span::styled(format!(" {title} "), theme.title()));
+    // A grid taller than the popup scrolls (record mode's page keys); the frame says so.
+    let room = usize::from(popup.height.saturating_sub(2 + input_rows));
+    let total = lines.len();
+    let scroll = app.profile.entry_scroll.min(total.saturating_sub(room));
+    app.profile.entry_rows.set((room, total));
+    if total > room {
+        let key = app.settings.keymap.hint(Mode::Record, Action::NextPage);
+        let more = app.fill(Msg::TuiMoreKey, &[("key", &key)]);
+        let shown = format!("{}-{}/{total}", scroll + 1, (scroll + room).min(total));
+        block = block.title_bottom(Span::styled(format!(" {shown} · {more} "), theme.vip()));
+    }
+    if let Entry::Note { text, .. } = entry {
+        let n = text.chars().count();
+        let count = app.fill(Msg::TuiNoteCount, &[("n", &n), ("max", &NOTE_MAX_CHARS)]);
+        let style = if n > NOTE_MAX_CHARS {
+            theme.error()
+        } else {
+            theme.dim()
+        };
+        block = block.title_bottom(Span::styled(format!(" {count} "), style));
+    }
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let mut lines = lines;
+    lines = lines.into_iter().skip(scroll).take(room).collect();
+    let prompt = " › ";
     if let Some(text) = &input {
+        // The end of a long input and the cursor after it stay in view.
+        let shown = tail(
+            text,
+            usize::from(inner.width).saturating_sub(width(prompt) + 1),
+        );
+        let x = inner.x + (width(prompt) + width(&shown)) as u16;
         lines.push(Line::from(vec![
-            Span::styled(" › ", theme.key()),
-            Span::raw(text.clone()),
+            Span::styled(prompt, theme.key()),
+            Span::raw(shown),
         ]));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
-    if let Some(text) = &input {
-        let x = inner.x + (3 + width(text) as u16).min(inner.width.saturating_sub(1));
         let y = inner.y + inner.height.saturating_sub(1);
         if inner.width > 0 && inner.height > 0 {
-            frame.set_cursor_position(Position::new(x, y));
+            frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y));
         }
     }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 const POPUP_WIDTH: u16 = 92;
@@ -450,30 +481,40 @@ fn pad_left(line: Line<'_>) -> Line<'_> {
     Line::from(spans)
 }
 
-/// Every category as `letter label`, in as many columns of 22 as fit (at most four).
+/// Every category as `letter label`, in as many columns of 22 as fit in the popup's `inner`
+/// width (at most four).
 fn category_grid<'a>(app: &App, theme: &Theme, inner: u16) -> Vec<Line<'a>> {
     let cats = &app.settings.catalog.categories;
     let cell = 22;
     let per_row = (usize::from(inner.saturating_sub(1)) / cell).clamp(1, 4);
+    let cell = cell.min(usize::from(inner.saturating_sub(1)));
     cats.chunks(per_row)
         .map(|row| {
             let mut spans = Vec::new();
             for cat in row {
                 spans.push(Span::styled(format!("{} ", cat.letter), theme.key()));
-                spans.push(Span::raw(fit(cat.label(app.lang()), cell - 2)));
+                spans.push(Span::raw(fit(
+                    cat.label(app.lang()),
+                    cell.saturating_sub(2),
+                )));
             }
             Line::from(spans)
         })
         .collect()
 }
 
-/// The options on one page as `digit label`, with the page and how to turn it.
+/// The options on one page as `digit label`, in as many columns of 24 as fit in the popup's
+/// `inner` width (at most three), with the page and how to turn it.
 fn option_list<'a>(
     cat: &Category,
     page: usize,
     app: &App,
     theme: &Theme,
+    inner: u16,
 ) -> (String, Vec<Line<'a>>, Option<String>) {
+    let cell = 24;
+    let per_row = (usize::from(inner.saturating_sub(1)) / cell).clamp(1, 3);
+    let label_width = (cell - 2).min(usize::from(inner.saturating_sub(3)));
     let mut title = cat.label(app.lang()).to_string();
     let pages = cat.pages();
     if pages > 1 {
@@ -487,12 +528,12 @@ fn option_list<'a>(
     let lines = (1..=PAGE_SIZE as u32)
         .filter_map(|digit| cat.choice_at(page, digit).map(|c| (digit, c)))
         .collect::<Vec<_>>()
-        .chunks(3)
+        .chunks(per_row)
         .map(|row| {
             let mut spans = Vec::new();
             for (digit, choice) in row {
                 spans.push(Span::styled(format!("{digit} "), theme.key()));
-                spans.push(Span::raw(fit(choice.label(app.lang()), 22)));
+                spans.push(Span::raw(fit(choice.label(app.lang()), label_width)));
             }
             Line::from(spans)
         })
