@@ -359,9 +359,17 @@ pub struct Stay {
 }
 
 impl Stay {
-    /// Whether the stay counts as a stay (it happened or will happen).
+    /// Whether the reservation is a stay that happened or will happen (on the board); see
+    /// `rules::counts_as_stay` for the stay count.
     pub fn is_real(&self) -> bool {
-        !matches!(self.status, StayStatus::Cancelled | StayStatus::NoShow)
+        self.status.is_real()
+    }
+}
+
+impl StayStatus {
+    /// Not cancelled and not a no-show.
+    pub fn is_real(self) -> bool {
+        !matches!(self, StayStatus::Cancelled | StayStatus::NoShow)
     }
 }
 

@@ -411,3 +411,41 @@ fn an_unknown_guest_is_not_found_alike_for_every_call() {
             .unwrap_err()
     ));
 }
+
+#[test]
+fn a_long_stay_resident_is_in_house_on_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = hotel(&dir.path().join("g.db"));
+    let stay = |id: &str, arrival: &str, departure: &str| Stay {
+        reservation_id: id.into(),
+        guest_id: "G1".into(),
+        arrival: common::date(arrival),
+        departure: common::date(departure),
+        status: StayStatus::InHouse,
+        room: Some("2112".into()),
+        room_type: None,
+        vip: None,
+        adults: None,
+        spend_room: None,
+        spend_fnb: None,
+        spend_other: None,
+        notes: None,
+    };
+    common::import(
+        &mut s,
+        Kind::Stays,
+        vec![ImportItem::Stay(stay("R1", "2025-03-01", "2027-02-28"))],
+    );
+    // A later import of short stays does not shorten how far the board looks.
+    common::import(
+        &mut s,
+        Kind::Stays,
+        vec![ImportItem::Stay(stay("R2", "2024-01-01", "2024-01-03"))],
+    );
+    let board = s.board(common::date("2026-06-15"), false).unwrap();
+    assert_eq!(board.in_house.len(), 1);
+    assert_eq!(board.in_house[0].reservation_id, "R1");
+    assert!(board.arrivals.is_empty() && board.departures.is_empty());
+    let leaving = s.board(common::date("2027-02-28"), false).unwrap();
+    assert_eq!(leaving.departures.len(), 1);
+}

@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::keys::*;
 use super::postings;
 use super::rows::*;
+use super::schema::RAISE_LONGEST_STAY;
 use crate::i18n::Msg;
 use crate::model::*;
 use crate::store::{BadRows, ImportItem, ImportReport, ImportRow, Kind, RowError, StoreError};
@@ -22,7 +23,11 @@ pub fn import_in_one_transaction(
     tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.import_seen;")?;
     let mut report = ImportReport::default();
     let mut names = postings::Batch::default();
+    let mut longest = 0i64;
     for row in rows {
+        if let Ok(ImportItem::Stay(stay)) = &row.item {
+            longest = longest.max((stay.departure - stay.arrival).num_days());
+        }
         let outcome = match row.item {
             Ok(item) => import_item(&tx, item, &mut names, &mut report, user),
             Err(problem) => Err((problem.column, problem.reason)),
@@ -38,6 +43,7 @@ pub fn import_in_one_transaction(
     }
     tx.execute_batch("DELETE FROM temp.import_seen;")?;
     names.flush(&tx)?;
+    tx.prepare_cached(RAISE_LONGEST_STAY)?.execute([longest])?;
     if report.rejected > 0 && bad == BadRows::Refuse {
         tx.rollback()?;
         return Ok(report);

@@ -377,25 +377,27 @@ fn board_input(
     conn: &Connection,
     date: NaiveDate,
 ) -> Result<(Vec<BoardStay>, HashMap<GuestId, GuestFacts>), StoreError> {
-    let sql = format!(
-        "SELECT s.reservation_id, s.gid, s.arrival, s.departure, s.room, s.vip FROM stays s \
-         WHERE (s.arrival = ?1 OR s.departure = ?1 OR (s.departure > ?1 AND s.arrival < ?1)) \
-         AND {REAL_STAY}"
-    );
+    let nights: i64 = conn
+        .prepare_cached("SELECT nights FROM longest_stay")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
     let mut gids = Vec::new();
     type StayRow = (i64, String, String, String, Option<String>, Option<String>);
     let stays: Vec<StayRow> = conn
-        .prepare_cached(&sql)?
-        .query_map([date.to_string()], |r| {
+        .prepare_cached(BOARD_STAYS)?
+        .query_map(params![date.to_string(), nights], |r| {
+            let status: String = r.get(6)?;
             Ok((
-                r.get(1)?,
-                r.get(0)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
+                (r.get(1)?, r.get(0)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
+                status,
             ))
         })?
+        .filter(|row| {
+            // Cancelled and no-show reservations never were stays.
+            !matches!(row, Ok((_, status)) if StayStatus::parse(status).is_some_and(|s| !s.is_real()))
+        })
+        .map(|row| row.map(|(stay, _)| stay))
         .collect::<Result<_, _>>()?;
     for s in &stays {
         gids.push(s.0);

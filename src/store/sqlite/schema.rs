@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -119,12 +119,10 @@ pub const PREF_COLUMNS: &str =
 pub const FEEDBACK_COLUMNS: &str =
     "f.id, g.id, f.kind, f.at, f.department, f.text, f.resolution, f.status";
 
-/// Stays that count: everything but cancellations and no-shows.
-pub const REAL_STAY: &str = "s.status NOT IN ('cancelled', 'no_show')";
-/// A guest's last stay that took place (arrival date), for `guests.last_stay`.
 /// The stays that count as stays ([`crate::rules::counts_as_stay`]), as SQL over `stays`.
 pub const COUNTED_STAY: &str = "status IN ('in_house', 'departed')";
 
+/// A guest's last stay that took place (arrival date), for `guests.last_stay`.
 pub const LAST_STAY_OF_GID: &str = "SELECT max(arrival) FROM stays s WHERE s.gid = guests.gid \
     AND s.status IN ('in_house', 'departed')";
 
@@ -141,6 +139,30 @@ CREATE TABLE IF NOT EXISTS accounts (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 ";
+
+/// Version 9: the longest stay in nights, which bounds the board's in-house scan.
+const LONGEST_STAY: &str = "
+CREATE TABLE IF NOT EXISTS longest_stay (nights INTEGER NOT NULL);
+DELETE FROM longest_stay;
+INSERT INTO longest_stay (nights)
+    SELECT coalesce(max(julianday(departure) - julianday(arrival)), 0) FROM stays;
+";
+
+/// Keeps `longest_stay` at least `?1` nights. The board finds in-house guests by scanning
+/// departures from the date to the date plus the longest stay ever written: on a million
+/// guests, a few days of the departure index instead of every future departure.
+pub const RAISE_LONGEST_STAY: &str = "UPDATE longest_stay SET nights = max(nights, ?1)";
+
+/// The board's stays of a date (`?1`): arriving, departing, or in house (arrived before and
+/// leaving after; `?2` is the longest stay in nights, which bounds the departures to scan).
+/// Each branch is one index range.
+pub const BOARD_STAYS: &str =
+    "SELECT reservation_id, gid, arrival, departure, room, vip, status FROM stays \
+    WHERE arrival = ?1 \
+    UNION SELECT reservation_id, gid, arrival, departure, room, vip, status FROM stays \
+    WHERE departure = ?1 \
+    UNION SELECT reservation_id, gid, arrival, departure, room, vip, status FROM stays \
+    WHERE departure > ?1 AND departure <= date(?1, '+' || ?2 || ' days') AND arrival < ?1";
 
 /// What a file holds before anything is changed in it.
 #[derive(Debug, PartialEq, Eq)]
@@ -240,6 +262,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         // Version 8: who may act comes from the database, and so do the hotel's settings;
         // the application id tells a guestbook file from any other SQLite file.
         tx.execute_batch(ACCOUNTS_AND_SETTINGS)?;
+    }
+    if version < 9 {
+        tx.execute_batch(LONGEST_STAY)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
