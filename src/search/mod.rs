@@ -187,9 +187,13 @@ const MAX_COUNTRY_CODE_DIGITS: usize = 3;
 /// or a name followed by digits. Unusable input gives an empty plan.
 pub fn plan(query: &str) -> Plan {
     let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+    // Full-width digits and letters (`１３８…`, `ｚｈａｎｇ`) and other digit forms as typed
+    // by an IME; an extension is not part of the number the guest is filed under.
+    let query = phone::fold(&query);
+    let query = phone::without_extension(&query);
     let mut plan = Plan::default();
     let mut phone_text = String::new();
-    for token in tokens(&query) {
+    for token in tokens(query) {
         if token.contains('@') {
             plan.email = Some(token.to_lowercase());
         } else if is_phoneish(&token) {
@@ -950,6 +954,25 @@ mod tests {
         assert!(p
             .digit_probes()
             .any(|rev| landline.starts_with(rev.as_str())));
+    }
+
+    #[test]
+    fn full_width_digits_and_extensions_plan_the_number() {
+        for q in [
+            "１３８００１３８０００",
+            "１３８－００１３－８０００",
+            "13800138000转806",
+            "13800138000 ext. 806",
+            "१३८००१३८०००",
+        ] {
+            let p = plan(q);
+            assert_eq!(p.rev_digits.as_deref(), Some("00083100831"), "{q}");
+            assert!(!p.has_name(), "{q}");
+        }
+        let p = plan("＋８６ １３８－００１３－８０００");
+        assert_eq!(p.rev_digits.as_deref(), Some("0008310083168"));
+        let p = plan("ｚｈａｎｇ ｗｅｉ");
+        assert_eq!(p.words, ["zhang", "wei"]);
     }
 
     #[test]
