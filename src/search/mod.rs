@@ -7,6 +7,7 @@
 
 pub mod name;
 pub mod phone;
+mod surnames;
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -124,6 +125,9 @@ pub const SCORE_PREFIX: i64 = 400;
 pub const SCORE_FUZZY: i64 = 200;
 const BAND: i64 = 100;
 
+/// Points a name read another way than its surname reading scores below one read so.
+const OTHER_READING: i64 = 2;
+
 /// Queries are cut to this many characters: no name, number or address is longer.
 pub const MAX_QUERY_CHARS: usize = 80;
 /// Guests fetched per index scan. More guests than this with one exact key (a million
@@ -199,7 +203,7 @@ pub fn plan(query: &str) -> Plan {
         } else if is_phoneish(&token) {
             phone_text.push_str(&token);
             phone_text.push(' ');
-        } else if token.chars().any(name::is_han) {
+        } else if token.chars().any(name::is_name_char) {
             plan.han.push_str(&name::fold_han(&token));
         } else {
             add_word(&mut plan, &token);
@@ -240,7 +244,7 @@ fn tokens(query: &str) -> Vec<String> {
         let mut current = String::new();
         let mut current_han = false;
         for c in chunk.chars() {
-            let han = name::is_han(c);
+            let han = name::is_name_char(c);
             if !current.is_empty() && han != current_han {
                 out.push(std::mem::take(&mut current));
             }
@@ -744,15 +748,17 @@ fn words_score(
     let typed = words.concat();
     let mut best: Option<(i64, MatchKind)> = None;
     let mut offer = |value: Option<i64>, kind: MatchKind| keep_best(&mut best, value, kind);
-    if !forms.syllables.is_empty() {
-        let split = forms.surname_len.min(forms.syllables.len());
-        let (surname, given) = (
-            forms.syllables[..split].concat(),
-            forms.syllables[split..].concat(),
-        );
-        let spellings = [format!("{surname}{given}"), format!("{given}{surname}")];
-        offer(run_score(&typed, &spellings), MatchKind::Pinyin);
-        offer(initials_score(&typed, &forms.initials()), MatchKind::Pinyin);
+    // Another reading than the surname's (`gai ming` for 盖明, read Gě) still matches, just
+    // below a guest whose name is read that way.
+    let below = |reading: usize| if reading == 0 { 0 } else { OTHER_READING };
+    for (spelling, reading) in forms.spellings() {
+        let value = run_score(&typed, std::slice::from_ref(&spelling));
+        offer(value.map(|v| v - below(reading)), MatchKind::Pinyin);
+    }
+    for (reading, syllables) in forms.readings.iter().enumerate() {
+        let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+        let value = initials_score(&typed, &initials);
+        offer(value.map(|v| v - below(reading)), MatchKind::Pinyin);
     }
     for variant in &forms.latin {
         offer(latin_score(words, variant), MatchKind::Name);
