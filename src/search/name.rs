@@ -11,7 +11,7 @@ pub const MAX_KEY_CHARS: usize = 40;
 
 /// Readings of a whole name indexed and scored at most: the surname's first, then the other
 /// readings of its characters, nearest first (`都明` -> `duming`, `douming`).
-const MAX_READINGS: usize = 6;
+const MAX_READINGS: usize = 4;
 
 /// What parts a transliterated name (`买买提·艾力`): a middle dot, a bullet, the katakana
 /// and hyphenation points, the half-width katakana dot and the full-width full stop.
