@@ -1,5 +1,6 @@
-//! Name search keys: Han characters (traditional folded to simplified), pinyin in full and as
-//! initials with surname readings fixed, accent-folded Latin words, and e-mail addresses.
+//! Name search keys: Han characters (NFKC, iteration marks and traditional folded), pinyin in
+//! full and as initials in every reading a caller may say (the surname's first), dotted names
+//! as parts, accent-folded Latin words, and e-mail addresses.
 
 use pinyin::{ToPinyin, ToPinyinMulti};
 use unicode_normalization::UnicodeNormalization;
@@ -13,7 +14,7 @@ pub const MAX_KEY_CHARS: usize = 40;
 /// readings of its characters, nearest first (`都明` -> `duming`, `douming`).
 const MAX_READINGS: usize = 4;
 
-/// What parts a transliterated name (`买买提·艾力`): a middle dot, a bullet, the katakana
+/// What separates the parts of a transliterated name (`买买提·艾力`): a middle dot, a bullet, the katakana
 /// and hyphenation points, the half-width katakana dot and the full-width full stop.
 const NAME_DOTS: &[char] = &['·', '•', '・', '‧', '･', '．'];
 
