@@ -540,6 +540,7 @@ fn names_as_they_are_written_are_found_every_way_they_are_said() {
         ("N10", "张率"),
         ("N11", "𠮷田"),
         ("N12", "该明"),
+        ("N13", "钟离明"),
     ];
     let items = names
         .iter()
@@ -577,6 +578,8 @@ fn names_as_they_are_written_are_found_every_way_they_are_said() {
         ("𠮷田", &["N11"]),
         ("ji tian", &["N11"]),
         ("ｍａｉｍａｉｔｉ", &["N01", "N02"]),
+        ("zhongli ming", &["N13"]),
+        ("离明", &["N13"]),
     ] {
         let hits = store.search(query, 10).expect("search runs");
         let ids: Vec<&str> = hits.iter().map(|h| h.id.0.as_str()).collect();

@@ -732,7 +732,9 @@ fn han_score(query: &str, forms: &NameForms) -> Option<i64> {
     if forms.han.starts_with(query) {
         return Some(SCORE_PREFIX + BAND - 1 - extra * 10);
     }
-    let given: String = forms.han.chars().skip(forms.surname_len).collect();
+    // After the first character, not the surname: a two-character surname may be a
+    // one-character one and a given name (钟离明, 段干明).
+    let given: String = forms.han.chars().skip(forms.surname_len.min(1)).collect();
     if given.contains(query) {
         return Some(SCORE_PREFIX + BAND / 2 - extra * 10);
     }

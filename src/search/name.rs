@@ -460,8 +460,9 @@ impl NameForms {
         if !self.han.is_empty() {
             let chars: Vec<char> = self.han.chars().collect();
             push_unique(&mut keys, truncated(&self.han));
-            // The given name and its tail, so `伟` and `明` find 张伟 and 张小明.
-            for start in self.surname_len.max(1)..chars.len() {
+            // The given name and its tail, so `伟` and `明` find 张伟 and 张小明. From the second
+            // character even after a compound surname: 钟离明 may be 钟 Li Ming as well.
+            for start in 1..chars.len() {
                 push_unique(&mut keys, chars[start..].iter().collect());
             }
             for reading in &self.readings {
@@ -611,6 +612,13 @@ mod tests {
         assert!(lv.contains(&"zhanglv".to_string()), "{lv:?}");
         // Five polyphonic characters have hundreds of combinations; a few are kept.
         assert_eq!(readings("单调率都盖").len(), MAX_READINGS);
+    }
+
+    #[test]
+    fn a_compound_surname_still_keys_the_name_after_its_first_character() {
+        let keys = guest_keys("钟离明", None, &[]);
+        assert_eq!(keys[..3], ["钟离明", "离明", "明"]);
+        assert_eq!(latin_from_han("钟离明").as_deref(), Some("Zhongli Ming"));
     }
 
     #[test]

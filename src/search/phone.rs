@@ -702,6 +702,31 @@ mod tests {
     }
 
     #[test]
+    fn the_regions_own_international_prefix_marks_a_country_code() {
+        assert_eq!(
+            stored("011 33 1 23 45 67 89", country::Id::US),
+            ["+33123456789"]
+        );
+        assert_eq!(
+            stored("00 44 121 234 5678", country::Id::CN),
+            ["+441212345678"]
+        );
+    }
+
+    #[test]
+    fn phones_stored_before_verification_read_back_verified() {
+        let old: Phone =
+            serde_json::from_str(r#"{"raw":"13800138000","e164":"+8613800138000"}"#).unwrap();
+        assert!(old.verified);
+        assert_eq!(old.extension, None);
+        let unverified = parse_field("1380013800", country::Id::CN).unwrap().phones;
+        assert_eq!(
+            serde_json::to_string(&unverified).unwrap(),
+            r#"[{"raw":"1380013800","e164":"+861380013800","verified":false}]"#
+        );
+    }
+
+    #[test]
     fn nonsense_is_refused() {
         for raw in ["", "abc", "12", "1380013800", "+86 138 0013 8000 99 99"] {
             assert!(normalize(raw, country::Id::CN).is_err(), "{raw}");
