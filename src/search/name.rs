@@ -33,7 +33,10 @@ pub fn is_name_char(c: char) -> bool {
 /// Han characters only, folded for comparison: compatibility forms by NFKC, iteration marks
 /// spelled out, traditional to simplified (陳大文 -> 陈大文).
 pub fn fold_han(s: &str) -> String {
-    let simplified = fast2s::convert(&s.nfkc().collect::<String>());
+    let simplified = match unicode_normalization::is_nfkc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => fast2s::convert(s),
+        _ => fast2s::convert(&s.nfkc().collect::<String>()),
+    };
     let mut out = String::new();
     let mut previous = None;
     for c in simplified.chars() {

@@ -72,6 +72,12 @@ fn international(text: &str, region: country::Id) -> Option<String> {
     if digits.starts_with("00") && !digits.starts_with("000") {
         return Some(digits_from(2));
     }
+    // Every region's international prefix starts with 0 or 8 (`011`, `810`) but Chile's and
+    // Cuba's (`1xx0`, `119`): most numbers are spared the pattern.
+    let unusual = matches!(region, country::Id::CL | country::Id::CU);
+    if !unusual && !digits.starts_with(['0', '8']) {
+        return None;
+    }
     let meta = phonenumber::metadata::DATABASE.by_id(region.as_ref())?;
     let idd = meta.international_prefix()?.find(&digits)?;
     (idd.start() == 0 && idd.end() > 0 && digits.len() > idd.end() + 6)
@@ -106,6 +112,9 @@ fn ascii_digit(c: char) -> Option<char> {
 /// Full-width and other compatibility forms folded (NFKC: `＋８６` -> `+86`, `（` -> `(`), and
 /// every Unicode decimal digit written as its ASCII digit.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
     s.nfkc().map(|c| ascii_digit(c).unwrap_or(c)).collect()
 }
 
