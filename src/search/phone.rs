@@ -272,16 +272,18 @@ fn drop_bracketed_trunk(number: &str) -> Option<String> {
     (after.chars().any(|c| c.is_ascii_digit())).then(|| format!("{}{after}", &compact[..at]))
 }
 
-/// `1.38001E+10`: a number a spreadsheet stored as a float and rounded.
+/// `1.38001E+10` (`1,38001E+10` in a European Excel): a number a spreadsheet stored as a
+/// float and rounded.
 fn excel_rounded(part: &str) -> bool {
     let compact: String = part.chars().filter(|c| !c.is_whitespace()).collect();
     let Some((mantissa, exponent)) = compact.split_once(['e', 'E']) else {
         return false;
     };
     let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    let decimal = |c: char| c == '.' || c == ',';
     let mantissa_ok = !mantissa.is_empty()
-        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && mantissa.chars().filter(|&c| c == '.').count() <= 1
+        && mantissa.chars().all(|c| c.is_ascii_digit() || decimal(c))
+        && mantissa.chars().filter(|&c| decimal(c)).count() <= 1
         && mantissa.starts_with(|c: char| c.is_ascii_digit());
     mantissa_ok && !exponent.is_empty() && exponent.chars().all(|c| c.is_ascii_digit())
 }
@@ -676,6 +678,7 @@ mod tests {
         for field in [
             "1.38001E+10",
             "1.38001e+10",
+            "1,38001E+10",
             "8.61380E+12",
             "1.38E10",
             "13800138000; 1.38001E+10",
