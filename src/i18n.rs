@@ -178,6 +178,8 @@ messages! {
     CheckProblems => "The database has {n} problem(s).", "数据库有 {n} 个问题。";
     AccountDisabledMark => "disabled", "已停用";
     AccountNoPasswordMark => "no password", "未设密码";
+    ImportWarning => "warning: {what}", "提示：{what}";
+    ImportWarnings => "{n} row(s) taken with a warning (listed above).", "{n} 行已导入但有提示（见上）。";
     TheDatabase => "this terminal's database", "本终端的数据库";
     ActReadGuests => "look up guests", "查询客人";
     ActReadBoard => "see the board", "查看抵离店看板";
@@ -246,8 +248,14 @@ messages! {
     RowBadDate => "'{value}' is not a date; write YYYY-MM-DD", "“{value}”不是日期，请写成 YYYY-MM-DD";
     RowBadTimestamp => "'{value}' is not a timestamp; write RFC 3339 like 2026-06-15T14:30:00+08:00",
         "“{value}”不是时间戳，请按 RFC 3339 书写，如 2026-06-15T14:30:00+08:00";
-    RowBadPhone => "'{value}' is not a valid phone number (numbers without a country code are read as {region})",
-        "“{value}”不是有效的电话号码（不带国家代码的号码按 {region} 解读）";
+    PhoneExcelRounded => "'{value}' is a phone number Excel turned into a rounded number, so its last digits are lost; in Excel format the phone column as Text (or type the numbers with a leading ') and export the file again",
+        "“{value}”是被 Excel 转成科学计数法并四舍五入的电话号码，末尾几位已丢失；请在 Excel 中把电话列设为“文本”格式（或在号码前加 '）后重新导出";
+    PhonePlaceholderIgnored => "'{value}' holds no phone number; ignored", "“{value}”不含电话号码，已忽略";
+    PhoneKeptUnverified => "'{value}' is not a number the numbering plan knows; kept unverified as {e164}",
+        "“{value}”不在号码规划内，已作为未核实号码保存为 {e164}";
+    PhoneZeroRestored => "'{value}' had lost its leading zero (a spreadsheet took it for a number); stored as {e164}",
+        "“{value}”丢失了开头的 0（被电子表格当成了数字），已保存为 {e164}";
+    PhoneUnverified => "unverified", "未核实";
     RowBadEmail => "'{value}' is not an e-mail address", "“{value}”不是电子邮件地址";
     RowBadVip => "'{value}' is not a configured VIP code ({choices})", "“{value}”不是已配置的 VIP 代码（{choices}）";
     RowBadCountry => "'{value}' is not a two-letter country code like CN or DE", "“{value}”不是 CN、DE 这样的两字母国家代码";

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -250,6 +251,16 @@ pub struct ImportOutcome {
     pub errors: Vec<BadRow>,
     /// The rejects file written with `skip_bad` when some rows were bad.
     pub rejects_file: Option<PathBuf>,
+    /// What was imported with a remark (a phone kept unverified, a placeholder ignored), in
+    /// file order; rows that were refused have none. See [`ImportOutcome::warnings`].
+    pub warnings: Vec<BadRow>,
+}
+
+impl ImportOutcome {
+    /// The warnings the import summary counts and lists, each `path:line: column: reason`.
+    pub fn warnings(&self) -> &[BadRow] {
+        &self.warnings
+    }
 }
 
 /// How to import: what the command line and the config say.
@@ -322,6 +333,7 @@ pub fn import_file(
     };
     progress.finish_and_clear();
     let errors = located(&report, &shown);
+    let warnings = parser.warnings_outside(&errors, &shown);
     let rejects_file = if opts.skip_bad && !errors.is_empty() {
         let target = opts
             .rejects
@@ -337,6 +349,7 @@ pub fn import_file(
         report,
         errors,
         rejects_file,
+        warnings,
     })
 }
 
@@ -627,7 +640,7 @@ impl<R: Read> Iterator for CsvRows<'_, R> {
             Ok(false) => None,
             Ok(true) => {
                 let line = self.record.position().map_or(0, |p| p.line());
-                let item = self.cells().and_then(|c| self.parser.item(c));
+                let item = self.cells().and_then(|c| self.parser.item(c, line));
                 Some(ImportRow { line, item })
             }
             Err(e) => {
@@ -684,7 +697,8 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
                     if text.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    let item = json_cells(text, self.parser).and_then(|c| self.parser.item(c));
+                    let item =
+                        json_cells(text, self.parser).and_then(|c| self.parser.item(c, self.line));
                     return Some(ImportRow {
                         line: self.line,
                         item,
@@ -779,6 +793,9 @@ struct RowParser<'a> {
     opts: &'a ImportOptions,
     /// When this import runs: the observation time of preferences that do not say.
     now: DateTime<Utc>,
+    /// Remarks on rows taken as they are, with their line and column; rows are parsed on
+    /// another thread than the one that reads the outcome, hence the lock.
+    warnings: Mutex<Vec<(u64, &'static str, String)>>,
 }
 
 impl<'a> RowParser<'a> {
@@ -787,23 +804,51 @@ impl<'a> RowParser<'a> {
             kind,
             opts,
             now: Utc::now().trunc_subsecs(0),
+            warnings: Mutex::new(Vec::new()),
         }
+    }
+
+    fn warn(&self, line: u64, column: &'static str, reason: String) {
+        if let Ok(mut warnings) = self.warnings.lock() {
+            warnings.push((line, column, reason));
+        }
+    }
+
+    /// The warnings of the rows that were not refused, in file order.
+    fn warnings_outside(&self, errors: &[BadRow], shown: &str) -> Vec<BadRow> {
+        let refused: BTreeSet<u64> = errors.iter().map(|e| e.line).collect();
+        let mut warnings: Vec<BadRow> = self
+            .warnings
+            .lock()
+            .map(|w| w.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(line, _, _)| !refused.contains(line))
+            .map(|(line, column, reason)| BadRow {
+                path: shown.to_string(),
+                line,
+                column: column.to_string(),
+                reason,
+            })
+            .collect();
+        warnings.sort_by_key(|w| w.line);
+        warnings
     }
 
     fn columns(&self) -> &'static [Column] {
         columns(self.kind)
     }
 
-    fn item(&self, cells: Cells) -> Result<ImportItem, RowProblem> {
+    fn item(&self, cells: Cells, line: u64) -> Result<ImportItem, RowProblem> {
         match self.kind {
-            Kind::Guests => self.guest(cells).map(ImportItem::Guest),
+            Kind::Guests => self.guest(cells, line).map(ImportItem::Guest),
             Kind::Preferences => self.preference(cells).map(ImportItem::Preference),
             Kind::Stays => self.stay(cells).map(ImportItem::Stay),
             Kind::Feedback => self.feedback(cells).map(ImportItem::Feedback),
         }
     }
 
-    fn guest(&self, mut c: Cells) -> Result<Guest, RowProblem> {
+    fn guest(&self, mut c: Cells, line: u64) -> Result<Guest, RowProblem> {
         let name = c.need("name")?;
         let mut g = Guest::new(GuestId(c.take("id").unwrap_or_default()), &name);
         g.name_latin = c.take("name_latin").or_else(|| latin_from_han(&name));
@@ -816,9 +861,12 @@ impl<'a> RowParser<'a> {
             keyword(s, IdDocType::parse, IdDocType::choices)
         })?;
         g.id_doc_number = c.take("id_doc_number");
-        g.phones = c
-            .parse("phones", |s| phones(s, self.opts.region))?
-            .unwrap_or_default();
+        let field = c.parse("phones", |s| phone::parse_field(s, self.opts.region))?;
+        let field = field.unwrap_or_default();
+        for warning in &field.warnings {
+            self.warn(line, "phones", warning.message());
+        }
+        g.phones = field.phones;
         g.emails = c.parse("emails", emails)?.unwrap_or_default();
         g.company = c.take("company");
         g.vip = c.parse("vip", |s| vip(s, &self.opts.vip_codes))?;
@@ -980,7 +1028,9 @@ pub fn patch_field(
                 Some(keyword(text, IdDocType::parse, IdDocType::choices)?)
             })
         }
-        F::Phones => patch.phones = Some(phones(text, opts.region)?),
+        // Typed by a person: a number Excel rounded cannot come from here, and the warnings
+        // of an unverified number show on the profile.
+        F::Phones => patch.phones = Some(phone::parse_field(text, opts.region)?.phones),
         F::Emails => patch.emails = Some(emails(text)?),
         F::Vip => {
             patch.vip = Some(if text.is_empty() {
@@ -999,19 +1049,6 @@ pub fn timestamp(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| Msg::RowBadTimestamp.fill(&[("value", &s)]))
-}
-
-/// `;`-separated phones in any notation; numbers without a country code take `region`.
-fn phones(s: &str, region: phonenumber::country::Id) -> Result<Vec<Phone>, String> {
-    s.split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            phone::phone(p, region).map_err(|_| {
-                Msg::RowBadPhone.fill(&[("value", &p), ("region", &format!("{region:?}"))])
-            })
-        })
-        .collect()
 }
 
 /// `;`-separated e-mail addresses, each with one `@` and text on both sides.

@@ -44,7 +44,21 @@ impl E164 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phone {
     pub raw: String,
+    /// The number in E.164 form; for an unverified number, its digits with the country code
+    /// they most likely carry, so it is still found by them.
     pub e164: E164,
+    /// Whether the numbering plan knows the number. An unknown one is kept, not refused: the
+    /// next range a carrier opens is unknown to the plan too. Phones stored before this field
+    /// existed were all checked, hence the default.
+    #[serde(default = "verified_by_default")]
+    pub verified: bool,
+    /// The extension dialled after the number (`021-62881234转806` -> `806`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+}
+
+fn verified_by_default() -> bool {
+    true
 }
 
 /// Defines a string-valued enum with its interchange spelling, parsing and display.
@@ -247,6 +261,8 @@ impl From<GuestWire> for Guest {
                 .map(|e164| Phone {
                     raw: e164.0.clone(),
                     e164,
+                    verified: true,
+                    extension: None,
                 })
                 .collect()
         } else {

@@ -9,7 +9,7 @@ use crate::text::wrap;
 
 use crate::catalog::Catalog;
 use crate::i18n::{Lang, Msg};
-use crate::model::{Alert, Board, BoardRow, Profile};
+use crate::model::{Alert, Board, BoardRow, Phone, Profile};
 
 /// Who printed a sheet and when: every printed sheet carries it (the paper watermark).
 pub struct Watermark {
@@ -180,7 +180,7 @@ pub fn profile_text(p: &Profile, catalog: &Catalog, lang: Lang) -> String {
     facts.extend(g.flags.iter().map(|f| f.as_str().to_uppercase()));
     let _ = writeln!(out, "{}", facts.join("  ·  "));
     for phone in &g.phones {
-        let _ = writeln!(out, "  ☎ {}  ({})", phone.e164, phone.raw);
+        let _ = writeln!(out, "  ☎ {}", phone_line(phone, lang));
     }
     for email in &g.emails {
         let _ = writeln!(out, "  ✉ {email}");
@@ -236,9 +236,44 @@ pub fn profile_text(p: &Profile, catalog: &Catalog, lang: Lang) -> String {
     out
 }
 
+/// `+8613800138000  (138 0013 8000)`, with the extension after the number and `unverified`
+/// when the numbering plan does not know it.
+fn phone_line(phone: &Phone, lang: Lang) -> String {
+    let extension = phone
+        .extension
+        .as_deref()
+        .map(|e| format!(" ext. {e}"))
+        .unwrap_or_default();
+    let unverified = if phone.verified {
+        String::new()
+    } else {
+        format!("  [{}]", Msg::PhoneUnverified.text_in(lang))
+    };
+    format!("{}{extension}  ({}){unverified}", phone.e164, phone.raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::E164;
+
+    #[test]
+    fn an_unverified_phone_is_marked_and_its_extension_shown() {
+        let phone = |verified: bool, extension: Option<&str>| Phone {
+            raw: "021-62881234转806".into(),
+            e164: E164("+862162881234".into()),
+            verified,
+            extension: extension.map(String::from),
+        };
+        assert_eq!(
+            phone_line(&phone(true, Some("806")), Lang::En),
+            "+862162881234 ext. 806  (021-62881234转806)"
+        );
+        assert_eq!(
+            phone_line(&phone(false, None), Lang::Zh),
+            "+862162881234  (021-62881234转806)  [未核实]"
+        );
+    }
 
     use crate::model::{BoardPreference, GuestId};
     use crate::text::width;

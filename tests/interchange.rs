@@ -277,9 +277,10 @@ fn bad_rows_name_line_column_and_reason_and_write_nothing() {
         (
             Kind::Guests,
             "guests.csv",
-            format!("{guests_header}G10,Ann Lee,,13800138000;12345\n").into(),
-            "2: column phones: '12345' is not a valid phone number \
-             (numbers without a country code are read as CN)",
+            format!("{guests_header}G10,Ann Lee,,13800138000;1.38001E+10\n").into(),
+            "2: column phones: '1.38001E+10' is a phone number Excel turned into a rounded \
+             number, so its last digits are lost; in Excel format the phone column as Text \
+             (or type the numbers with a leading ') and export the file again",
         ),
         (
             Kind::Guests,
@@ -651,5 +652,116 @@ proptest! {
         let mut copy = store(dir.path(), "copy.db");
         import_ok(&mut copy, Kind::Guests, &again);
         prop_assert_eq!(export(&mut copy, Kind::Guests, Format::Csv), first);
+    }
+}
+
+/// The example number of every region libphonenumber knows (fixed line and mobile), written
+/// as a hotel abroad writes it: with `+` and its own country code, imported with the hotel's
+/// region CN. Each must be stored as its reference E.164, verified.
+#[test]
+fn every_regions_example_numbers_import_as_their_e164() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples: Vec<Vec<&str>> = include_str!("fixtures/example_phones.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(examples.len(), 482);
+    let mut csv = String::from("id,name,phones\n");
+    for (i, row) in examples.iter().enumerate() {
+        csv.push_str(&format!("X{i:03},Guest {i},{}\n", row[2]));
+    }
+    let path = write(dir.path(), "world.csv", csv);
+    let mut db = store(dir.path(), "world.db");
+    let outcome = import_ok(&mut db, Kind::Guests, &path);
+    assert_eq!(outcome.report.imported, 482);
+    assert_eq!(outcome.warnings(), []);
+    let mut wrong = Vec::new();
+    for (i, row) in examples.iter().enumerate() {
+        let guest = db
+            .profile(&format!("X{i:03}").as_str().into())
+            .unwrap()
+            .guest;
+        let stored: Vec<(&str, bool)> = guest
+            .phones
+            .iter()
+            .map(|p| (p.e164.0.as_str(), p.verified))
+            .collect();
+        if stored != [(row[4], true)] {
+            wrong.push(format!(
+                "{} {}: {stored:?}, want {}",
+                row[0], row[2], row[4]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Phone fields as hotels write them: each row's stored phones (`e164 ext N`, `?` when
+/// unverified), the warnings the summary lists, and each guest findable by the number.
+#[test]
+fn phone_fields_as_hotels_write_them_are_kept_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "phones.csv",
+        "id,name,phones\n\
+         P1,Ann,13812345678/13987654321\n\
+         P2,Bob,021-62881234转806\n\
+         P3,Cat,＋８６ １３７１２３４５６７８\n\
+         P4,Dan,+86 (0)21 6234 5678\n\
+         P5,Eve,n/a\n\
+         P6,Fay,1380013800\n\
+         P7,Gus,13612345678; 0000\n",
+    );
+    let mut db = store(dir.path(), "phones.db");
+    let outcome = import_ok(&mut db, Kind::Guests, &path);
+    assert_eq!(outcome.report.imported, 7);
+    let warnings: Vec<String> = outcome.warnings().iter().map(|w| w.to_string()).collect();
+    let shown = path.display().to_string();
+    assert_eq!(
+        warnings,
+        [
+            format!("{shown}:6: column phones: 'n/a' holds no phone number; ignored"),
+            format!(
+                "{shown}:7: column phones: '1380013800' is not a number the numbering plan \
+                 knows; kept unverified as +861380013800"
+            ),
+            format!("{shown}:8: column phones: '0000' holds no phone number; ignored"),
+        ]
+    );
+    for (id, want) in [
+        ("P1", &["+8613812345678", "+8613987654321"][..]),
+        ("P2", &["+862162881234 ext 806"]),
+        ("P3", &["+8613712345678"]),
+        ("P4", &["+862162345678"]),
+        ("P5", &[]),
+        ("P6", &["+861380013800 ?"]),
+        ("P7", &["+8613612345678"]),
+    ] {
+        let guest = db.profile(&id.into()).unwrap().guest;
+        let stored: Vec<String> = guest
+            .phones
+            .iter()
+            .map(|p| {
+                let ext = p.extension.as_ref().map(|e| format!(" ext {e}"));
+                let unverified = if p.verified { "" } else { " ?" };
+                format!("{}{}{unverified}", p.e164, ext.unwrap_or_default())
+            })
+            .collect();
+        assert_eq!(stored, want, "{id}");
+    }
+    for (query, id) in [
+        ("13987654321", "P1"),
+        ("021-62881234", "P2"),
+        ("021-62881234转806", "P2"),
+        ("１３７１２３４５６７８", "P3"),
+        ("＋８６ １３７ １２３４ ５６７８", "P3"),
+        ("1380013800", "P6"),
+        ("3800", "P6"),
+    ] {
+        let hits = db.search(query, 5).unwrap();
+        let ids: Vec<&str> = hits.iter().map(|h| h.id.0.as_str()).collect();
+        assert_eq!(ids, [id], "{query}");
     }
 }

@@ -524,3 +524,71 @@ fn a_guest_cannot_be_merged_into_itself() {
         .expect_err("refused");
     assert!(err.to_string().contains("G01"), "{err}");
 }
+
+/// Names as they are written: dotted Uyghur names, surnames read several ways, given-name
+/// characters read several ways, ü typed as v or u, compatibility forms and characters
+/// outside the BMP; each query finds exactly the guests listed, best first.
+#[test]
+fn names_as_they_are_written_are_found_every_way_they_are_said() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store =
+        guestbook::store::open_file(&dir.path().join("names.db"), "test").expect("store opens");
+    let names = [
+        ("N01", "买买提·艾力"),
+        ("N02", "阿依古丽•买买提"),
+        ("N03", "艾力・吐尔逊"),
+        ("N04", "都明"),
+        ("N05", "盖明"),
+        ("N06", "子车明"),
+        ("N07", "吕然"),
+        ("N08", "佐々木"),
+        ("N09", "王调"),
+        ("N10", "张率"),
+        ("N11", "𠮷田"),
+        ("N12", "该明"),
+        ("N13", "钟离明"),
+    ];
+    let items = names
+        .iter()
+        .map(|(id, name)| ImportItem::Guest(Guest::new(GuestId((*id).into()), name)))
+        .collect();
+    import(&mut store, Kind::Guests, items);
+    for (query, want) in [
+        ("买买提·艾力", &["N01"][..]),
+        ("Maimaiti Aili", &["N01"]),
+        ("aili maimaiti", &["N01"]),
+        ("艾力", &["N03", "N01"]),
+        ("aili", &["N03", "N01"]),
+        ("tuerxun", &["N03"]),
+        ("ayiguli", &["N02"]),
+        ("du ming", &["N04"]),
+        ("duming", &["N04"]),
+        ("dou ming", &["N04"]),
+        ("ge ming", &["N05"]),
+        // 该明 is read gāi míng; 盖明 read so is only a second reading.
+        ("gai ming", &["N12", "N05"]),
+        ("ziju", &["N06"]),
+        ("ziju ming", &["N06"]),
+        ("lvran", &["N07"]),
+        ("lv ran", &["N07"]),
+        ("luran", &["N07"]),
+        ("lu ran", &["N07"]),
+        ("lü ran", &["N07"]),
+        ("lüran", &["N07"]),
+        ("佐佐木", &["N08"]),
+        ("佐々木", &["N08"]),
+        ("wang tiao", &["N09"]),
+        ("wangdiao", &["N09"]),
+        ("zhang shuai", &["N10"]),
+        ("zhanglv", &["N10"]),
+        ("𠮷田", &["N11"]),
+        ("ji tian", &["N11"]),
+        ("ｍａｉｍａｉｔｉ", &["N01", "N02"]),
+        ("zhongli ming", &["N13"]),
+        ("离明", &["N13"]),
+    ] {
+        let hits = store.search(query, 10).expect("search runs");
+        let ids: Vec<&str> = hits.iter().map(|h| h.id.0.as_str()).collect();
+        assert_eq!(ids, want, "{query}");
+    }
+}

@@ -16,7 +16,7 @@ use crate::model::{GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, 
 use crate::report::{self, Watermark};
 use crate::rules;
 use crate::store::{
-    self, AccountChange, Credentials, NewAccount, Notice, OpenOptions, Store, Target,
+    self, AccountChange, Credentials, ImportReport, NewAccount, Notice, OpenOptions, Store, Target,
 };
 
 /// Everything a command needs besides its arguments.
@@ -359,7 +359,13 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
     for error in &outcome.errors {
         eprintln!("{error}");
     }
-    let report = &outcome.report;
+    for warning in outcome.warnings() {
+        eprintln!("{}", Msg::ImportWarning.fill(&[("what", warning)]));
+    }
+    let report = &ImportReport {
+        warnings: outcome.warnings().len() as u64,
+        ..outcome.report.clone()
+    };
     if args.json {
         print_json(report)?;
     } else {
@@ -368,6 +374,9 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
             ("updated", &report.updated),
             ("rejected", &report.rejected),
         ]))?;
+        if report.warnings > 0 {
+            say(&Msg::ImportWarnings.fill(&[("n", &report.warnings)]))?;
+        }
     }
     let shown = args.file.display();
     match (&outcome.rejects_file, report.committed) {

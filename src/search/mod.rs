@@ -7,6 +7,7 @@
 
 pub mod name;
 pub mod phone;
+mod surnames;
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -94,6 +95,9 @@ pub const SCORE_PREFIX: i64 = 400;
 pub const SCORE_FUZZY: i64 = 200;
 const BAND: i64 = 100;
 
+/// Points a name read another way than its surname reading scores below one read so.
+const OTHER_READING: i64 = 2;
+
 /// Queries are cut to this many characters: no name, number or address is longer.
 pub const MAX_QUERY_CHARS: usize = 80;
 /// Guests fetched per index scan. More guests than this with one exact key (a million
@@ -157,15 +161,19 @@ const MAX_COUNTRY_CODE_DIGITS: usize = 3;
 /// or a name followed by digits. Unusable input gives an empty plan.
 pub fn plan(query: &str) -> Plan {
     let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+    // Full-width digits and letters (`１３８…`, `ｚｈａｎｇ`) and other digit forms as typed
+    // by an IME; an extension is not part of the number the guest is filed under.
+    let query = phone::fold(&query);
+    let query = phone::without_extension(&query);
     let mut plan = Plan::default();
     let mut phone_text = String::new();
-    for token in tokens(&query) {
+    for token in tokens(query) {
         if token.contains('@') {
             plan.email = Some(token.to_lowercase());
         } else if is_phoneish(&token) {
             phone_text.push_str(&token);
             phone_text.push(' ');
-        } else if token.chars().any(name::is_han) {
+        } else if token.chars().any(name::is_name_char) {
             plan.han.push_str(&name::fold_han(&token));
         } else {
             add_word(&mut plan, &token);
@@ -206,7 +214,7 @@ fn tokens(query: &str) -> Vec<String> {
         let mut current = String::new();
         let mut current_han = false;
         for c in chunk.chars() {
-            let han = name::is_han(c);
+            let han = name::is_name_char(c);
             if !current.is_empty() && han != current_han {
                 out.push(std::mem::take(&mut current));
             }
@@ -695,7 +703,9 @@ fn han_score(query: &str, forms: &NameForms) -> Option<i64> {
     if forms.han.starts_with(query) {
         return Some(SCORE_PREFIX + BAND - 1 - extra * 10);
     }
-    let given: String = forms.han.chars().skip(forms.surname_len).collect();
+    // After the first character, not the surname: a two-character surname may be a
+    // one-character one and a given name (钟离明, 段干明).
+    let given: String = forms.han.chars().skip(forms.surname_len.min(1)).collect();
     if given.contains(query) {
         return Some(SCORE_PREFIX + BAND / 2 - extra * 10);
     }
@@ -711,15 +721,17 @@ fn words_score(
     let typed = words.concat();
     let mut best: Option<(i64, MatchKind)> = None;
     let mut offer = |value: Option<i64>, kind: MatchKind| keep_best(&mut best, value, kind);
-    if !forms.syllables.is_empty() {
-        let split = forms.surname_len.min(forms.syllables.len());
-        let (surname, given) = (
-            forms.syllables[..split].concat(),
-            forms.syllables[split..].concat(),
-        );
-        let spellings = [format!("{surname}{given}"), format!("{given}{surname}")];
-        offer(run_score(&typed, &spellings), MatchKind::Pinyin);
-        offer(initials_score(&typed, &forms.initials()), MatchKind::Pinyin);
+    // Another reading than the surname's (`gai ming` for 盖明, read Gě) still matches, just
+    // below a guest whose name is read that way.
+    let below = |reading: usize| if reading == 0 { 0 } else { OTHER_READING };
+    for (spelling, reading) in forms.spellings() {
+        let value = run_score(&typed, std::slice::from_ref(&spelling));
+        offer(value.map(|v| v - below(reading)), MatchKind::Pinyin);
+    }
+    for (reading, syllables) in forms.readings.iter().enumerate() {
+        let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+        let value = initials_score(&typed, &initials);
+        offer(value.map(|v| v - below(reading)), MatchKind::Pinyin);
     }
     for variant in &forms.latin {
         offer(latin_score(words, variant), MatchKind::Name);
@@ -920,6 +932,25 @@ mod tests {
         assert!(p
             .digit_probes()
             .any(|rev| landline.starts_with(rev.as_str())));
+    }
+
+    #[test]
+    fn full_width_digits_and_extensions_plan_the_number() {
+        for q in [
+            "１３８００１３８０００",
+            "１３８－００１３－８０００",
+            "13800138000转806",
+            "13800138000 ext. 806",
+            "१३८००१३८०००",
+        ] {
+            let p = plan(q);
+            assert_eq!(p.rev_digits.as_deref(), Some("00083100831"), "{q}");
+            assert!(!p.has_name(), "{q}");
+        }
+        let p = plan("＋８６ １３８－００１３－８０００");
+        assert_eq!(p.rev_digits.as_deref(), Some("0008310083168"));
+        let p = plan("ｚｈａｎｇ ｗｅｉ");
+        assert_eq!(p.words, ["zhang", "wei"]);
     }
 
     #[test]

@@ -273,6 +273,10 @@ pub struct ImportReport {
     pub imported: u64,
     pub updated: u64,
     pub rejected: u64,
+    /// Rows taken with a warning (an unverified phone, a placeholder ignored), counted by the
+    /// reader of the file.
+    #[serde(default)]
+    pub warnings: u64,
     #[serde(skip)]
     pub errors: Vec<RowError>,
     /// Whether the good rows were written (false when bad rows stopped the import).

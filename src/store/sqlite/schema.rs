@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -265,6 +265,11 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     if version < 9 {
         tx.execute_batch(LONGEST_STAY)?;
+    }
+    if (7..10).contains(&version) {
+        // Version 10: names are keyed in every reading of their characters, dotted names by
+        // parts, ü as both v and u, compatibility forms folded (older files were rebuilt by v7).
+        super::keys::rebuild_keys(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
