@@ -43,7 +43,7 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// The SQLite database file (created on first write).
+    /// The SQLite database file (only import, add, user add and demo create one).
     #[arg(long, global = true, env = "GUESTBOOK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// The business date, instead of today's (YYYY-MM-DD).
