@@ -291,7 +291,7 @@ impl ImportOptions {
             ignore_unknown: false,
             skip_bad: false,
             rejects: None,
-            catalog: crate::rules::settings::catalog(settings)?,
+            catalog: crate::rules::settings::catalog(settings).map_err(StoreError::from)?,
             region: crate::rules::settings::region(settings),
             vip_codes: settings.vip_codes.clone(),
             progress: false,

@@ -449,3 +449,63 @@ fn a_long_stay_resident_is_in_house_on_the_board() {
     let leaving = s.board(common::date("2027-02-28"), false).unwrap();
     assert_eq!(leaving.departures.len(), 1);
 }
+
+/// Serialises and reads back, asserting equality: the one definition of each `--json` shape
+/// serves the CLI, the server and the remote client without loss.
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+    value: &T,
+) {
+    let json = serde_json::to_string(value).unwrap();
+    let back: T = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, value, "{json}");
+}
+
+#[test]
+fn every_json_shape_reads_back_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut s = guestbook::cli::create_demo(&path, "admin", common::date("2026-06-15")).unwrap();
+    let hits = s.search("陆建华", 5).unwrap();
+    round_trip(&hits);
+    let profile = s.profile(&hits[0].id).unwrap();
+    assert!(!profile.preferences.is_empty() && !profile.stays.is_empty());
+    round_trip(&profile);
+    round_trip(&profile.preferences[0]);
+    round_trip(&profile.stays[0]);
+    let board = s.board(common::date("2026-06-15"), false).unwrap();
+    assert!(board.arrivals.iter().any(|r| !r.alerts.is_empty()));
+    round_trip(&board);
+    let feedback = s
+        .add_feedback(NewFeedback {
+            guest_id: hits[0].id.clone(),
+            kind: FeedbackKind::Complaint,
+            text: "空调太吵".into(),
+            department: Some(Source::Housekeeping),
+        })
+        .unwrap();
+    round_trip(&feedback);
+    round_trip(&s.check().unwrap());
+    round_trip(&s.settings().unwrap());
+    add(&mut s, "admin", Role::Admin);
+    round_trip(&s.accounts().unwrap());
+    let summary = guestbook::store::ImportReport {
+        imported: 3,
+        updated: 2,
+        rejected: 0,
+        warnings: 1,
+        ..Default::default()
+    };
+    round_trip(&summary);
+    let patch = GuestPatch {
+        company: Some(None),
+        vip: Some(Some("V2".into())),
+        ..GuestPatch::default()
+    };
+    round_trip(&patch);
+    for err in [
+        StoreError::no_guest(&"G1".into()),
+        StoreError::invalid("vip", Problem::MaskedValue),
+    ] {
+        round_trip(&err);
+    }
+}

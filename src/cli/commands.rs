@@ -77,7 +77,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         .map_err(|e| CliError::Store(e, db.clone()))?;
     offer_config_settings(&config, &settings);
     let ctx = Context {
-        catalog: rules::settings::catalog(&settings).map_err(|e| CliError::Store(e, db.clone()))?,
+        catalog: rules::settings::catalog(&settings)
+            .map_err(|e| CliError::Store(e.into(), db.clone()))?,
         today: cli
             .global
             .today
@@ -683,7 +684,7 @@ fn demo(config: &Config, user: &str, today: Option<NaiveDate>) -> Result<(), Cli
     let mut store = create_demo(&path, user, today)?;
     let settings = store.settings()?;
     let ctx = Context {
-        catalog: rules::settings::catalog(&settings)?,
+        catalog: rules::settings::catalog(&settings).map_err(StoreError::from)?,
         settings,
         today,
         config: config.clone(),

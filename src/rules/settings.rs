@@ -4,13 +4,12 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
 
 use crate::catalog::Catalog;
-use crate::model::{Problem, Settings};
-use crate::store::StoreError;
+use crate::model::{Invalid, Problem, Settings};
 
 /// Checks every value; the error names the setting.
-pub fn check(s: &Settings) -> Result<(), StoreError> {
+pub fn check(s: &Settings) -> Result<(), Invalid> {
     if s.rollover_hour > 23 {
-        return Err(StoreError::invalid(
+        return Err(Invalid::new(
             "rollover_hour",
             Problem::NotOneOf {
                 value: s.rollover_hour.to_string(),
@@ -19,7 +18,7 @@ pub fn check(s: &Settings) -> Result<(), StoreError> {
         ));
     }
     if phonenumber::country::Id::try_from(s.default_region.as_str()).is_err() {
-        return Err(StoreError::invalid(
+        return Err(Invalid::new(
             "default_region",
             Problem::NotOneOf {
                 value: s.default_region.clone(),
@@ -28,7 +27,7 @@ pub fn check(s: &Settings) -> Result<(), StoreError> {
         ));
     }
     if s.time_zone != "local" && s.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(StoreError::invalid(
+        return Err(Invalid::new(
             "time_zone",
             Problem::NotOneOf {
                 value: s.time_zone.clone(),
@@ -40,10 +39,10 @@ pub fn check(s: &Settings) -> Result<(), StoreError> {
         .iter()
         .any(|c| c.trim().is_empty() || c.contains([';', ',']))
     {
-        return Err(StoreError::invalid("vip_codes", Problem::Required));
+        return Err(Invalid::new("vip_codes", Problem::Required));
     }
     if s.retention_days == 0 {
-        return Err(StoreError::invalid(
+        return Err(Invalid::new(
             "retention_days",
             Problem::NotOneOf {
                 value: "0".into(),
@@ -55,9 +54,9 @@ pub fn check(s: &Settings) -> Result<(), StoreError> {
 }
 
 /// The built-in catalogue with the hotel's additions.
-pub fn catalog(s: &Settings) -> Result<Catalog, StoreError> {
+pub fn catalog(s: &Settings) -> Result<Catalog, Invalid> {
     Catalog::with_additions(&s.catalog)
-        .map_err(|reason| StoreError::invalid("catalog", Problem::Catalogue { reason }))
+        .map_err(|reason| Invalid::new("catalog", Problem::Catalogue { reason }))
 }
 
 /// The region numbers without a country code belong to.
@@ -129,9 +128,7 @@ mod tests {
             time_zone: "Mars/Olympus".into(),
             ..Settings::default()
         };
-        assert!(
-            matches!(check(&bad), Err(StoreError::Invalid { field, .. }) if field == "time_zone")
-        );
+        assert!(matches!(check(&bad), Err(Invalid { field, .. }) if field == "time_zone"));
         assert!(check(&Settings::default()).is_ok());
     }
 }

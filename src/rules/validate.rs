@@ -2,29 +2,28 @@
 //! a terminal with a stale or hostile config cannot store an unknown category or VIP code.
 
 use crate::catalog::Catalog;
-use crate::model::{Guest, NewFeedback, NewPreference, Problem, Settings, NOTE_MAX_CHARS};
-use crate::store::StoreError;
+use crate::model::{Guest, Invalid, NewFeedback, NewPreference, Problem, Settings, NOTE_MAX_CHARS};
 
 /// The longest name, company or other one-line field, in characters.
 pub const LINE_MAX_CHARS: usize = 200;
 
 /// Text a person entered: no control characters (tab and line breaks only where `multiline`),
 /// at most `max` characters.
-pub fn text(field: &str, value: &str, max: usize, multiline: bool) -> Result<(), StoreError> {
+pub fn text(field: &str, value: &str, max: usize, multiline: bool) -> Result<(), Invalid> {
     let allowed = |c: char| multiline && matches!(c, '\t' | '\n' | '\r');
     if value.chars().any(|c| c.is_control() && !allowed(c)) {
-        return Err(StoreError::invalid(field, Problem::ControlCharacter));
+        return Err(Invalid::new(field, Problem::ControlCharacter));
     }
     if value.chars().count() > max {
-        return Err(StoreError::invalid(field, Problem::TooLong { max }));
+        return Err(Invalid::new(field, Problem::TooLong { max }));
     }
     Ok(())
 }
 
 /// A profile as it is about to be stored.
-pub fn guest(g: &Guest, settings: &Settings) -> Result<(), StoreError> {
+pub fn guest(g: &Guest, settings: &Settings) -> Result<(), Invalid> {
     if g.name.trim().is_empty() {
-        return Err(StoreError::invalid("name", Problem::Required));
+        return Err(Invalid::new("name", Problem::Required));
     }
     let lines = [
         ("name", Some(&g.name)),
@@ -52,7 +51,7 @@ pub fn guest(g: &Guest, settings: &Settings) -> Result<(), StoreError> {
     }
     if let Some(vip) = &g.vip {
         if !settings.vip_codes.iter().any(|c| c == vip) {
-            return Err(StoreError::invalid(
+            return Err(Invalid::new(
                 "vip",
                 Problem::NotOneOf {
                     value: vip.clone(),
@@ -62,20 +61,17 @@ pub fn guest(g: &Guest, settings: &Settings) -> Result<(), StoreError> {
         }
     }
     if !g.masked.is_empty() {
-        return Err(StoreError::invalid(
-            g.masked[0].as_str(),
-            Problem::MaskedValue,
-        ));
+        return Err(Invalid::new(g.masked[0].as_str(), Problem::MaskedValue));
     }
     Ok(())
 }
 
 /// A preference: category and value in the catalogue (returned in their canonical keys), a
 /// note within the limit.
-pub fn preference(p: &NewPreference, catalog: &Catalog) -> Result<NewPreference, StoreError> {
+pub fn preference(p: &NewPreference, catalog: &Catalog) -> Result<NewPreference, Invalid> {
     let (category, value) = catalog
         .validate(&p.category, &p.value)
-        .map_err(|reason| StoreError::invalid("category", Problem::Catalogue { reason }))?;
+        .map_err(|reason| Invalid::new("category", Problem::Catalogue { reason }))?;
     if let Some(note) = &p.note {
         text("note", note, NOTE_MAX_CHARS, true)?;
     }
@@ -87,9 +83,9 @@ pub fn preference(p: &NewPreference, catalog: &Catalog) -> Result<NewPreference,
 }
 
 /// A complaint or praise: some text, within the limit.
-pub fn feedback(f: &NewFeedback) -> Result<(), StoreError> {
+pub fn feedback(f: &NewFeedback) -> Result<(), Invalid> {
     if f.text.trim().is_empty() {
-        return Err(StoreError::invalid("text", Problem::Required));
+        return Err(Invalid::new("text", Problem::Required));
     }
     text("text", &f.text, NOTE_MAX_CHARS, true)
 }
@@ -104,14 +100,12 @@ mod tests {
         let settings = Settings::default();
         let mut g = Guest::new(GuestId("G1".into()), "王芳");
         g.vip = Some("V9".into());
-        assert!(
-            matches!(guest(&g, &settings), Err(StoreError::Invalid { field, .. }) if field == "vip")
-        );
+        assert!(matches!(guest(&g, &settings), Err(Invalid { field, .. }) if field == "vip"));
         g.vip = Some("V1".into());
         g.name = "\u{1b}]52;c;aGk=\u{7}".into();
         assert!(matches!(
             guest(&g, &settings),
-            Err(StoreError::Invalid {
+            Err(Invalid {
                 problem: Problem::ControlCharacter,
                 ..
             })
@@ -120,7 +114,7 @@ mod tests {
         g.notes = Some("x".repeat(NOTE_MAX_CHARS + 1));
         assert!(matches!(
             guest(&g, &settings),
-            Err(StoreError::Invalid {
+            Err(Invalid {
                 problem: Problem::TooLong {
                     max: NOTE_MAX_CHARS
                 },

@@ -18,7 +18,6 @@ use fuzzy_matcher::FuzzyMatcher;
 
 use crate::model::{Flag, Guest, GuestId, E164};
 pub use crate::model::{MatchKind, SearchHit};
-use crate::store::StoreError;
 use name::NameForms;
 
 /// A guest fetched for ranking, with what the tie-breaks need.
@@ -59,6 +58,9 @@ fn tie_order(a: TieKeys, b: TieKeys) -> Ordering {
 /// What the lookup needs from a store: bounded range scans over the key tables, and single
 /// guests by row id. Every call is an index lookup; none scans a table.
 pub trait KeyIndex {
+    /// What a read of the backend fails with (the store's own error: search passes it on).
+    type Error;
+
     /// Guests with a phone whose reversed digits equal `rev` (`exact`) or start with it, each
     /// with its tie-breaks.
     fn phone_scan(
@@ -66,9 +68,9 @@ pub trait KeyIndex {
         rev: &str,
         exact: bool,
         cap: usize,
-    ) -> Result<Vec<(i64, TieBreak)>, StoreError>;
+    ) -> Result<Vec<(i64, TieBreak)>, Self::Error>;
     /// `(key, gid)` pairs whose name key equals `prefix`, newest profile first.
-    fn name_exact(&mut self, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError>;
+    fn name_exact(&mut self, key: &str, cap: usize) -> Result<Vec<(String, i64)>, Self::Error>;
     /// `(key, gid)` pairs whose name key starts with `prefix`, in key order; keys equal to
     /// `prefix` only when `with_equal`.
     fn name_range(
@@ -76,14 +78,14 @@ pub trait KeyIndex {
         prefix: &str,
         with_equal: bool,
         cap: usize,
-    ) -> Result<Vec<(String, i64)>, StoreError>;
+    ) -> Result<Vec<(String, i64)>, Self::Error>;
     /// Those of `gids` with exactly this name key, in ascending order.
-    fn name_filed(&mut self, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError>;
+    fn name_filed(&mut self, key: &str, gids: &[i64]) -> Result<Vec<i64>, Self::Error>;
     /// The guests for ranking, in the order of `gids`, in one read; guests gone or retired by
     /// a merge are left out.
-    fn candidates(&mut self, gids: &[i64]) -> Result<Vec<Candidate>, StoreError>;
+    fn candidates(&mut self, gids: &[i64]) -> Result<Vec<Candidate>, Self::Error>;
     /// Open complaints of each of `gids` that has any, shown on the hits, in one read.
-    fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, StoreError>;
+    fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, Self::Error>;
 }
 
 /// Score bands: every exact phone outranks every exact name, which outranks every prefix,
@@ -250,12 +252,12 @@ enum Via {
 
 /// The lookup: candidates by index scans, each then scored against the query and ranked.
 /// Near spellings are only looked up when nothing matches as typed.
-pub fn run(
-    index: &mut dyn KeyIndex,
+pub fn run<E>(
+    index: &mut dyn KeyIndex<Error = E>,
     region: phonenumber::country::Id,
     query: &str,
     limit: usize,
-) -> Result<Vec<SearchHit>, StoreError> {
+) -> Result<Vec<SearchHit>, E> {
     let mut plan = plan(query);
     if limit == 0 || (!plan.has_name() && !plan.has_digits()) {
         return Ok(Vec::new());
@@ -302,12 +304,12 @@ pub fn run(
 /// Only a few trailing digits (`8000`): every guest ending so scores the same, so they are put
 /// in order from the phone keys alone and only the first `limit` are fetched (on a million
 /// guests, four digits are shared by ~120).
-fn trailing_digits(
-    index: &mut dyn KeyIndex,
+fn trailing_digits<E>(
+    index: &mut dyn KeyIndex<Error = E>,
     plan: &Plan,
     matcher: &SkimMatcherV2,
     limit: usize,
-) -> Result<Vec<SearchHit>, StoreError> {
+) -> Result<Vec<SearchHit>, E> {
     let Some(rev) = &plan.rev_digits else {
         return Ok(Vec::new());
     };
@@ -329,11 +331,11 @@ fn trailing_digits(
 
 /// The first `limit` ranked guests as hits: best score first; equal scores by VIP, last
 /// stay, then id.
-fn best_hits(
-    index: &mut dyn KeyIndex,
+fn best_hits<E>(
+    index: &mut dyn KeyIndex<Error = E>,
     mut ranked: Vec<(Score, Candidate)>,
     limit: usize,
-) -> Result<Vec<SearchHit>, StoreError> {
+) -> Result<Vec<SearchHit>, E> {
     ranked.sort_by(|(sa, a), (sb, b)| {
         sb.value.cmp(&sa.value).then_with(|| {
             tie_order(
@@ -357,15 +359,15 @@ fn best_hits(
 /// Fetches and scores the candidates not seen yet, in order, until `ranked` holds `up_to`:
 /// one fetch for the whole set when it can be scored at once, else in batches of what is
 /// still missing (trailing digits need only the first `limit` that score).
-fn rank_into(
-    index: &mut dyn KeyIndex,
+fn rank_into<E>(
+    index: &mut dyn KeyIndex<Error = E>,
     plan: &Plan,
     matcher: &SkimMatcherV2,
     gids: Vec<i64>,
     up_to: usize,
     seen: &mut HashSet<i64>,
     ranked: &mut Vec<(Score, Candidate)>,
-) -> Result<(), StoreError> {
+) -> Result<(), E> {
     let mut fresh = gids.into_iter().filter(|gid| seen.insert(*gid));
     while ranked.len() < up_to {
         let batch: Vec<i64> = fresh.by_ref().take(up_to - ranked.len()).collect();
@@ -383,7 +385,7 @@ fn rank_into(
 
 /// The candidate guests, best-fetched first, at most [`RANK_CAP`] with digits and
 /// [`NAME_RANK_CAP`] for a name alone.
-fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
+fn gather<E>(index: &mut dyn KeyIndex<Error = E>, plan: &Plan) -> Result<Vec<i64>, E> {
     let mut found: HashMap<i64, Via> = HashMap::new();
     if let Some(e164) = &plan.e164 {
         for (gid, _) in index.phone_scan(&phone::reversed_digits(e164), true, SCAN_CAP)? {
@@ -447,7 +449,7 @@ fn gather(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError>
 }
 
 /// Candidates for a misspelt name: near spellings of each Latin probe.
-fn gather_typos(index: &mut dyn KeyIndex, plan: &Plan) -> Result<Vec<i64>, StoreError> {
+fn gather_typos<E>(index: &mut dyn KeyIndex<Error = E>, plan: &Plan) -> Result<Vec<i64>, E> {
     let variants: Vec<Vec<String>> = probes(plan)
         .iter()
         .filter(|p| p.is_ascii())
@@ -485,13 +487,13 @@ fn best_first(found: HashMap<i64, Via>, cap: usize) -> Vec<i64> {
 
 /// Notes the guests filed under `probe` or a key it starts (`via` is told by how many
 /// characters the key is longer, `None` for equal): how many, at most `cap`.
-fn scan_name(
-    index: &mut dyn KeyIndex,
+fn scan_name<E>(
+    index: &mut dyn KeyIndex<Error = E>,
     probe: &str,
     cap: usize,
     found: &mut HashMap<i64, Via>,
     via: impl Fn(Option<usize>) -> Via,
-) -> Result<usize, StoreError> {
+) -> Result<usize, E> {
     let probe_len = probe.chars().count();
     let exact = index.name_exact(probe, cap)?;
     let mut taken = exact.len();

@@ -132,6 +132,15 @@ impl StoreError {
     }
 }
 
+impl From<crate::model::Invalid> for StoreError {
+    fn from(i: crate::model::Invalid) -> Self {
+        StoreError::Invalid {
+            field: i.field,
+            problem: i.problem,
+        }
+    }
+}
+
 /// In the process's language, naming the database generically (the CLI names it exactly).
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

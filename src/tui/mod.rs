@@ -29,7 +29,7 @@ use wide::WideAware;
 
 use crate::config::Config;
 use crate::i18n::Msg;
-use crate::store::{Principal, Store};
+use crate::store::{Principal, Store, StoreError};
 
 use app::{App, Clock, Effect, Input, Settings};
 use keymap::{Keymap, KeymapError};
@@ -129,7 +129,7 @@ pub fn settings(
         rollover_hour: hotel.rollover_hour,
         idle_lock: (minutes > 0).then(|| chrono::Duration::minutes(minutes)),
         catalog: crate::rules::settings::catalog(hotel)
-            .map_err(|e| TuiError::Catalog(e.to_string()))?,
+            .map_err(|e| TuiError::Catalog(StoreError::from(e).to_string()))?,
         keymap: Keymap::load(&config.keymap, user_keymap().as_deref())?,
     })
 }

@@ -125,6 +125,8 @@ pub fn prefix_end(p: &str) -> String {
 struct SqliteKeys<'c>(&'c Connection);
 
 impl search::KeyIndex for SqliteKeys<'_> {
+    type Error = StoreError;
+
     fn name_exact(&mut self, key: &str, cap: usize) -> Result<Vec<(String, i64)>, StoreError> {
         postings::exact(self.0, key, cap)
     }
