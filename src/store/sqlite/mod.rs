@@ -1059,3 +1059,63 @@ impl Store for SqliteStore {
             .query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))? as u64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full disk, as SQLite meets it: the file may grow no further (`max_page_count` gives
+    /// the same SQLITE_FULL a full file system does).
+    #[test]
+    fn a_full_disk_names_the_database_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.db");
+        let mut store = super::super::open_file(&path, "admin").unwrap();
+        store
+            .add_guest(
+                Some(GuestId::from("G1")),
+                &GuestPatch {
+                    name: Some("张伟".into()),
+                    ..GuestPatch::default()
+                },
+            )
+            .unwrap();
+        drop(store);
+        let who = Credentials {
+            user: "admin".into(),
+            password: None,
+        };
+        let mut store =
+            SqliteStore::open(&path, &who, OpenOptions::default(), &mut |_| {}).unwrap();
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        store
+            .conn
+            .pragma_update(None, "max_page_count", pages)
+            .unwrap();
+        let long_note = "备注".repeat(900);
+        let mut failed = None;
+        for i in 0..200 {
+            let patch = GuestPatch {
+                name: Some(format!("客人{i}")),
+                notes: Some(Some(long_note.clone())),
+                ..GuestPatch::default()
+            };
+            if let Err(e) = store.add_guest(None, &patch) {
+                failed = Some(e);
+                break;
+            }
+        }
+        let err = failed.expect("the file filled up");
+        assert_eq!(err, StoreError::DiskFull);
+        let text = err.text_in(crate::i18n::Lang::En, "hotel.db");
+        assert!(
+            text.contains("hotel.db") && text.contains("nothing was changed"),
+            "{text}"
+        );
+        // The guest written before the disk filled is still there, and the store still reads.
+        assert_eq!(store.search("张伟", 5).unwrap()[0].id.0, "G1");
+    }
+}
