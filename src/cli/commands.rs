@@ -640,15 +640,7 @@ pub fn create_demo(path: &Path, user: &str, today: NaiveDate) -> Result<Box<dyn 
             std::fs::remove_file(stale)?;
         }
     }
-    let who = Credentials {
-        user: user.to_string(),
-        password: None,
-    };
-    let opts = OpenOptions {
-        create: true,
-        read_only: false,
-    };
-    let mut store = store::open(&Target::File(path.to_path_buf()), &who, opts, &mut |_| {})?;
+    let mut store = store::open_file(path, user)?;
     let dir = path.with_extension("sample");
     std::fs::create_dir_all(&dir)?;
     let opts = ImportOptions {
