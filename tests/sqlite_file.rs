@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use chrono::Utc;
 use common::import;
 use guestbook::model::*;
-use guestbook::search::phone;
+use guestbook::search::{phone, MatchKind};
 use guestbook::store::{
     self, Credentials, ImportItem, Kind, NewAccount, OpenOptions, Store, StoreError, Target,
 };
@@ -408,4 +408,148 @@ fn an_import_that_cannot_get_the_lock_is_busy_and_writes_no_row() {
 
 fn open(path: &Path) -> Box<dyn Store> {
     store::open_file(path, "test").unwrap()
+}
+
+// ---------------------------------------------------------------- files of earlier versions
+
+/// The schema versions of released guestbooks whose files are kept under
+/// tests/fixtures/old-schema/ (made by that version's own program: see make.sh there).
+const OLD_VERSIONS: &[i64] = &[7];
+
+fn old_schema_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old-schema")
+}
+
+/// The same CSV files the old files were made from, imported by this program.
+fn made_today(path: &Path) -> Box<dyn Store> {
+    let mut s = store::open_file(path, "import").unwrap();
+    let opts = guestbook::interchange::ImportOptions::new(&s.settings().unwrap()).unwrap();
+    for kind in ["guests", "preferences", "stays", "feedback"] {
+        let kind_of = |k: &str| match k {
+            "guests" => Kind::Guests,
+            "preferences" => Kind::Preferences,
+            "stays" => Kind::Stays,
+            _ => Kind::Feedback,
+        };
+        let file = old_schema_dir().join(format!("{kind}.csv"));
+        let outcome =
+            guestbook::interchange::import_file(s.as_mut(), kind_of(kind), &file, &opts).unwrap();
+        assert!(outcome.report.committed, "{:?}", outcome.errors);
+    }
+    s
+}
+
+/// A profile without when and by whom its rows were written (an import's own time).
+fn as_imported(mut p: Profile) -> Profile {
+    let epoch = chrono::DateTime::<Utc>::UNIX_EPOCH;
+    p.guest.created_at = epoch;
+    p.guest.updated_at = epoch;
+    p.guest.updated_by = None;
+    p
+}
+
+/// Every kind of query, each with the guest it must put first and why.
+const OLD_FILE_QUERIES: &[(&str, &str, MatchKind)] = &[
+    ("13800138000", "G1", MatchKind::Phone),
+    ("+86 138-0013-8000", "G1", MatchKind::Phone),
+    ("8000", "G1", MatchKind::Phone),
+    ("张伟", "G1", MatchKind::Name),
+    ("zhangwei", "G1", MatchKind::Pinyin),
+    ("zw", "G1", MatchKind::Pinyin),
+    ("张伟 8000", "G1", MatchKind::Name),
+    ("陈大文", "G2", MatchKind::Name),
+    ("陳大文", "G2", MatchKind::Name),
+    ("chan tai man", "G2", MatchKind::Name),
+    ("+852 9123 4567", "G2", MatchKind::Phone),
+    ("smith john", "G3", MatchKind::Name),
+    ("smith 0132", "G3", MatchKind::Name),
+    ("john.smith@example.com", "G3", MatchKind::Email),
+    ("4155550132", "G3", MatchKind::Phone),
+    ("muller", "G4", MatchKind::Name),
+    ("mueller", "G4", MatchKind::Name),
+    ("zeng zhiwei", "G5", MatchKind::Pinyin),
+];
+
+#[test]
+fn a_file_of_every_earlier_version_is_migrated_and_reads_as_if_made_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut today = made_today(&dir.path().join("today.db"));
+    let day = common::date("2026-06-15");
+    for version in OLD_VERSIONS {
+        let path = dir.path().join(format!("v{version}.db"));
+        std::fs::copy(old_schema_dir().join(format!("v{version}.db")), &path).unwrap();
+        let found: i64 = rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(found, *version);
+
+        let mut notices = Vec::new();
+        let who = Credentials {
+            user: "fo.amy".into(),
+            password: None,
+        };
+        let target = Target::File(path.clone());
+        let mut old = store::open(&target, &who, OpenOptions::default(), &mut |n| {
+            notices.push(n)
+        })
+        .unwrap_or_else(|e| panic!("v{version}: {e:?}"));
+        assert_eq!(notices, [store::Notice::Migrating], "v{version}");
+
+        let mut failures = Vec::new();
+        for (query, id, kind) in OLD_FILE_QUERIES {
+            let hits = old.search(query, 5).unwrap();
+            let first = hits.first().map(|h| (h.id.0.as_str(), h.matched));
+            if first != Some((id, *kind)) || hits != today.search(query, 5).unwrap() {
+                failures.push(format!("{query:?}: {first:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "v{version}:\n{}", failures.join("\n"));
+
+        let board = old.board(day, false).unwrap();
+        assert_eq!(reservations(&board.arrivals), ["R2"], "v{version}");
+        assert_eq!(reservations(&board.in_house), ["R1"], "v{version}");
+        assert_eq!(reservations(&board.departures), ["R3"], "v{version}");
+        assert_eq!(
+            board.in_house[0].alerts,
+            [
+                Alert::OpenComplaint { count: 1 },
+                Alert::Birthday {
+                    date: common::date("2026-06-16")
+                }
+            ],
+            "v{version}"
+        );
+        assert_eq!(board, today.board(day, false).unwrap(), "v{version}");
+
+        let g1 = old.profile(&"G1".into()).unwrap();
+        assert_eq!(g1.guest.vip.as_deref(), Some("V1"), "v{version}");
+        assert_eq!(
+            (g1.preferences.len(), g1.stays.len(), g1.feedback.len()),
+            (2, 1, 1),
+            "v{version}"
+        );
+        for id in ["G1", "G2", "G3", "G4", "G5"] {
+            assert_eq!(
+                as_imported(old.profile(&id.into()).unwrap()),
+                as_imported(today.profile(&id.into()).unwrap()),
+                "v{version} {id}"
+            );
+        }
+        drop(old);
+
+        // Migrated once: opened again, it is current and nothing more happens.
+        let mut again = Vec::new();
+        drop(
+            store::open(&target, &who, OpenOptions::default(), &mut |n| {
+                again.push(n)
+            })
+            .unwrap(),
+        );
+        assert!(again.is_empty(), "v{version}: {again:?}");
+    }
+}
+
+fn reservations(rows: &[BoardRow]) -> Vec<&str> {
+    rows.iter().map(|r| r.reservation_id.as_str()).collect()
 }
