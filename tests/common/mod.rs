@@ -19,3 +19,27 @@ pub fn import(store: &mut Box<dyn Store>, kind: Kind, items: Vec<ImportItem>) {
 pub fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a test date")
 }
+
+/// Everything a store holds, as its users could read it back: every row of every kind in
+/// export order, the accounts and the settings. Two equal snapshots are the same database.
+#[allow(dead_code)] // not every test file compares whole databases
+pub fn snapshot(store: &mut Box<dyn Store>) -> Vec<String> {
+    let mut rows = Vec::new();
+    for kind in [Kind::Guests, Kind::Preferences, Kind::Stays, Kind::Feedback] {
+        store
+            .export(kind, &mut |item| {
+                rows.push(format!("{item:?}"));
+                Ok(())
+            })
+            .expect("export runs");
+    }
+    rows.extend(
+        store
+            .accounts()
+            .expect("accounts")
+            .iter()
+            .map(|a| format!("{a:?}")),
+    );
+    rows.push(format!("{:?}", store.settings().expect("settings")));
+    rows
+}

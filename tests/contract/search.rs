@@ -1,15 +1,14 @@
-//! The caller lookup on a real SQLite file: every kind of query a hurried agent types, on a
-//! hand-made set of guests with namesakes, and the same queries after edit, merge and erase.
-
-mod common;
-
-use common::*;
+//! The caller lookup: every kind of query a hurried agent types, on a hand-made set of guests
+//! with namesakes, and the same queries after edit, merge and erase.
 
 use chrono::NaiveDate;
 use guestbook::model::{Guest, GuestId, GuestPatch, Stay, StayStatus};
 use guestbook::search::{phone, MatchKind, SearchHit};
 use guestbook::store::{ImportItem, Kind, Store};
 use phonenumber::country::Id::CN;
+
+use crate::common::{date, import};
+use crate::Db;
 
 struct Spec {
     id: &'static str,
@@ -106,10 +105,9 @@ fn stay(spec: &Spec) -> Option<Stay> {
     })
 }
 
-fn open() -> (tempfile::TempDir, Box<dyn Store>) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store =
-        guestbook::store::open_file(&dir.path().join("gb.db"), "test").expect("store opens");
+/// The fixture's guests and their last stays.
+fn hotel(db: &Db) -> Box<dyn Store> {
+    let mut store = db.open("test");
     let specs = fixture();
     import(
         &mut store,
@@ -125,7 +123,7 @@ fn open() -> (tempfile::TempDir, Box<dyn Store>) {
             .map(ImportItem::Stay)
             .collect(),
     );
-    (dir, store)
+    store
 }
 
 fn ids(hits: &[SearchHit]) -> Vec<&str> {
@@ -252,9 +250,8 @@ const CASES: &[(&str, Want, Option<MatchKind>)] = &[
     ("smith 0132", Exactly(&["G08"]), Some(MatchKind::Name)),
 ];
 
-#[test]
-fn every_kind_of_query_finds_the_right_guest() {
-    let (_dir, mut store) = open();
+pub fn every_kind_of_query_finds_the_right_guest(db: &Db) {
+    let mut store = hotel(db);
     check_cases(&mut store, CASES);
 }
 
@@ -279,9 +276,8 @@ fn check_cases(store: &mut Box<dyn Store>, cases: &[(&str, Want, Option<MatchKin
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
-#[test]
-fn exact_phone_outranks_name_and_highlights_the_digits() {
-    let (_dir, mut store) = open();
+pub fn exact_phone_outranks_name_and_highlights_the_digits(db: &Db) {
+    let mut store = hotel(db);
     let hits = search(&mut store, "138000");
     assert_eq!(
         hits[0].matched_phone.as_ref().map(|p| p.0.as_str()),
@@ -294,19 +290,15 @@ fn exact_phone_outranks_name_and_highlights_the_digits() {
     assert_eq!(exact[0].last_stay, NaiveDate::from_ymd_opt(2026, 5, 1));
 }
 
-#[test]
-fn namesakes_tie_break_on_vip_then_most_recent_stay() {
-    let (_dir, mut store) = open();
+pub fn namesakes_tie_break_on_vip_then_most_recent_stay(db: &Db) {
+    let mut store = hotel(db);
     let hits = search(&mut store, "张伟");
     assert_eq!(ids(&hits)[..2], ["G02", "G01"]);
     assert_eq!(hits[0].score, hits[1].score);
 }
 
-#[test]
-fn a_vip_among_hundreds_of_namesakes_comes_first_and_stops_when_no_longer_vip() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store =
-        guestbook::store::open_file(&dir.path().join("gb.db"), "test").expect("store opens");
+pub fn a_vip_among_hundreds_of_namesakes_comes_first_and_stops_when_no_longer_vip(db: &Db) {
+    let mut store = db.open("test");
     // The VIP is the oldest profile: more namesakes follow than one scan takes.
     let guests = (0..150)
         .map(|i| {
@@ -331,9 +323,8 @@ fn a_vip_among_hundreds_of_namesakes_comes_first_and_stops_when_no_longer_vip() 
     assert!(search(&mut store, "王芳").iter().all(|h| h.vip.is_none()));
 }
 
-#[test]
-fn last_stay_follows_stays_imported_changed_and_moved() {
-    let (_dir, mut store) = open();
+pub fn last_stay_follows_stays_imported_changed_and_moved(db: &Db) {
+    let mut store = hotel(db);
     let last = |store: &mut Box<dyn Store>, q: &str| search(store, q)[0].last_stay;
     let later = Stay {
         reservation_id: "R-later".into(),
@@ -366,9 +357,8 @@ fn last_stay_follows_stays_imported_changed_and_moved() {
     assert_eq!(last(&mut store, "13800138000"), Some(date("2026-05-01")));
 }
 
-#[test]
-fn last_digits_shared_by_many_rank_vip_then_recent_stay_and_skip_merged() {
-    let (_dir, mut store) = open();
+pub fn last_digits_shared_by_many_rank_vip_then_recent_stay_and_skip_merged(db: &Db) {
+    let mut store = hotel(db);
     let specs = [
         Spec {
             last_stay: Some("2024-03-01"),
@@ -405,16 +395,14 @@ fn last_digits_shared_by_many_rank_vip_then_recent_stay_and_skip_merged() {
     );
 }
 
-#[test]
-fn limit_caps_the_hits() {
-    let (_dir, mut store) = open();
+pub fn limit_caps_the_hits(db: &Db) {
+    let mut store = hotel(db);
     assert_eq!(store.search("张", 2).expect("search").len(), 2);
     assert!(store.search("张", 0).expect("search").is_empty());
 }
 
-#[test]
-fn nonsense_gives_no_hits_and_no_error() {
-    let (_dir, mut store) = open();
+pub fn nonsense_gives_no_hits_and_no_error(db: &Db) {
+    let mut store = hotel(db);
     let long = "x".repeat(10_000);
     let mixed = "张伟 ".repeat(3_000);
     for q in [
@@ -438,9 +426,8 @@ fn nonsense_gives_no_hits_and_no_error() {
     }
 }
 
-#[test]
-fn queries_stay_right_after_edit_merge_and_erase() {
-    let (_dir, mut store) = open();
+pub fn queries_stay_right_after_edit_merge_and_erase(db: &Db) {
+    let mut store = hotel(db);
 
     // Edit: a new name and number are found, the old ones no longer are.
     let patch = GuestPatch {
@@ -516,9 +503,8 @@ fn queries_stay_right_after_edit_merge_and_erase() {
     );
 }
 
-#[test]
-fn a_guest_cannot_be_merged_into_itself() {
-    let (_dir, mut store) = open();
+pub fn a_guest_cannot_be_merged_into_itself(db: &Db) {
+    let mut store = hotel(db);
     let err = store
         .merge(&"G01".into(), &"G01".into())
         .expect_err("refused");
@@ -528,11 +514,8 @@ fn a_guest_cannot_be_merged_into_itself() {
 /// Names as they are written: dotted Uyghur names, surnames read several ways, given-name
 /// characters read several ways, ü typed as v or u, compatibility forms and characters
 /// outside the BMP; each query finds exactly the guests listed, best first.
-#[test]
-fn names_as_they_are_written_are_found_every_way_they_are_said() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store =
-        guestbook::store::open_file(&dir.path().join("names.db"), "test").expect("store opens");
+pub fn names_as_they_are_written_are_found_every_way_they_are_said(db: &Db) {
+    let mut store = db.open("test");
     let names = [
         ("N01", "买买提·艾力"),
         ("N02", "阿依古丽•买买提"),

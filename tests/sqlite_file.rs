@@ -1,0 +1,614 @@
+//! What only a SQLite file can do or suffer, and the command line over one: another
+//! program's file, a mistyped path, a read-only or deleted file, a damaged row for `check`,
+//! a lock held past the busy timeout, and the files of every earlier schema version. The
+//! behaviour every backend shares is the contract suite (tests/contract/).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::Utc;
+use common::import;
+use guestbook::model::*;
+use guestbook::search::{phone, MatchKind};
+use guestbook::store::{
+    self, Credentials, ImportItem, Kind, NewAccount, OpenOptions, Store, StoreError, Target,
+};
+
+fn hotel(path: &Path) -> Box<dyn Store> {
+    let mut s = store::open_file(path, "admin").unwrap();
+    let mut g = Guest::new(GuestId::from("G1"), "张伟");
+    g.phones =
+        vec![guestbook::search::phone::phone("13800138000", phonenumber::country::Id::CN).unwrap()];
+    g.emails = vec!["zhang.wei@example.com".into()];
+    common::import(&mut s, Kind::Guests, vec![ImportItem::Guest(g)]);
+    s
+}
+
+fn add(store: &mut Box<dyn Store>, user: &str, role: Role) {
+    store
+        .add_account(&NewAccount {
+            user: user.into(),
+            role,
+            department: None,
+            password: None,
+        })
+        .unwrap();
+}
+
+fn cli(db: &Path, user: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .arg("--db")
+        .arg(db)
+        .args(["--user", user])
+        .args(args)
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn add_and_edit_from_the_command_line_refuse_a_stale_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let out = cli(
+        &path,
+        "fo.amy",
+        &["add", "王芳", "phones=13900139000", "vip=V2", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let added: Profile = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(added.guest.vip.as_deref(), Some("V2"));
+    let id = added.guest.id.0.clone();
+    let v = added.guest.version.to_string();
+    let ok = cli(
+        &path,
+        "fo.amy",
+        &["edit", &id, "company=Acme", "--if-version", &v],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stale = cli(
+        &path,
+        "fo.bob",
+        &["edit", &id, "company=", "--if-version", &v],
+    );
+    assert_eq!(stale.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&stale.stderr);
+    assert!(err.contains("fo.amy"), "{err}");
+    // A complaint taken on the phone is on the profile at once, and can be resolved.
+    let fb = cli(
+        &path,
+        "fo.amy",
+        &["feedback", "add", &id, "complaint", "noisy room", "--json"],
+    );
+    let fb: Feedback = serde_json::from_slice(&fb.stdout).unwrap();
+    assert_eq!(fb.status, Some(FeedbackStatus::Open));
+    let n = fb.id.to_string();
+    let done = cli(
+        &path,
+        "fo.amy",
+        &["feedback", "resolve", &n, "--resolution", "moved", "--json"],
+    );
+    let done: Feedback = serde_json::from_slice(&done.stdout).unwrap();
+    assert_eq!(done.status, Some(FeedbackStatus::Resolved));
+}
+
+#[test]
+fn another_programs_sqlite_file_is_never_modified() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.sqlite");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let err = store::open_file(&path, "admin").err().unwrap();
+    assert_eq!(err, StoreError::NotGuestbook);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!dir.path().join("crm.sqlite-wal").exists());
+    let out = cli(&path, "admin", &["search", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a guestbook database"), "{err}");
+}
+
+#[test]
+fn a_mistyped_db_creates_nothing_for_a_command_that_does_not_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo/hotel.db");
+    let out = cli(
+        &path,
+        "admin",
+        &["pref", "add", "G1", "pillow", "buckwheat"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database"));
+    assert!(!dir.path().join("typo").exists());
+}
+
+#[test]
+fn a_read_only_database_serves_reads_and_refuses_writes_in_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    drop(hotel(&path));
+    let who = Credentials {
+        user: "admin".into(),
+        password: None,
+    };
+    let opts = OpenOptions {
+        create: false,
+        read_only: true,
+    };
+    let mut s = store::open(&Target::File(path.clone()), &who, opts, &mut |_| {}).unwrap();
+    assert_eq!(s.search("13800138000", 5).unwrap()[0].id.0, "G1");
+    let err = s.add_feedback(NewFeedback {
+        guest_id: "G1".into(),
+        kind: FeedbackKind::Praise,
+        text: "lovely".into(),
+        department: None,
+    });
+    assert_eq!(err.unwrap_err(), StoreError::ReadOnly);
+}
+
+#[test]
+fn a_database_deleted_under_an_open_store_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut s = hotel(&path);
+    std::fs::remove_file(&path).unwrap();
+    let err = s
+        .add_preference(NewPreference {
+            guest_id: "G1".into(),
+            category: "tea".into(),
+            value: "longjing".into(),
+            note: None,
+            observed_by: None,
+            observed_at: Utc::now(),
+            source: None,
+        })
+        .unwrap_err();
+    assert_eq!(err, StoreError::FileGone);
+    // Replaced by another file: refused too.
+    drop(hotel(&path));
+    assert_eq!(s.erase(&"G1".into()).unwrap_err(), StoreError::FileGone);
+}
+
+#[test]
+fn check_reports_a_stay_whose_guest_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    drop(hotel(&path));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    // Another program, or a restore from a damaged copy, without foreign keys enforced.
+    conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+    conn.execute(
+        "INSERT INTO stays (reservation_id, gid, arrival, departure, status) \
+         VALUES ('R9', 999, '2026-06-15', '2026-06-16', 'expected')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = cli(&path, "admin", &["check", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: CheckReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0].contains("stays"),
+        "{:?}",
+        report.problems
+    );
+}
+
+fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
+    let mut g = Guest::new(GuestId::from(id), name);
+    g.phones = phones
+        .iter()
+        .map(|p| phone::phone(p, phonenumber::country::Id::CN).unwrap())
+        .collect();
+    g
+}
+
+#[test]
+fn a_newer_schema_is_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    drop(open(&path));
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = guestbook::store::open_file(&path, "test").err().unwrap();
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[test]
+fn a_file_with_the_older_key_layout_is_migrated_and_still_finds_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut store = open(&path);
+    let mut smith = guest("G2", "John Smith", &["+1 415 555 0132"]);
+    smith.emails = vec!["J.Smith@example.com".into()];
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![
+            ImportItem::Guest(guest("G1", "张伟", &["13800138000"])),
+            ImportItem::Guest(smith),
+        ],
+    );
+    drop(store);
+    // Version 5 kept one row per (key, guest), and none of them for these guests.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE name_keys; \
+         CREATE TABLE name_keys (key TEXT NOT NULL, gid INTEGER NOT NULL, \
+         PRIMARY KEY (key, gid)) WITHOUT ROWID; \
+         DELETE FROM phone_keys; PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut store = open(&path);
+    for (query, id) in [
+        ("张伟", "G1"),
+        ("zw", "G1"),
+        ("8000", "G1"),
+        ("smith john", "G2"),
+        ("j.smith@example.com", "G2"),
+        ("415 555 0132", "G2"),
+    ] {
+        let hits = store.search(query, 5).unwrap();
+        assert_eq!(hits.first().map(|h| h.id.0.as_str()), Some(id), "{query}");
+    }
+}
+
+#[test]
+fn the_command_line_refuses_a_role_in_one_sentence_with_status_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut admin = hotel(&path);
+    add(&mut admin, "admin", Role::Admin);
+    add(&mut admin, "cc.amy", Role::Agent);
+    let out = cli(&path, "cc.amy", &["erase", "G1"]);
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("may not erase"), "{err}");
+}
+
+#[test]
+fn the_command_line_shows_and_changes_the_settings_of_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut s = hotel(&path);
+    let out = cli(
+        &path,
+        "admin",
+        &["settings", "rollover_hour", "5", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(s.settings().unwrap().rollover_hour, 5);
+    let out = cli(&path, "admin", &["settings", "time_zone", "Mars/Olympus"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("time_zone"));
+}
+
+// ---------------------------------------------------------------- a lock held too long
+
+/// Every row of every table, read without the store: the database as a file holds it.
+fn every_table(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut tables = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap();
+    let names: Vec<String> = tables
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut rows = Vec::new();
+    for table in names {
+        let mut select = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let width = select.column_count();
+        let mut found = select.query([]).unwrap();
+        while let Some(row) = found.next().unwrap() {
+            let values: Vec<String> = (0..width)
+                .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                .collect();
+            rows.push(format!("{table}: {}", values.join(", ")));
+        }
+    }
+    rows
+}
+
+/// Another program holds the write lock (`BEGIN IMMEDIATE`) until `write` has given up.
+fn with_the_write_lock_held<T>(path: &Path, write: impl FnOnce() -> T) -> (Vec<String>, T) {
+    let holder = rusqlite::Connection::open(path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let before = every_table(&holder);
+    let result = write();
+    holder.execute_batch("ROLLBACK").unwrap();
+    (before, result)
+}
+
+const BUSY: &str = "The database is busy (another terminal is writing); try again in a moment.";
+
+#[test]
+fn a_write_lock_held_past_the_busy_timeout_is_busy_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut s = hotel(&path);
+    let (before, result) = with_the_write_lock_held(&path, || {
+        let pref = NewPreference {
+            guest_id: "G1".into(),
+            category: "tea".into(),
+            value: "longjing".into(),
+            note: None,
+            observed_by: None,
+            observed_at: Utc::now(),
+            source: None,
+        };
+        let write = s.add_preference(pref);
+        // Reads go on while another terminal holds the lock.
+        let read = s.search("13800138000", 5).map(|hits| hits[0].id.clone());
+        (write, read)
+    });
+    let (write, read) = result;
+    assert_eq!(read, Ok(GuestId::from("G1")));
+    let err = write.unwrap_err();
+    assert_eq!(err, StoreError::Busy);
+    assert_eq!(err.text_in(guestbook::i18n::Lang::En, "g.db"), BUSY);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(every_table(&conn), before);
+    // Once the lock is free, the same write goes through.
+    assert!(s.profile(&"G1".into()).unwrap().preferences.is_empty());
+    s.add_preference(NewPreference {
+        guest_id: "G1".into(),
+        category: "tea".into(),
+        value: "longjing".into(),
+        note: None,
+        observed_by: None,
+        observed_at: Utc::now(),
+        source: None,
+    })
+    .unwrap();
+    assert_eq!(s.profile(&"G1".into()).unwrap().preferences.len(), 1);
+}
+
+#[test]
+fn an_import_that_cannot_get_the_lock_is_busy_and_writes_no_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut s = hotel(&path);
+    let (before, result) = with_the_write_lock_held(&path, || {
+        let mut rows = (0..200).map(|i| guestbook::store::ImportRow {
+            line: i + 2,
+            item: Ok(ImportItem::Guest(guest(&format!("N{i}"), "王芳", &[]))),
+        });
+        s.import(Kind::Guests, &mut rows, guestbook::store::BadRows::Refuse)
+    });
+    assert_eq!(result.unwrap_err(), StoreError::Busy);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(every_table(&conn), before);
+    assert!(s.search("王芳", 5).unwrap().is_empty());
+}
+
+fn open(path: &Path) -> Box<dyn Store> {
+    store::open_file(path, "test").unwrap()
+}
+
+// ---------------------------------------------------------------- files of earlier versions
+
+/// The schema versions of released guestbooks whose files are kept under
+/// tests/fixtures/old-schema/ (made by that version's own program: see make.sh there).
+const OLD_VERSIONS: &[i64] = &[2, 3, 4, 5, 6, 7];
+
+fn old_schema_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/old-schema")
+}
+
+/// The same CSV files the old files were made from, imported by this program.
+fn made_today(path: &Path) -> Box<dyn Store> {
+    let mut s = store::open_file(path, "import").unwrap();
+    let opts = guestbook::interchange::ImportOptions::new(&s.settings().unwrap()).unwrap();
+    for kind in ["guests", "preferences", "stays", "feedback"] {
+        let kind_of = |k: &str| match k {
+            "guests" => Kind::Guests,
+            "preferences" => Kind::Preferences,
+            "stays" => Kind::Stays,
+            _ => Kind::Feedback,
+        };
+        let file = old_schema_dir().join(format!("{kind}.csv"));
+        let outcome =
+            guestbook::interchange::import_file(s.as_mut(), kind_of(kind), &file, &opts).unwrap();
+        assert!(outcome.report.committed, "{:?}", outcome.errors);
+    }
+    s
+}
+
+/// A profile without when and by whom its rows were written (an import's own time).
+fn as_imported(mut p: Profile) -> Profile {
+    let epoch = chrono::DateTime::<Utc>::UNIX_EPOCH;
+    p.guest.created_at = epoch;
+    p.guest.updated_at = epoch;
+    p.guest.updated_by = None;
+    p
+}
+
+/// Every kind of query, each with the guest it must put first and why.
+const OLD_FILE_QUERIES: &[(&str, &str, MatchKind)] = &[
+    ("13800138000", "G1", MatchKind::Phone),
+    ("+86 138-0013-8000", "G1", MatchKind::Phone),
+    ("8000", "G1", MatchKind::Phone),
+    ("张伟", "G1", MatchKind::Name),
+    ("zhangwei", "G1", MatchKind::Pinyin),
+    ("zw", "G1", MatchKind::Pinyin),
+    ("张伟 8000", "G1", MatchKind::Name),
+    ("陈大文", "G2", MatchKind::Name),
+    ("陳大文", "G2", MatchKind::Name),
+    ("chan tai man", "G2", MatchKind::Name),
+    ("+852 9123 4567", "G2", MatchKind::Phone),
+    ("smith john", "G3", MatchKind::Name),
+    ("smith 0132", "G3", MatchKind::Name),
+    ("john.smith@example.com", "G3", MatchKind::Email),
+    ("4155550132", "G3", MatchKind::Phone),
+    ("muller", "G4", MatchKind::Name),
+    ("mueller", "G4", MatchKind::Name),
+    ("zeng zhiwei", "G5", MatchKind::Pinyin),
+];
+
+#[test]
+fn a_file_of_every_earlier_version_is_migrated_and_reads_as_if_made_today() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut today = made_today(&dir.path().join("today.db"));
+    let day = common::date("2026-06-15");
+    for version in OLD_VERSIONS {
+        let path = dir.path().join(format!("v{version}.db"));
+        std::fs::copy(old_schema_dir().join(format!("v{version}.db")), &path).unwrap();
+        let found: i64 = rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(found, *version);
+
+        let mut notices = Vec::new();
+        let who = Credentials {
+            user: "fo.amy".into(),
+            password: None,
+        };
+        let target = Target::File(path.clone());
+        let mut old = store::open(&target, &who, OpenOptions::default(), &mut |n| {
+            notices.push(n)
+        })
+        .unwrap_or_else(|e| panic!("v{version}: {e:?}"));
+        assert_eq!(notices, [store::Notice::Migrating], "v{version}");
+
+        let mut failures = Vec::new();
+        for (query, id, kind) in OLD_FILE_QUERIES {
+            let hits = old.search(query, 5).unwrap();
+            let first = hits.first().map(|h| (h.id.0.as_str(), h.matched));
+            if first != Some((id, *kind)) || hits != today.search(query, 5).unwrap() {
+                failures.push(format!("{query:?}: {first:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "v{version}:\n{}", failures.join("\n"));
+
+        let board = old.board(day, false).unwrap();
+        assert_eq!(reservations(&board.arrivals), ["R2"], "v{version}");
+        assert_eq!(reservations(&board.in_house), ["R1"], "v{version}");
+        assert_eq!(reservations(&board.departures), ["R3"], "v{version}");
+        assert_eq!(
+            board.in_house[0].alerts,
+            [
+                Alert::OpenComplaint { count: 1 },
+                Alert::Birthday {
+                    date: common::date("2026-06-16")
+                }
+            ],
+            "v{version}"
+        );
+        assert_eq!(board, today.board(day, false).unwrap(), "v{version}");
+
+        let g1 = old.profile(&"G1".into()).unwrap();
+        assert_eq!(g1.guest.vip.as_deref(), Some("V1"), "v{version}");
+        assert_eq!(
+            (g1.preferences.len(), g1.stays.len(), g1.feedback.len()),
+            (2, 1, 1),
+            "v{version}"
+        );
+        for id in ["G1", "G2", "G3", "G4", "G5"] {
+            assert_eq!(
+                as_imported(old.profile(&id.into()).unwrap()),
+                as_imported(today.profile(&id.into()).unwrap()),
+                "v{version} {id}"
+            );
+        }
+        drop(old);
+
+        // Migrated once: opened again, it is current and nothing more happens.
+        let mut again = Vec::new();
+        drop(
+            store::open(&target, &who, OpenOptions::default(), &mut |n| {
+                again.push(n)
+            })
+            .unwrap(),
+        );
+        assert!(again.is_empty(), "v{version}: {again:?}");
+    }
+}
+
+fn reservations(rows: &[BoardRow]) -> Vec<&str> {
+    rows.iter().map(|r| r.reservation_id.as_str()).collect()
+}
+/// Serialises and reads back, asserting equality: the one definition of each `--json` shape
+/// serves the CLI, the server and the remote client without loss.
+fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+    value: &T,
+) {
+    let json = serde_json::to_string(value).unwrap();
+    let back: T = serde_json::from_str(&json).unwrap();
+    assert_eq!(&back, value, "{json}");
+}
+
+#[test]
+fn every_json_shape_reads_back_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut s = guestbook::cli::create_demo(&path, "admin", common::date("2026-06-15")).unwrap();
+    let hits = s.search("陆建华", 5).unwrap();
+    round_trip(&hits);
+    let profile = s.profile(&hits[0].id).unwrap();
+    assert!(!profile.preferences.is_empty() && !profile.stays.is_empty());
+    round_trip(&profile);
+    round_trip(&profile.preferences[0]);
+    round_trip(&profile.stays[0]);
+    let board = s.board(common::date("2026-06-15"), false).unwrap();
+    assert!(board.arrivals.iter().any(|r| !r.alerts.is_empty()));
+    round_trip(&board);
+    let feedback = s
+        .add_feedback(NewFeedback {
+            guest_id: hits[0].id.clone(),
+            kind: FeedbackKind::Complaint,
+            text: "空调太吵".into(),
+            department: Some(Source::Housekeeping),
+        })
+        .unwrap();
+    round_trip(&feedback);
+    round_trip(&s.check().unwrap());
+    round_trip(&s.settings().unwrap());
+    add(&mut s, "admin", Role::Admin);
+    round_trip(&s.accounts().unwrap());
+    let summary = guestbook::store::ImportReport {
+        imported: 3,
+        updated: 2,
+        rejected: 0,
+        warnings: 1,
+        ..Default::default()
+    };
+    round_trip(&summary);
+    let patch = GuestPatch {
+        company: Some(None),
+        vip: Some(Some("V2".into())),
+        ..GuestPatch::default()
+    };
+    round_trip(&patch);
+    for err in [
+        StoreError::no_guest(&"G1".into()),
+        StoreError::invalid("vip", Problem::MaskedValue),
+    ] {
+        round_trip(&err);
+    }
+}
