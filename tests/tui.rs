@@ -286,6 +286,10 @@ fn settings(lang: Lang, keymap: Keymap) -> Settings {
     Settings {
         user: "lihua".into(),
         role: Role::Housekeeping,
+        department: Source::Housekeeping,
+        require_sign_in: false,
+        fields: guestbook::interchange::ImportOptions::new(&guestbook::model::Settings::default())
+            .unwrap(),
         backend: "file: guestbook.db".into(),
         lang,
         color: true,

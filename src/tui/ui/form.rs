@@ -1,0 +1,183 @@
+//! A form on screen (new profile, edit, complaint or praise, sign-in): one labelled line per
+//! field, the refusal under the field it is about, and the keys that work.
+
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::i18n::Msg;
+use crate::model::{FeedbackKind, GuestField, Source, NOTE_MAX_CHARS};
+
+use super::profile::source_label;
+use super::{fit, tail, width, Theme};
+use crate::tui::app::App;
+use crate::tui::form::{Field, FieldKey, Form, FormKind};
+use crate::tui::keymap::{Action, Mode};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
+    let max = usize::from(area.width.saturating_sub(2));
+    let mut lines = vec![Line::styled(title(app, form), theme.title())];
+    if form.kind == FormKind::SignIn {
+        lines.push(Line::styled(app.text(Msg::TuiSignInHelp), theme.dim()));
+    }
+    if let Some(notice) = &form.notice {
+        lines.push(Line::styled(notice.clone(), theme.error()));
+    }
+    lines.push(Line::raw(""));
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| width(label(app, f.key)))
+        .max()
+        .unwrap_or(0);
+    let prompt = " › ";
+    let room = max.saturating_sub(label_width + width(prompt) + 1);
+    let mut cursor = None;
+    for (at, field) in form.fields.iter().enumerate() {
+        let focused = at == form.focus;
+        let (shown, typed_width) = value_text(app, field, focused, room);
+        let label_style = if focused { theme.key() } else { theme.dim() };
+        if focused && field.key.choices().is_none() {
+            let x = label_width + width(prompt) + typed_width;
+            cursor = Some((x, lines.len()));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(fit(label(app, field.key), label_width), label_style),
+            Span::styled(prompt, label_style),
+            Span::raw(shown),
+        ]));
+        let indent = " ".repeat(label_width + width(prompt));
+        if let Some(stored) = &field.stored {
+            let text = app.fill(Msg::TuiFieldStored, &[("value", stored)]);
+            lines.push(Line::styled(
+                format!("{indent}{}", fit(&text, room)),
+                theme.vip(),
+            ));
+        }
+        if let Some(error) = &field.error {
+            lines.push(Line::styled(format!("{indent}{error}"), theme.error()));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(keys_line(app), theme.dim()));
+    // Wrapped lines above the fields would move them; the paragraph is drawn unwrapped
+    // except for the sentences, which are kept short by their width.
+    let inner = Rect {
+        x: area.x.saturating_add(1).min(area.right()),
+        width: area.width.saturating_sub(1),
+        ..area
+    };
+    let wrapped_above = lines_above_fields(&lines, form, usize::from(inner.width));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let Some((x, y)) = cursor {
+        let y = y + wrapped_above;
+        let (x, y) = (inner.x + x as u16, inner.y + y as u16);
+        if x < inner.right() && y < inner.bottom() {
+            frame.set_cursor_position(Position::new(x, y));
+        }
+    }
+}
+
+/// Extra rows the sentences above the fields take when wrapped to `max` columns.
+fn lines_above_fields(lines: &[Line], form: &Form, max: usize) -> usize {
+    let above = 1 + usize::from(form.kind == FormKind::SignIn) + usize::from(form.notice.is_some());
+    lines
+        .iter()
+        .take(above)
+        .map(|l| l.width().max(1).div_ceil(max.max(1)) - 1)
+        .sum()
+}
+
+fn title(app: &App, form: &Form) -> String {
+    match &form.kind {
+        FormKind::NewGuest => app.text(Msg::TuiNewGuestTitle).to_string(),
+        FormKind::Edit { base } => app.fill(
+            Msg::TuiEditTitle,
+            &[
+                ("name", &base.name),
+                ("id", &base.id),
+                ("version", &base.version),
+            ],
+        ),
+        FormKind::Feedback { name, .. } => app.fill(Msg::TuiFeedbackTitle, &[("name", name)]),
+        FormKind::SignIn => app.text(Msg::TuiSignInTitle).to_string(),
+    }
+}
+
+fn label(app: &App, key: FieldKey) -> &'static str {
+    app.text(match key {
+        FieldKey::Guest(field) => match field {
+            GuestField::Name => Msg::TuiFieldName,
+            GuestField::NameLatin => Msg::TuiFieldNameLatin,
+            GuestField::PreferredAddress => Msg::TuiFieldGreeting,
+            GuestField::Phones => Msg::TuiFieldPhones,
+            GuestField::Emails => Msg::TuiFieldEmails,
+            GuestField::Company => Msg::TuiFieldCompany,
+            GuestField::Vip => Msg::TuiFieldVip,
+            GuestField::Flags => Msg::TuiFieldFlags,
+            _ => Msg::TuiFieldNotes,
+        },
+        FieldKey::Kind => Msg::TuiFieldKind,
+        FieldKey::Text => Msg::TuiFieldText,
+        FieldKey::Department => Msg::TuiFieldDepartment,
+        FieldKey::User => Msg::TuiFieldUser,
+        FieldKey::Password => Msg::TuiFieldPassword,
+    })
+}
+
+/// What a field shows: a choice by its label between arrows, a password as stars, text with
+/// its end in view while typed; the text field counts characters against the limit. Also
+/// the width of the typed part, where the cursor goes.
+fn value_text(app: &App, field: &Field, focused: bool, room: usize) -> (String, usize) {
+    let text = match field.key {
+        FieldKey::Kind => {
+            let kind = FeedbackKind::parse(&field.text).unwrap_or(FeedbackKind::Complaint);
+            let label = match kind {
+                FeedbackKind::Complaint => app.text(Msg::TuiComplaint),
+                FeedbackKind::Praise => app.text(Msg::TuiPraise),
+            };
+            return (format!("< {label} >"), 0);
+        }
+        FieldKey::Department => {
+            let label = Source::parse(&field.text).map_or("-", |s| source_label(app, s));
+            return (format!("< {label} >"), 0);
+        }
+        FieldKey::Password => "*".repeat(field.text.chars().count()),
+        _ => field.text.clone(),
+    };
+    let count = if field.key == FieldKey::Text && focused {
+        let n = field.text.chars().count();
+        format!(
+            "  ({})",
+            app.fill(Msg::TuiNoteCount, &[("n", &n), ("max", &NOTE_MAX_CHARS)])
+        )
+    } else {
+        String::new()
+    };
+    let room = room.saturating_sub(width(&count));
+    let shown = if focused {
+        tail(&text, room)
+    } else {
+        fit(&text, room).trim_end().to_string()
+    };
+    let typed = width(&shown);
+    if count.is_empty() {
+        (shown, typed)
+    } else {
+        (format!("{}{count}", fit(&shown, room)), typed)
+    }
+}
+
+fn keys_line(app: &App) -> String {
+    let keymap = &app.settings.keymap;
+    app.fill(
+        Msg::TuiFormKeys,
+        &[
+            ("next", &keymap.hint(Mode::Form, Action::NextField)),
+            ("choice", &keymap.hint(Mode::Form, Action::NextChoice)),
+            ("submit", &keymap.hint(Mode::Form, Action::Submit)),
+            ("cancel", &keymap.hint(Mode::Form, Action::Cancel)),
+        ],
+    )
+}
