@@ -1128,10 +1128,19 @@ impl App {
             Ok(_) => self.stack.retain(|s| *s != Screen::Form),
             Err(Failure::Stale { error, newer }) => {
                 form.rebase(&newer.guest);
-                let key = self.settings.keymap.hint(Mode::Form, Action::Submit);
-                let reason = self.store_error_text(&error);
-                form.notice =
-                    Some(self.fill(Msg::TuiStaleKept, &[("reason", &reason), ("key", &key)]));
+                form.notice = Some(match &error {
+                    StoreError::Stale { by, at, .. } => {
+                        let key = self.settings.keymap.hint(Mode::Form, Action::Submit);
+                        let at = at
+                            .with_timezone(&self.clock.offset)
+                            .format("%Y-%m-%d %H:%M");
+                        self.fill(
+                            Msg::TuiStaleKept,
+                            &[("user", by), ("at", &at), ("key", &key)],
+                        )
+                    }
+                    other => self.store_error_text(other),
+                });
                 if self.profile.id.as_ref() == Some(&newer.guest.id) {
                     self.profile.profile = Some(*newer);
                 }

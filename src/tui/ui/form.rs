@@ -59,8 +59,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme
             lines.push(Line::styled(format!("{indent}{error}"), theme.error()));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(keys_line(app), theme.dim()));
+    // The message line shows the keys every form has; how to change a choice only where
+    // there is one.
+    if form.fields.iter().any(|f| f.key.choices().is_some()) {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(keys_line(app), theme.dim()));
+    }
     // Wrapped lines above the fields would move them; the paragraph is drawn unwrapped
     // except for the sentences, which are kept short by their width.
     let inner = Rect {

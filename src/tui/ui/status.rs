@@ -140,12 +140,7 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
         Mode::Help => &[Action::Back],
         Mode::Record => &[Action::NextPage, Action::Cancel],
         Mode::Input => &[Action::Submit, Action::Cancel],
-        Mode::Form => &[
-            Action::Submit,
-            Action::NextField,
-            Action::NextChoice,
-            Action::Cancel,
-        ],
+        Mode::Form => &[Action::Submit, Action::NextField, Action::Cancel],
         Mode::Locked => &[Action::Unlock],
         Mode::Global => &[],
     }
