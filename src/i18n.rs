@@ -477,7 +477,7 @@ messages! {
     TuiGuestSaved => "Profile {id} saved (version {version}).", "档案 {id} 已保存（版本 {version}）。";
     TuiNothingChanged => "Nothing changed, so nothing was saved.", "没有改动，未保存。";
     TuiStaleKept => "{user} changed this profile at {at}, after you opened it. Their version is shown; what you typed is kept: press {key} to apply it.",
-        "{user} 在 {at} 修改了此档案（在您打开之后）。已显示其最新版本，您输入的内容已保留：按 {key} 重新保存。";
+        "{user}于{at}修改了此档案（在您打开之后）。已显示其最新版本，您输入的内容已保留：按 {key} 重新保存。";
     TuiFeedbackAdded => "{kind} recorded on the profile.", "已在档案中记录{kind}。";
     TuiTextTooLong => "At most {max} characters; this has {n}.", "最多 {max} 个字符，当前 {n} 个。";
     TuiFixFields => "Some values need correcting; see the marked fields.", "部分内容需要更正，请查看标出的项目。";

@@ -1540,10 +1540,10 @@ fn an_edit_sends_only_the_changed_field_with_the_version_it_read() {
         h.queue.front().map(|r| r.job.clone()),
         Some(Job::UpdateGuest {
             id: GuestId::from("G0001"),
-            patch: GuestPatch {
+            patch: Box::new(GuestPatch {
                 company: Some(Some("华东国际".into())),
                 ..GuestPatch::default()
-            },
+            }),
             if_version: before.version,
         })
     );
@@ -1628,6 +1628,12 @@ fn a_stale_edit_names_who_and_when_shows_the_newer_profile_and_keeps_what_was_ty
     );
     assert_eq!(field_text(&h, GREETING), "张董");
     assert_eq!(field_text(&h, COMPANY), "华东国际");
+    let form = h.app.active_form().unwrap();
+    assert_eq!(
+        form.field(COMPANY).unwrap().stored,
+        None,
+        "amy did not touch the company: nothing to compare"
+    );
     // Applying again keeps amy's change and adds ours.
     h.press(KeyCode::Enter);
     assert_eq!(h.app.screen(), Screen::Profile);

@@ -1049,7 +1049,9 @@ impl App {
         };
         form.clear_errors();
         let job = match &form.kind {
-            FormKind::NewGuest => form.guest_patch(&fields).map(Job::AddGuest),
+            FormKind::NewGuest => form
+                .guest_patch(&fields)
+                .map(|patch| Job::AddGuest(Box::new(patch))),
             FormKind::Edit { base } => {
                 let (id, version) = (base.id.clone(), base.version);
                 match form.guest_patch(&fields) {
@@ -1061,7 +1063,7 @@ impl App {
                     }
                     Some(patch) => Some(Job::UpdateGuest {
                         id,
-                        patch,
+                        patch: Box::new(patch),
                         if_version: version,
                     }),
                     None => None,
@@ -1111,7 +1113,7 @@ impl App {
                 );
                 self.info(text);
                 if let Some(profile) = self.shown_profile_of(&guest.id) {
-                    profile.guest = guest;
+                    profile.guest = *guest;
                 }
             }
             Ok(Answer::FeedbackAdded(feedback)) => {

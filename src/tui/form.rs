@@ -318,7 +318,9 @@ impl Form {
             };
             let now = guest_text(newer, which);
             if field.changed() {
-                field.stored = (now != field.text).then(|| now.clone());
+                // Only where the other terminal changed the field too.
+                let theirs = now != field.initial && now != field.text;
+                field.stored = theirs.then(|| now.clone());
             } else {
                 field.text = now.clone();
                 field.stored = None;

@@ -37,11 +37,11 @@ pub enum Job {
         note: String,
     },
     /// A new profile; the store assigns the id.
-    AddGuest(GuestPatch),
+    AddGuest(Box<GuestPatch>),
     /// Only the changed fields, refused as stale unless the profile is still at `if_version`.
     UpdateGuest {
         id: GuestId,
-        patch: GuestPatch,
+        patch: Box<GuestPatch>,
         if_version: i64,
     },
     AddFeedback(NewFeedback),
@@ -81,7 +81,7 @@ pub enum Answer {
     },
     Noted(Preference),
     /// A profile created or changed: the stored guest with its new version.
-    GuestSaved(Guest),
+    GuestSaved(Box<Guest>),
     FeedbackAdded(Feedback),
     SignedIn(Principal),
 }
@@ -141,7 +141,7 @@ fn run_job(store: &mut dyn Store, job: Job) -> Result<Answer, Failure> {
             patch,
             if_version,
         } => match store.update_guest(&id, &patch, Some(if_version)) {
-            Ok(guest) => Ok(Answer::GuestSaved(guest)),
+            Ok(guest) => Ok(Answer::GuestSaved(Box::new(guest))),
             // The newer profile travels with the refusal, read in the same turn.
             Err(error @ StoreError::Stale { .. }) => match store.profile(&id) {
                 Ok(newer) => Err(Failure::Stale {
@@ -169,12 +169,16 @@ fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
         Job::NotePreference { guest, id, note } => {
             Answer::Noted(store.note_preference(&guest, id, &note)?)
         }
-        Job::AddGuest(patch) => Answer::GuestSaved(store.add_guest(None, &patch)?),
+        Job::AddGuest(patch) => Answer::GuestSaved(Box::new(store.add_guest(None, &patch)?)),
         Job::UpdateGuest {
             id,
             patch,
             if_version,
-        } => Answer::GuestSaved(store.update_guest(&id, &patch, Some(if_version))?),
+        } => Answer::GuestSaved(Box::new(store.update_guest(
+            &id,
+            &patch,
+            Some(if_version),
+        )?)),
         Job::AddFeedback(feedback) => Answer::FeedbackAdded(store.add_feedback(feedback)?),
         Job::SignIn(who) => Answer::SignedIn(store.sign_in(&who)?),
     };

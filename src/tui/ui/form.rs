@@ -3,14 +3,14 @@
 
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::i18n::Msg;
 use crate::model::{FeedbackKind, GuestField, Source, NOTE_MAX_CHARS};
 
 use super::profile::source_label;
-use super::{fit, tail, width, Theme};
+use super::{fit, tail, width, wrap, Theme};
 use crate::tui::app::App;
 use crate::tui::form::{Field, FieldKey, Form, FormKind};
 use crate::tui::keymap::{Action, Mode};
@@ -18,11 +18,14 @@ use crate::tui::keymap::{Action, Mode};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme) {
     let max = usize::from(area.width.saturating_sub(2));
     let mut lines = vec![Line::styled(title(app, form), theme.title())];
+    // Wrapped here, by display width, so Chinese sentences break between characters.
     if form.kind == FormKind::SignIn {
-        lines.push(Line::styled(app.text(Msg::TuiSignInHelp), theme.dim()));
+        let help = wrap(app.text(Msg::TuiSignInHelp), max);
+        lines.extend(help.into_iter().map(|l| Line::styled(l, theme.dim())));
     }
     if let Some(notice) = &form.notice {
-        lines.push(Line::styled(notice.clone(), theme.error()));
+        let notice = wrap(notice, max);
+        lines.extend(notice.into_iter().map(|l| Line::styled(l, theme.error())));
     }
     lines.push(Line::raw(""));
     let label_width = form
@@ -56,7 +59,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme
             ));
         }
         if let Some(error) = &field.error {
-            lines.push(Line::styled(format!("{indent}{error}"), theme.error()));
+            for part in wrap(error, room.max(20)) {
+                lines.push(Line::styled(format!("{indent}{part}"), theme.error()));
+            }
         }
     }
     // The message line shows the keys every form has; how to change a choice only where
@@ -65,32 +70,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme
         lines.push(Line::raw(""));
         lines.push(Line::styled(keys_line(app), theme.dim()));
     }
-    // Wrapped lines above the fields would move them; the paragraph is drawn unwrapped
-    // except for the sentences, which are kept short by their width.
     let inner = Rect {
         x: area.x.saturating_add(1).min(area.right()),
         width: area.width.saturating_sub(1),
         ..area
     };
-    let wrapped_above = lines_above_fields(&lines, form, usize::from(inner.width));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
     if let Some((x, y)) = cursor {
-        let y = y + wrapped_above;
         let (x, y) = (inner.x + x as u16, inner.y + y as u16);
         if x < inner.right() && y < inner.bottom() {
             frame.set_cursor_position(Position::new(x, y));
         }
     }
-}
-
-/// Extra rows the sentences above the fields take when wrapped to `max` columns.
-fn lines_above_fields(lines: &[Line], form: &Form, max: usize) -> usize {
-    let above = 1 + usize::from(form.kind == FormKind::SignIn) + usize::from(form.notice.is_some());
-    lines
-        .iter()
-        .take(above)
-        .map(|l| l.width().max(1).div_ceil(max.max(1)) - 1)
-        .sum()
 }
 
 fn title(app: &App, form: &Form) -> String {

@@ -154,7 +154,8 @@ fn hints<'a>(app: &App, theme: &Theme, max: usize) -> Line<'a> {
     let mut used = 0;
     for action in hint_actions(mode) {
         let key = keymap.hint(mode, *action);
-        if key == "-" {
+        // Signing in on a locked terminal has nothing to cancel back to.
+        if key == "-" || (app.locked && *action == Action::Cancel) {
             continue;
         }
         let words = app.text(action.describe()).to_string();
