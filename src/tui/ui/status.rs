@@ -146,6 +146,18 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
     }
 }
 
+/// Whether the user's role may do what the action starts.
+fn permitted(app: &App, action: Action) -> bool {
+    use crate::privacy::Action as P;
+    let needs = match action {
+        Action::NewGuest => P::AddGuest,
+        Action::Edit => P::EditGuest,
+        Action::Feedback => P::RecordFeedback,
+        _ => return true,
+    };
+    needs.allowed(app.settings.role)
+}
+
 /// `key action · key action`, as many whole items as fit.
 fn hints<'a>(app: &App, theme: &Theme, max: usize) -> Line<'a> {
     let mode = app.mode();
@@ -154,8 +166,9 @@ fn hints<'a>(app: &App, theme: &Theme, max: usize) -> Line<'a> {
     let mut used = 0;
     for action in hint_actions(mode) {
         let key = keymap.hint(mode, *action);
-        // Signing in on a locked terminal has nothing to cancel back to.
-        if key == "-" || (app.locked && *action == Action::Cancel) {
+        // Signing in on a locked terminal has nothing to cancel back to, and a key the
+        // user's role may not use is not offered (it still answers with the refusal).
+        if key == "-" || (app.locked && *action == Action::Cancel) || !permitted(app, *action) {
             continue;
         }
         let words = app.text(action.describe()).to_string();
