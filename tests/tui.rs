@@ -1915,3 +1915,32 @@ fn an_unverified_phone_is_marked_and_its_extension_shown_on_the_profile() {
     assert!(line.ends_with("[unverified]"), "{line}");
     assert_eq!(line.matches("[unverified]").count(), 1, "{line}");
 }
+
+#[test]
+fn the_new_profile_key_comes_from_the_keymap_and_the_help_lists_it() {
+    for (name, key, code) in [
+        ("default", "ctrl-n", KeyCode::Char('n')),
+        ("vim", "ctrl-a", KeyCode::Char('a')),
+    ] {
+        let mut h = Harness::with_keymap(Lang::En, Keymap::load(name, None).unwrap());
+        as_role(&mut h, Role::Agent, Source::CallCentre);
+        h.type_text("zzzz");
+        assert!(
+            h.render(80, 24)
+                .contains(&format!("Press {key} to create a profile")),
+            "{name}"
+        );
+        h.press(KeyCode::F(1));
+        let lines = ui::help::help_lines(&h.app, &ui::Theme { color: false });
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let entry = text
+            .iter()
+            .find(|l| l.contains("new profile for this caller"))
+            .unwrap_or_else(|| panic!("{name}: {text:?}"));
+        assert!(entry.contains(key), "{name}: {entry}");
+        h.press(KeyCode::Esc);
+        h.press_with(code, KeyModifiers::CONTROL);
+        assert_eq!(h.app.screen(), Screen::Form, "{name}");
+        assert_eq!(field_text(&h, NAME), "zzzz");
+    }
+}
