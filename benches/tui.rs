@@ -141,6 +141,10 @@ fn settings() -> Settings {
     Settings {
         user: "bench".into(),
         role: Role::Housekeeping,
+        department: guestbook::model::Source::Housekeeping,
+        require_sign_in: false,
+        fields: guestbook::interchange::ImportOptions::new(&guestbook::model::Settings::default())
+            .expect("default settings"),
         backend: "file: bench.db".into(),
         lang: Lang::En,
         color: true,

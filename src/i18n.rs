@@ -440,6 +440,49 @@ messages! {
     TuiHelpTitle => "Keys ({keymap} keymap)", "按键（{keymap} 按键表）";
     TuiWeekdays => "Mon Tue Wed Thu Fri Sat Sun", "周一 周二 周三 周四 周五 周六 周日";
     TuiStaysShort => "#", "次";
+    TuiModeForm => "Filling in a form", "填写表单";
+    TuiActNewGuest => "new profile for this caller", "为来电客人新建档案";
+    TuiActEdit => "edit the profile", "编辑档案";
+    TuiActFeedback => "record a complaint or praise", "记录投诉或表扬";
+    TuiActNextField => "next field", "下一项";
+    TuiActPrevField => "previous field", "上一项";
+    TuiActNextChoice => "next choice", "下一个选项";
+    TuiActPrevChoice => "previous choice", "上一个选项";
+    TuiNoMatchesNew => "No guest matches '{query}'. Press {key} to create a profile for this caller.",
+        "没有与“{query}”匹配的客人。按 {key} 为这位来电客人新建档案。";
+    TuiNewGuestTitle => "New profile", "新建档案";
+    TuiEditTitle => "Edit {name} ({id}), version {version}", "编辑 {name}（{id}），版本 {version}";
+    TuiFeedbackTitle => "Complaint or praise for {name}", "{name} 的投诉或表扬";
+    TuiSignInTitle => "Sign in", "登录";
+    TuiSignInHelp => "This terminal is shared: sign in with your user name and password. Nothing is shown until then.",
+        "本终端为共用终端：请输入用户名和密码登录。登录前不显示任何信息。";
+    TuiFormKeys => "{next} next field · {choice} change choice · {submit} save · {cancel} cancel",
+        "{next} 下一项 · {choice} 切换选项 · {submit} 保存 · {cancel} 取消";
+    TuiFieldName => "Name", "姓名";
+    TuiFieldNameLatin => "Latin name", "英文名";
+    TuiFieldGreeting => "Greet as", "称呼";
+    TuiFieldPhones => "Phones", "电话";
+    TuiFieldEmails => "E-mails", "电子邮件";
+    TuiFieldCompany => "Company", "公司";
+    TuiFieldVip => "VIP", "VIP";
+    TuiFieldFlags => "Flags", "标记";
+    TuiFieldNotes => "Notes", "备注";
+    TuiFieldKind => "Kind", "类型";
+    TuiFieldText => "Text", "内容";
+    TuiFieldDepartment => "Department", "部门";
+    TuiFieldUser => "User", "用户名";
+    TuiFieldPassword => "Password", "密码";
+    TuiFieldStored => "now stored: {value}", "现存：{value}";
+    TuiGuestAdded => "Profile {id} created.", "已新建档案 {id}。";
+    TuiGuestSaved => "Profile {id} saved (version {version}).", "档案 {id} 已保存（版本 {version}）。";
+    TuiNothingChanged => "Nothing changed, so nothing was saved.", "没有改动，未保存。";
+    TuiStaleKept => "{user} changed this profile at {at}, after you opened it. Their version is shown; what you typed is kept: press {key} to apply it.",
+        "{user}于{at}修改了此档案（在您打开之后）。已显示其最新版本，您输入的内容已保留：按 {key} 重新保存。";
+    TuiFeedbackAdded => "{kind} recorded on the profile.", "已在档案中记录{kind}。";
+    TuiTextTooLong => "At most {max} characters; this has {n}.", "最多 {max} 个字符，当前 {n} 个。";
+    TuiFixFields => "Some values need correcting; see the marked fields.", "部分内容需要更正，请查看标出的项目。";
+    TuiSignedIn => "Signed in as {user}.", "已以 {user} 身份登录。";
+    TuiSignedOut => "signed out", "已退出登录";
 }
 
 #[cfg(test)]

@@ -276,3 +276,111 @@ fn sigterm_restores_the_terminal_and_exits_non_zero() {
     let modes = tmux.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
     assert_eq!(modes.trim(), "0");
 }
+
+/// A front-desk colleague's edit from another terminal, as `desk2.e2e`.
+fn edit_elsewhere(db: &Path, args: &[&str]) {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("GUESTBOOK_USER", "desk2.e2e")
+        .env("GUESTBOOK_CONFIG", db.with_file_name("no-config.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "guestbook {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn show(db: &Path, id: &str) -> serde_json::Value {
+    serde_json::from_slice(&guestbook(db, &["show", id, "--json"]).stdout).unwrap()
+}
+
+#[test]
+fn a_caller_not_on_file_gets_a_profile_from_the_lookup_in_a_real_terminal() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    let tmux = Tmux::start("newguest", 80, 24, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    tmux.literal("137 0000 1111");
+    tmux.wait_for("Press ctrl-n to create a profile");
+    tmux.keys(&["C-n"]);
+    let form = tmux.wait_for("New profile");
+    assert!(form.contains("Phones     › 137 0000 1111"), "{form}");
+    // The name, then the greeting two fields down, then save.
+    tmux.run(&["send-keys", "-t", "e2e", "-l", "赵敏"]);
+    tmux.run(&["send-keys", "-t", "e2e", "Tab", "Tab"]);
+    tmux.literal("赵女士");
+    tmux.keys(&["Enter"]);
+    let profile = tmux.wait_for("created.");
+    assert!(profile.contains("Greet as 赵女士"), "{profile}");
+    let found = guestbook(&db, &["search", "13700001111", "--json"]);
+    let hits: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+    assert_eq!(hits[0]["name"], "赵敏");
+    assert_eq!(hits[0]["preferred_address"], "赵女士");
+    assert_eq!(hits[0]["phones"], serde_json::json!(["+8613700001111"]));
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+}
+
+#[test]
+fn a_stale_edit_keeps_what_was_typed_and_applies_it_over_the_newer_profile() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    let tmux = Tmux::start("stale", 80, 24, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    tmux.literal("187 4634 8293");
+    tmux.wait_for("陆建华");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Greet as 陆总");
+    let version = show(&db, "G0324")["version"].as_i64().unwrap();
+    tmux.literal("e");
+    tmux.wait_for(&format!("version {version}"));
+    // Down to the company, replace it.
+    tmux.run(&[
+        "send-keys",
+        "-t",
+        "e2e",
+        "Down",
+        "Down",
+        "Down",
+        "Down",
+        "Down",
+        "C-u",
+    ]);
+    tmux.literal("申江航运（集团）");
+    tmux.wait_for("Company    › 申江航运（集团）");
+    // Meanwhile a colleague changes the greeting of the same guest.
+    edit_elsewhere(&db, &["edit", "G0324", "preferred_address=陆董"]);
+    tmux.keys(&["Enter"]);
+    let refused = tmux.wait_for("desk2.e2e changed this profile");
+    assert!(refused.contains("Greet as   › 陆董"), "{refused}");
+    assert!(
+        refused.contains("Company    › 申江航运（集团）"),
+        "{refused}"
+    );
+    assert_eq!(
+        show(&db, "G0324")["company"],
+        "申江航运集团",
+        "nothing overwritten"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("saved (version {})", version + 2));
+    let stored = show(&db, "G0324");
+    assert_eq!(stored["preferred_address"], "陆董");
+    assert_eq!(stored["company"], "申江航运（集团）");
+    assert_eq!(stored["updated_by"], "fo.e2e");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+}

@@ -16,9 +16,10 @@ use guestbook::model::*;
 use guestbook::search::phone;
 use guestbook::store::{ImportItem, Kind, Store};
 use guestbook::tui::app::{App, Clock, Effect, Entry, Input, MessageKind, Screen, Settings};
+use guestbook::tui::form::FieldKey;
 use guestbook::tui::keymap::Keymap;
 use guestbook::tui::ui;
-use guestbook::tui::worker::{self, Request};
+use guestbook::tui::worker::{self, Job, Request};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::style::Color;
@@ -286,6 +287,10 @@ fn settings(lang: Lang, keymap: Keymap) -> Settings {
     Settings {
         user: "lihua".into(),
         role: Role::Housekeeping,
+        department: Source::Housekeeping,
+        require_sign_in: false,
+        fields: guestbook::interchange::ImportOptions::new(&guestbook::model::Settings::default())
+            .unwrap(),
         backend: "file: guestbook.db".into(),
         lang,
         color: true,
@@ -1367,4 +1372,575 @@ fn keys_held_for_a_loading_profile_are_dropped_when_the_screen_locks() {
         .map(|p| (p.category, p.value))
         .collect();
     assert_eq!(stored, [("coffee".to_string(), "latte".to_string())]);
+}
+
+// ---------------------------------------------------------------- forms (issue 9)
+
+fn field_text(h: &Harness, key: FieldKey) -> String {
+    let form = h.app.active_form().expect("a form is open");
+    form.text(key).to_string()
+}
+
+fn field_error(h: &Harness, key: FieldKey) -> Option<String> {
+    let form = h.app.active_form().expect("a form is open");
+    form.field(key).and_then(|f| f.error.clone())
+}
+
+fn as_role(h: &mut Harness, role: Role, department: Source) {
+    h.app.settings.role = role;
+    h.app.settings.department = department;
+}
+
+/// Another terminal on the same file, acting as `user`.
+fn second_terminal(h: &Harness, user: &str) -> Box<dyn Store> {
+    guestbook::store::open_file(&h._dir.path().join("guestbook.db"), user).unwrap()
+}
+
+const NAME: FieldKey = FieldKey::Guest(GuestField::Name);
+const PHONES: FieldKey = FieldKey::Guest(GuestField::Phones);
+const COMPANY: FieldKey = FieldKey::Guest(GuestField::Company);
+const GREETING: FieldKey = FieldKey::Guest(GuestField::PreferredAddress);
+const VIP: FieldKey = FieldKey::Guest(GuestField::Vip);
+
+#[test]
+fn snapshot_new_profile_form_from_a_number_with_no_match() {
+    snapshot_all("new_guest_form", |h| {
+        as_role(h, Role::Agent, Source::CallCentre);
+        h.type_text("13700001111");
+        h.ctrl('n');
+    });
+}
+
+#[test]
+fn a_caller_not_on_file_gets_a_profile_with_the_typed_number_and_it_opens() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Agent, Source::CallCentre);
+    h.type_text("13700001111");
+    assert!(h.app.lookup.hits.is_empty());
+    h.ctrl('n');
+    assert_eq!(h.app.screen(), Screen::Form);
+    assert_eq!(field_text(&h, PHONES), "13700001111");
+    assert_eq!(
+        h.app.active_form().unwrap().focus,
+        0,
+        "the cursor waits in the name"
+    );
+    h.type_text("赵敏");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    let profile = h
+        .app
+        .profile
+        .profile
+        .clone()
+        .expect("the new profile is shown");
+    assert_eq!(profile.guest.name, "赵敏");
+    let phones: Vec<&str> = profile
+        .guest
+        .phones
+        .iter()
+        .map(|p| p.e164.0.as_str())
+        .collect();
+    assert_eq!(phones, vec!["+8613700001111"]);
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(
+        message.text,
+        format!("Profile {} created.", profile.guest.id)
+    );
+    let hits = h.store.search("13700001111", 10).unwrap();
+    let names: Vec<&str> = hits.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(names, vec!["赵敏"]);
+}
+
+#[test]
+fn a_name_with_no_match_fills_the_name_of_the_new_profile() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Agent, Source::CallCentre);
+    h.type_text("Ada Lovelace");
+    h.ctrl('n');
+    assert_eq!(field_text(&h, NAME), "Ada Lovelace");
+    assert_eq!(field_text(&h, PHONES), "");
+    assert_eq!(h.app.active_form().unwrap().focus, 1);
+}
+
+#[test]
+fn an_invalid_value_is_marked_on_its_field_and_nothing_typed_is_lost() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Agent, Source::CallCentre);
+    h.type_text("13700001111");
+    h.ctrl('n');
+    h.type_text("赵敏");
+    for _ in 0..6 {
+        h.press(KeyCode::Tab);
+    }
+    h.type_text("V9");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Form, "nothing was saved");
+    assert_eq!(
+        field_error(&h, VIP).as_deref(),
+        Some("'V9' is not a configured VIP code (V1, V2, V3, V4, V5)")
+    );
+    assert_eq!(field_text(&h, VIP), "V9");
+    assert_eq!(field_text(&h, NAME), "赵敏");
+    assert_eq!(field_text(&h, PHONES), "13700001111");
+    assert!(h.store.search("13700001111", 10).unwrap().is_empty());
+    let screen = h.render(80, 24);
+    assert!(screen.contains("is not a configured VIP code"), "{screen}");
+    // Corrected, it goes through.
+    h.ctrl('u');
+    h.type_text("v2");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(
+        h.app.profile.profile.as_ref().unwrap().guest.vip.as_deref(),
+        Some("V2")
+    );
+}
+
+#[test]
+fn esc_leaves_the_new_profile_form_without_saving() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Agent, Source::CallCentre);
+    h.type_text("13700001111");
+    h.ctrl('n');
+    h.type_text("赵敏");
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    assert_eq!(h.app.lookup.query, "13700001111");
+    assert!(h.store.search("13700001111", 10).unwrap().is_empty());
+}
+
+#[test]
+fn snapshot_edit_form() {
+    snapshot_all("edit_form", |h| {
+        as_role(h, Role::FrontOffice, Source::FrontOffice);
+        h.open("13800138000");
+        h.type_text("e");
+    });
+}
+
+#[test]
+fn an_edit_sends_only_the_changed_field_with_the_version_it_read() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+    h.open("13800138000");
+    let before = h.store.profile(&GuestId::from("G0001")).unwrap().guest;
+    h.type_text("e");
+    assert_eq!(h.app.screen(), Screen::Form);
+    assert_eq!(field_text(&h, COMPANY), "华东贸易有限公司");
+    assert_eq!(field_text(&h, PHONES), "13800138000");
+    for _ in 0..5 {
+        h.press(KeyCode::Down);
+    }
+    h.ctrl('u');
+    h.type_text("华东国际");
+    h.auto = false;
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.queue.front().map(|r| r.job.clone()),
+        Some(Job::UpdateGuest {
+            id: GuestId::from("G0001"),
+            patch: Box::new(GuestPatch {
+                company: Some(Some("华东国际".into())),
+                ..GuestPatch::default()
+            }),
+            if_version: before.version,
+        })
+    );
+    h.serve_all();
+    assert_eq!(h.app.screen(), Screen::Profile);
+    let after = h.store.profile(&GuestId::from("G0001")).unwrap().guest;
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(
+        GuestPatch::between(&before, &after).fields(),
+        vec![GuestField::Company]
+    );
+    assert_eq!(h.app.profile.profile.as_ref().unwrap().guest, after);
+    assert_eq!(
+        h.app.message.clone().unwrap().text,
+        format!("Profile G0001 saved (version {}).", after.version)
+    );
+}
+
+#[test]
+fn an_edit_that_changes_nothing_saves_nothing() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+    h.open("13800138000");
+    let before = h.store.profile(&GuestId::from("G0001")).unwrap().guest;
+    h.type_text("e");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(
+        h.app.message.clone().unwrap().text,
+        "Nothing changed, so nothing was saved."
+    );
+    assert_eq!(
+        h.store.profile(&GuestId::from("G0001")).unwrap().guest,
+        before
+    );
+}
+
+#[test]
+fn a_stale_edit_names_who_and_when_shows_the_newer_profile_and_keeps_what_was_typed() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+    h.open("13800138000");
+    h.type_text("e");
+    for _ in 0..5 {
+        h.press(KeyCode::Down);
+    }
+    h.ctrl('u');
+    h.type_text("华东国际");
+    // Meanwhile at the front desk: amy changes the greeting of the same guest.
+    let mut other = second_terminal(&h, "amy");
+    let greeting = GuestPatch {
+        preferred_address: Some(Some("张董".into())),
+        ..GuestPatch::default()
+    };
+    let theirs = other
+        .update_guest(&GuestId::from("G0001"), &greeting, None)
+        .unwrap();
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Form, "the edit was refused");
+    let at = theirs
+        .updated_at
+        .with_timezone(&h.app.clock.offset)
+        .format("%Y-%m-%d %H:%M");
+    assert_eq!(
+        h.app.active_form().unwrap().notice.clone(),
+        Some(format!(
+            "amy changed this profile at {at}, after you opened it. Their version is shown; \
+             what you typed is kept: press enter to apply it."
+        ))
+    );
+    // The newer profile is shown, and what was typed is still there.
+    assert_eq!(
+        h.app
+            .profile
+            .profile
+            .as_ref()
+            .unwrap()
+            .guest
+            .preferred_address
+            .as_deref(),
+        Some("张董")
+    );
+    assert_eq!(field_text(&h, GREETING), "张董");
+    assert_eq!(field_text(&h, COMPANY), "华东国际");
+    let form = h.app.active_form().unwrap();
+    assert_eq!(
+        form.field(COMPANY).unwrap().stored,
+        None,
+        "amy did not touch the company: nothing to compare"
+    );
+    // Applying again keeps amy's change and adds ours.
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    let stored = h.store.profile(&GuestId::from("G0001")).unwrap().guest;
+    assert_eq!(stored.preferred_address.as_deref(), Some("张董"));
+    assert_eq!(stored.company.as_deref(), Some("华东国际"));
+    assert_eq!(stored.version, theirs.version + 1);
+}
+
+#[test]
+fn a_field_both_changed_shows_what_the_other_stored_beside_what_was_typed() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+    h.open("13800138000");
+    h.type_text("e");
+    for _ in 0..5 {
+        h.press(KeyCode::Down);
+    }
+    h.ctrl('u');
+    h.type_text("Ours Ltd");
+    let company = GuestPatch {
+        company: Some(Some("Theirs Ltd".into())),
+        ..GuestPatch::default()
+    };
+    let mut other = second_terminal(&h, "amy");
+    other
+        .update_guest(&GuestId::from("G0001"), &company, None)
+        .unwrap();
+    h.press(KeyCode::Enter);
+    assert_eq!(field_text(&h, COMPANY), "Ours Ltd");
+    let form = h.app.active_form().unwrap();
+    assert_eq!(
+        form.field(COMPANY).unwrap().stored.as_deref(),
+        Some("Theirs Ltd")
+    );
+    let screen = h.render(80, 24);
+    assert!(screen.contains("now stored: Theirs Ltd"), "{screen}");
+}
+
+#[test]
+fn housekeeping_may_not_edit_or_record_feedback_and_the_key_says_so() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    for (key, action) in [
+        ('e', guestbook::privacy::Action::EditGuest),
+        ('c', guestbook::privacy::Action::RecordFeedback),
+    ] {
+        h.type_text(&key.to_string());
+        assert_eq!(h.app.screen(), Screen::Profile);
+        let refusal = guestbook::store::StoreError::Forbidden {
+            action,
+            role: Role::Housekeeping,
+        };
+        let message = h.app.message.clone().unwrap();
+        assert_eq!(message.kind, MessageKind::Error);
+        assert_eq!(message.text, refusal.text_in(Lang::En, "the database"));
+    }
+    h.press(KeyCode::Esc);
+    h.type_text("x");
+    h.ctrl('n');
+    assert_eq!(h.app.screen(), Screen::Lookup);
+}
+
+#[test]
+fn snapshot_feedback_form() {
+    snapshot_all("feedback_form", |h| {
+        as_role(h, Role::Agent, Source::CallCentre);
+        h.open("13912345678");
+        h.type_text("c");
+        h.type_text("Air conditioning noisy");
+    });
+}
+
+#[test]
+fn a_complaint_taken_on_the_phone_is_on_the_profile_at_once() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Agent, Source::CallCentre);
+    h.open("13912345678");
+    let before = h.app.profile.profile.as_ref().unwrap().feedback.len();
+    h.type_text("c");
+    assert_eq!(h.app.screen(), Screen::Form);
+    assert_eq!(field_text(&h, FieldKey::Kind), "complaint");
+    assert_eq!(field_text(&h, FieldKey::Department), "call_centre");
+    h.type_text("空调噪音大，客人要求换房");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(
+        h.app.message.clone().unwrap().text,
+        "Complaint recorded on the profile."
+    );
+    let shown = &h.app.profile.profile.as_ref().unwrap().feedback;
+    assert_eq!(shown.len(), before + 1);
+    assert_eq!(shown[0].text, "空调噪音大，客人要求换房");
+    assert_eq!(shown[0].kind, FeedbackKind::Complaint);
+    assert_eq!(shown[0].department, Some(Source::CallCentre));
+    assert_eq!(shown[0].status, Some(FeedbackStatus::Open));
+    let stored = h.store.profile(&GuestId::from("G0002")).unwrap().feedback;
+    assert_eq!(stored[0], shown[0]);
+    assert!(h.render(80, 24).contains("空调噪音大"));
+}
+
+#[test]
+fn praise_for_another_department_is_chosen_with_the_arrows() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Agent, Source::CallCentre);
+    h.open("13912345678");
+    h.type_text("c");
+    h.press(KeyCode::Up);
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Down);
+    h.type_text("Thanks to the concierge");
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Right);
+    assert_eq!(field_text(&h, FieldKey::Department), "front_office");
+    h.press(KeyCode::Left);
+    h.press(KeyCode::Left);
+    assert_eq!(field_text(&h, FieldKey::Department), "concierge");
+    h.press(KeyCode::Enter);
+    let stored = h.store.profile(&GuestId::from("G0002")).unwrap().feedback;
+    assert_eq!(stored[0].kind, FeedbackKind::Praise);
+    assert_eq!(stored[0].department, Some(Source::Concierge));
+    assert_eq!(stored[0].status, None);
+}
+
+#[test]
+fn a_complaint_over_the_limit_is_refused_on_its_field_and_kept() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Agent, Source::CallCentre);
+    h.open("13912345678");
+    h.type_text("c");
+    let long = "噪".repeat(NOTE_MAX_CHARS + 1);
+    h.feed(Input::Paste(long.clone()));
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Form);
+    assert_eq!(
+        field_error(&h, FieldKey::Text).as_deref(),
+        Some("At most 2000 characters; this has 2001.")
+    );
+    assert_eq!(field_text(&h, FieldKey::Text), long);
+    assert!(h
+        .store
+        .profile(&GuestId::from("G0002"))
+        .unwrap()
+        .feedback
+        .is_empty());
+}
+
+/// A shared front-desk terminal: accounts with passwords, amy signed in on a profile.
+fn sign_in_terminal(lang: Lang) -> Harness {
+    let mut h = Harness::new(lang);
+    let account = |user: &str, role: Role, password: Option<&str>| guestbook::store::NewAccount {
+        user: user.into(),
+        role,
+        department: None,
+        password: password.map(String::from),
+    };
+    h.store
+        .add_account(&account("test", Role::Admin, None))
+        .unwrap();
+    h.store
+        .add_account(&account("amy", Role::FrontOffice, Some("amy-secret-1")))
+        .unwrap();
+    h.store
+        .add_account(&account("bob", Role::Agent, Some("bob-secret-2")))
+        .unwrap();
+    let mut hotel = h.store.settings().unwrap();
+    hotel.require_sign_in = true;
+    h.store.set_settings(&hotel).unwrap();
+    let amy = guestbook::store::Credentials {
+        user: "amy".into(),
+        password: Some("amy-secret-1".into()),
+    };
+    let principal = h.store.sign_in(&amy).unwrap();
+    h.app.settings.user = principal.user;
+    h.app.settings.role = principal.role;
+    h.app.settings.department = principal.department;
+    h.app.settings.require_sign_in = true;
+    h.open("13800138000");
+    h
+}
+
+fn idle(h: &mut Harness) {
+    let mut later = h.app.clock;
+    later.utc += Duration::minutes(5);
+    h.feed(Input::Tick(later));
+}
+
+#[test]
+fn snapshot_sign_in_after_idle_lock() {
+    for (lang, tag) in LANGS {
+        let mut h = sign_in_terminal(lang);
+        idle(&mut h);
+        h.type_text("bob");
+        h.press(KeyCode::Tab);
+        h.type_text("secret");
+        insta::assert_snapshot!(format!("sign_in_{tag}_80x24"), h.render(80, 24));
+    }
+}
+
+#[test]
+fn idle_lock_signs_out_and_the_next_person_signs_in_on_a_fresh_screen() {
+    let mut h = sign_in_terminal(Lang::En);
+    idle(&mut h);
+    assert!(h.app.locked);
+    assert!(h.app.sign_in.is_some());
+    let screen = h.render(80, 24);
+    for personal in ["张伟", "Zhang", "138", "G0001", "amy"] {
+        assert!(!screen.contains(personal), "{personal} visible:\n{screen}");
+    }
+    h.type_text("bob");
+    h.press(KeyCode::Tab);
+    h.type_text("wrong-one");
+    assert!(
+        h.render(80, 24).contains("*********"),
+        "the password is not echoed"
+    );
+    assert!(!h.render(80, 24).contains("wrong-one"));
+    h.press(KeyCode::Enter);
+    assert!(h.app.locked, "a wrong password does not unlock");
+    assert_eq!(
+        h.app.sign_in.as_ref().unwrap().notice.as_deref(),
+        Some("Wrong password for bob.")
+    );
+    assert_eq!(field_text(&h, FieldKey::Password), "");
+    assert_eq!(h.app.sign_in.as_ref().unwrap().focus, 1);
+    h.type_text("bob-secret-2");
+    h.press(KeyCode::Enter);
+    assert!(!h.app.locked);
+    assert_eq!(h.app.settings.user, "bob");
+    assert_eq!(h.app.settings.role, Role::Agent);
+    assert_eq!(h.store.principal().user, "bob");
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    assert!(h.app.profile.profile.is_none());
+    assert_eq!(h.app.lookup.query, "");
+    let screen = h.render(80, 24);
+    assert!(!screen.contains("张伟"), "{screen}");
+    assert!(screen.contains("bob · agent"), "{screen}");
+}
+
+#[test]
+fn the_same_person_signing_in_again_comes_back_to_their_screen() {
+    let mut h = sign_in_terminal(Lang::En);
+    h.ctrl('l');
+    assert!(h.app.sign_in.is_some(), "locking by hand signs out too");
+    h.type_text("amy");
+    h.press(KeyCode::Tab);
+    h.type_text("amy-secret-1");
+    h.press(KeyCode::Enter);
+    assert!(!h.app.locked);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert!(h.render(80, 24).contains("张伟"));
+}
+
+#[test]
+fn an_unverified_phone_is_marked_and_its_extension_shown_on_the_profile() {
+    let mut h = Harness::new(Lang::En);
+    let mut g = guest("G0009", "钱七", &[]);
+    g.phones = vec![
+        phone::parse_field("021-62881234转806", REGION)
+            .unwrap()
+            .phones[0]
+            .clone(),
+        Phone {
+            raw: "5550123".into(),
+            e164: E164("+865550123".into()),
+            verified: false,
+            extension: None,
+        },
+    ];
+    import(&mut h.store, Kind::Guests, vec![ImportItem::Guest(g)]);
+    h.open("钱七");
+    let screen = h.render(120, 40);
+    let line = screen
+        .lines()
+        .find(|l| l.starts_with("Phone"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("ext. 806"), "{screen}");
+    assert!(line.ends_with("[unverified]"), "{line}");
+    assert_eq!(line.matches("[unverified]").count(), 1, "{line}");
+}
+
+#[test]
+fn the_new_profile_key_comes_from_the_keymap_and_the_help_lists_it() {
+    for (name, key, code) in [
+        ("default", "ctrl-n", KeyCode::Char('n')),
+        ("vim", "ctrl-a", KeyCode::Char('a')),
+    ] {
+        let mut h = Harness::with_keymap(Lang::En, Keymap::load(name, None).unwrap());
+        as_role(&mut h, Role::Agent, Source::CallCentre);
+        h.type_text("zzzz");
+        assert!(
+            h.render(80, 24)
+                .contains(&format!("Press {key} to create a profile")),
+            "{name}"
+        );
+        h.press(KeyCode::F(1));
+        let lines = ui::help::help_lines(&h.app, &ui::Theme { color: false });
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let entry = text
+            .iter()
+            .find(|l| l.contains("new profile for this caller"))
+            .unwrap_or_else(|| panic!("{name}: {text:?}"));
+        assert!(entry.contains(key), "{name}: {entry}");
+        h.press(KeyCode::Esc);
+        h.press_with(code, KeyModifiers::CONTROL);
+        assert_eq!(h.app.screen(), Screen::Form, "{name}");
+        assert_eq!(field_text(&h, NAME), "zzzz");
+    }
 }

@@ -10,14 +10,19 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::catalog::Catalog;
 use crate::config::AmbiguousWidth;
 use crate::i18n::{Lang, Msg};
+use crate::interchange::ImportOptions;
 use crate::model::{
-    Alert, Board, BoardRow, GuestId, NewPreference, Preference, Profile, Role, Stay, NOTE_MAX_CHARS,
+    Alert, Board, BoardRow, FeedbackKind, GuestField, GuestId, NewFeedback, NewPreference,
+    Preference, Profile, Role, Source, Stay, NOTE_MAX_CHARS,
 };
+use crate::privacy::Action as Permission;
 use crate::rules::settings::date_after_rollover as business_date;
 use crate::search::SearchHit;
+use crate::store::{Credentials, Principal, StoreError};
 
+use super::form::{FieldKey, Form, FormKind};
 use super::keymap::{Action, Key, Keymap, Mode};
-use super::worker::{Answer, Job, Reply, Request};
+use super::worker::{Answer, Failure, Job, Reply, Request};
 
 /// Results asked for per keystroke; more than any screen shows.
 pub const SEARCH_LIMIT: usize = 50;
@@ -53,6 +58,14 @@ impl Clock {
 pub struct Settings {
     pub user: String,
     pub role: Role,
+    /// The acting user's department: complaints are filed under it unless changed.
+    pub department: Source,
+    /// The hotel asks for a password: the idle lock signs the user out, and the next person
+    /// signs in.
+    pub require_sign_in: bool,
+    /// How typed profile fields are read: the hotel's VIP codes and phone region, as an
+    /// import reads them (the store checks again).
+    pub fields: ImportOptions,
     /// The backend as the status bar shows it (`file: /path/guestbook.db`).
     pub backend: String,
     pub lang: Lang,
@@ -95,6 +108,8 @@ pub enum Screen {
     Lookup,
     Profile,
     Board,
+    /// A new-profile, edit or feedback form (`App::form`).
+    Form,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,6 +212,10 @@ pub struct App {
     pub board: BoardView,
     /// The help overlay's scroll, when it is open.
     pub help: Option<u16>,
+    /// The form on the `Form` screen.
+    pub form: Option<Form>,
+    /// Who signs in next, while the screen is locked on a sign-in terminal.
+    pub sign_in: Option<Form>,
     pub locked: bool,
     pub message: Option<Message>,
     /// Set when something visible changed; the loop draws and clears it.
@@ -220,6 +239,8 @@ impl App {
             profile: ProfileView::default(),
             board: BoardView::default(),
             help: None,
+            form: None,
+            sign_in: None,
             locked: false,
             message: None,
             dirty: true,
@@ -272,7 +293,10 @@ impl App {
     /// Where the keyboard is.
     pub fn mode(&self) -> Mode {
         if self.locked {
-            return Mode::Locked;
+            return match self.sign_in {
+                Some(_) => Mode::Form,
+                None => Mode::Locked,
+            };
         }
         if self.help.is_some() {
             return Mode::Help;
@@ -280,6 +304,7 @@ impl App {
         match self.screen() {
             Screen::Lookup => Mode::Lookup,
             Screen::Board => Mode::Board,
+            Screen::Form => Mode::Form,
             Screen::Profile => match self.profile.entry {
                 None => Mode::Profile,
                 Some(Entry::Category | Entry::Options { .. }) => Mode::Record,
@@ -293,6 +318,7 @@ impl App {
         self.lookup.pending.is_some()
             || self.profile.pending.is_some()
             || self.board.pending.is_some()
+            || self.active_form().is_some_and(|f| f.pending.is_some())
             || !self.writes.is_empty()
     }
 
@@ -402,7 +428,7 @@ impl App {
                 return self.type_char(mode, c);
             }
         }
-        if matches!(mode, Mode::Record | Mode::Input | Mode::Locked) {
+        if matches!(mode, Mode::Record | Mode::Input | Mode::Form | Mode::Locked) {
             return Vec::new();
         }
         match self.settings.keymap.action(Mode::Global, key) {
@@ -419,9 +445,9 @@ impl App {
         self.dirty = true;
         match self.mode() {
             Mode::Lookup => self.type_into_query(&clean),
-            Mode::Input => {
+            Mode::Input | Mode::Form => {
                 for c in clean.chars() {
-                    self.type_char(Mode::Input, c);
+                    self.type_char(self.mode(), c);
                 }
                 Vec::new()
             }
@@ -456,6 +482,7 @@ impl App {
                 Vec::new()
             }
             Mode::Input => self.input_action(action),
+            Mode::Form => self.form_action(action),
             Mode::Locked => {
                 if action == Action::Unlock {
                     self.locked = false;
@@ -467,6 +494,12 @@ impl App {
     }
 
     fn type_char(&mut self, mode: Mode, c: char) -> Vec<Effect> {
+        if mode == Mode::Form {
+            if let Some(form) = self.active_form_mut() {
+                form.type_char(c);
+            }
+            return Vec::new();
+        }
         match (mode, &mut self.profile.entry) {
             (Mode::Lookup, _) => self.type_into_query(&c.to_string()),
             (Mode::Record, _) => self.record_char(c),
@@ -508,6 +541,10 @@ impl App {
         self.profile.entry = None;
         self.message = None;
         self.dirty = true;
+        // On a shared terminal the lock signs the user out: whoever comes next signs in.
+        if self.settings.require_sign_in {
+            self.sign_in = Some(Form::sign_in());
+        }
     }
 
     // ------------------------------------------------------------ lookup
@@ -559,6 +596,11 @@ impl App {
                         .or_else(|| h.phones.first().cloned())
                 });
                 return self.copy(phone.map(|p| p.0));
+            }
+            Action::NewGuest => {
+                return self.open_form(Permission::AddGuest, |app| {
+                    Some(Form::new_guest(&app.lookup.query))
+                })
             }
             _ => {}
         }
@@ -706,6 +748,18 @@ impl App {
             }
             Action::Reload => return self.load_profile(),
             Action::Back => self.pop(),
+            Action::Edit => {
+                return self.open_form(Permission::EditGuest, |app| {
+                    app.profile.profile.as_ref().map(|p| Form::edit(&p.guest))
+                })
+            }
+            Action::Feedback => {
+                let department = self.settings.department;
+                return self.open_form(Permission::RecordFeedback, |app| {
+                    let p = app.profile.profile.as_ref()?;
+                    Some(Form::feedback(&p.guest, department))
+                });
+            }
             _ => {}
         }
         Vec::new()
@@ -731,7 +785,6 @@ impl App {
         let (gen, effect) = self.request(Job::RetirePreference {
             guest: pref.guest_id.clone(),
             id: pref.id,
-            user: self.settings.user.clone(),
         });
         self.writes.push((gen, Write::Retire(pref)));
         vec![effect]
@@ -830,12 +883,9 @@ impl App {
             note: None,
             observed_by: Some(self.settings.user.clone()),
             observed_at: self.clock.utc,
-            source: Some(self.settings.role.source()),
+            source: Some(self.settings.department),
         };
-        let (gen, effect) = self.request(Job::AddPreference {
-            pref,
-            user: self.settings.user.clone(),
-        });
+        let (gen, effect) = self.request(Job::AddPreference(pref));
         self.writes.push((gen, Write::Add));
         vec![effect]
     }
@@ -888,7 +938,6 @@ impl App {
                     guest: pref.guest_id.clone(),
                     id: pref.id,
                     note: text,
-                    user: self.settings.user.clone(),
                 });
                 self.writes.push((gen, Write::Note));
                 vec![effect]
@@ -906,6 +955,264 @@ impl App {
             ),
             _ => String::new(),
         }
+    }
+
+    // ------------------------------------------------------------ forms
+
+    /// The form the keyboard is in: the sign-in form while locked, else the form screen's.
+    pub fn active_form(&self) -> Option<&Form> {
+        if self.locked {
+            self.sign_in.as_ref()
+        } else {
+            self.form.as_ref().filter(|_| self.screen() == Screen::Form)
+        }
+    }
+
+    fn active_form_mut(&mut self) -> Option<&mut Form> {
+        if self.locked {
+            self.sign_in.as_mut()
+        } else if self.screen() == Screen::Form {
+            self.form.as_mut()
+        } else {
+            None
+        }
+    }
+
+    /// A failure as one sentence in this terminal's language.
+    pub fn failure_text(&self, failure: &Failure) -> String {
+        let lang = self.lang();
+        failure.text_in(lang, Msg::TheDatabase.text_in(lang))
+    }
+
+    fn store_error_text(&self, error: &StoreError) -> String {
+        self.failure_text(&Failure::Store(error.clone()))
+    }
+
+    /// Opens a form, unless the user's role may not do what it is for: then the key says so,
+    /// as the store would.
+    fn open_form(
+        &mut self,
+        permission: Permission,
+        build: impl FnOnce(&App) -> Option<Form>,
+    ) -> Vec<Effect> {
+        if !permission.allowed(self.settings.role) {
+            let refusal = StoreError::Forbidden {
+                action: permission,
+                role: self.settings.role,
+            };
+            self.error(self.store_error_text(&refusal));
+            return Vec::new();
+        }
+        if let Some(form) = build(self) {
+            self.form = Some(form);
+            self.push(Screen::Form);
+        }
+        Vec::new()
+    }
+
+    fn form_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(form) = self.active_form_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::NextField => form.step_focus(true),
+            Action::PrevField => form.step_focus(false),
+            Action::NextChoice => form.step_choice(true),
+            Action::PrevChoice => form.step_choice(false),
+            Action::DeleteChar => {
+                if let Some(field) = form.focused() {
+                    field.text.pop();
+                }
+            }
+            Action::Clear => {
+                if let Some(field) = form.focused() {
+                    field.text.clear();
+                }
+            }
+            Action::Submit if form.pending.is_none() => return self.submit_form(),
+            // A save in flight finishes first, so its answer is not lost; signing in has
+            // nothing to go back to.
+            Action::Cancel if form.pending.is_none() && !self.locked => {
+                self.form = None;
+                self.pop();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn submit_form(&mut self) -> Vec<Effect> {
+        let fields = self.settings.fields.clone();
+        let lang = self.lang();
+        let Some(form) = self.active_form_mut() else {
+            return Vec::new();
+        };
+        form.clear_errors();
+        let job = match &form.kind {
+            FormKind::NewGuest => form
+                .guest_patch(&fields)
+                .map(|patch| Job::AddGuest(Box::new(patch))),
+            FormKind::Edit { base } => {
+                let (id, version) = (base.id.clone(), base.version);
+                match form.guest_patch(&fields) {
+                    Some(patch) if patch.is_empty() => {
+                        self.form = None;
+                        self.pop();
+                        self.info(self.text(Msg::TuiNothingChanged).to_string());
+                        return Vec::new();
+                    }
+                    Some(patch) => Some(Job::UpdateGuest {
+                        id,
+                        patch: Box::new(patch),
+                        if_version: version,
+                    }),
+                    None => None,
+                }
+            }
+            FormKind::Feedback { guest, .. } => feedback_job(form, guest.clone(), lang),
+            FormKind::SignIn => {
+                let user = form.text(FieldKey::User).trim().to_string();
+                // Typed once: a refused password is typed again, never kept on screen.
+                let password = form
+                    .field_mut(FieldKey::Password)
+                    .map(|f| std::mem::take(&mut f.text));
+                if user.is_empty() {
+                    let reason = crate::model::Problem::Required.text_in(lang);
+                    form.refuse(FieldKey::User, reason);
+                    None
+                } else {
+                    Some(Job::SignIn(Credentials { user, password }))
+                }
+            }
+        };
+        let Some(job) = job else {
+            return Vec::new();
+        };
+        let (gen, effect) = self.request(job);
+        if let Some(form) = self.active_form_mut() {
+            form.pending = Some(gen);
+        }
+        vec![effect]
+    }
+
+    fn on_form_saved(&mut self, result: Result<Answer, Failure>) -> Vec<Effect> {
+        let Some(mut form) = self.form.take() else {
+            return Vec::new();
+        };
+        form.pending = None;
+        match result {
+            Ok(Answer::GuestSaved(guest)) => {
+                self.stack.retain(|s| *s != Screen::Form);
+                if form.kind == FormKind::NewGuest {
+                    self.info(self.fill(Msg::TuiGuestAdded, &[("id", &guest.id)]));
+                    return self.open_profile(guest.id);
+                }
+                let text = self.fill(
+                    Msg::TuiGuestSaved,
+                    &[("id", &guest.id), ("version", &guest.version)],
+                );
+                self.info(text);
+                if let Some(profile) = self.shown_profile_of(&guest.id) {
+                    profile.guest = *guest;
+                }
+            }
+            Ok(Answer::FeedbackAdded(feedback)) => {
+                self.stack.retain(|s| *s != Screen::Form);
+                let kind = match feedback.kind {
+                    FeedbackKind::Complaint => Msg::TuiComplaint,
+                    FeedbackKind::Praise => Msg::TuiPraise,
+                };
+                self.info(self.fill(Msg::TuiFeedbackAdded, &[("kind", &self.text(kind))]));
+                if let Some(profile) = self.shown_profile_of(&feedback.guest_id) {
+                    profile.feedback.insert(0, feedback);
+                }
+            }
+            Ok(_) => self.stack.retain(|s| *s != Screen::Form),
+            Err(Failure::Stale { error, newer }) => {
+                form.rebase(&newer.guest);
+                form.notice = Some(match &error {
+                    StoreError::Stale { by, at, .. } => {
+                        let key = self.settings.keymap.hint(Mode::Form, Action::Submit);
+                        let at = at
+                            .with_timezone(&self.clock.offset)
+                            .format("%Y-%m-%d %H:%M");
+                        self.fill(
+                            Msg::TuiStaleKept,
+                            &[("user", by), ("at", &at), ("key", &key)],
+                        )
+                    }
+                    other => self.store_error_text(other),
+                });
+                if self.profile.id.as_ref() == Some(&newer.guest.id) {
+                    self.profile.profile = Some(*newer);
+                }
+                self.form = Some(form);
+            }
+            Err(failure) => {
+                self.show_refusal(&mut form, &failure);
+                self.form = Some(form);
+            }
+        }
+        Vec::new()
+    }
+
+    /// A refused value goes on its field; anything else is a sentence above the form.
+    fn show_refusal(&self, form: &mut Form, failure: &Failure) {
+        if let Failure::Store(StoreError::Invalid { field, problem }) = failure {
+            let key = match field.as_str() {
+                "text" => Some(FieldKey::Text),
+                "department" => Some(FieldKey::Department),
+                other => GuestField::parse(other).map(FieldKey::Guest),
+            };
+            if let Some(key) = key {
+                if form.refuse(key, problem.text_in(self.lang())) {
+                    return;
+                }
+            }
+        }
+        form.notice = Some(self.failure_text(failure));
+    }
+
+    fn on_signed_in(&mut self, result: Result<Answer, Failure>) {
+        let Some(mut form) = self.sign_in.take() else {
+            return;
+        };
+        form.pending = None;
+        match result {
+            Ok(Answer::SignedIn(principal)) => self.become_user(principal),
+            Ok(_) => {}
+            Err(failure) => {
+                form.notice = Some(self.failure_text(&failure));
+                let wrong_password =
+                    matches!(failure, Failure::Store(StoreError::WrongPassword { .. }));
+                form.focus = usize::from(wrong_password);
+                self.sign_in = Some(form);
+            }
+        }
+    }
+
+    /// The next person at a shared terminal: someone else starts on a fresh screen, with
+    /// nothing of the previous user's guests kept; the same person comes back to theirs.
+    fn become_user(&mut self, principal: Principal) {
+        if principal.user != self.settings.user {
+            self.stack = vec![Screen::Lookup];
+            self.lookup = LookupView::default();
+            self.profile = ProfileView::default();
+            self.board = BoardView::default();
+            self.form = None;
+            self.help = None;
+            // Answers to the previous user's requests are dropped when they come.
+            self.writes.clear();
+            self.held.clear();
+        }
+        self.settings.user = principal.user;
+        self.settings.role = principal.role;
+        self.settings.department = principal.department;
+        self.locked = false;
+        self.sign_in = None;
+        self.last_key = self.clock.utc;
+        let text = self.fill(Msg::TuiSignedIn, &[("user", &self.settings.user)]);
+        self.info(text);
     }
 
     // ------------------------------------------------------------ board
@@ -1014,6 +1321,15 @@ impl App {
     // ------------------------------------------------------------ replies and time
 
     fn on_reply(&mut self, reply: Reply) -> Vec<Effect> {
+        if self.sign_in.as_ref().and_then(|f| f.pending) == Some(reply.gen) {
+            self.dirty = true;
+            self.on_signed_in(reply.result);
+            return Vec::new();
+        }
+        if self.form.as_ref().and_then(|f| f.pending) == Some(reply.gen) {
+            self.dirty = true;
+            return self.on_form_saved(reply.result);
+        }
         if let Some(at) = self.writes.iter().position(|(gen, _)| *gen == reply.gen) {
             let (_, write) = self.writes.remove(at);
             self.dirty = true;
@@ -1043,7 +1359,8 @@ impl App {
             Ok(Answer::Profile(profile)) => self.profile.profile = Some(*profile),
             Ok(Answer::Board(board)) => self.on_board(*board),
             Ok(_) => {}
-            Err(text) => {
+            Err(failure) => {
+                let text = self.failure_text(&failure);
                 if which == 0 {
                     self.lookup.open_when_ready = None;
                 }
@@ -1056,7 +1373,7 @@ impl App {
         Vec::new()
     }
 
-    fn on_write(&mut self, write: Write, result: Result<Answer, String>) {
+    fn on_write(&mut self, write: Write, result: Result<Answer, Failure>) {
         match (write, result) {
             (_, Ok(Answer::Added(pref))) => {
                 let text = self.fill(
@@ -1107,11 +1424,11 @@ impl App {
                     }
                 }
             }
-            (write, Err(text)) => {
+            (write, Err(failure)) => {
                 if let Write::Retire(pref) = write {
                     self.profile.recorded.push(pref);
                 }
-                self.error(text);
+                self.error(self.failure_text(&failure));
             }
             (Write::Add | Write::Note, Ok(_)) => {}
         }
@@ -1153,6 +1470,32 @@ impl App {
         }
         Vec::new()
     }
+}
+
+/// The complaint or praise the form describes, or `None` with the reason on its field.
+fn feedback_job(form: &mut Form, guest_id: GuestId, lang: Lang) -> Option<Job> {
+    let text = form.text(FieldKey::Text).trim().to_string();
+    let n = text.chars().count();
+    if text.is_empty() {
+        form.refuse(
+            FieldKey::Text,
+            crate::model::Problem::Required.text_in(lang),
+        );
+        return None;
+    }
+    if n > NOTE_MAX_CHARS {
+        let reason = Msg::TuiTextTooLong.fill_in(lang, &[("max", &NOTE_MAX_CHARS), ("n", &n)]);
+        form.refuse(FieldKey::Text, reason);
+        return None;
+    }
+    let kind = FeedbackKind::parse(form.text(FieldKey::Kind)).unwrap_or(FeedbackKind::Complaint);
+    let department = Source::parse(form.text(FieldKey::Department));
+    Some(Job::AddFeedback(NewFeedback {
+        guest_id,
+        kind,
+        text,
+        department,
+    }))
 }
 
 /// A board panel's rows: 0 arrivals, 1 in house, 2 departures.

@@ -44,6 +44,7 @@ named!(
         Help => "help",
         Record => "record",
         Input => "input",
+        Form => "form",
         Locked => "locked",
     }
 );
@@ -82,6 +83,13 @@ named!(
         Submit => "submit",
         Cancel => "cancel",
         Unlock => "unlock",
+        NewGuest => "new_guest",
+        Edit => "edit",
+        Feedback => "feedback",
+        NextField => "next_field",
+        PrevField => "prev_field",
+        NextChoice => "next_choice",
+        PrevChoice => "prev_choice",
         None => "none",
     }
 );
@@ -89,7 +97,7 @@ named!(
 impl Mode {
     /// Modes where letters and digits are typed (or chosen), so they cannot be bound.
     pub fn reserves_alphanumerics(self) -> bool {
-        matches!(self, Mode::Lookup | Mode::Input | Mode::Record)
+        matches!(self, Mode::Lookup | Mode::Input | Mode::Record | Mode::Form)
     }
 
     pub fn title(self) -> Msg {
@@ -101,6 +109,7 @@ impl Mode {
             Mode::Help => Msg::TuiModeHelp,
             Mode::Record => Msg::TuiModeRecord,
             Mode::Input => Msg::TuiModeInput,
+            Mode::Form => Msg::TuiModeForm,
             Mode::Locked => Msg::TuiModeLocked,
         }
     }
@@ -122,6 +131,7 @@ impl Action {
                 A::Clear,
                 A::Back,
                 A::Copy,
+                A::NewGuest,
             ],
             Mode::Profile => &[
                 A::Up,
@@ -137,6 +147,8 @@ impl Action {
                 A::CopyReservation,
                 A::Reload,
                 A::Back,
+                A::Edit,
+                A::Feedback,
             ],
             Mode::Board => &[
                 A::Up,
@@ -159,6 +171,16 @@ impl Action {
             Mode::Help => &[A::Up, A::Down, A::PageUp, A::PageDown, A::Back],
             Mode::Record => &[A::Cancel, A::NextPage, A::PrevPage],
             Mode::Input => &[A::Submit, A::Cancel, A::DeleteChar, A::Clear],
+            Mode::Form => &[
+                A::Submit,
+                A::Cancel,
+                A::DeleteChar,
+                A::Clear,
+                A::NextField,
+                A::PrevField,
+                A::NextChoice,
+                A::PrevChoice,
+            ],
             Mode::Locked => &[A::Unlock],
         };
         // What works everywhere may also be bound per mode, except while locked.
@@ -200,6 +222,13 @@ impl Action {
             Action::Submit => Msg::TuiActSubmit,
             Action::Cancel => Msg::TuiActCancel,
             Action::Unlock => Msg::TuiActUnlock,
+            Action::NewGuest => Msg::TuiActNewGuest,
+            Action::Edit => Msg::TuiActEdit,
+            Action::Feedback => Msg::TuiActFeedback,
+            Action::NextField => Msg::TuiActNextField,
+            Action::PrevField => Msg::TuiActPrevField,
+            Action::NextChoice => Msg::TuiActNextChoice,
+            Action::PrevChoice => Msg::TuiActPrevChoice,
             Action::None => Msg::TuiActNone,
         }
     }
@@ -555,7 +584,7 @@ fn reserved(mode: Mode, key: Key) -> bool {
     };
     match mode {
         Mode::Record => c.is_alphabetic() || ('1'..='9').contains(&c),
-        Mode::Lookup | Mode::Input => c.is_alphanumeric() || c == ' ' || c == '+',
+        Mode::Lookup | Mode::Input | Mode::Form => c.is_alphanumeric() || c == ' ' || c == '+',
         _ => false,
     }
 }

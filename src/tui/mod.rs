@@ -2,6 +2,7 @@
 //! and runs the event loop between the keyboard, the store worker and the screen.
 
 pub mod app;
+pub mod form;
 pub mod keymap;
 pub mod ui;
 pub mod wide;
@@ -121,6 +122,10 @@ pub fn settings(
     Ok(Settings {
         user: principal.user.clone(),
         role: principal.role,
+        department: principal.department,
+        require_sign_in: hotel.require_sign_in,
+        fields: crate::interchange::ImportOptions::new(hotel)
+            .map_err(|e| TuiError::Catalog(e.to_string()))?,
         backend: start.backend.clone(),
         lang: config.lang(),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),

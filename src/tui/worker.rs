@@ -7,10 +7,12 @@ use std::thread;
 
 use chrono::NaiveDate;
 
-use crate::i18n::Msg;
-use crate::model::{Board, GuestId, NewPreference, Preference, Profile};
+use crate::i18n::{Lang, Msg};
+use crate::model::{
+    Board, Feedback, Guest, GuestId, GuestPatch, NewFeedback, NewPreference, Preference, Profile,
+};
 use crate::search::SearchHit;
-use crate::store::{Store, StoreError};
+use crate::store::{Credentials, Principal, Store, StoreError};
 
 /// Something for the store to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,21 +26,27 @@ pub enum Job {
         date: NaiveDate,
         vip_only: bool,
     },
-    AddPreference {
-        pref: NewPreference,
-        user: String,
-    },
+    AddPreference(NewPreference),
     RetirePreference {
         guest: GuestId,
         id: i64,
-        user: String,
     },
     NotePreference {
         guest: GuestId,
         id: i64,
         note: String,
-        user: String,
     },
+    /// A new profile; the store assigns the id.
+    AddGuest(Box<GuestPatch>),
+    /// Only the changed fields, refused as stale unless the profile is still at `if_version`.
+    UpdateGuest {
+        id: GuestId,
+        patch: Box<GuestPatch>,
+        if_version: i64,
+    },
+    AddFeedback(NewFeedback),
+    /// The next person on a shared terminal.
+    SignIn(Credentials),
 }
 
 impl Job {
@@ -67,40 +75,112 @@ pub enum Answer {
     Profile(Box<Profile>),
     Board(Box<Board>),
     Added(Preference),
-    Retired { guest: GuestId, id: i64 },
+    Retired {
+        guest: GuestId,
+        id: i64,
+    },
     Noted(Preference),
+    /// A profile created or changed: the stored guest with its new version.
+    GuestSaved(Box<Guest>),
+    FeedbackAdded(Feedback),
+    SignedIn(Principal),
 }
 
-/// A reply to the request with the same generation; errors are one sentence for staff.
+/// Why a request failed, as data: the UI turns it into one sentence in its user's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    Store(StoreError),
+    /// An edit refused because another terminal changed the profile, with the profile as it
+    /// is now, so the UI can show it and keep what was typed.
+    Stale {
+        error: StoreError,
+        newer: Box<Profile>,
+    },
+    /// The store panicked; the text is the panic's.
+    Internal(String),
+}
+
+impl Failure {
+    /// One sentence in `lang`; `db` names the database for errors about the database itself.
+    pub fn text_in(&self, lang: Lang, db: &str) -> String {
+        match self {
+            Failure::Store(error) | Failure::Stale { error, .. } => error.text_in(lang, db),
+            Failure::Internal(reason) => Msg::TuiInternal.fill_in(lang, &[("reason", reason)]),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lang = crate::i18n::lang();
+        f.write_str(&self.text_in(lang, Msg::TheDatabase.text_in(lang)))
+    }
+}
+
+/// A reply to the request with the same generation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub gen: u64,
-    pub result: Result<Answer, String>,
+    pub result: Result<Answer, Failure>,
 }
 
 /// Runs one request against the store; a panic in the store becomes an error reply.
 pub fn serve(store: &mut dyn Store, request: Request) -> Reply {
     let Request { gen, job } = request;
     let result = match catch_unwind(AssertUnwindSafe(|| run_job(store, job))) {
-        Ok(answer) => answer.map_err(|e| e.to_string()),
-        Err(panic) => Err(Msg::TuiInternal.fill(&[("reason", &panic_text(&panic))])),
+        Ok(answer) => answer,
+        Err(panic) => Err(Failure::Internal(panic_text(&panic))),
     };
     Reply { gen, result }
 }
 
-fn run_job(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
+fn run_job(store: &mut dyn Store, job: Job) -> Result<Answer, Failure> {
+    match job {
+        Job::UpdateGuest {
+            id,
+            patch,
+            if_version,
+        } => match store.update_guest(&id, &patch, Some(if_version)) {
+            Ok(guest) => Ok(Answer::GuestSaved(Box::new(guest))),
+            // The newer profile travels with the refusal, read in the same turn.
+            Err(error @ StoreError::Stale { .. }) => match store.profile(&id) {
+                Ok(newer) => Err(Failure::Stale {
+                    error,
+                    newer: Box::new(newer),
+                }),
+                Err(_) => Err(Failure::Store(error)),
+            },
+            Err(error) => Err(Failure::Store(error)),
+        },
+        job => run_simple(store, job).map_err(Failure::Store),
+    }
+}
+
+fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
     let answer = match job {
         Job::Search { query, limit } => Answer::Hits(store.search(&query, limit)?),
         Job::Profile(id) => Answer::Profile(Box::new(store.profile(&id)?)),
         Job::Board { date, vip_only } => Answer::Board(Box::new(store.board(date, vip_only)?)),
-        Job::AddPreference { pref, .. } => Answer::Added(store.add_preference(pref)?),
-        Job::RetirePreference { guest, id, .. } => {
+        Job::AddPreference(pref) => Answer::Added(store.add_preference(pref)?),
+        Job::RetirePreference { guest, id } => {
             store.retire_preference(&guest, id)?;
             Answer::Retired { guest, id }
         }
-        Job::NotePreference {
-            guest, id, note, ..
-        } => Answer::Noted(store.note_preference(&guest, id, &note)?),
+        Job::NotePreference { guest, id, note } => {
+            Answer::Noted(store.note_preference(&guest, id, &note)?)
+        }
+        Job::AddGuest(patch) => Answer::GuestSaved(Box::new(store.add_guest(None, &patch)?)),
+        Job::UpdateGuest {
+            id,
+            patch,
+            if_version,
+        } => Answer::GuestSaved(Box::new(store.update_guest(
+            &id,
+            &patch,
+            Some(if_version),
+        )?)),
+        Job::AddFeedback(feedback) => Answer::FeedbackAdded(store.add_feedback(feedback)?),
+        Job::SignIn(who) => Answer::SignedIn(store.sign_in(&who)?),
     };
     Ok(answer)
 }
@@ -188,7 +268,6 @@ mod tests {
             job: Job::RetirePreference {
                 guest: GuestId::from("G1"),
                 id: 1,
-                user: "u".into(),
             },
         };
         let batch = vec![

@@ -33,6 +33,7 @@ fn screen_mode(app: &App) -> Mode {
         Screen::Lookup => Mode::Lookup,
         Screen::Profile => Mode::Profile,
         Screen::Board => Mode::Board,
+        Screen::Form => Mode::Form,
     }
 }
 
@@ -49,6 +50,7 @@ pub fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
             Mode::Profile,
             Mode::Board,
             Mode::Help,
+            Mode::Form,
             Mode::Locked,
         ]
         .into_iter()

@@ -13,6 +13,7 @@ use crate::search::SearchHit;
 
 use super::{alert_marker, column_widths, fit_cells, marker_spans, spinner, tail, width, Theme};
 use crate::tui::app::App;
+use crate::tui::keymap::{Action, Mode};
 
 /// Which columns fit: all from 70 columns, the essentials below.
 struct Columns {
@@ -57,7 +58,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .wrap(Wrap { trim: true });
         frame.render_widget(text, inset(list));
     } else if lookup.hits.is_empty() && lookup.pending.is_none() {
-        let text = app.fill(Msg::TuiNoMatches, &[("query", &query)]);
+        let key = app.settings.keymap.hint(Mode::Lookup, Action::NewGuest);
+        let text = app.fill(Msg::TuiNoMatchesNew, &[("query", &query), ("key", &key)]);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inset(list));
     } else {
         draw_hits(frame, list, app, theme);

@@ -1,6 +1,7 @@
 //! Drawing: one function per screen, all reading the `App` and never changing what it means.
 
 pub mod board;
+pub mod form;
 pub mod help;
 pub mod lookup;
 pub mod profile;
@@ -101,13 +102,19 @@ pub fn draw(frame: &mut Frame, app: &App) {
         color: app.settings.color,
     };
     let (body, message, status) = rows(frame.area());
-    if app.locked {
+    if let (true, Some(sign_in)) = (app.locked, &app.sign_in) {
+        form::draw(frame, body, app, sign_in, &theme);
+    } else if app.locked {
         draw_locked(frame, body, app, &theme);
     } else {
         match app.screen() {
             Screen::Lookup => lookup::draw(frame, body, app, &theme),
             Screen::Profile => profile::draw(frame, body, app, &theme),
             Screen::Board => board::draw(frame, body, app, &theme),
+            Screen::Form => match &app.form {
+                Some(f) => form::draw(frame, body, app, f, &theme),
+                None => lookup::draw(frame, body, app, &theme),
+            },
         }
         if app.help.is_some() {
             help::draw(frame, body, app, &theme);

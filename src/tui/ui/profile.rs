@@ -140,15 +140,30 @@ fn flag_label(app: &App, flag: Flag) -> &'static str {
 
 fn contact_line<'a>(profile: &Profile, app: &App, theme: &Theme) -> Line<'a> {
     let guest = &profile.guest;
-    let phones: Vec<String> = guest.phones.iter().map(|p| masked(&p.e164, 0)).collect();
-    let mut spans = vec![
-        Span::styled(format!("{} ", app.text(Msg::TuiPhone)), theme.dim()),
-        Span::raw(if phones.is_empty() {
-            "-".to_string()
-        } else {
-            phones.join(", ")
-        }),
-    ];
+    let mut spans = vec![Span::styled(
+        format!("{} ", app.text(Msg::TuiPhone)),
+        theme.dim(),
+    )];
+    if guest.phones.is_empty() {
+        spans.push(Span::raw("-"));
+    }
+    for (i, phone) in guest.phones.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(", "));
+        }
+        spans.push(Span::raw(masked(&phone.e164, 0)));
+        if let Some(extension) = &phone.extension {
+            spans.push(Span::raw(format!(" ext. {extension}")));
+        }
+        // A number the numbering plan does not know may be mistyped: say so before it is
+        // dialled (as the printed profile does).
+        if !phone.verified {
+            spans.push(Span::styled(
+                format!(" [{}]", app.text(Msg::PhoneUnverified)),
+                theme.marker(),
+            ));
+        }
+    }
     if let Some(company) = &guest.company {
         spans.push(Span::styled(
             format!("  {} ", app.text(Msg::TuiCompany)),

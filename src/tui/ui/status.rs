@@ -23,8 +23,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 pub fn watermark(app: &App, max: usize) -> String {
     let s = &app.settings;
-    let user = s.user.as_str();
-    let role = role_label(app, s.role);
+    // Signed out on a shared terminal: nobody is acting until the next person signs in.
+    let (user, role) = if app.locked && app.sign_in.is_some() {
+        ("-", app.text(Msg::TuiSignedOut))
+    } else {
+        (s.user.as_str(), role_label(app, s.role))
+    };
     let date = app.today().format("%Y-%m-%d").to_string();
     let label = app.text(Msg::BusinessDate);
     let clock = app.clock.local().format("%H:%M").to_string();
@@ -111,11 +115,14 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
             Action::Help,
             Action::Quit,
             Action::Copy,
+            Action::NewGuest,
         ],
         Mode::Profile => &[
             Action::Record,
             Action::Note,
             Action::Undo,
+            Action::Edit,
+            Action::Feedback,
             Action::Copy,
             Action::Board,
             Action::Back,
@@ -133,9 +140,22 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
         Mode::Help => &[Action::Back],
         Mode::Record => &[Action::NextPage, Action::Cancel],
         Mode::Input => &[Action::Submit, Action::Cancel],
+        Mode::Form => &[Action::Submit, Action::NextField, Action::Cancel],
         Mode::Locked => &[Action::Unlock],
         Mode::Global => &[],
     }
+}
+
+/// Whether the user's role may do what the action starts.
+fn permitted(app: &App, action: Action) -> bool {
+    use crate::privacy::Action as P;
+    let needs = match action {
+        Action::NewGuest => P::AddGuest,
+        Action::Edit => P::EditGuest,
+        Action::Feedback => P::RecordFeedback,
+        _ => return true,
+    };
+    needs.allowed(app.settings.role)
 }
 
 /// `key action · key action`, as many whole items as fit.
@@ -146,7 +166,9 @@ fn hints<'a>(app: &App, theme: &Theme, max: usize) -> Line<'a> {
     let mut used = 0;
     for action in hint_actions(mode) {
         let key = keymap.hint(mode, *action);
-        if key == "-" {
+        // Signing in on a locked terminal has nothing to cancel back to, and a key the
+        // user's role may not use is not offered (it still answers with the refusal).
+        if key == "-" || (app.locked && *action == Action::Cancel) || !permitted(app, *action) {
             continue;
         }
         let words = app.text(action.describe()).to_string();
