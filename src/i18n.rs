@@ -81,6 +81,19 @@ impl Msg {
     }
 }
 
+/// A role as staff call it, in `lang` (`客房部` for housekeeping).
+pub fn role_label(role: crate::model::Role, lang: Lang) -> &'static str {
+    use crate::model::Role;
+    match role {
+        Role::Agent => Msg::TuiRoleAgent,
+        Role::Housekeeping => Msg::TuiRoleHousekeeping,
+        Role::FrontOffice => Msg::TuiRoleFrontOffice,
+        Role::Manager => Msg::TuiRoleManager,
+        Role::Admin => Msg::TuiRoleAdmin,
+    }
+    .text_in(lang)
+}
+
 impl crate::model::Problem {
     /// The reason as a phrase in `lang`.
     pub fn text_in(&self, lang: Lang) -> String {

@@ -94,7 +94,10 @@ impl StoreError {
             ),
             StoreError::Forbidden { action, role } => fill(
                 Msg::Forbidden,
-                &[("role", role), ("action", &action_text(*action, lang))],
+                &[
+                    ("role", &crate::i18n::role_label(*role, lang)),
+                    ("action", &action_text(*action, lang)),
+                ],
             ),
             StoreError::SignInRequired { user } => fill(Msg::SignInRequired, &[("user", user)]),
             StoreError::WrongPassword { user } => fill(Msg::WrongPassword, &[("user", user)]),

@@ -48,10 +48,20 @@ pub struct OpenOptions {
 
 /// Who asks to act: a user name (`--user`, `GUESTBOOK_USER`, else the login name) and,
 /// where the hotel requires sign-in, the password.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub user: String,
     pub password: Option<String>,
+}
+
+/// Never prints the password: credentials travel in the TUI's jobs, which are logged in debug.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 /// Who is acting, as the database's accounts say: resolved once when the store is opened

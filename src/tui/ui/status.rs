@@ -66,13 +66,7 @@ fn short_backend(backend: &str) -> String {
 }
 
 pub fn role_label(app: &App, role: Role) -> &'static str {
-    app.text(match role {
-        Role::Agent => Msg::TuiRoleAgent,
-        Role::Housekeeping => Msg::TuiRoleHousekeeping,
-        Role::FrontOffice => Msg::TuiRoleFrontOffice,
-        Role::Manager => Msg::TuiRoleManager,
-        Role::Admin => Msg::TuiRoleAdmin,
-    })
+    crate::i18n::role_label(role, app.settings.lang)
 }
 
 /// The line above the status bar: the last message, else what the store is doing, else the
