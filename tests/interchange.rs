@@ -113,7 +113,7 @@ fn fixture_rows_import_with_canonical_values() {
     assert_eq!(
         zhang,
         "G0001,张伟,Zhang Wei,张总,M,1975-03-08,CN,zh-CN,national_id,110101197503080011,\
-         +86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\""
+         '+86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\""
     );
     assert!(
         guests.contains("G0003,Anna Müller,,Dr. Müller,F,1988-11-30,DE,de,"),
@@ -285,14 +285,8 @@ fn bad_rows_name_line_column_and_reason_and_write_nothing() {
         (
             Kind::Guests,
             "guests.csv",
-            [guests_header.as_bytes(), b"G10,Ann \xff Lee,,\n"].concat(),
-            "2: column name: the text is not valid UTF-8 (save the file as UTF-8)",
-        ),
-        (
-            Kind::Guests,
-            "guests.csv",
-            format!("{guests_header}G10,Ann Lee,,\n\"G11\",\"Bo\nLee\",,\nG10,Ann Again,,\n").into(),
-            "5: column id: duplicate id G10 (it appears earlier in this file)",
+            b"id,name,notes\nG10,Ann Lee,\n\"G11\",\"Bo Lee\",\"two\nlines\"\nG10,Ann Again,\n".to_vec(),
+            "5: column id: G10 is on line 2 and again on line 5 of this file; keep one of them",
         ),
         (
             Kind::Guests,
@@ -305,12 +299,6 @@ fn bad_rows_name_line_column_and_reason_and_write_nothing() {
             "guests.jsonl",
             b"{\"id\":\"G10\",\"name\":\"Ann Lee\"}\n{\"id\":\"G11\",\"name\":\"Bo".to_vec(),
             "2: column 22: invalid JSON: EOF while parsing a string",
-        ),
-        (
-            Kind::Guests,
-            "guests.jsonl",
-            b"{\"id\":\"G10\",\"name\":\"Ann \xff\"}\n".to_vec(),
-            "1: column 25: the text is not valid UTF-8 (save the file as UTF-8)",
         ),
         (
             Kind::Guests,
@@ -646,7 +634,7 @@ proptest! {
         for (record, row) in reader.records().zip(&rows) {
             let record = record.unwrap();
             prop_assert_eq!(&record[1], row[0].as_str());
-            prop_assert_eq!(&record[10], row[4].as_str());
+            prop_assert_eq!(interchange::unprefixed(&record[10]), row[4].as_str());
         }
         let again = write(dir.path(), "again.csv", &first);
         let mut copy = store(dir.path(), "copy.db");
