@@ -753,3 +753,521 @@ fn phone_fields_as_hotels_write_them_are_kept_and_found() {
         assert_eq!(ids, [id], "{query}");
     }
 }
+
+// ---------------------------------------------------------------- data is never lost or invented
+
+fn import_with(
+    store: &mut Box<dyn Store>,
+    kind: Kind,
+    path: &Path,
+    change: impl FnOnce(&mut ImportOptions),
+) -> ImportOutcome {
+    let mut opts = options();
+    change(&mut opts);
+    interchange::import_file(store.as_mut(), kind, path, &opts).unwrap()
+}
+
+/// `id: name | notes` of every guest, in id order.
+fn guest_names(store: &mut Box<dyn Store>) -> Vec<String> {
+    let text = export(store, Kind::Guests, Format::Jsonl);
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!(
+                "{}: {} | {}",
+                v["id"].as_str().unwrap_or(""),
+                v["name"].as_str().unwrap_or(""),
+                v["notes"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+const UNCLOSED: &str = "unclosed quote: the quoted field opened on this line is not closed by a \
+    quote followed by the separator or the line end";
+
+#[test]
+fn an_unclosed_quote_refuses_its_own_row_and_swallows_none() {
+    let cases: Vec<(&str, &str, Vec<&str>)> = vec![
+        // The issue's file: Z2's quote never closes.
+        (
+            "id,name,notes\nZ1,Ann,first\nZ2,Bob,\"likes tea\nZ3,Cat,third\nZ4,Dan,fourth\n",
+            "3: column notes",
+            vec!["Z1: Ann | first", "Z3: Cat | third", "Z4: Dan | fourth"],
+        ),
+        // A later quote does not close it either: a quote followed by text.
+        (
+            "id,name,notes\r\nZ1,Ann,first\r\nZ2,Bob,\"likes tea\r\nZ3,Cat,\"third\"\r\nZ4,Dan,fourth\r\n",
+            "3: column notes",
+            vec!["Z1: Ann | first", "Z3: Cat | third", "Z4: Dan | fourth"],
+        ),
+        // Text after a closing quote on one line.
+        (
+            "id,name,notes\nZ1,\"Ann\"x,first\nZ2,Bob,second\n",
+            "2: column name",
+            vec!["Z2: Bob | second"],
+        ),
+    ];
+    for (text, at, kept) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = store(dir.path(), "g.db");
+        let path = write(dir.path(), "guests.csv", text);
+        let outcome = import(&mut db, Kind::Guests, &path);
+        let expected = format!("{}:{at}: {UNCLOSED}", path.display());
+        assert_eq!(
+            outcome
+                .errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>(),
+            vec![expected]
+        );
+        assert_eq!(
+            (
+                outcome.report.imported,
+                outcome.report.rejected,
+                outcome.report.committed
+            ),
+            (0, 1, false)
+        );
+        assert!(guest_names(&mut db).is_empty());
+        let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.skip_bad = true);
+        assert_eq!(outcome.report.imported, kept.len() as u64);
+        assert_eq!(guest_names(&mut db), kept);
+    }
+}
+
+#[test]
+fn an_unclosed_quote_in_a_stays_file_loses_no_reservation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "stays.csv",
+        "reservation_id,guest_id,arrival,departure,status,notes\n\
+         R7,G0001,2026-07-01,2026-07-02,expected,\"late\n\
+         R8,G0002,2026-07-01,2026-07-03,expected,\n\
+         R9,G0003,2026-07-02,2026-07-04,expected,\n",
+    );
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| o.skip_bad = true);
+    assert_eq!(
+        outcome.errors[0].to_string(),
+        format!("{}:2: column notes: {UNCLOSED}", path.display())
+    );
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (2, 1));
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    assert!(
+        stays.contains("R8,G0002,2026-07-01,2026-07-03,expected"),
+        "{stays}"
+    );
+    assert!(
+        stays.contains("R9,G0003,2026-07-02,2026-07-04,expected"),
+        "{stays}"
+    );
+    assert!(!stays.contains("R7"), "{stays}");
+}
+
+#[test]
+fn a_quoted_field_may_span_lines_when_the_file_closes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        "id,name,notes\r\nZ1,Ann,\"two\r\nlines, \"\"quoted\"\"\"\r\nZ2,Bob,\"\"\r\n",
+    );
+    import_ok(&mut db, Kind::Guests, &path);
+    assert_eq!(
+        guest_names(&mut db),
+        vec!["Z1: Ann | two\r\nlines, \"quoted\"", "Z2: Bob | "]
+    );
+}
+
+#[test]
+fn fields_over_their_limit_are_refused_with_the_limit() {
+    let note = "n".repeat(2001);
+    let long_name = "名".repeat(201);
+    let huge = "x".repeat(10 << 20);
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("id,name,notes\nZ1,Ann,{note}\n"),
+            "2: column notes: 2001 characters is longer than the limit of 2000",
+        ),
+        (
+            format!("id,name,notes\nZ1,{long_name},\n"),
+            "2: column name: 201 characters is longer than the limit of 200",
+        ),
+        (
+            format!("id,name,notes\nZ1,Ann,\"{huge}\nstill the note\"\nZ2,Bob,\n"),
+            "2: column notes: 10485775 characters is longer than the limit of 2000",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (path, outcome) = refused(Kind::Guests, "guests.csv", text.as_bytes());
+        assert_eq!(
+            first_error(&outcome),
+            format!("{}:{expected}", path.display())
+        );
+        assert_eq!(outcome.errors.len(), 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let ok = "n".repeat(2000);
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        format!("id,name,notes\nZ1,Ann,{ok}\n"),
+    );
+    import_ok(&mut db, Kind::Guests, &path);
+}
+
+#[test]
+fn crlf_files_report_the_line_as_an_editor_shows_it() {
+    for end in ["\n", "\r\n"] {
+        let text = [
+            "id,name,birth_date",
+            "Z1,Ann,1990-01-01",
+            "Z2,Bob,1990-02-30",
+            "",
+        ]
+        .join(end);
+        let (path, outcome) = refused(Kind::Guests, "guests.csv", text.as_bytes());
+        assert_eq!(
+            first_error(&outcome),
+            format!(
+                "{}:3: column birth_date: '1990-02-30' is not a date; write YYYY-MM-DD",
+                path.display()
+            )
+        );
+        let json = [
+            "{\"id\":\"Z1\",\"name\":\"Ann\"}",
+            "",
+            "{\"id\":\"Z2\",\"name\":\"Bob\",\"birth_date\":\"1990-02-30\"}",
+            "",
+        ]
+        .join(end);
+        let (path, outcome) = refused(Kind::Guests, "guests.jsonl", json.as_bytes());
+        assert!(
+            first_error(&outcome).starts_with(&format!("{}:3: column birth_date", path.display())),
+            "{}",
+            first_error(&outcome)
+        );
+    }
+}
+
+#[test]
+fn control_characters_are_refused_except_tabs_and_breaks_in_free_text() {
+    let cases: Vec<(Kind, &str, &str, &str)> = vec![
+        (
+            Kind::Guests,
+            "guests.csv",
+            "id,name\nZ1,Ann\u{1b}]52;c;aGk=\u{7}\n",
+            "2: column name: control character U+001B is not allowed here (tab and line breaks only in notes, text and resolution)",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            "id,name,company\nZ1,Ann,Acme\u{0}Ltd\n",
+            "2: column company: control character U+0000 is not allowed here",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            "id,name\nZ1,\"Ann\tLee\"\n",
+            "2: column name: control character U+0009 is not allowed here",
+        ),
+        (
+            Kind::Guests,
+            "guests.jsonl",
+            "{\"id\":\"Z1\",\"name\":\"Ann\\u0085Lee\"}\n",
+            "1: column name: control character U+0085 is not allowed here",
+        ),
+        (
+            Kind::Feedback,
+            "feedback.csv",
+            "guest_id,kind,at,text\nG0001,complaint,2026-06-11T22:10:00Z,noisy\u{1b}[2J\n",
+            "2: column text: control character U+001B is not allowed here",
+        ),
+    ];
+    for (kind, name, text, expected) in cases {
+        let (path, outcome) = refused(kind, name, text.as_bytes());
+        let error = first_error(&outcome);
+        assert!(
+            error.starts_with(&format!("{}:{expected}", path.display())),
+            "{error}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(dir.path(), "g.csv", "id,name,notes\nZ1,Ann,\"a\tb\nc\"\n");
+    import_ok(&mut db, Kind::Guests, &path);
+    assert_eq!(guest_names(&mut db), vec!["Z1: Ann | a\tb\nc"]);
+}
+
+#[test]
+fn guest_text_printed_to_a_terminal_has_its_control_characters_escaped() {
+    use guestbook::model::{Guest, GuestId, Profile};
+    let mut guest = Guest::new(GuestId("Z1".into()), "Ann\u{1b}]52;c;aGk=\u{7}");
+    guest.company = Some("\u{1b}[2JAcme".into());
+    guest.notes = Some("line one\nline two\u{9b}".into());
+    let profile = Profile {
+        guest,
+        stay_count: 0,
+        preferences: Vec::new(),
+        stays: Vec::new(),
+        feedback: Vec::new(),
+    };
+    let catalog = guestbook::catalog::Catalog::builtin();
+    let text = guestbook::report::profile_text(&profile, &catalog, guestbook::i18n::Lang::En);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(text.starts_with("Ann\\x1B]52;c;aGk=\\x07"), "{text}");
+    assert!(text.contains("\\x1B[2JAcme") && text.contains("line one\nline two\\x9B"));
+    assert_eq!(guestbook::report::fit("a\u{1b}[2J", 8), "a\\x1B[2J");
+    let message = guestbook::i18n::Msg::RowBadDate.fill(&[("value", &"\u{1b}[2J")]);
+    assert_eq!(message, "'\\x1B[2J' is not a date; write YYYY-MM-DD");
+}
+
+#[test]
+fn the_summary_tells_the_truth_about_what_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    // Refused: 0 imported whatever the good rows were.
+    let path = write(
+        dir.path(),
+        "mixed.csv",
+        "id,name,birth_date\nN1,Ann,\nN2,Bob,\nN3,Cat,1990-02-30\n",
+    );
+    let outcome = import(&mut db, Kind::Guests, &path);
+    let r = &outcome.report;
+    assert_eq!(
+        (r.imported, r.updated, r.unchanged, r.rejected, r.committed),
+        (0, 0, 0, 1, false)
+    );
+    assert!(outcome.took_nothing());
+    let summary = serde_json::to_value(outcome.summary()).unwrap();
+    assert_eq!(summary["imported"], 0);
+    assert_eq!(summary["rejected"], 1);
+    assert_eq!(summary["encoding"], "UTF-8");
+    // --skip-bad with every row refused took nothing.
+    let path = write(
+        dir.path(),
+        "bad.csv",
+        "id,name,birth_date\nN4,Dan,x\nN5,Eve,y\n",
+    );
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.skip_bad = true);
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (0, 2));
+    assert!(outcome.took_nothing());
+    // The same rows again: unchanged, and that is success.
+    for (kind, name, text) in [
+        (Kind::Guests, "guests.csv", GUESTS),
+        (Kind::Preferences, "preferences.csv", PREFERENCES),
+        (Kind::Stays, "stays.csv", STAYS),
+        (Kind::Feedback, "feedback.csv", FEEDBACK),
+    ] {
+        let before = export_all(&mut db);
+        let path = write(dir.path(), name, text);
+        let outcome = import_ok(&mut db, kind, &path);
+        let r = &outcome.report;
+        assert_eq!((r.imported, r.updated, r.rejected), (0, 0, 0), "{name}");
+        assert!(r.unchanged > 0, "{name}");
+        assert!(!outcome.took_nothing());
+        assert_eq!(export_all(&mut db), before);
+    }
+    // A dry run counts what would happen and writes nothing.
+    let before = export_all(&mut db);
+    let path = write(dir.path(), "new.csv", "id,name\nN6,Fay\nG0001,张伟\n");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.dry_run = true);
+    let r = &outcome.report;
+    assert_eq!(
+        (r.imported, r.unchanged, r.rejected, r.committed),
+        (1, 1, 0, false)
+    );
+    assert!(outcome.dry_run && !outcome.took_nothing());
+    assert_eq!(export_all(&mut db), before);
+}
+
+#[test]
+fn reimporting_identical_rows_counts_every_one_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    for (kind, name, text, n) in [
+        (Kind::Guests, "guests.csv", GUESTS, 3),
+        (Kind::Preferences, "preferences.csv", PREFERENCES, 3),
+        (Kind::Stays, "stays.csv", STAYS, 2),
+        (Kind::Feedback, "feedback.csv", FEEDBACK, 2),
+    ] {
+        let path = write(dir.path(), name, text);
+        let r = import_ok(&mut db, kind, &path).report;
+        assert_eq!(
+            (r.imported, r.updated, r.unchanged, r.rejected),
+            (0, 0, n, 0),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn empty_csv_and_json_lines_files_are_refused_alike() {
+    for name in ["guests.csv", "guests.jsonl"] {
+        for text in ["", "\n\n", "\u{feff}", "  \r\n"] {
+            let (path, err) = refused_file(Kind::Guests, name, text);
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{} is empty: it has no rows (a CSV file starts with a header line naming its columns).",
+                    path.display()
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_id_twice_in_one_file_names_both_lines() {
+    let (path, outcome) = refused(
+        Kind::Stays,
+        "stays.csv",
+        b"reservation_id,guest_id,arrival,departure,status\n\
+          R50,G0001,2026-07-01,2026-07-02,expected\n\
+          R51,G0002,2026-07-01,2026-07-02,expected\n\
+          R50,G0003,2026-07-05,2026-07-06,expected\n",
+    );
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:4: column reservation_id: R50 is on line 2 and again on line 4 of this file; keep one of them",
+            path.display()
+        )
+    );
+    // Repeated preference and feedback rows are counted, not dropped unseen.
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let row = "G0002,pillow,foam,,,2026-07-01T08:00:00Z,\n";
+    let path = write(
+        dir.path(),
+        "p.csv",
+        format!("guest_id,category,value,note,observed_by,observed_at,source\n{row}{row}"),
+    );
+    let r = import_ok(&mut db, Kind::Preferences, &path).report;
+    assert_eq!((r.imported, r.unchanged), (1, 1));
+}
+
+// ---------------------------------------------------------------- safe to open in a spreadsheet
+
+#[test]
+fn csv_export_defuses_formulas_and_import_takes_the_prefix_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "g.jsonl",
+        "{\"id\":\"F1\",\"name\":\"Ann\",\"company\":\"=HYPERLINK(\\\"http://x\\\")\",\"notes\":\"-2 pillows\"}\n\
+         {\"id\":\"F2\",\"name\":\"@Bob\",\"company\":\"'quoted\",\"notes\":\"'=not a formula\"}\n\
+         {\"id\":\"F3\",\"name\":\"Cat\",\"company\":\"+cmd|' /C calc'!A0\",\"phones\":\"+86 138 0013 8000\"}\n",
+    );
+    import_ok(&mut db, Kind::Guests, &path);
+    let csv = export(&mut db, Kind::Guests, Format::Csv);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[1],
+        "F1,Ann,,,,,,,,,,,\"'=HYPERLINK(\"\"http://x\"\")\",,,'-2 pillows"
+    );
+    assert_eq!(lines[2], "F2,'@Bob,,,,,,,,,,,''quoted,,,''=not a formula");
+    assert_eq!(
+        lines[3],
+        "F3,Cat,,,,,,,,,'+86 138 0013 8000,,'+cmd|' /C calc'!A0,,,"
+    );
+    // JSON Lines is not for spreadsheets: values as they are.
+    let jsonl = export(&mut db, Kind::Guests, Format::Jsonl);
+    assert!(
+        jsonl.contains("\"company\":\"=HYPERLINK(\\\"http://x\\\")\""),
+        "{jsonl}"
+    );
+    // CSV export -> import -> export is identical, and the stored values unchanged.
+    let again = write(dir.path(), "again.csv", &csv);
+    let mut copy = store(dir.path(), "copy.db");
+    import_ok(&mut copy, Kind::Guests, &again);
+    assert_eq!(export(&mut copy, Kind::Guests, Format::Csv), csv);
+    assert_eq!(export(&mut copy, Kind::Guests, Format::Jsonl), jsonl);
+    assert_eq!(interchange::unprefixed("'x"), "'x");
+    assert_eq!(interchange::unprefixed("''=x"), "'=x");
+}
+
+// ---------------------------------------------------------------- the command line's summary
+
+fn guestbook(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn import_exit_status_and_summary_say_what_was_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let good = write(dir.path(), "good.csv", "id,name\nC1,Ann\nC2,Bob\n");
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "id,name,birth_date\nC3,Cat,x\nC4,Dan,y\n",
+    );
+    let run = |args: &[&str]| {
+        let out = guestbook(&db, args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let g = good.to_str().unwrap();
+    let b = bad.to_str().unwrap();
+    let (code, out) = run(&["import", "guests", g, "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        format!(
+            "Read {g} as UTF-8, columns separated by ','.\n\
+             Dry run, nothing written: would import 2, update 0, leave 0 unchanged; 0 bad.\n"
+        )
+    );
+    let (code, out) = run(&["import", "guests", g]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.ends_with("Imported 2, updated 0, unchanged 0, rejected 0.\n"),
+        "{out}"
+    );
+    let (code, out) = run(&["import", "guests", g, "--json"]);
+    assert_eq!(code, Some(0));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            &summary["imported"],
+            &summary["unchanged"],
+            &summary["encoding"],
+            &summary["delimiter"]
+        ),
+        (&0.into(), &2.into(), &"UTF-8".into(), &",".into())
+    );
+    let (code, out) = run(&["import", "guests", b, "--json"]);
+    assert_eq!(code, Some(1));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&summary["imported"], &summary["rejected"]),
+        (&0.into(), &2.into())
+    );
+    let (code, _) = run(&["import", "guests", b, "--skip-bad"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "every row refused: a cron job must see a failure"
+    );
+    let (code, _) = run(&["import", "guests", b, "--dry-run"]);
+    assert_eq!(code, Some(1));
+}

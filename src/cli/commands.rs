@@ -347,12 +347,13 @@ fn patch_from(ctx: &Context, fields: &[String]) -> Result<GuestPatch, CliError> 
 }
 
 fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
-    let encoding = match &args.encoding {
-        Some(name) => Some(interchange::read::encoding_by_name(name).ok_or_else(|| {
-            CliError::Invalid(Msg::ImportBadEncoding.fill(&[("value", name)]))
-        })?),
-        None => None,
-    };
+    let encoding =
+        match &args.encoding {
+            Some(name) => Some(interchange::read::encoding_by_name(name).ok_or_else(|| {
+                CliError::Invalid(Msg::ImportBadEncoding.fill(&[("value", name)]))
+            })?),
+            None => None,
+        };
     let opts = ImportOptions {
         format: args.format,
         ignore_unknown: args.ignore_unknown,

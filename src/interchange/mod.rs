@@ -22,8 +22,8 @@ use read::{Lines, Record, RecordFault, Records};
 use crate::catalog::Catalog;
 use crate::i18n::Msg;
 use crate::model::*;
-use crate::search::{name::latin_from_han, phone};
 use crate::rules::validate::LINE_MAX_CHARS;
+use crate::search::{name::latin_from_han, phone};
 use crate::store::{
     BadRows, ImportItem, ImportReport, ImportRow, Kind, RowProblem, Store, StoreError,
 };
@@ -307,7 +307,8 @@ impl ImportOutcome {
     /// nothing was written because of them. A file of unchanged rows took them all.
     pub fn took_nothing(&self) -> bool {
         let r = &self.report;
-        r.rejected > 0 && (!r.committed && !self.dry_run || r.imported + r.updated + r.unchanged == 0)
+        r.rejected > 0
+            && (!r.committed && !self.dry_run || r.imported + r.updated + r.unchanged == 0)
     }
 }
 
@@ -384,7 +385,9 @@ pub fn import_file(
     let encoding = read::encoding_name(records.encoding());
     let (report, delimiter) = match format {
         Format::Csv => {
-            let delimiter = opts.delimiter.unwrap_or_else(|| read::detect_delimiter(&first));
+            let delimiter = opts
+                .delimiter
+                .unwrap_or_else(|| read::detect_delimiter(&first));
             records.set_delimiter(delimiter);
             let rows = CsvRows::new(records, &parser, &shown)?;
             let report = import_parsed_aside(store, kind, rows, bad)?;
@@ -791,8 +794,8 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
                 return Err(problem(column, Msg::RowUnclosedQuote.text().into()));
             }
             Some(RecordFault::Undecodable(offset)) => {
-                let reason = Msg::RowUndecodable
-                    .fill(&[("offset", offset), ("encoding", &self.encoding)]);
+                let reason =
+                    Msg::RowUndecodable.fill(&[("offset", offset), ("encoding", &self.encoding)]);
                 return Err(problem("-", reason));
             }
         }
@@ -800,7 +803,11 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
         let fields = &record.fields;
         let extra_filled = fields.iter().skip(expected).any(|f| !f.trim().is_empty());
         if fields.len() < expected || extra_filled {
-            let found = if extra_filled { fields.len() } else { fields.len().min(expected) };
+            let found = if extra_filled {
+                fields.len()
+            } else {
+                fields.len().min(expected)
+            };
             let reason = Msg::RowFieldCount.fill(&[("found", &found), ("expected", &expected)]);
             return Err(problem("-", reason));
         }
@@ -825,9 +832,7 @@ impl<R: BufRead> Iterator for CsvRows<'_, R> {
                 Ok(Some(record)) if record.is_blank() => continue,
                 Ok(Some(record)) => {
                     let line = record.line;
-                    let item = self
-                        .cells(&record)
-                        .and_then(|c| self.parser.item(c, line));
+                    let item = self.cells(&record).and_then(|c| self.parser.item(c, line));
                     return Some(ImportRow { line, item });
                 }
                 Err(e) => {
@@ -877,7 +882,9 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
         while !self.done {
             match self.records.line() {
                 Ok(None) => return None,
-                Ok(Some((_, line))) if line.undecodable.is_none() && line.text.trim().is_empty() => {
+                Ok(Some((_, line)))
+                    if line.undecodable.is_none() && line.text.trim().is_empty() =>
+                {
                     continue
                 }
                 Ok(Some((number, line))) => {

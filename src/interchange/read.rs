@@ -86,8 +86,8 @@ impl<R: BufRead> Lines<R> {
             None => (forced.unwrap_or_else(|| guess(&sample)), 0),
         };
         input.consume(bom);
-        let decoder = (encoding != encoding_rs::UTF_8)
-            .then(|| encoding.new_decoder_without_bom_handling());
+        let decoder =
+            (encoding != encoding_rs::UTF_8).then(|| encoding.new_decoder_without_bom_handling());
         Ok(Lines {
             input,
             encoding,
@@ -193,8 +193,11 @@ impl<R: BufRead> Lines<R> {
                 .max_utf8_buffer_length_without_replacement(chunk.len() - read)
                 .unwrap_or(chunk.len() * 3 + 16);
             self.pending.reserve(needed);
-            let (result, n) =
-                decoder.decode_to_string_without_replacement(&chunk[read..], &mut self.pending, last);
+            let (result, n) = decoder.decode_to_string_without_replacement(
+                &chunk[read..],
+                &mut self.pending,
+                last,
+            );
             read += n;
             match result {
                 DecoderResult::InputEmpty => break,
@@ -250,7 +253,10 @@ fn guess(sample: &[u8]) -> &'static Encoding {
     }
     GUESSED
         .into_iter()
-        .find(|e| e.decode_without_bom_handling_and_without_replacement(sample).is_some())
+        .find(|e| {
+            e.decode_without_bom_handling_and_without_replacement(sample)
+                .is_some()
+        })
         .unwrap_or(encoding_rs::WINDOWS_1252)
 }
 
