@@ -1271,3 +1271,184 @@ fn import_exit_status_and_summary_say_what_was_taken() {
     let (code, _) = run(&["import", "guests", b, "--dry-run"]);
     assert_eq!(code, Some(1));
 }
+
+// ---------------------------------------------------------------- spreadsheet files
+
+/// Text in an encoding as Excel or a PMS saves it (UTF-16 with its BOM).
+fn encoded(text: &str, encoding: &str) -> Vec<u8> {
+    match encoding {
+        "UTF-8" => text.as_bytes().to_vec(),
+        "UTF-8 BOM" => [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat(),
+        "UTF-16LE" => std::iter::once(0xfeff)
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect(),
+        "UTF-16BE" => std::iter::once(0xfeff)
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_be_bytes)
+            .collect(),
+        name => {
+            let encoding = encoding_rs::Encoding::for_label(name.as_bytes()).unwrap();
+            let (bytes, _, lossy) = encoding.encode(text);
+            assert!(!lossy, "{name} cannot hold {text}");
+            bytes.into_owned()
+        }
+    }
+}
+
+#[test]
+fn spreadsheet_files_import_in_every_encoding_line_end_and_separator() {
+    let mixed = [
+        ("E1", "Anna Müller", "Zimmer mit Aussicht"),
+        ("E2", "张伟", "喜欢安静的房间"),
+        ("E3", "陳大文", "高樓層"),
+    ];
+    let simplified = [
+        ("E1", "张伟", "喜欢安静的房间，不要靠近电梯"),
+        ("E2", "王芳", "对花生过敏，早餐请注意"),
+        ("E3", "欧阳娜娜", "常住客人，喜欢高楼层"),
+    ];
+    let traditional = [
+        ("E1", "陳大文", "喜歡安靜的房間，不要靠近電梯"),
+        ("E2", "黃志明", "對花生過敏，早餐請注意"),
+        ("E3", "林美玲", "常住客人，喜歡高樓層"),
+    ];
+    let japanese = [
+        (
+            "E1",
+            "佐藤健",
+            "静かな部屋が好きです。エレベーターの近くは避けてください",
+        ),
+        ("E2", "鈴木花子", "ピーナッツアレルギーがあります"),
+        ("E3", "高橋一郎", "いつも高層階の部屋を希望します"),
+    ];
+    let western = [
+        (
+            "E1",
+            "Anna Müller",
+            "Zimmer mit Aussicht, bitte ruhig; keine Nüsse",
+        ),
+        (
+            "E2",
+            "José Álvarez",
+            "habitación tranquila, almohada de plumas",
+        ),
+        (
+            "E3",
+            "François Dupré",
+            "chambre calme, près de l'ascenseur non merci",
+        ),
+    ];
+    let cases: Vec<(&str, &str, &[(&str, &str, &str)])> = vec![
+        ("UTF-8", "UTF-8", &mixed),
+        ("UTF-8 BOM", "UTF-8", &mixed),
+        ("UTF-16LE", "UTF-16LE", &mixed),
+        ("UTF-16BE", "UTF-16BE", &mixed),
+        ("gb18030", "GB18030", &simplified),
+        ("big5", "Big5", &traditional),
+        ("shift_jis", "Shift_JIS", &japanese),
+        ("windows-1252", "windows-1252", &western),
+    ];
+    for (encoding, read_as, rows) in cases {
+        for end in ["\n", "\r\n"] {
+            for sep in [",", ";", "\t"] {
+                // Excel's trailing empty columns and a blank row in the middle.
+                let mut lines = vec![["id", "name", "notes", "", ""].join(sep)];
+                for (i, (id, name, notes)) in rows.iter().enumerate() {
+                    let notes = format!("\"{notes}\"");
+                    lines.push([*id, name, notes.as_str(), "", ""].join(sep));
+                    if i == 0 {
+                        lines.push(sep.repeat(4));
+                    }
+                }
+                let text = lines.join(end) + end;
+                let dir = tempfile::tempdir().unwrap();
+                let mut db = store(dir.path(), "g.db");
+                let path = write(dir.path(), "guests.csv", encoded(&text, encoding));
+                let outcome = import_ok(&mut db, Kind::Guests, &path);
+                let what = format!("{encoding} {end:?} {sep:?}");
+                assert_eq!(outcome.encoding, read_as, "{what}");
+                assert_eq!(outcome.delimiter, sep.chars().next(), "{what}");
+                assert_eq!(outcome.report.imported, 3, "{what}");
+                let expected: Vec<String> = rows
+                    .iter()
+                    .map(|(id, name, notes)| format!("{id}: {name} | {notes}"))
+                    .collect();
+                assert_eq!(guest_names(&mut db), expected, "{what}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_guess_is_named_and_can_be_overridden() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        encoded("id,name\nE1,Müller\n", "windows-1252"),
+    );
+    let gb = encoding_rs::Encoding::for_label(b"gb18030");
+    let mut db = store(dir.path(), "a.db");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = gb);
+    assert_eq!(outcome.encoding, "GB18030");
+    assert_eq!(guest_names(&mut db), vec!["E1: M黮ler | "]);
+    let mut db = store(dir.path(), "b.db");
+    let latin = encoding_rs::Encoding::for_label(b"windows-1252");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = latin);
+    assert_eq!(outcome.encoding, "windows-1252");
+    assert_eq!(guest_names(&mut db), vec!["E1: Müller | "]);
+}
+
+#[test]
+fn text_that_does_not_decode_is_refused_naming_the_byte_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        encoded("id,name\nE1,张伟\nE2,Ann\n", "gb18030"),
+    );
+    let utf8 = encoding_rs::Encoding::for_label(b"utf-8");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = utf8);
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:2: column -: the bytes at offset 11 are not text in UTF-8; give the file's \
+             encoding with --encoding",
+            path.display()
+        )
+    );
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (0, 1));
+    // Shift_JIS forced on bytes it has no character for.
+    let path = write(dir.path(), "bad.csv", b"id,name\nE1,A\x85\x40B\n");
+    let sjis = encoding_rs::Encoding::for_label(b"shift_jis");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = sjis);
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:2: column -: the bytes at offset 12 are not text in Shift_JIS; give the file's \
+             encoding with --encoding",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn the_separator_comes_from_the_header_or_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    // A semicolon file names its own unknown column, not the whole header line.
+    let path = write(dir.path(), "g.csv", "id;name;shoe\nE1;Ann;42\n");
+    let mut db = store(dir.path(), "g.db");
+    let err = interchange::import_file(db.as_mut(), Kind::Guests, &path, &options()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}:1: unknown column 'shoe'", path.display())),
+        "{err}"
+    );
+    // A header of one column has no separator to see: --delimiter says it.
+    let path = write(dir.path(), "one.csv", "name\nSmith; John\n");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.delimiter = Some(b'\t'));
+    assert_eq!(outcome.delimiter, Some('\t'));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+}

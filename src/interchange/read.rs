@@ -41,7 +41,7 @@ pub fn encoding_by_name(name: &str) -> Option<&'static Encoding> {
 
 /// The name the summary gives an encoding (GBK is read as its superset GB18030).
 pub fn encoding_name(encoding: &'static Encoding) -> &'static str {
-    if encoding == encoding_rs::GBK {
+    if encoding == encoding_rs::GBK || encoding == encoding_rs::GB18030 {
         "GB18030"
     } else {
         encoding.name()
