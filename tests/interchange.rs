@@ -1452,3 +1452,75 @@ fn the_separator_comes_from_the_header_or_is_given() {
     assert_eq!(outcome.delimiter, Some('\t'));
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
 }
+
+// ---------------------------------------------------------------- the reader against the writer
+
+fn read_back(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    use interchange::read::{Lines, Records};
+    let lines = Lines::new(bytes, None).unwrap();
+    let mut records = Records::new(lines, delimiter, false);
+    let mut out = Vec::new();
+    while let Some(record) = records.next_record().unwrap() {
+        assert_eq!(record.fault, None, "line {}", record.line);
+        out.push(
+            record
+                .fields
+                .iter()
+                .map(|f| interchange::unprefixed(f).to_string())
+                .collect(),
+        );
+    }
+    out
+}
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{0,8}",
+        "[=+@'\\-\t\r\n\",;a-z张伟\u{1b}]{1,10}",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_csv_the_writer_produces_reads_back_identically(
+        rows in proptest::collection::vec(proptest::collection::vec(cell(), 3), 1..8),
+        delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+    ) {
+        let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+        for row in &rows {
+            writer.write_record(row.iter().map(|c| interchange::spreadsheet_safe(c).into_owned())).unwrap();
+        }
+        let bytes = writer.into_inner().unwrap();
+        prop_assert_eq!(read_back(&bytes, delimiter), rows);
+    }
+
+    #[test]
+    fn no_input_makes_the_reader_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        use interchange::read::{Lines, Records};
+        for forced in [None, encoding_rs::Encoding::for_label(b"shift_jis")] {
+            let lines = Lines::new(bytes.as_slice(), forced).unwrap();
+            let mut records = Records::new(lines, b',', true);
+            let mut n = 0;
+            while let Some(record) = records.next_record().unwrap() {
+                n += 1;
+                prop_assert!(record.line >= n);
+            }
+        }
+    }
+
+    #[test]
+    fn no_file_makes_the_import_panic(
+        text in "[a-z,;\"\r\n\t 0-9\u{1b}张]{0,200}",
+        header in prop_oneof![Just("id,name,notes\n"), Just("name;notes\r\n"), Just("")],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = store(dir.path(), "g.db");
+        let path = write(dir.path(), "g.csv", format!("{header}{text}"));
+        let _ = interchange::import_file(db.as_mut(), Kind::Guests, &path, &options());
+        let path = write(dir.path(), "g.jsonl", &text);
+        let _ = interchange::import_file(db.as_mut(), Kind::Guests, &path, &options());
+    }
+}
