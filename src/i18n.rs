@@ -261,6 +261,13 @@ messages! {
         "“{value}”不是可识别的编码（如 utf-8、gb18030、big5、shift_jis、windows-1252、utf-16le）。";
     ImportBadDelimiter => "'{value}' is not a separator guestbook reads; give a comma, a semicolon or tab",
         "“{value}”不是可用的分隔符；请使用逗号、分号或 tab";
+    ImportMapFile => "Cannot use the column map {path}: {reason}", "无法使用列映射文件 {path}：{reason}";
+    ImportMapTheirs => "{path}:{line}: the column map names the column '{column}', which this file's header does not have.",
+        "{path}:第 {line} 行：列映射中的列“{column}”在本文件表头中不存在。";
+    ImportMapOurs => "The column map names '{column}', which is not one of our columns ({expected}).",
+        "列映射中的“{column}”不是可用的列（{expected}）。";
+    ImportMapCsvOnly => "a column map applies to CSV files", "列映射只适用于 CSV 文件";
+    ImportMapKind => "the column map is for {kind} files", "该列映射用于 {kind} 文件";
     RowUnclosedQuote => "unclosed quote: the quoted field opened on this line is not closed by a quote followed by the separator or the line end",
         "引号未闭合：本行开始的带引号字段没有以“引号 + 分隔符或行尾”结束";
     RowUndecodable => "the bytes at offset {offset} are not text in {encoding}; give the file's encoding with --encoding",

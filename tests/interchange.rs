@@ -1524,3 +1524,105 @@ proptest! {
         let _ = interchange::import_file(db.as_mut(), Kind::Guests, &path, &options());
     }
 }
+
+// ---------------------------------------------------------------- column maps
+
+fn shipped_map(name: &str) -> guestbook::interchange::map::ColumnMap {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("mappings")
+        .join(name);
+    guestbook::interchange::map::ColumnMap::load(&path).unwrap()
+}
+
+#[test]
+fn a_pms_profile_export_imports_through_its_shipped_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "profiles.csv",
+        "Name ID;Last Name;First Name;Alternate Name;Title;Gender;Birth Date;Nationality;Language;Passport No.;Mobile;E-Mail;Company;VIP;Comments;;\r\n\
+         P1;ZHANG;WEI;张伟;张总;Male;1975-03-08;CN;zh-CN;E12345678;13800138000;zw@example.cn;华夏贸易;V1;corner room;;\r\n\
+         P2;Smith;John;;Mr. Smith;Male;;GB;en;;+44 20 7946 0000;;;;;;\r\n\
+         ;;;;;;;;;;;;;;;;\r\n\
+         P3;Müller;Anna;;Dr. Müller;Female;;DE;de;C01X00T47;;;Siemens;V3;;;\r\n",
+    );
+    let map = shipped_map("pms-profiles.toml");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map.clone()));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!((outcome.report.imported, outcome.delimiter), (3, Some(';')));
+    let csv = export(&mut db, Kind::Guests, Format::Csv);
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "P1,张伟,ZHANG WEI,张总,M,1975-03-08,CN,zh-CN,passport,E12345678,13800138000,zw@example.cn,华夏贸易,V1,,corner room",
+            "P2,John Smith,,Mr. Smith,M,,GB,en,passport,,'+44 20 7946 0000,,,,,",
+            "P3,Anna Müller,,Dr. Müller,F,,DE,de,passport,C01X00T47,,,Siemens,V3,,",
+        ]
+    );
+    // The same export again changes nothing.
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map));
+    assert_eq!((outcome.report.imported, outcome.report.unchanged), (0, 3));
+}
+
+#[test]
+fn a_pms_reservation_export_maps_its_status_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "reservations.csv",
+        "Conf. No.,Name ID,Arrival,Departure,Room,Room Type,Res. Status,Adults,Room Revenue,F&B Revenue,Other Revenue,Comments\n\
+         880001,G0001,2026-07-01,2026-07-03,1808,DLK,CHECKED OUT,2,2560.00,380.50,0,late checkout\n\
+         880002,G0002,2026-07-02,2026-07-04,,SK,RES,1,,,,\n\
+         880003,G0003,2026-07-02,2026-07-05,905,DLK,cxl,1,,,,\n\
+         880004,G0003,2026-07-06,2026-07-07,,DLK,WAITLIST,1,,,,\n",
+    );
+    let map = shipped_map("pms-reservations.toml");
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
+        o.map = Some(map);
+        o.skip_bad = true;
+    });
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show",
+            path.display()
+        )
+    );
+    assert_eq!(outcome.report.imported, 3);
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    for row in [
+        "880001,G0001,2026-07-01,2026-07-03,departed,1808,DLK,,2,2560.00,380.50,0,late checkout",
+        "880002,G0002,2026-07-02,2026-07-04,expected,,SK,,1,,,,",
+        "880003,G0003,2026-07-02,2026-07-05,cancelled,905,DLK,,1,,,,",
+    ] {
+        assert!(stays.lines().any(|l| l == row), "{row}\n{stays}");
+    }
+}
+
+#[test]
+fn a_map_that_does_not_fit_the_file_says_which_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "p.csv",
+        "Name ID,Surname,First Name\nP1,Li,Na\n",
+    );
+    let map = shipped_map("pms-profiles.toml");
+    let err = interchange::import_file(db.as_mut(), Kind::Guests, &path, &{
+        let mut o = options();
+        o.map = Some(map);
+        o
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:1: the column map names the column 'Birth Date', which this file's header does not have.",
+            path.display()
+        )
+    );
+}

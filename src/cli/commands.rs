@@ -363,6 +363,10 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
         encoding,
         delimiter: args.delimiter,
         dry_run: args.dry_run,
+        map: match &args.map {
+            Some(path) => Some(interchange::map::ColumnMap::load(path)?),
+            None => None,
+        },
         ..ImportOptions::new(&ctx.settings)?
     };
     let outcome = interchange::import_file(store, args.kind, &args.file, &opts)?;

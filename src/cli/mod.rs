@@ -169,6 +169,9 @@ pub struct ImportArgs {
     /// Ignore columns the format does not know instead of refusing the file.
     #[arg(long)]
     pub ignore_unknown: bool,
+    /// A column map (TOML) turning a PMS export's columns into ours; see docs/interchange.md.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
     /// Check every row and print the summary and every problem, writing nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub mod map;
 pub mod read;
 
 use read::{Lines, Record, RecordFault, Records};
@@ -196,6 +197,16 @@ pub enum InterchangeError {
         offset: u64,
         encoding: String,
     },
+    #[error("{}", Msg::ImportMapFile.fill(&[("path", .path), ("reason", .reason)]))]
+    MapFile { path: String, reason: String },
+    #[error("{}", Msg::ImportMapTheirs.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
+    MapTheirsMissing {
+        path: String,
+        line: u64,
+        column: String,
+    },
+    #[error("{}", Msg::ImportMapOurs.fill(&[("column", .column), ("expected", .expected)]))]
+    MapOursUnknown { column: String, expected: String },
     #[error("{}", Msg::ImportHeaderUnclosedQuote.fill(&[("path", .path), ("line", .line)]))]
     HeaderUnclosedQuote { path: String, line: u64 },
     #[error("{}", Msg::ImportUnknownColumn.fill(&[("path", .path), ("line", .line), ("column", .column), ("expected", .expected)]))]
@@ -335,6 +346,8 @@ pub struct ImportOptions {
     pub delimiter: Option<u8>,
     /// Check every row and write nothing.
     pub dry_run: bool,
+    /// How a PMS export's columns become ours (`--map`).
+    pub map: Option<map::ColumnMap>,
 }
 
 impl ImportOptions {
@@ -353,6 +366,7 @@ impl ImportOptions {
             encoding: None,
             delimiter: None,
             dry_run: false,
+            map: None,
         })
     }
 }
@@ -381,6 +395,24 @@ pub fn import_file(
     } else {
         BadRows::Refuse
     };
+    if let Some(map) = &opts.map {
+        let refuse = |reason: &str| InterchangeError::MapFile {
+            path: shown.clone(),
+            reason: reason.to_string(),
+        };
+        if format != Format::Csv {
+            return Err(refuse(Msg::ImportMapCsvOnly.text()));
+        }
+        if map
+            .kind
+            .as_deref()
+            .is_some_and(|k| !format!("{kind:?}").eq_ignore_ascii_case(k.trim()))
+        {
+            return Err(refuse(
+                &Msg::ImportMapKind.fill(&[("kind", &map.kind.clone().unwrap_or_default())]),
+            ));
+        }
+    }
     let (mut records, first) = open_text(input, opts, &shown)?;
     let encoding = read::encoding_name(records.encoding());
     let (report, delimiter) = match format {
@@ -727,6 +759,7 @@ struct CsvRows<'a, R: BufRead> {
     records: Records<R>,
     header: Vec<String>,
     layout: Layout,
+    mapped: Option<map::Mapped>,
     parser: &'a RowParser<'a>,
     encoding: &'static str,
     done: bool,
@@ -769,17 +802,31 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
         while names.last().is_some_and(String::is_empty) {
             names.pop();
         }
-        let layout = Layout::from_header(
-            &names,
-            header.line,
-            parser.columns(),
-            parser.opts.ignore_unknown,
-            shown,
-        )?;
+        let (layout, mapped) = match &parser.opts.map {
+            None => {
+                let layout = Layout::from_header(
+                    &names,
+                    header.line,
+                    parser.columns(),
+                    parser.opts.ignore_unknown,
+                    shown,
+                )?;
+                (layout, None)
+            }
+            Some(m) => {
+                let mapped = map::Mapped::new(m, &names, parser.columns())
+                    .map_err(|fault| map_error(fault, shown, header.line, parser.columns()))?;
+                let layout = Layout {
+                    slots: vec![None; names.len()],
+                };
+                (layout, Some(mapped))
+            }
+        };
         Ok(CsvRows {
             records,
             header: names,
             layout,
+            mapped,
             parser,
             encoding,
             done: false,
@@ -812,6 +859,12 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
             return Err(problem("-", reason));
         }
         let mut cells = Cells::new(self.parser.columns());
+        if let Some(mapped) = &self.mapped {
+            for (slot, value) in mapped.apply(fields) {
+                cells.set(slot, &value)?;
+            }
+            return Ok(cells);
+        }
         for (raw, slot) in fields.iter().zip(&self.layout.slots) {
             let Some(slot) = *slot else {
                 continue;
@@ -842,6 +895,26 @@ impl<R: BufRead> Iterator for CsvRows<'_, R> {
             }
         }
         None
+    }
+}
+
+/// A map that does not fit the file's header, as a file error.
+fn map_error(fault: map::MapFault, shown: &str, line: u64, columns: &[Column]) -> InterchangeError {
+    match fault {
+        map::MapFault::TheirsMissing(column) => InterchangeError::MapTheirsMissing {
+            path: shown.to_string(),
+            line,
+            column,
+        },
+        map::MapFault::OursUnknown(column) => InterchangeError::MapOursUnknown {
+            column,
+            expected: column_names(columns),
+        },
+        map::MapFault::RequiredMissing(column) => InterchangeError::MissingColumn {
+            path: shown.to_string(),
+            line,
+            column: column.to_string(),
+        },
     }
 }
 
