@@ -268,6 +268,8 @@ messages! {
         "列映射中的“{column}”不是可用的列（{expected}）。";
     ImportMapCsvOnly => "a column map applies to CSV files", "列映射只适用于 CSV 文件";
     ImportMapKind => "the column map is for {kind} files", "该列映射用于 {kind} 文件";
+    ImportWrongSeparator => "{path}:{line}: the header has a column '{column}', so the file is separated by another character than the one read; give it with --delimiter (',', ';' or tab).",
+        "{path}:第 {line} 行：表头中有“{column}”这样的列，说明文件使用了另一种分隔符；请用 --delimiter 指定（',' 、';' 或 tab）。";
     RowUnclosedQuote => "unclosed quote: the quoted field opened on this line is not closed by a quote followed by the separator or the line end",
         "引号未闭合：本行开始的带引号字段没有以“引号 + 分隔符或行尾”结束";
     RowUndecodable => "the bytes at offset {offset} are not text in {encoding}; give the file's encoding with --encoding",

@@ -1446,6 +1446,21 @@ fn the_separator_comes_from_the_header_or_is_given() {
             .starts_with(&format!("{}:1: unknown column 'shoe'", path.display())),
         "{err}"
     );
+    // Told the wrong separator: no hint to ignore the "column".
+    let outcome = interchange::import_file(db.as_mut(), Kind::Guests, &path, &{
+        let mut o = options();
+        o.delimiter = Some(b',');
+        o
+    })
+    .unwrap_err();
+    assert_eq!(
+        outcome.to_string(),
+        format!(
+            "{}:1: the header has a column 'id;name;shoe', so the file is separated by another \
+             character than the one read; give it with --delimiter (',', ';' or tab).",
+            path.display()
+        )
+    );
     // A header of one column has no separator to see: --delimiter says it.
     let path = write(dir.path(), "one.csv", "name\nSmith; John\n");
     let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.delimiter = Some(b'\t'));

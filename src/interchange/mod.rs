@@ -216,6 +216,12 @@ pub enum InterchangeError {
         column: String,
         expected: String,
     },
+    #[error("{}", Msg::ImportWrongSeparator.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
+    WrongSeparator {
+        path: String,
+        line: u64,
+        column: String,
+    },
     #[error("{}", Msg::ImportMissingColumn.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
     MissingColumn {
         path: String,
@@ -700,6 +706,14 @@ impl Layout {
                 }
                 Some(i) => seen[i] = true,
                 None if ignore_unknown => {}
+                // `id;name;phones` read with a comma: the separator is wrong, not the column.
+                None if name.contains([',', ';', '\t']) => {
+                    return Err(InterchangeError::WrongSeparator {
+                        path: shown.to_string(),
+                        line,
+                        column: name.to_string(),
+                    })
+                }
                 None => {
                     return Err(InterchangeError::UnknownColumn {
                         path: shown.to_string(),
