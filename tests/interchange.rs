@@ -1339,7 +1339,8 @@ fn spreadsheet_files_import_in_every_encoding_line_end_and_separator() {
             "chambre calme, près de l'ascenseur non merci",
         ),
     ];
-    let cases: Vec<(&str, &str, &[(&str, &str, &str)])> = vec![
+    type Rows<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let cases: Vec<(&str, &str, Rows)> = vec![
         ("UTF-8", "UTF-8", &mixed),
         ("UTF-8 BOM", "UTF-8", &mixed),
         ("UTF-16LE", "UTF-16LE", &mixed),

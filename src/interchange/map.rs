@@ -109,8 +109,11 @@ impl Parts {
 #[derive(Debug, Clone)]
 pub struct Mapped {
     /// Our column's slot, where its value comes from, and the value map to apply.
-    sources: Vec<(usize, Source, Option<BTreeMap<String, String>>)>,
+    sources: Vec<(usize, Source, Option<ValueMap>)>,
 }
+
+/// Their values for ours, of one column.
+type ValueMap = BTreeMap<String, String>;
 
 /// What went wrong laying a map over a header: a column it names is not there, or one of
 /// ours it names does not exist.
