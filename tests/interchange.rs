@@ -1642,3 +1642,48 @@ fn a_map_that_does_not_fit_the_file_says_which_column() {
         )
     );
 }
+
+#[test]
+fn a_last_comma_first_column_becomes_the_name_in_its_own_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let map_path = write(
+        dir.path(),
+        "map.toml",
+        "kind = \"guests\"\n[columns]\nid = \"Guest No\"\n[name]\ncolumn = \"Guest Name\"\nseparator = \",\"\n",
+    );
+    let map = guestbook::interchange::map::ColumnMap::load(&map_path).unwrap();
+    let path = write(
+        dir.path(),
+        "g.csv",
+        "Guest No,Guest Name,Rate Code\nS1,\"SMITH, John\",BAR\nS2,\"欧阳, 娜娜\",BAR\nS3,Madonna,BAR\n",
+    );
+    let mut db = store(dir.path(), "g.db");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map.clone()));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(
+        guest_names(&mut db),
+        vec!["S1: John SMITH | ", "S2: 欧阳娜娜 | ", "S3: Madonna | "]
+    );
+    // A map for guests refuses a stays file rather than guessing.
+    let err = interchange::import_file(db.as_mut(), Kind::Stays, &path, &{
+        let mut o = options();
+        o.map = Some(map);
+        o
+    })
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("the column map is for guests files"),
+        "{err}"
+    );
+    // A map file with a typo is refused naming it.
+    let typo = write(dir.path(), "typo.toml", "[colums]\nid = \"x\"\n");
+    let err = guestbook::interchange::map::ColumnMap::load(&typo).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&format!(
+            "Cannot use the column map {}: unknown field `colums`",
+            typo.display()
+        )),
+        "{err}"
+    );
+}

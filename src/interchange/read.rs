@@ -481,3 +481,40 @@ fn line_at<'a>(first: &'a Line, taken: &'a [(u64, Line)], current: usize) -> &'a
         &taken[current - 1].1.text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>, Option<RecordFault>)> {
+        let mut records =
+            Records::new(Lines::new(text.as_bytes(), None).unwrap(), delimiter, false);
+        let mut out = Vec::new();
+        while let Some(r) = records.next_record().unwrap() {
+            out.push((r.line, r.fields, r.fault));
+        }
+        out
+    }
+
+    #[test]
+    fn the_separator_is_the_one_the_header_has_most_of_outside_quotes() {
+        assert_eq!(detect_delimiter("id,name,notes"), b',');
+        assert_eq!(detect_delimiter("id;name;\"a,b,c\""), b';');
+        assert_eq!(detect_delimiter("id\tname\tnotes"), b'\t');
+        assert_eq!(detect_delimiter("name"), b',');
+    }
+
+    #[test]
+    fn records_keep_their_first_line_and_an_open_quote_gives_its_lines_back() {
+        let got = records("a,\"b\r\nc\",d\r\ne,\"f\r\ng,h\r\n", b',');
+        let fields = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            vec![
+                (1, fields(&["a", "b\r\nc", "d"]), None),
+                (3, Vec::new(), Some(RecordFault::UnclosedQuote(1))),
+                (4, fields(&["g", "h"]), None),
+            ]
+        );
+    }
+}
