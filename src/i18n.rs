@@ -31,6 +31,25 @@ impl Lang {
     }
 }
 
+/// Text safe to print to a terminal: every control character (C0, DEL, C1) written as a
+/// visible escape (`\x1B`), so guest text cannot move the cursor, clear the screen or set the
+/// clipboard; `keep_lines` leaves line breaks and tabs of multi-line text as they are.
+pub fn printable(text: &str, keep_lines: bool) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && !(keep_lines && matches!(c, '\n' | '\t'));
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\x{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 static CURRENT: OnceLock<Lang> = OnceLock::new();
 
 /// Sets the process-wide language once, at start-up.
@@ -72,10 +91,12 @@ impl Msg {
         self.fill_in(lang(), args)
     }
 
+    /// Values are shown with control characters escaped: they often come from a file or a
+    /// profile, and an `ESC` in them must not reach the terminal.
     pub fn fill_in(self, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         let mut out = self.text_in(lang).to_string();
         for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+            out = out.replace(&format!("{{{name}}}"), &printable(&value.to_string(), true));
         }
         out
     }
@@ -132,7 +153,7 @@ impl std::fmt::Display for Msg {
 
 messages! {
     // --- store and data errors ---
-    RowDuplicateId => "duplicate id {id} (it appears earlier in this file)", "重复的编号 {id}（本文件前面已出现）";
+    RowDuplicateId => "{id} is on line {first} and again on line {line} of this file; keep one of them", "{id} 在本文件第 {first} 行和第 {line} 行重复出现，请只保留一行";
     RowUnknownGuest => "no guest with id '{id}' (import guests first)", "没有编号为 '{id}' 的客人（请先导入客人）";
     NotAPhone => "'{raw}' is not a phone number", "'{raw}' 不是电话号码";
     NotAValidPhone => "'{raw}' is not a valid phone number", "'{raw}' 不是有效的电话号码";
@@ -228,17 +249,48 @@ messages! {
         "{path}：{n} 行有误，未导入任何数据（使用 --skip-bad 可只导入正确的行）。";
     ImportSkipped => "{path}: {n} bad row(s) skipped and written to {rejects}.",
         "{path}：跳过 {n} 行有误数据，已写入 {rejects}。";
-    ImportSummary => "Imported {imported}, updated {updated}, rejected {rejected}.",
-        "新增 {imported} 条，更新 {updated} 条，拒绝 {rejected} 条。";
+    ImportSummary => "Imported {imported}, updated {updated}, unchanged {unchanged}, rejected {rejected}.",
+        "新增 {imported} 条，更新 {updated} 条，未变 {unchanged} 条，拒绝 {rejected} 条。";
+    ImportCheckSummary => "Dry run, nothing written: would import {imported}, update {updated}, leave {unchanged} unchanged; {rejected} bad.",
+        "试运行，未写入任何数据：将新增 {imported} 条、更新 {updated} 条、{unchanged} 条不变；{rejected} 条有误。";
+    ImportReadAs => "Read {path} as {encoding}{delimiter}.", "按 {encoding}{delimiter} 读取 {path}。";
+    ImportReadDelimiter => ", columns separated by {delimiter}", "、以 {delimiter} 分列";
+    ImportCheckBad => "{path}: {n} bad row(s) (dry run: nothing was written).",
+        "{path}：{n} 行有误（试运行：未写入任何数据）。";
+    ImportAllRefused => "{path}: every row ({n}) was refused; nothing was imported.",
+        "{path}：全部 {n} 行均被拒绝，未导入任何数据。";
     ImportFormatUnknown => "Cannot tell the format of {path}; name it .csv or .jsonl, or give --format.",
         "无法判断 {path} 的格式；请使用 .csv 或 .jsonl 扩展名，或指定 --format。";
     RowError => "{path}:{line}: column {column}: {reason}", "{path}:第 {line} 行：{column} 列：{reason}";
     ExportWritten => "Exported {n} row(s) to {path}.", "已导出 {n} 行到 {path}。";
     // --- interchange files and rows (src/interchange.rs) ---
-    ImportEmptyFile => "{path} is empty; a CSV file starts with a header line naming its columns.",
-        "{path} 是空文件；CSV 文件的第一行应是列名。";
-    ImportHeaderNotUtf8 => "{path}:{line}: the header is not valid UTF-8; save the file as UTF-8.",
-        "{path}:第 {line} 行：表头不是有效的 UTF-8，请将文件另存为 UTF-8。";
+    ImportEmptyFile => "{path} is empty: it has no rows (a CSV file starts with a header line naming its columns).",
+        "{path} 是空文件，没有任何数据行（CSV 文件的第一行应是列名）。";
+    ImportUndecodable => "{path}: the bytes at offset {offset} are not text in {encoding}; give the file's encoding with --encoding (e.g. gb18030, big5, shift_jis, windows-1252, utf-8).",
+        "{path}：第 {offset} 字节处的内容不是 {encoding} 文本；请用 --encoding 指定文件的编码（如 gb18030、big5、shift_jis、windows-1252、utf-8）。";
+    ImportHeaderUnclosedQuote => "{path}:{line}: the header opens a quote it never closes.",
+        "{path}:第 {line} 行：表头中的引号没有闭合。";
+    ImportBadEncoding => "'{value}' is not an encoding guestbook knows (e.g. utf-8, gb18030, big5, shift_jis, windows-1252, utf-16le).",
+        "“{value}”不是可识别的编码（如 utf-8、gb18030、big5、shift_jis、windows-1252、utf-16le）。";
+    ImportBadDelimiter => "'{value}' is not a separator guestbook reads; give a comma, a semicolon or tab",
+        "“{value}”不是可用的分隔符；请使用逗号、分号或 tab";
+    ImportMapFile => "Cannot use the column map {path}: {reason}", "无法使用列映射文件 {path}：{reason}";
+    ImportMapTheirs => "{path}:{line}: the column map names the column '{column}', which this file's header does not have.",
+        "{path}:第 {line} 行：列映射中的列“{column}”在本文件表头中不存在。";
+    ImportMapOurs => "The column map names '{column}', which is not one of our columns ({expected}).",
+        "列映射中的“{column}”不是可用的列（{expected}）。";
+    ImportMapCsvOnly => "a column map applies to CSV files", "列映射只适用于 CSV 文件";
+    ImportMapKind => "the column map is for {kind} files", "该列映射用于 {kind} 文件";
+    ImportWrongSeparator => "{path}:{line}: the header has a column '{column}', so the file is separated by another character than the one read; give it with --delimiter (',', ';' or tab).",
+        "{path}:第 {line} 行：表头中有“{column}”这样的列，说明文件使用了另一种分隔符；请用 --delimiter 指定（',' 、';' 或 tab）。";
+    RowUnclosedQuote => "unclosed quote: the quoted field opened on this line is not closed by a quote followed by the separator or the line end",
+        "引号未闭合：本行开始的带引号字段没有以“引号 + 分隔符或行尾”结束";
+    RowUndecodable => "the bytes at offset {offset} are not text in {encoding}; give the file's encoding with --encoding",
+        "第 {offset} 字节处的内容不是 {encoding} 文本；请用 --encoding 指定文件的编码";
+    RowControl => "control character {code} is not allowed here (tab and line breaks only in notes, text and resolution)",
+        "此处不允许控制字符 {code}（只有备注、内容和处理结果可含制表符和换行）";
+    RowTooLong => "{n} characters is longer than the limit of {max}",
+        "共 {n} 个字符，超过 {max} 个字符的上限";
     ImportUnknownColumn => "{path}:{line}: unknown column '{column}' (known columns: {expected}); use --ignore-unknown to skip it.",
         "{path}:第 {line} 行：未知的列“{column}”（可用的列：{expected}）；可用 --ignore-unknown 忽略它。";
     ImportMissingColumn => "{path}:{line}: the required column '{column}' is missing from the header.",
@@ -249,7 +301,6 @@ messages! {
     ExportWrite => "Cannot write the export: {reason}", "无法写出导出数据：{reason}";
     RowRequired => "a value is required", "此项必填";
     RowFieldCount => "the row has {found} fields but the header has {expected}", "该行有 {found} 个字段，而表头有 {expected} 个";
-    RowNotUtf8 => "the text is not valid UTF-8 (save the file as UTF-8)", "文本不是有效的 UTF-8（请将文件另存为 UTF-8）";
     RowReadFailed => "the rest of the file could not be read: {reason}", "无法读取文件的其余部分：{reason}";
     RowBadJson => "invalid JSON: {reason}", "JSON 格式错误：{reason}";
     RowNotObject => "each line must be one JSON object", "每行必须是一个 JSON 对象";

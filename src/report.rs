@@ -17,7 +17,11 @@ pub struct Watermark {
     pub at: String,
 }
 
-pub use crate::text::fit;
+/// Text cut and padded to `max` columns, its control characters escaped first (a name holding
+/// `ESC [2J` prints as `\x1B[2J`, and is measured as printed).
+pub fn fit(text: &str, max: usize) -> String {
+    crate::text::fit(&crate::i18n::printable(text, false), max)
+}
 
 /// One alert as staff read it.
 pub fn alert_text(alert: &Alert, lang: Lang) -> String {
@@ -155,7 +159,7 @@ pub fn board_text(
         }
     }
     let _ = writeln!(out, "\n{printed}");
-    out
+    crate::i18n::printable(&out, true).into_owned()
 }
 
 /// A whole profile as plain text, for `guestbook show`.
@@ -233,7 +237,7 @@ pub fn profile_text(p: &Profile, catalog: &Catalog, lang: Lang) -> String {
                 .unwrap_or_default()
         );
     }
-    out
+    crate::i18n::printable(&out, true).into_owned()
 }
 
 /// `+8613800138000  (138 0013 8000)`, with the extension after the number and `unverified`

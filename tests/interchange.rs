@@ -113,7 +113,7 @@ fn fixture_rows_import_with_canonical_values() {
     assert_eq!(
         zhang,
         "G0001,张伟,Zhang Wei,张总,M,1975-03-08,CN,zh-CN,national_id,110101197503080011,\
-         +86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\""
+         '+86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\""
     );
     assert!(
         guests.contains("G0003,Anna Müller,,Dr. Müller,F,1988-11-30,DE,de,"),
@@ -285,14 +285,8 @@ fn bad_rows_name_line_column_and_reason_and_write_nothing() {
         (
             Kind::Guests,
             "guests.csv",
-            [guests_header.as_bytes(), b"G10,Ann \xff Lee,,\n"].concat(),
-            "2: column name: the text is not valid UTF-8 (save the file as UTF-8)",
-        ),
-        (
-            Kind::Guests,
-            "guests.csv",
-            format!("{guests_header}G10,Ann Lee,,\n\"G11\",\"Bo\nLee\",,\nG10,Ann Again,,\n").into(),
-            "5: column id: duplicate id G10 (it appears earlier in this file)",
+            b"id,name,notes\nG10,Ann Lee,\n\"G11\",\"Bo Lee\",\"two\nlines\"\nG10,Ann Again,\n".to_vec(),
+            "5: column id: G10 is on line 2 and again on line 5 of this file; keep one of them",
         ),
         (
             Kind::Guests,
@@ -305,12 +299,6 @@ fn bad_rows_name_line_column_and_reason_and_write_nothing() {
             "guests.jsonl",
             b"{\"id\":\"G10\",\"name\":\"Ann Lee\"}\n{\"id\":\"G11\",\"name\":\"Bo".to_vec(),
             "2: column 22: invalid JSON: EOF while parsing a string",
-        ),
-        (
-            Kind::Guests,
-            "guests.jsonl",
-            b"{\"id\":\"G10\",\"name\":\"Ann \xff\"}\n".to_vec(),
-            "1: column 25: the text is not valid UTF-8 (save the file as UTF-8)",
         ),
         (
             Kind::Guests,
@@ -646,7 +634,7 @@ proptest! {
         for (record, row) in reader.records().zip(&rows) {
             let record = record.unwrap();
             prop_assert_eq!(&record[1], row[0].as_str());
-            prop_assert_eq!(&record[10], row[4].as_str());
+            prop_assert_eq!(interchange::unprefixed(&record[10]), row[4].as_str());
         }
         let again = write(dir.path(), "again.csv", &first);
         let mut copy = store(dir.path(), "copy.db");
@@ -764,4 +752,938 @@ fn phone_fields_as_hotels_write_them_are_kept_and_found() {
         let ids: Vec<&str> = hits.iter().map(|h| h.id.0.as_str()).collect();
         assert_eq!(ids, [id], "{query}");
     }
+}
+
+// ---------------------------------------------------------------- data is never lost or invented
+
+fn import_with(
+    store: &mut Box<dyn Store>,
+    kind: Kind,
+    path: &Path,
+    change: impl FnOnce(&mut ImportOptions),
+) -> ImportOutcome {
+    let mut opts = options();
+    change(&mut opts);
+    interchange::import_file(store.as_mut(), kind, path, &opts).unwrap()
+}
+
+/// `id: name | notes` of every guest, in id order.
+fn guest_names(store: &mut Box<dyn Store>) -> Vec<String> {
+    let text = export(store, Kind::Guests, Format::Jsonl);
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            format!(
+                "{}: {} | {}",
+                v["id"].as_str().unwrap_or(""),
+                v["name"].as_str().unwrap_or(""),
+                v["notes"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+const UNCLOSED: &str = "unclosed quote: the quoted field opened on this line is not closed by a \
+    quote followed by the separator or the line end";
+
+#[test]
+fn an_unclosed_quote_refuses_its_own_row_and_swallows_none() {
+    let cases: Vec<(&str, &str, Vec<&str>)> = vec![
+        // The issue's file: Z2's quote never closes.
+        (
+            "id,name,notes\nZ1,Ann,first\nZ2,Bob,\"likes tea\nZ3,Cat,third\nZ4,Dan,fourth\n",
+            "3: column notes",
+            vec!["Z1: Ann | first", "Z3: Cat | third", "Z4: Dan | fourth"],
+        ),
+        // A later quote does not close it either: a quote followed by text.
+        (
+            "id,name,notes\r\nZ1,Ann,first\r\nZ2,Bob,\"likes tea\r\nZ3,Cat,\"third\"\r\nZ4,Dan,fourth\r\n",
+            "3: column notes",
+            vec!["Z1: Ann | first", "Z3: Cat | third", "Z4: Dan | fourth"],
+        ),
+        // Text after a closing quote on one line.
+        (
+            "id,name,notes\nZ1,\"Ann\"x,first\nZ2,Bob,second\n",
+            "2: column name",
+            vec!["Z2: Bob | second"],
+        ),
+    ];
+    for (text, at, kept) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = store(dir.path(), "g.db");
+        let path = write(dir.path(), "guests.csv", text);
+        let outcome = import(&mut db, Kind::Guests, &path);
+        let expected = format!("{}:{at}: {UNCLOSED}", path.display());
+        assert_eq!(
+            outcome
+                .errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>(),
+            vec![expected]
+        );
+        assert_eq!(
+            (
+                outcome.report.imported,
+                outcome.report.rejected,
+                outcome.report.committed
+            ),
+            (0, 1, false)
+        );
+        assert!(guest_names(&mut db).is_empty());
+        let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.skip_bad = true);
+        assert_eq!(outcome.report.imported, kept.len() as u64);
+        assert_eq!(guest_names(&mut db), kept);
+    }
+}
+
+#[test]
+fn an_unclosed_quote_in_a_stays_file_loses_no_reservation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "stays.csv",
+        "reservation_id,guest_id,arrival,departure,status,notes\n\
+         R7,G0001,2026-07-01,2026-07-02,expected,\"late\n\
+         R8,G0002,2026-07-01,2026-07-03,expected,\n\
+         R9,G0003,2026-07-02,2026-07-04,expected,\n",
+    );
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| o.skip_bad = true);
+    assert_eq!(
+        outcome.errors[0].to_string(),
+        format!("{}:2: column notes: {UNCLOSED}", path.display())
+    );
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (2, 1));
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    assert!(
+        stays.contains("R8,G0002,2026-07-01,2026-07-03,expected"),
+        "{stays}"
+    );
+    assert!(
+        stays.contains("R9,G0003,2026-07-02,2026-07-04,expected"),
+        "{stays}"
+    );
+    assert!(!stays.contains("R7"), "{stays}");
+}
+
+#[test]
+fn a_quoted_field_may_span_lines_when_the_file_closes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        "id,name,notes\r\nZ1,Ann,\"two\r\nlines, \"\"quoted\"\"\"\r\nZ2,Bob,\"\"\r\n",
+    );
+    import_ok(&mut db, Kind::Guests, &path);
+    assert_eq!(
+        guest_names(&mut db),
+        vec!["Z1: Ann | two\r\nlines, \"quoted\"", "Z2: Bob | "]
+    );
+}
+
+#[test]
+fn fields_over_their_limit_are_refused_with_the_limit() {
+    let note = "n".repeat(2001);
+    let long_name = "名".repeat(201);
+    let huge = "x".repeat(10 << 20);
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("id,name,notes\nZ1,Ann,{note}\n"),
+            "2: column notes: 2001 characters is longer than the limit of 2000",
+        ),
+        (
+            format!("id,name,notes\nZ1,{long_name},\n"),
+            "2: column name: 201 characters is longer than the limit of 200",
+        ),
+        (
+            format!("id,name,notes\nZ1,Ann,\"{huge}\nstill the note\"\nZ2,Bob,\n"),
+            "2: column notes: 10485775 characters is longer than the limit of 2000",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (path, outcome) = refused(Kind::Guests, "guests.csv", text.as_bytes());
+        assert_eq!(
+            first_error(&outcome),
+            format!("{}:{expected}", path.display())
+        );
+        assert_eq!(outcome.errors.len(), 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let ok = "n".repeat(2000);
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        format!("id,name,notes\nZ1,Ann,{ok}\n"),
+    );
+    import_ok(&mut db, Kind::Guests, &path);
+}
+
+#[test]
+fn crlf_files_report_the_line_as_an_editor_shows_it() {
+    for end in ["\n", "\r\n"] {
+        let text = [
+            "id,name,birth_date",
+            "Z1,Ann,1990-01-01",
+            "Z2,Bob,1990-02-30",
+            "",
+        ]
+        .join(end);
+        let (path, outcome) = refused(Kind::Guests, "guests.csv", text.as_bytes());
+        assert_eq!(
+            first_error(&outcome),
+            format!(
+                "{}:3: column birth_date: '1990-02-30' is not a date; write YYYY-MM-DD",
+                path.display()
+            )
+        );
+        let json = [
+            "{\"id\":\"Z1\",\"name\":\"Ann\"}",
+            "",
+            "{\"id\":\"Z2\",\"name\":\"Bob\",\"birth_date\":\"1990-02-30\"}",
+            "",
+        ]
+        .join(end);
+        let (path, outcome) = refused(Kind::Guests, "guests.jsonl", json.as_bytes());
+        assert!(
+            first_error(&outcome).starts_with(&format!("{}:3: column birth_date", path.display())),
+            "{}",
+            first_error(&outcome)
+        );
+    }
+}
+
+#[test]
+fn control_characters_are_refused_except_tabs_and_breaks_in_free_text() {
+    let cases: Vec<(Kind, &str, &str, &str)> = vec![
+        (
+            Kind::Guests,
+            "guests.csv",
+            "id,name\nZ1,Ann\u{1b}]52;c;aGk=\u{7}\n",
+            "2: column name: control character U+001B is not allowed here (tab and line breaks only in notes, text and resolution)",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            "id,name,company\nZ1,Ann,Acme\u{0}Ltd\n",
+            "2: column company: control character U+0000 is not allowed here",
+        ),
+        (
+            Kind::Guests,
+            "guests.csv",
+            "id,name\nZ1,\"Ann\tLee\"\n",
+            "2: column name: control character U+0009 is not allowed here",
+        ),
+        (
+            Kind::Guests,
+            "guests.jsonl",
+            "{\"id\":\"Z1\",\"name\":\"Ann\\u0085Lee\"}\n",
+            "1: column name: control character U+0085 is not allowed here",
+        ),
+        (
+            Kind::Feedback,
+            "feedback.csv",
+            "guest_id,kind,at,text\nG0001,complaint,2026-06-11T22:10:00Z,noisy\u{1b}[2J\n",
+            "2: column text: control character U+001B is not allowed here",
+        ),
+    ];
+    for (kind, name, text, expected) in cases {
+        let (path, outcome) = refused(kind, name, text.as_bytes());
+        let error = first_error(&outcome);
+        assert!(
+            error.starts_with(&format!("{}:{expected}", path.display())),
+            "{error}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(dir.path(), "g.csv", "id,name,notes\nZ1,Ann,\"a\tb\nc\"\n");
+    import_ok(&mut db, Kind::Guests, &path);
+    assert_eq!(guest_names(&mut db), vec!["Z1: Ann | a\tb\nc"]);
+}
+
+#[test]
+fn guest_text_printed_to_a_terminal_has_its_control_characters_escaped() {
+    use guestbook::model::{Guest, GuestId, Profile};
+    let mut guest = Guest::new(GuestId("Z1".into()), "Ann\u{1b}]52;c;aGk=\u{7}");
+    guest.company = Some("\u{1b}[2JAcme".into());
+    guest.notes = Some("line one\nline two\u{9b}".into());
+    let profile = Profile {
+        guest,
+        stay_count: 0,
+        preferences: Vec::new(),
+        stays: Vec::new(),
+        feedback: Vec::new(),
+    };
+    let catalog = guestbook::catalog::Catalog::builtin();
+    let text = guestbook::report::profile_text(&profile, &catalog, guestbook::i18n::Lang::En);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(text.starts_with("Ann\\x1B]52;c;aGk=\\x07"), "{text}");
+    assert!(text.contains("\\x1B[2JAcme") && text.contains("line one\nline two\\x9B"));
+    assert_eq!(guestbook::report::fit("a\u{1b}[2J", 8), "a\\x1B[2J");
+    let message = guestbook::i18n::Msg::RowBadDate.fill(&[("value", &"\u{1b}[2J")]);
+    assert_eq!(message, "'\\x1B[2J' is not a date; write YYYY-MM-DD");
+}
+
+#[test]
+fn the_summary_tells_the_truth_about_what_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    // Refused: 0 imported whatever the good rows were.
+    let path = write(
+        dir.path(),
+        "mixed.csv",
+        "id,name,birth_date\nN1,Ann,\nN2,Bob,\nN3,Cat,1990-02-30\n",
+    );
+    let outcome = import(&mut db, Kind::Guests, &path);
+    let r = &outcome.report;
+    assert_eq!(
+        (r.imported, r.updated, r.unchanged, r.rejected, r.committed),
+        (0, 0, 0, 1, false)
+    );
+    assert!(outcome.took_nothing());
+    let summary = serde_json::to_value(outcome.summary()).unwrap();
+    assert_eq!(summary["imported"], 0);
+    assert_eq!(summary["rejected"], 1);
+    assert_eq!(summary["encoding"], "UTF-8");
+    // --skip-bad with every row refused took nothing.
+    let path = write(
+        dir.path(),
+        "bad.csv",
+        "id,name,birth_date\nN4,Dan,x\nN5,Eve,y\n",
+    );
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.skip_bad = true);
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (0, 2));
+    assert!(outcome.took_nothing());
+    // The same rows again: unchanged, and that is success.
+    for (kind, name, text) in [
+        (Kind::Guests, "guests.csv", GUESTS),
+        (Kind::Preferences, "preferences.csv", PREFERENCES),
+        (Kind::Stays, "stays.csv", STAYS),
+        (Kind::Feedback, "feedback.csv", FEEDBACK),
+    ] {
+        let before = export_all(&mut db);
+        let path = write(dir.path(), name, text);
+        let outcome = import_ok(&mut db, kind, &path);
+        let r = &outcome.report;
+        assert_eq!((r.imported, r.updated, r.rejected), (0, 0, 0), "{name}");
+        assert!(r.unchanged > 0, "{name}");
+        assert!(!outcome.took_nothing());
+        assert_eq!(export_all(&mut db), before);
+    }
+    // A dry run counts what would happen and writes nothing.
+    let before = export_all(&mut db);
+    let path = write(dir.path(), "new.csv", "id,name\nN6,Fay\nG0001,张伟\n");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.dry_run = true);
+    let r = &outcome.report;
+    assert_eq!(
+        (r.imported, r.unchanged, r.rejected, r.committed),
+        (1, 1, 0, false)
+    );
+    assert!(outcome.dry_run && !outcome.took_nothing());
+    assert_eq!(export_all(&mut db), before);
+}
+
+#[test]
+fn reimporting_identical_rows_counts_every_one_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    for (kind, name, text, n) in [
+        (Kind::Guests, "guests.csv", GUESTS, 3),
+        (Kind::Preferences, "preferences.csv", PREFERENCES, 3),
+        (Kind::Stays, "stays.csv", STAYS, 2),
+        (Kind::Feedback, "feedback.csv", FEEDBACK, 2),
+    ] {
+        let path = write(dir.path(), name, text);
+        let r = import_ok(&mut db, kind, &path).report;
+        assert_eq!(
+            (r.imported, r.updated, r.unchanged, r.rejected),
+            (0, 0, n, 0),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn empty_csv_and_json_lines_files_are_refused_alike() {
+    for name in ["guests.csv", "guests.jsonl"] {
+        for text in ["", "\n\n", "\u{feff}", "  \r\n"] {
+            let (path, err) = refused_file(Kind::Guests, name, text);
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{} is empty: it has no rows (a CSV file starts with a header line naming its columns).",
+                    path.display()
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_id_twice_in_one_file_names_both_lines() {
+    let (path, outcome) = refused(
+        Kind::Stays,
+        "stays.csv",
+        b"reservation_id,guest_id,arrival,departure,status\n\
+          R50,G0001,2026-07-01,2026-07-02,expected\n\
+          R51,G0002,2026-07-01,2026-07-02,expected\n\
+          R50,G0003,2026-07-05,2026-07-06,expected\n",
+    );
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:4: column reservation_id: R50 is on line 2 and again on line 4 of this file; keep one of them",
+            path.display()
+        )
+    );
+    // Repeated preference and feedback rows are counted, not dropped unseen.
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let row = "G0002,pillow,foam,,,2026-07-01T08:00:00Z,\n";
+    let path = write(
+        dir.path(),
+        "p.csv",
+        format!("guest_id,category,value,note,observed_by,observed_at,source\n{row}{row}"),
+    );
+    let r = import_ok(&mut db, Kind::Preferences, &path).report;
+    assert_eq!((r.imported, r.unchanged), (1, 1));
+}
+
+// ---------------------------------------------------------------- safe to open in a spreadsheet
+
+#[test]
+fn csv_export_defuses_formulas_and_import_takes_the_prefix_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "g.jsonl",
+        "{\"id\":\"F1\",\"name\":\"Ann\",\"company\":\"=HYPERLINK(\\\"http://x\\\")\",\"notes\":\"-2 pillows\"}\n\
+         {\"id\":\"F2\",\"name\":\"@Bob\",\"company\":\"'quoted\",\"notes\":\"'=not a formula\"}\n\
+         {\"id\":\"F3\",\"name\":\"Cat\",\"company\":\"+cmd|' /C calc'!A0\",\"phones\":\"+86 138 0013 8000\"}\n",
+    );
+    import_ok(&mut db, Kind::Guests, &path);
+    let csv = export(&mut db, Kind::Guests, Format::Csv);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[1],
+        "F1,Ann,,,,,,,,,,,\"'=HYPERLINK(\"\"http://x\"\")\",,,'-2 pillows"
+    );
+    assert_eq!(lines[2], "F2,'@Bob,,,,,,,,,,,''quoted,,,''=not a formula");
+    assert_eq!(
+        lines[3],
+        "F3,Cat,,,,,,,,,'+86 138 0013 8000,,'+cmd|' /C calc'!A0,,,"
+    );
+    // JSON Lines is not for spreadsheets: values as they are.
+    let jsonl = export(&mut db, Kind::Guests, Format::Jsonl);
+    assert!(
+        jsonl.contains("\"company\":\"=HYPERLINK(\\\"http://x\\\")\""),
+        "{jsonl}"
+    );
+    // CSV export -> import -> export is identical, and the stored values unchanged.
+    let again = write(dir.path(), "again.csv", &csv);
+    let mut copy = store(dir.path(), "copy.db");
+    import_ok(&mut copy, Kind::Guests, &again);
+    assert_eq!(export(&mut copy, Kind::Guests, Format::Csv), csv);
+    assert_eq!(export(&mut copy, Kind::Guests, Format::Jsonl), jsonl);
+    assert_eq!(interchange::unprefixed("'x"), "'x");
+    assert_eq!(interchange::unprefixed("''=x"), "'=x");
+}
+
+// ---------------------------------------------------------------- the command line's summary
+
+fn guestbook(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn import_exit_status_and_summary_say_what_was_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let good = write(dir.path(), "good.csv", "id,name\nC1,Ann\nC2,Bob\n");
+    let bad = write(
+        dir.path(),
+        "bad.csv",
+        "id,name,birth_date\nC3,Cat,x\nC4,Dan,y\n",
+    );
+    let run = |args: &[&str]| {
+        let out = guestbook(&db, args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let g = good.to_str().unwrap();
+    let b = bad.to_str().unwrap();
+    let (code, out) = run(&["import", "guests", g, "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        format!(
+            "Read {g} as UTF-8, columns separated by ','.\n\
+             Dry run, nothing written: would import 2, update 0, leave 0 unchanged; 0 bad.\n"
+        )
+    );
+    let (code, out) = run(&["import", "guests", g]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.ends_with("Imported 2, updated 0, unchanged 0, rejected 0.\n"),
+        "{out}"
+    );
+    let (code, out) = run(&["import", "guests", g, "--json"]);
+    assert_eq!(code, Some(0));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            &summary["imported"],
+            &summary["unchanged"],
+            &summary["encoding"],
+            &summary["delimiter"]
+        ),
+        (&0.into(), &2.into(), &"UTF-8".into(), &",".into())
+    );
+    let (code, out) = run(&["import", "guests", b, "--json"]);
+    assert_eq!(code, Some(1));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&summary["imported"], &summary["rejected"]),
+        (&0.into(), &2.into())
+    );
+    let (code, _) = run(&["import", "guests", b, "--skip-bad"]);
+    assert_eq!(
+        code,
+        Some(1),
+        "every row refused: a cron job must see a failure"
+    );
+    let (code, _) = run(&["import", "guests", b, "--dry-run"]);
+    assert_eq!(code, Some(1));
+}
+
+// ---------------------------------------------------------------- spreadsheet files
+
+/// Text in an encoding as Excel or a PMS saves it (UTF-16 with its BOM).
+fn encoded(text: &str, encoding: &str) -> Vec<u8> {
+    match encoding {
+        "UTF-8" => text.as_bytes().to_vec(),
+        "UTF-8 BOM" => [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat(),
+        "UTF-16LE" => std::iter::once(0xfeff)
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect(),
+        "UTF-16BE" => std::iter::once(0xfeff)
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_be_bytes)
+            .collect(),
+        name => {
+            let encoding = encoding_rs::Encoding::for_label(name.as_bytes()).unwrap();
+            let (bytes, _, lossy) = encoding.encode(text);
+            assert!(!lossy, "{name} cannot hold {text}");
+            bytes.into_owned()
+        }
+    }
+}
+
+#[test]
+fn spreadsheet_files_import_in_every_encoding_line_end_and_separator() {
+    let mixed = [
+        ("E1", "Anna Müller", "Zimmer mit Aussicht"),
+        ("E2", "张伟", "喜欢安静的房间"),
+        ("E3", "陳大文", "高樓層"),
+    ];
+    let simplified = [
+        ("E1", "张伟", "喜欢安静的房间，不要靠近电梯"),
+        ("E2", "王芳", "对花生过敏，早餐请注意"),
+        ("E3", "欧阳娜娜", "常住客人，喜欢高楼层"),
+    ];
+    let traditional = [
+        ("E1", "陳大文", "喜歡安靜的房間，不要靠近電梯"),
+        ("E2", "黃志明", "對花生過敏，早餐請注意"),
+        ("E3", "林美玲", "常住客人，喜歡高樓層"),
+    ];
+    let japanese = [
+        (
+            "E1",
+            "佐藤健",
+            "静かな部屋が好きです。エレベーターの近くは避けてください",
+        ),
+        ("E2", "鈴木花子", "ピーナッツアレルギーがあります"),
+        ("E3", "高橋一郎", "いつも高層階の部屋を希望します"),
+    ];
+    let western = [
+        (
+            "E1",
+            "Anna Müller",
+            "Zimmer mit Aussicht, bitte ruhig; keine Nüsse",
+        ),
+        (
+            "E2",
+            "José Álvarez",
+            "habitación tranquila, almohada de plumas",
+        ),
+        (
+            "E3",
+            "François Dupré",
+            "chambre calme, près de l'ascenseur non merci",
+        ),
+    ];
+    type Rows<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let cases: Vec<(&str, &str, Rows)> = vec![
+        ("UTF-8", "UTF-8", &mixed),
+        ("UTF-8 BOM", "UTF-8", &mixed),
+        ("UTF-16LE", "UTF-16LE", &mixed),
+        ("UTF-16BE", "UTF-16BE", &mixed),
+        ("gb18030", "GB18030", &simplified),
+        ("big5", "Big5", &traditional),
+        ("shift_jis", "Shift_JIS", &japanese),
+        ("windows-1252", "windows-1252", &western),
+    ];
+    for (encoding, read_as, rows) in cases {
+        for end in ["\n", "\r\n"] {
+            for sep in [",", ";", "\t"] {
+                // Excel's trailing empty columns and a blank row in the middle.
+                let mut lines = vec![["id", "name", "notes", "", ""].join(sep)];
+                for (i, (id, name, notes)) in rows.iter().enumerate() {
+                    let notes = format!("\"{notes}\"");
+                    lines.push([*id, name, notes.as_str(), "", ""].join(sep));
+                    if i == 0 {
+                        lines.push(sep.repeat(4));
+                    }
+                }
+                let text = lines.join(end) + end;
+                let dir = tempfile::tempdir().unwrap();
+                let mut db = store(dir.path(), "g.db");
+                let path = write(dir.path(), "guests.csv", encoded(&text, encoding));
+                let outcome = import_ok(&mut db, Kind::Guests, &path);
+                let what = format!("{encoding} {end:?} {sep:?}");
+                assert_eq!(outcome.encoding, read_as, "{what}");
+                assert_eq!(outcome.delimiter, sep.chars().next(), "{what}");
+                assert_eq!(outcome.report.imported, 3, "{what}");
+                let expected: Vec<String> = rows
+                    .iter()
+                    .map(|(id, name, notes)| format!("{id}: {name} | {notes}"))
+                    .collect();
+                assert_eq!(guest_names(&mut db), expected, "{what}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_guess_is_named_and_can_be_overridden() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        encoded("id,name\nE1,Müller\n", "windows-1252"),
+    );
+    let gb = encoding_rs::Encoding::for_label(b"gb18030");
+    let mut db = store(dir.path(), "a.db");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = gb);
+    assert_eq!(outcome.encoding, "GB18030");
+    assert_eq!(guest_names(&mut db), vec!["E1: M黮ler | "]);
+    let mut db = store(dir.path(), "b.db");
+    let latin = encoding_rs::Encoding::for_label(b"windows-1252");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = latin);
+    assert_eq!(outcome.encoding, "windows-1252");
+    assert_eq!(guest_names(&mut db), vec!["E1: Müller | "]);
+}
+
+#[test]
+fn text_that_does_not_decode_is_refused_naming_the_byte_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "guests.csv",
+        encoded("id,name\nE1,张伟\nE2,Ann\n", "gb18030"),
+    );
+    let utf8 = encoding_rs::Encoding::for_label(b"utf-8");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = utf8);
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:2: column -: the bytes at offset 11 are not text in UTF-8; give the file's \
+             encoding with --encoding",
+            path.display()
+        )
+    );
+    assert_eq!((outcome.report.imported, outcome.report.rejected), (0, 1));
+    // Shift_JIS forced on bytes it has no character for.
+    let path = write(dir.path(), "bad.csv", b"id,name\nE1,A\x85\x40B\n");
+    let sjis = encoding_rs::Encoding::for_label(b"shift_jis");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.encoding = sjis);
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:2: column -: the bytes at offset 12 are not text in Shift_JIS; give the file's \
+             encoding with --encoding",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn the_separator_comes_from_the_header_or_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    // A semicolon file names its own unknown column, not the whole header line.
+    let path = write(dir.path(), "g.csv", "id;name;shoe\nE1;Ann;42\n");
+    let mut db = store(dir.path(), "g.db");
+    let err = interchange::import_file(db.as_mut(), Kind::Guests, &path, &options()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}:1: unknown column 'shoe'", path.display())),
+        "{err}"
+    );
+    // Told the wrong separator: no hint to ignore the "column".
+    let outcome = interchange::import_file(db.as_mut(), Kind::Guests, &path, &{
+        let mut o = options();
+        o.delimiter = Some(b',');
+        o
+    })
+    .unwrap_err();
+    assert_eq!(
+        outcome.to_string(),
+        format!(
+            "{}:1: the header has a column 'id;name;shoe', so the file is separated by another \
+             character than the one read; give it with --delimiter (',', ';' or tab).",
+            path.display()
+        )
+    );
+    // A header of one column has no separator to see: --delimiter says it.
+    let path = write(dir.path(), "one.csv", "name\nSmith; John\n");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.delimiter = Some(b'\t'));
+    assert_eq!(outcome.delimiter, Some('\t'));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+}
+
+// ---------------------------------------------------------------- the reader against the writer
+
+fn read_back(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    use interchange::read::{Lines, Records};
+    let lines = Lines::new(bytes, None).unwrap();
+    let mut records = Records::new(lines, delimiter, false);
+    let mut out = Vec::new();
+    while let Some(record) = records.next_record().unwrap() {
+        assert_eq!(record.fault, None, "line {}", record.line);
+        out.push(
+            record
+                .fields
+                .iter()
+                .map(|f| interchange::unprefixed(f).to_string())
+                .collect(),
+        );
+    }
+    out
+}
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{0,8}",
+        "[=+@'\\-\t\r\n\",;a-z张伟\u{1b}]{1,10}",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_csv_the_writer_produces_reads_back_identically(
+        rows in proptest::collection::vec(proptest::collection::vec(cell(), 3), 1..8),
+        delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+    ) {
+        let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(Vec::new());
+        for row in &rows {
+            writer.write_record(row.iter().map(|c| interchange::spreadsheet_safe(c).into_owned())).unwrap();
+        }
+        let bytes = writer.into_inner().unwrap();
+        prop_assert_eq!(read_back(&bytes, delimiter), rows);
+    }
+
+    #[test]
+    fn no_input_makes_the_reader_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        use interchange::read::{Lines, Records};
+        for forced in [None, encoding_rs::Encoding::for_label(b"shift_jis")] {
+            let lines = Lines::new(bytes.as_slice(), forced).unwrap();
+            let mut records = Records::new(lines, b',', true);
+            let mut n = 0;
+            while let Some(record) = records.next_record().unwrap() {
+                n += 1;
+                prop_assert!(record.line >= n);
+            }
+        }
+    }
+
+    #[test]
+    fn no_file_makes_the_import_panic(
+        text in "[a-z,;\"\r\n\t 0-9\u{1b}张]{0,200}",
+        header in prop_oneof![Just("id,name,notes\n"), Just("name;notes\r\n"), Just("")],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = store(dir.path(), "g.db");
+        let path = write(dir.path(), "g.csv", format!("{header}{text}"));
+        let _ = interchange::import_file(db.as_mut(), Kind::Guests, &path, &options());
+        let path = write(dir.path(), "g.jsonl", &text);
+        let _ = interchange::import_file(db.as_mut(), Kind::Guests, &path, &options());
+    }
+}
+
+// ---------------------------------------------------------------- column maps
+
+fn shipped_map(name: &str) -> guestbook::interchange::map::ColumnMap {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("mappings")
+        .join(name);
+    guestbook::interchange::map::ColumnMap::load(&path).unwrap()
+}
+
+#[test]
+fn a_pms_profile_export_imports_through_its_shipped_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "profiles.csv",
+        "Name ID;Last Name;First Name;Alternate Name;Title;Gender;Birth Date;Nationality;Language;Passport No.;Mobile;E-Mail;Company;VIP;Comments;;\r\n\
+         P1;ZHANG;WEI;张伟;张总;Male;1975-03-08;CN;zh-CN;E12345678;13800138000;zw@example.cn;华夏贸易;V1;corner room;;\r\n\
+         P2;Smith;John;;Mr. Smith;Male;;GB;en;;+44 20 7946 0000;;;;;;\r\n\
+         ;;;;;;;;;;;;;;;;\r\n\
+         P3;Müller;Anna;;Dr. Müller;Female;;DE;de;C01X00T47;;;Siemens;V3;;;\r\n",
+    );
+    let map = shipped_map("pms-profiles.toml");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map.clone()));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!((outcome.report.imported, outcome.delimiter), (3, Some(';')));
+    let csv = export(&mut db, Kind::Guests, Format::Csv);
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "P1,张伟,ZHANG WEI,张总,M,1975-03-08,CN,zh-CN,passport,E12345678,13800138000,zw@example.cn,华夏贸易,V1,,corner room",
+            "P2,John Smith,,Mr. Smith,M,,GB,en,passport,,'+44 20 7946 0000,,,,,",
+            "P3,Anna Müller,,Dr. Müller,F,,DE,de,passport,C01X00T47,,,Siemens,V3,,",
+        ]
+    );
+    // The same export again changes nothing.
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map));
+    assert_eq!((outcome.report.imported, outcome.report.unchanged), (0, 3));
+}
+
+#[test]
+fn a_pms_reservation_export_maps_its_status_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "reservations.csv",
+        "Conf. No.,Name ID,Arrival,Departure,Room,Room Type,Res. Status,Adults,Room Revenue,F&B Revenue,Other Revenue,Comments\n\
+         880001,G0001,2026-07-01,2026-07-03,1808,DLK,CHECKED OUT,2,2560.00,380.50,0,late checkout\n\
+         880002,G0002,2026-07-02,2026-07-04,,SK,RES,1,,,,\n\
+         880003,G0003,2026-07-02,2026-07-05,905,DLK,cxl,1,,,,\n\
+         880004,G0003,2026-07-06,2026-07-07,,DLK,WAITLIST,1,,,,\n",
+    );
+    let map = shipped_map("pms-reservations.toml");
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
+        o.map = Some(map);
+        o.skip_bad = true;
+    });
+    assert_eq!(
+        first_error(&outcome),
+        format!(
+            "{}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show",
+            path.display()
+        )
+    );
+    assert_eq!(outcome.report.imported, 3);
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    for row in [
+        "880001,G0001,2026-07-01,2026-07-03,departed,1808,DLK,,2,2560.00,380.50,0,late checkout",
+        "880002,G0002,2026-07-02,2026-07-04,expected,,SK,,1,,,,",
+        "880003,G0003,2026-07-02,2026-07-05,cancelled,905,DLK,,1,,,,",
+    ] {
+        assert!(stays.lines().any(|l| l == row), "{row}\n{stays}");
+    }
+}
+
+#[test]
+fn a_map_that_does_not_fit_the_file_says_which_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = store(dir.path(), "g.db");
+    let path = write(
+        dir.path(),
+        "p.csv",
+        "Name ID,Surname,First Name\nP1,Li,Na\n",
+    );
+    let map = shipped_map("pms-profiles.toml");
+    let err = interchange::import_file(db.as_mut(), Kind::Guests, &path, &{
+        let mut o = options();
+        o.map = Some(map);
+        o
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:1: the column map names the column 'Birth Date', which this file's header does not have.",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn a_last_comma_first_column_becomes_the_name_in_its_own_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let map_path = write(
+        dir.path(),
+        "map.toml",
+        "kind = \"guests\"\n[columns]\nid = \"Guest No\"\n[name]\ncolumn = \"Guest Name\"\nseparator = \",\"\n",
+    );
+    let map = guestbook::interchange::map::ColumnMap::load(&map_path).unwrap();
+    let path = write(
+        dir.path(),
+        "g.csv",
+        "Guest No,Guest Name,Rate Code\nS1,\"SMITH, John\",BAR\nS2,\"欧阳, 娜娜\",BAR\nS3,Madonna,BAR\n",
+    );
+    let mut db = store(dir.path(), "g.db");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map.clone()));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(
+        guest_names(&mut db),
+        vec!["S1: John SMITH | ", "S2: 欧阳娜娜 | ", "S3: Madonna | "]
+    );
+    // A map for guests refuses a stays file rather than guessing.
+    let err = interchange::import_file(db.as_mut(), Kind::Stays, &path, &{
+        let mut o = options();
+        o.map = Some(map);
+        o
+    })
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("the column map is for guests files"),
+        "{err}"
+    );
+    // A map file with a typo is refused naming it.
+    let typo = write(dir.path(), "typo.toml", "[colums]\nid = \"x\"\n");
+    let err = guestbook::interchange::map::ColumnMap::load(&typo).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&format!(
+            "Cannot use the column map {}: unknown field `colums`",
+            typo.display()
+        )),
+        "{err}"
+    );
 }

@@ -16,7 +16,7 @@ use crate::model::{GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, 
 use crate::report::{self, Watermark};
 use crate::rules;
 use crate::store::{
-    self, AccountChange, Credentials, ImportReport, NewAccount, Notice, OpenOptions, Store, Target,
+    self, AccountChange, Credentials, NewAccount, Notice, OpenOptions, Store, Target,
 };
 
 /// Everything a command needs besides its arguments.
@@ -308,7 +308,7 @@ fn run_on_store(
             } else if report.ok {
                 say("ok")?;
             } else {
-                say(&report.problems.join("\n"))?;
+                say(&i18n::printable(&report.problems.join("\n"), true))?;
             }
             match report.ok {
                 true => Ok(()),
@@ -348,12 +348,26 @@ fn patch_from(ctx: &Context, fields: &[String]) -> Result<GuestPatch, CliError> 
 }
 
 fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+    let encoding =
+        match &args.encoding {
+            Some(name) => Some(interchange::read::encoding_by_name(name).ok_or_else(|| {
+                CliError::Invalid(Msg::ImportBadEncoding.fill(&[("value", name)]))
+            })?),
+            None => None,
+        };
     let opts = ImportOptions {
         format: args.format,
         ignore_unknown: args.ignore_unknown,
         skip_bad: args.skip_bad,
         rejects: args.rejects.clone(),
         progress: !args.json,
+        encoding,
+        delimiter: args.delimiter,
+        dry_run: args.dry_run,
+        map: match &args.map {
+            Some(path) => Some(interchange::map::ColumnMap::load(path)?),
+            None => None,
+        },
         ..ImportOptions::new(&ctx.settings)?
     };
     let outcome = interchange::import_file(store, args.kind, &args.file, &opts)?;
@@ -363,39 +377,74 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
     for warning in outcome.warnings() {
         eprintln!("{}", Msg::ImportWarning.fill(&[("what", warning)]));
     }
-    let report = &ImportReport {
-        warnings: outcome.warnings().len() as u64,
-        ..outcome.report.clone()
-    };
+    let summary = outcome.summary();
+    let report = &summary.report;
+    let shown = args.file.display();
     if args.json {
-        print_json(report)?;
+        print_json(&summary)?;
     } else {
-        say(&Msg::ImportSummary.fill(&[
+        let delimiter = match summary.delimiter {
+            Some(d) => Msg::ImportReadDelimiter.fill(&[("delimiter", &delimiter_name(d))]),
+            None => String::new(),
+        };
+        say(&Msg::ImportReadAs.fill(&[
+            ("path", &shown),
+            ("encoding", &summary.encoding),
+            ("delimiter", &delimiter),
+        ]))?;
+        let counts = if summary.dry_run {
+            Msg::ImportCheckSummary
+        } else {
+            Msg::ImportSummary
+        };
+        say(&counts.fill(&[
             ("imported", &report.imported),
             ("updated", &report.updated),
+            ("unchanged", &report.unchanged),
             ("rejected", &report.rejected),
         ]))?;
         if report.warnings > 0 {
             say(&Msg::ImportWarnings.fill(&[("n", &report.warnings)]))?;
         }
     }
-    let shown = args.file.display();
-    match (&outcome.rejects_file, report.committed) {
-        (_, false) => Err(CliError::Rejected(
-            Msg::ImportBadRows.fill(&[("path", &shown), ("n", &report.rejected)]),
-        )),
-        (Some(rejects), true) => {
-            eprintln!(
-                "{}",
-                Msg::ImportSkipped.fill(&[
-                    ("path", &shown),
-                    ("n", &report.rejected),
-                    ("rejects", &rejects.display())
-                ])
-            );
-            Ok(())
-        }
-        (None, true) => Ok(()),
+    let bad = report.rejected;
+    if summary.dry_run {
+        return match bad {
+            0 => Ok(()),
+            n => Err(CliError::Rejected(
+                Msg::ImportCheckBad.fill(&[("path", &shown), ("n", &n)]),
+            )),
+        };
+    }
+    if !report.committed {
+        return Err(CliError::Rejected(
+            Msg::ImportBadRows.fill(&[("path", &shown), ("n", &bad)]),
+        ));
+    }
+    if let Some(rejects) = &outcome.rejects_file {
+        eprintln!(
+            "{}",
+            Msg::ImportSkipped.fill(&[
+                ("path", &shown),
+                ("n", &bad),
+                ("rejects", &rejects.display())
+            ])
+        );
+    }
+    if outcome.took_nothing() {
+        // A cron job must not report success for an import that took nothing.
+        return Err(CliError::Rejected(
+            Msg::ImportAllRefused.fill(&[("path", &shown), ("n", &bad)]),
+        ));
+    }
+    Ok(())
+}
+
+/// A separator as the summary names it.
+fn delimiter_name(d: char) -> String {
+    match d {
+        '\t' => "tab".to_string(),
+        other => format!("'{other}'"),
     }
 }
 

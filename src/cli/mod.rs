@@ -169,8 +169,31 @@ pub struct ImportArgs {
     /// Ignore columns the format does not know instead of refusing the file.
     #[arg(long)]
     pub ignore_unknown: bool,
+    /// A column map (TOML) turning a PMS export's columns into ours; see docs/interchange.md.
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Check every row and print the summary and every problem, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The file's encoding when it has no BOM (utf-8, gb18030, big5, shift_jis,
+    /// windows-1252, ...); by default guessed, and the summary says which was read.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// The CSV separator: comma, semicolon or tab (`,`, `;`, `\t`); by default from the header.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     #[arg(long)]
     pub json: bool,
+}
+
+/// `,` `;` or a tab, written as itself or by name.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        _ => Err(Msg::ImportBadDelimiter.fill(&[("value", &s)])),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -283,6 +283,9 @@ pub struct ImportReport {
     pub imported: u64,
     pub updated: u64,
     pub rejected: u64,
+    /// Rows identical to what is stored (or repeating an earlier row): nothing to change.
+    #[serde(default)]
+    pub unchanged: u64,
     /// Rows taken with a warning (an unverified phone, a placeholder ignored), counted by the
     /// reader of the file.
     #[serde(default)]
@@ -301,4 +304,6 @@ pub enum BadRows {
     Refuse,
     /// Good rows are written, bad ones reported.
     Skip,
+    /// Every row is checked as for a write and counted, and nothing is written (`--dry-run`).
+    Check,
 }

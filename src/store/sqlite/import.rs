@@ -20,7 +20,7 @@ pub fn import_in_one_transaction(
     user: &str,
 ) -> Result<ImportReport, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.import_seen;")?;
+    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM temp.import_seen;")?;
     let mut report = ImportReport::default();
     let mut names = postings::Batch::default();
     let mut longest = 0i64;
@@ -29,7 +29,7 @@ pub fn import_in_one_transaction(
             longest = longest.max((stay.departure - stay.arrival).num_days());
         }
         let outcome = match row.item {
-            Ok(item) => import_item(&tx, item, &mut names, &mut report, user),
+            Ok(item) => import_item(&tx, item, row.line, &mut names, &mut report, user),
             Err(problem) => Err((problem.column, problem.reason)),
         };
         if let Err((column, reason)) = outcome {
@@ -44,13 +44,21 @@ pub fn import_in_one_transaction(
     tx.execute_batch("DELETE FROM temp.import_seen;")?;
     names.flush(&tx)?;
     tx.prepare_cached(RAISE_LONGEST_STAY)?.execute([longest])?;
-    if report.rejected > 0 && bad == BadRows::Refuse {
+    if bad == BadRows::Check {
         tx.rollback()?;
         return Ok(report);
     }
+    if report.rejected > 0 && bad == BadRows::Refuse {
+        tx.rollback()?;
+        // Nothing was written: the counts say so.
+        report.imported = 0;
+        report.updated = 0;
+        report.unchanged = 0;
+        return Ok(report);
+    }
     let detail = format!(
-        "{kind:?}: {} imported, {} updated, {} rejected",
-        report.imported, report.updated, report.rejected
+        "{kind:?}: {} imported, {} updated, {} unchanged, {} rejected",
+        report.imported, report.updated, report.unchanged, report.rejected
     );
     audit(&tx, user, "import", None, &detail)?;
     tx.commit()?;
@@ -63,9 +71,35 @@ pub const STAY_BY_RESERVATION: &str = "SELECT s.reservation_id, \
     s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes \
     FROM stays s WHERE s.reservation_id = ?1";
 
+/// Records that this file has `id` on `line`; an error naming both lines when it had it before.
+fn first_in_file(
+    tx: &Connection,
+    column: &str,
+    id: &str,
+    line: u64,
+) -> Result<(), (String, String)> {
+    let db = |e: rusqlite::Error| ("-".to_string(), StoreError::from(e).to_string());
+    let fresh = tx
+        .prepare_cached("INSERT OR IGNORE INTO temp.import_seen (id, line) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![id, line as i64]))
+        .map_err(db)?;
+    if fresh == 1 {
+        return Ok(());
+    }
+    let first: i64 = tx
+        .prepare_cached("SELECT line FROM temp.import_seen WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+        .map_err(db)?;
+    Err((
+        column.to_string(),
+        Msg::RowDuplicateId.fill(&[("id", &id), ("first", &first), ("line", &line)]),
+    ))
+}
+
 pub fn import_item(
     tx: &Connection,
     item: ImportItem,
+    line: u64,
     names: &mut postings::Batch,
     report: &mut ImportReport,
     user: &str,
@@ -74,13 +108,7 @@ pub fn import_item(
     match item {
         ImportItem::Guest(g) => {
             if !g.id.0.is_empty() {
-                let fresh = tx
-                    .prepare_cached("INSERT OR IGNORE INTO temp.import_seen (id) VALUES (?1)")
-                    .and_then(|mut s| s.execute([&g.id.0]))
-                    .map_err(|e| db(e.into()))?;
-                if fresh == 0 {
-                    return Err(("id".into(), Msg::RowDuplicateId.fill(&[("id", &g.id)])));
-                }
+                first_in_file(tx, "id", &g.id.0, line)?;
             }
             match guest_by_id(tx, &g.id).map_err(db)? {
                 Some((gid, old)) => {
@@ -91,6 +119,8 @@ pub fn import_item(
                         update_guest_row(tx, gid, &g, user).map_err(db)?;
                         queue_keys(tx, gid, &g, names).map_err(db)?;
                         report.updated += 1;
+                    } else {
+                        report.unchanged += 1;
                     }
                 }
                 None => {
@@ -109,18 +139,22 @@ pub fn import_item(
                     .prepare_cached("SELECT EXISTS (SELECT 1 FROM preferences WHERE gid = ?1 AND observed_at = ?2 AND category = ?3 AND value = ?4)")
                     .and_then(|mut s| s.query_row(params![gid, ts(&p.observed_at), p.category, p.value], |r| r.get(0)))
                     .map_err(|e| db(e.into()))?;
-            if !exists {
+            if exists {
+                report.unchanged += 1;
+            } else {
                 insert_preference(tx, gid, &p).map_err(db)?;
                 report.imported += 1;
             }
         }
         ImportItem::Stay(s) => {
+            first_in_file(tx, "reservation_id", &s.reservation_id, line)?;
             let gid = import_gid(tx, &s.guest_id)?;
             let old = tx
                 .prepare_cached(STAY_BY_RESERVATION)
                 .and_then(|mut st| st.query_row([&s.reservation_id], stay_from_row).optional())
                 .map_err(|e| db(e.into()))?;
             if old.as_ref() == Some(&s) {
+                report.unchanged += 1;
                 return Ok(());
             }
             tx.prepare_cached(
@@ -178,7 +212,11 @@ pub fn import_item(
                         .prepare_cached("UPDATE feedback SET department = ?5, resolution = ?6, status = ?7 WHERE gid = ?1 AND at = ?2 AND kind = ?3 AND text = ?4 AND (department IS NOT ?5 OR resolution IS NOT ?6 OR status IS NOT ?7)")
                         .and_then(|mut s| s.execute(params![gid, ts(&f.at), f.kind.as_str(), f.text, f.department.map(Source::as_str), f.resolution, f.status.map(FeedbackStatus::as_str)]))
                         .map_err(|e| db(e.into()))?;
-                report.updated += changed as u64;
+                if changed == 0 {
+                    report.unchanged += 1;
+                } else {
+                    report.updated += 1;
+                }
             } else {
                 tx.prepare_cached("INSERT INTO feedback (gid, kind, at, department, text, resolution, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
                         .and_then(|mut s| s.execute(params![gid, f.kind.as_str(), ts(&f.at), f.department.map(Source::as_str), f.text, f.resolution, f.status.map(FeedbackStatus::as_str)]))

@@ -8,16 +8,22 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub mod map;
+pub mod read;
+
+use read::{Lines, Record, RecordFault, Records};
+
 use crate::catalog::Catalog;
 use crate::i18n::Msg;
 use crate::model::*;
+use crate::rules::validate::LINE_MAX_CHARS;
 use crate::search::{name::latin_from_han, phone};
 use crate::store::{
     BadRows, ImportItem, ImportReport, ImportRow, Kind, RowProblem, Store, StoreError,
@@ -185,14 +191,36 @@ pub enum InterchangeError {
     FormatUnknown { path: String },
     #[error("{}", Msg::ImportEmptyFile.fill(&[("path", .path)]))]
     Empty { path: String },
-    #[error("{}", Msg::ImportHeaderNotUtf8.fill(&[("path", .path), ("line", .line)]))]
-    HeaderNotUtf8 { path: String, line: u64 },
+    #[error("{}", Msg::ImportUndecodable.fill(&[("path", .path), ("offset", .offset), ("encoding", .encoding)]))]
+    Undecodable {
+        path: String,
+        offset: u64,
+        encoding: String,
+    },
+    #[error("{}", Msg::ImportMapFile.fill(&[("path", .path), ("reason", .reason)]))]
+    MapFile { path: String, reason: String },
+    #[error("{}", Msg::ImportMapTheirs.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
+    MapTheirsMissing {
+        path: String,
+        line: u64,
+        column: String,
+    },
+    #[error("{}", Msg::ImportMapOurs.fill(&[("column", .column), ("expected", .expected)]))]
+    MapOursUnknown { column: String, expected: String },
+    #[error("{}", Msg::ImportHeaderUnclosedQuote.fill(&[("path", .path), ("line", .line)]))]
+    HeaderUnclosedQuote { path: String, line: u64 },
     #[error("{}", Msg::ImportUnknownColumn.fill(&[("path", .path), ("line", .line), ("column", .column), ("expected", .expected)]))]
     UnknownColumn {
         path: String,
         line: u64,
         column: String,
         expected: String,
+    },
+    #[error("{}", Msg::ImportWrongSeparator.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
+    WrongSeparator {
+        path: String,
+        line: u64,
+        column: String,
     },
     #[error("{}", Msg::ImportMissingColumn.fill(&[("path", .path), ("line", .line), ("column", .column)]))]
     MissingColumn {
@@ -254,12 +282,50 @@ pub struct ImportOutcome {
     /// What was imported with a remark (a phone kept unverified, a placeholder ignored), in
     /// file order; rows that were refused have none. See [`ImportOutcome::warnings`].
     pub warnings: Vec<BadRow>,
+    /// The encoding the file was read in (`UTF-8`, `GB18030`, `UTF-16LE`, ...).
+    pub encoding: &'static str,
+    /// The separator of a CSV file.
+    pub delimiter: Option<char>,
+    /// Whether this was a check that wrote nothing.
+    pub dry_run: bool,
+}
+
+/// What the import summary says, as `--json` prints it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportSummary {
+    #[serde(flatten)]
+    pub report: ImportReport,
+    pub encoding: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<char>,
+    pub dry_run: bool,
 }
 
 impl ImportOutcome {
     /// The warnings the import summary counts and lists, each `path:line: column: reason`.
     pub fn warnings(&self) -> &[BadRow] {
         &self.warnings
+    }
+
+    /// The summary: the store's counts with the warnings counted, and how the file was read.
+    pub fn summary(&self) -> ImportSummary {
+        ImportSummary {
+            report: ImportReport {
+                warnings: self.warnings.len() as u64,
+                ..self.report.clone()
+            },
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+            dry_run: self.dry_run,
+        }
+    }
+
+    /// Whether the import took nothing although the file had rows: every row was refused, or
+    /// nothing was written because of them. A file of unchanged rows took them all.
+    pub fn took_nothing(&self) -> bool {
+        let r = &self.report;
+        r.rejected > 0
+            && (!r.committed && !self.dry_run || r.imported + r.updated + r.unchanged == 0)
     }
 }
 
@@ -280,6 +346,14 @@ pub struct ImportOptions {
     pub vip_codes: Vec<String>,
     /// Show a progress bar (only ever drawn when stderr is a terminal).
     pub progress: bool,
+    /// The file's encoding when it has no BOM; `None` guesses.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The CSV separator; `None` takes it from the header.
+    pub delimiter: Option<u8>,
+    /// Check every row and write nothing.
+    pub dry_run: bool,
+    /// How a PMS export's columns become ours (`--map`).
+    pub map: Option<map::ColumnMap>,
 }
 
 impl ImportOptions {
@@ -295,6 +369,10 @@ impl ImportOptions {
             region: crate::rules::settings::region(settings),
             vip_codes: settings.vip_codes.clone(),
             progress: false,
+            encoding: None,
+            delimiter: None,
+            dry_run: false,
+            map: None,
         })
     }
 }
@@ -316,31 +394,63 @@ pub fn import_file(
     let progress = progress_bar(opts.progress, len);
     let input = BufReader::with_capacity(1 << 16, progress.wrap_read(file));
     let parser = RowParser::new(kind, opts);
-    let bad = if opts.skip_bad {
+    let bad = if opts.dry_run {
+        BadRows::Check
+    } else if opts.skip_bad {
         BadRows::Skip
     } else {
         BadRows::Refuse
     };
-    let report = match format {
+    if let Some(map) = &opts.map {
+        let refuse = |reason: &str| InterchangeError::MapFile {
+            path: shown.clone(),
+            reason: reason.to_string(),
+        };
+        if format != Format::Csv {
+            return Err(refuse(Msg::ImportMapCsvOnly.text()));
+        }
+        if map
+            .kind
+            .as_deref()
+            .is_some_and(|k| !format!("{kind:?}").eq_ignore_ascii_case(k.trim()))
+        {
+            return Err(refuse(
+                &Msg::ImportMapKind.fill(&[("kind", &map.kind.clone().unwrap_or_default())]),
+            ));
+        }
+    }
+    let (mut records, first) = open_text(input, opts, &shown)?;
+    let encoding = read::encoding_name(records.encoding());
+    let (report, delimiter) = match format {
         Format::Csv => {
-            let rows = CsvRows::new(input, &parser, &shown)?;
-            import_parsed_aside(store, kind, rows, bad)?
+            let delimiter = opts
+                .delimiter
+                .unwrap_or_else(|| read::detect_delimiter(&first));
+            records.set_delimiter(delimiter);
+            let rows = CsvRows::new(records, &parser, &shown)?;
+            let report = import_parsed_aside(store, kind, rows, bad)?;
+            (report, Some(char::from(delimiter)))
         }
         Format::Jsonl => {
-            let rows = JsonRows::new(input, &parser);
-            import_parsed_aside(store, kind, rows, bad)?
+            let rows = JsonRows::new(records, &parser);
+            (import_parsed_aside(store, kind, rows, bad)?, None)
         }
     };
     progress.finish_and_clear();
     let errors = located(&report, &shown);
     let warnings = parser.warnings_outside(&errors, &shown);
-    let rejects_file = if opts.skip_bad && !errors.is_empty() {
+    let rejects_file = if opts.skip_bad && !opts.dry_run && !errors.is_empty() {
         let target = opts
             .rejects
             .clone()
             .unwrap_or_else(|| default_rejects_path(path, format));
         let lines: BTreeSet<u64> = errors.iter().map(|e| e.line).collect();
-        write_rejects(path, format, &target, &lines)?;
+        let how = ReadAs {
+            format,
+            encoding: records_encoding(encoding),
+            delimiter: delimiter.map_or(b',', |d| d as u8),
+        };
+        write_rejects(path, &how, &target, &lines)?;
         Some(target)
     } else {
         None
@@ -350,7 +460,21 @@ pub fn import_file(
         errors,
         rejects_file,
         warnings,
+        encoding,
+        delimiter,
+        dry_run: opts.dry_run,
     })
+}
+
+/// How a file was read, so its rejects are read the same way.
+struct ReadAs {
+    format: Format,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    delimiter: u8,
+}
+
+fn records_encoding(name: &str) -> Option<&'static encoding_rs::Encoding> {
+    read::encoding_by_name(name)
 }
 
 /// Rows in flight between the parsing thread and the writing one.
@@ -463,9 +587,12 @@ impl Cells {
         }
     }
 
-    fn set(&mut self, index: usize, text: &str) {
+    /// Sets a cell after checking it holds text of its column's kind and size.
+    fn set(&mut self, index: usize, text: &str) -> Result<(), RowProblem> {
         let text = text.trim();
+        check_text(self.columns[index].name, text)?;
         self.values[index] = (!text.is_empty()).then(|| text.to_string());
+        Ok(())
     }
 
     fn take(&mut self, name: &str) -> Option<String> {
@@ -499,6 +626,52 @@ impl Cells {
     }
 }
 
+/// Columns of free text: they may hold tabs and line breaks, and up to a note's length.
+const FREE_TEXT: &[&str] = &["notes", "note", "text", "resolution"];
+
+/// No control characters (tab and line breaks only in free text) and no more characters than
+/// the column holds.
+fn check_text(column: &str, text: &str) -> Result<(), RowProblem> {
+    let free = FREE_TEXT.contains(&column);
+    let allowed = |c: char| free && matches!(c, '\t' | '\n' | '\r');
+    if let Some(c) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
+        let code = format!("U+{:04X}", u32::from(c));
+        return Err(problem(column, Msg::RowControl.fill(&[("code", &code)])));
+    }
+    let max = if free { NOTE_MAX_CHARS } else { LINE_MAX_CHARS };
+    if text.len() > max {
+        let n = text.chars().count();
+        if n > max {
+            return Err(problem(
+                column,
+                Msg::RowTooLong.fill(&[("n", &n), ("max", &max)]),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What a spreadsheet would run as a formula when a cell starts with it (and `'`, so the
+/// prefix itself round-trips).
+const FORMULA_START: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// A cell as CSV export writes it: `'` before anything a spreadsheet would take as a formula.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A CSV cell without the one `'` export put before it.
+pub fn unprefixed(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
 fn problem(column: &str, reason: String) -> RowProblem {
     RowProblem {
         column: column.to_string(),
@@ -513,20 +686,15 @@ struct Layout {
 
 impl Layout {
     fn from_header(
-        header: &csv::ByteRecord,
+        header: &[String],
+        line: u64,
         columns: &[Column],
         ignore_unknown: bool,
         shown: &str,
     ) -> Result<Layout, InterchangeError> {
-        let line = header.position().map_or(1, |p| p.line());
         let mut slots = Vec::with_capacity(header.len());
         let mut seen = vec![false; columns.len()];
-        for raw in header.iter() {
-            let name = std::str::from_utf8(raw).map_err(|_| InterchangeError::HeaderNotUtf8 {
-                path: shown.to_string(),
-                line,
-            })?;
-            let name = name.trim().trim_start_matches('\u{feff}');
+        for name in header {
             let slot = column_index(columns, name);
             match slot {
                 Some(i) if seen[i] => {
@@ -538,6 +706,14 @@ impl Layout {
                 }
                 Some(i) => seen[i] = true,
                 None if ignore_unknown => {}
+                // `id;name;phones` read with a comma: the separator is wrong, not the column.
+                None if name.contains([',', ';', '\t']) => {
+                    return Err(InterchangeError::WrongSeparator {
+                        path: shown.to_string(),
+                        line,
+                        column: name.to_string(),
+                    })
+                }
                 None => {
                     return Err(InterchangeError::UnknownColumn {
                         path: shown.to_string(),
@@ -560,94 +736,199 @@ impl Layout {
     }
 }
 
+/// The first line that is not blank, put back to be read again; `None` when there is none.
+fn first_text_line<R: BufRead>(records: &mut Records<R>) -> io::Result<Option<String>> {
+    while let Some((number, line)) = records.line()? {
+        if !line.text.trim().is_empty() || line.undecodable.is_some() {
+            let text = line.text.clone();
+            records.unread(number, line);
+            return Ok(Some(text));
+        }
+    }
+    Ok(None)
+}
+
+/// Opens the file's text: its encoding read or guessed, and a first line that is not blank.
+fn open_text<R: BufRead>(
+    input: R,
+    opts: &ImportOptions,
+    shown: &str,
+) -> Result<(Records<R>, String), InterchangeError> {
+    let read_err = |e: io::Error| InterchangeError::Open {
+        path: shown.to_string(),
+        reason: e.to_string(),
+    };
+    let lines = Lines::new(input, opts.encoding).map_err(read_err)?;
+    let mut records = Records::new(lines, b',', false);
+    let first = first_text_line(&mut records)
+        .map_err(read_err)?
+        .ok_or_else(|| InterchangeError::Empty {
+            path: shown.to_string(),
+        })?;
+    Ok((records, first))
+}
+
 /// CSV records as import rows, read one at a time.
-struct CsvRows<'a, R: Read> {
-    reader: csv::Reader<R>,
-    record: csv::ByteRecord,
+struct CsvRows<'a, R: BufRead> {
+    records: Records<R>,
     header: Vec<String>,
     layout: Layout,
+    mapped: Option<map::Mapped>,
     parser: &'a RowParser<'a>,
+    encoding: &'static str,
     done: bool,
 }
 
-fn csv_reader<R: Read>(input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input)
-}
-
-impl<'a, R: Read> CsvRows<'a, R> {
-    fn new(input: R, parser: &'a RowParser<'a>, shown: &str) -> Result<Self, InterchangeError> {
-        let mut reader = csv_reader(input);
-        let mut header = csv::ByteRecord::new();
-        let found = reader
-            .read_byte_record(&mut header)
+impl<'a, R: BufRead> CsvRows<'a, R> {
+    fn new(
+        mut records: Records<R>,
+        parser: &'a RowParser<'a>,
+        shown: &str,
+    ) -> Result<Self, InterchangeError> {
+        let encoding = read::encoding_name(records.encoding());
+        let header = records
+            .next_record()
             .map_err(|e| InterchangeError::Open {
                 path: shown.to_string(),
                 reason: e.to_string(),
-            })?;
-        if !found {
-            return Err(InterchangeError::Empty {
+            })?
+            .ok_or_else(|| InterchangeError::Empty {
                 path: shown.to_string(),
-            });
+            })?;
+        match header.fault {
+            None => {}
+            Some(RecordFault::Undecodable(offset)) => {
+                return Err(InterchangeError::Undecodable {
+                    path: shown.to_string(),
+                    offset,
+                    encoding: encoding.to_string(),
+                })
+            }
+            Some(RecordFault::UnclosedQuote(_)) => {
+                return Err(InterchangeError::HeaderUnclosedQuote {
+                    path: shown.to_string(),
+                    line: header.line,
+                })
+            }
         }
-        let columns = parser.columns();
-        let layout = Layout::from_header(&header, columns, parser.opts.ignore_unknown, shown)?;
-        let names = header
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_string())
-            .collect();
+        let mut names: Vec<String> = header.fields.iter().map(|h| h.trim().to_string()).collect();
+        // Excel keeps the empty columns right of the table.
+        while names.last().is_some_and(String::is_empty) {
+            names.pop();
+        }
+        let (layout, mapped) = match &parser.opts.map {
+            None => {
+                let layout = Layout::from_header(
+                    &names,
+                    header.line,
+                    parser.columns(),
+                    parser.opts.ignore_unknown,
+                    shown,
+                )?;
+                (layout, None)
+            }
+            Some(m) => {
+                let mapped = map::Mapped::new(m, &names, parser.columns())
+                    .map_err(|fault| map_error(fault, shown, header.line, parser.columns()))?;
+                let layout = Layout {
+                    slots: vec![None; names.len()],
+                };
+                (layout, Some(mapped))
+            }
+        };
         Ok(CsvRows {
-            reader,
-            record: csv::ByteRecord::new(),
+            records,
             header: names,
             layout,
+            mapped,
             parser,
+            encoding,
             done: false,
         })
     }
 
-    fn cells(&self) -> Result<Cells, RowProblem> {
-        if self.record.len() != self.layout.slots.len() {
-            let reason = Msg::RowFieldCount.fill(&[
-                ("found", &self.record.len()),
-                ("expected", &self.layout.slots.len()),
-            ]);
+    fn cells(&self, record: &Record) -> Result<Cells, RowProblem> {
+        match &record.fault {
+            None => {}
+            Some(RecordFault::UnclosedQuote(field)) => {
+                let column = self.header.get(*field).map_or("-", String::as_str);
+                return Err(problem(column, Msg::RowUnclosedQuote.text().into()));
+            }
+            Some(RecordFault::Undecodable(offset)) => {
+                let reason =
+                    Msg::RowUndecodable.fill(&[("offset", offset), ("encoding", &self.encoding)]);
+                return Err(problem("-", reason));
+            }
+        }
+        let expected = self.layout.slots.len();
+        let fields = &record.fields;
+        let extra_filled = fields.iter().skip(expected).any(|f| !f.trim().is_empty());
+        if fields.len() < expected || extra_filled {
+            let found = if extra_filled {
+                fields.len()
+            } else {
+                fields.len().min(expected)
+            };
+            let reason = Msg::RowFieldCount.fill(&[("found", &found), ("expected", &expected)]);
             return Err(problem("-", reason));
         }
         let mut cells = Cells::new(self.parser.columns());
-        for (i, raw) in self.record.iter().enumerate() {
-            let Some(slot) = self.layout.slots[i] else {
+        if let Some(mapped) = &self.mapped {
+            for (slot, value) in mapped.apply(fields) {
+                cells.set(slot, &value)?;
+            }
+            return Ok(cells);
+        }
+        for (raw, slot) in fields.iter().zip(&self.layout.slots) {
+            let Some(slot) = *slot else {
                 continue;
             };
-            let text = std::str::from_utf8(raw)
-                .map_err(|_| problem(&self.header[i], Msg::RowNotUtf8.text().into()))?;
-            cells.set(slot, text);
+            cells.set(slot, unprefixed(raw))?;
         }
         Ok(cells)
     }
 }
 
-impl<R: Read> Iterator for CsvRows<'_, R> {
+impl<R: BufRead> Iterator for CsvRows<'_, R> {
     type Item = ImportRow;
 
     fn next(&mut self) -> Option<ImportRow> {
-        if self.done {
-            return None;
-        }
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line());
-                let item = self.cells().and_then(|c| self.parser.item(c, line));
-                Some(ImportRow { line, item })
+        while !self.done {
+            match self.records.next_record() {
+                Ok(None) => return None,
+                Ok(Some(record)) if record.is_blank() => continue,
+                Ok(Some(record)) => {
+                    let line = record.line;
+                    let item = self.cells(&record).and_then(|c| self.parser.item(c, line));
+                    return Some(ImportRow { line, item });
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(read_failure(0, &e.to_string()));
+                }
             }
-            Err(e) => {
-                self.done = true;
-                Some(read_failure(self.reader.position().line(), &e.to_string()))
-            }
         }
+        None
+    }
+}
+
+/// A map that does not fit the file's header, as a file error.
+fn map_error(fault: map::MapFault, shown: &str, line: u64, columns: &[Column]) -> InterchangeError {
+    match fault {
+        map::MapFault::TheirsMissing(column) => InterchangeError::MapTheirsMissing {
+            path: shown.to_string(),
+            line,
+            column,
+        },
+        map::MapFault::OursUnknown(column) => InterchangeError::MapOursUnknown {
+            column,
+            expected: column_names(columns),
+        },
+        map::MapFault::RequiredMissing(column) => InterchangeError::MissingColumn {
+            path: shown.to_string(),
+            line,
+            column: column.to_string(),
+        },
     }
 }
 
@@ -664,19 +945,17 @@ fn read_failure(line: u64, reason: &str) -> ImportRow {
 
 /// JSON Lines as import rows, one line at a time; blank lines are skipped.
 struct JsonRows<'a, R: BufRead> {
-    input: R,
-    buf: Vec<u8>,
-    line: u64,
+    records: Records<R>,
     parser: &'a RowParser<'a>,
+    encoding: &'static str,
     done: bool,
 }
 
 impl<'a, R: BufRead> JsonRows<'a, R> {
-    fn new(input: R, parser: &'a RowParser<'a>) -> Self {
+    fn new(records: Records<R>, parser: &'a RowParser<'a>) -> Self {
         JsonRows {
-            input,
-            buf: Vec::new(),
-            line: 0,
+            encoding: read::encoding_name(records.encoding()),
+            records,
             parser,
             done: false,
         }
@@ -688,25 +967,28 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
 
     fn next(&mut self) -> Option<ImportRow> {
         while !self.done {
-            self.buf.clear();
-            match self.input.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {
-                    self.line += 1;
-                    let text = json_line_text(&self.buf, self.line);
-                    if text.iter().all(u8::is_ascii_whitespace) {
-                        continue;
+            match self.records.line() {
+                Ok(None) => return None,
+                Ok(Some((_, line)))
+                    if line.undecodable.is_none() && line.text.trim().is_empty() =>
+                {
+                    continue
+                }
+                Ok(Some((number, line))) => {
+                    let item = match line.undecodable {
+                        Some(offset) => Err(problem(
+                            "-",
+                            Msg::RowUndecodable
+                                .fill(&[("offset", &offset), ("encoding", &self.encoding)]),
+                        )),
+                        None => json_cells(&line.text, self.parser),
                     }
-                    let item =
-                        json_cells(text, self.parser).and_then(|c| self.parser.item(c, self.line));
-                    return Some(ImportRow {
-                        line: self.line,
-                        item,
-                    });
+                    .and_then(|c| self.parser.item(c, number));
+                    return Some(ImportRow { line: number, item });
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(read_failure(self.line + 1, &e.to_string()));
+                    return Some(read_failure(0, &e.to_string()));
                 }
             }
         }
@@ -714,26 +996,9 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
     }
 }
 
-/// A line without its BOM (first line only) and line ending.
-fn json_line_text(buf: &[u8], line: u64) -> &[u8] {
-    let mut text = buf;
-    if line == 1 {
-        text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
-    }
-    let text = text.strip_suffix(b"\n").unwrap_or(text);
-    text.strip_suffix(b"\r").unwrap_or(text)
-}
-
 /// One JSON object's fields as cells; the problem's column is the character position for
 /// malformed JSON, the field name otherwise.
-fn json_cells(text: &[u8], parser: &RowParser) -> Result<Cells, RowProblem> {
-    let text = std::str::from_utf8(text).map_err(|e| {
-        let column = String::from_utf8_lossy(&text[..e.valid_up_to()])
-            .chars()
-            .count()
-            + 1;
-        problem(&column.to_string(), Msg::RowNotUtf8.text().into())
-    })?;
+fn json_cells(text: &str, parser: &RowParser) -> Result<Cells, RowProblem> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let reason = e.to_string();
         let reason = reason.rsplit_once(" at line ").map_or(&*reason, |(r, _)| r);
@@ -761,7 +1026,7 @@ fn json_cells(text: &[u8], parser: &RowParser) -> Result<Cells, RowProblem> {
         cells.set(
             slot,
             &json_text(value).map_err(|reason| problem(key, reason))?,
-        );
+        )?;
     }
     Ok(cells)
 }
@@ -1128,10 +1393,11 @@ fn money(s: &str) -> Result<String, String> {
 
 // ---------------------------------------------------------------- rejects
 
-/// Copies the rows on `lines` (where each record starts) to `target`, after the header.
+/// Copies the rows on `lines` (where each record starts) to `target` in UTF-8, after the
+/// header, as they were written.
 fn write_rejects(
     input: &Path,
-    format: Format,
+    how: &ReadAs,
     target: &Path,
     lines: &BTreeSet<u64>,
 ) -> Result<(), InterchangeError> {
@@ -1145,50 +1411,49 @@ fn write_rejects(
     let partial = PathBuf::from(partial);
     let (file, _) = open(input)?;
     let mut out = BufWriter::new(File::create(&partial).map_err(err)?);
-    match format {
-        Format::Csv => copy_csv_rows(file, &mut out, lines),
-        Format::Jsonl => copy_lines(BufReader::new(file), &mut out, lines),
-    }
-    .and_then(|()| out.flush())
-    .map_err(err)?;
+    copy_rows(BufReader::new(file), how, &mut out, lines)
+        .and_then(|()| out.flush())
+        .map_err(err)?;
     drop(out);
     std::fs::rename(&partial, target).map_err(err)
 }
 
-fn copy_csv_rows(input: File, out: &mut dyn Write, lines: &BTreeSet<u64>) -> io::Result<()> {
-    let mut reader = csv_reader(BufReader::new(input));
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
-    let mut record = csv::ByteRecord::new();
-    let mut first = true;
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(io::Error::other)?
-    {
-        let line = record.position().map_or(0, |p| p.line());
-        if first || lines.contains(&line) {
-            writer
-                .write_byte_record(&record)
-                .map_err(io::Error::other)?;
-        }
-        first = false;
-    }
-    writer.flush()
-}
-
-fn copy_lines(
-    mut input: impl BufRead,
+fn copy_rows(
+    input: impl BufRead,
+    how: &ReadAs,
     out: &mut dyn Write,
     lines: &BTreeSet<u64>,
 ) -> io::Result<()> {
-    let mut buf = Vec::new();
-    let mut line = 0;
-    while input.read_until(b'\n', &mut buf)? > 0 {
-        line += 1;
-        if lines.contains(&line) {
-            out.write_all(json_line_text(&buf, line))?;
-            out.write_all(b"\n")?;
+    let mut records = Records::new(Lines::new(input, how.encoding)?, how.delimiter, true);
+    match how.format {
+        Format::Csv => {
+            let mut header = true;
+            while let Some(record) = records.next_record()? {
+                if header && record.is_blank() {
+                    continue;
+                }
+                if header || lines.contains(&record.line) {
+                    write_line(out, &record.raw)?;
+                }
+                header = false;
+            }
         }
-        buf.clear();
+        Format::Jsonl => {
+            while let Some((number, line)) = records.line()? {
+                if lines.contains(&number) {
+                    write_line(out, &line.text)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Text with a line end after it (the last line of a file may have none).
+fn write_line(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
     }
     Ok(())
 }
@@ -1211,7 +1476,9 @@ pub fn export(
                 .map_err(csv_io)
                 .map_err(InterchangeError::Output)?;
             let n = export_rows(store, kind, &mut |cells| {
-                writer.write_record(cells).map_err(csv_io)
+                writer
+                    .write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                    .map_err(csv_io)
             })?;
             writer.flush().map_err(InterchangeError::Output)?;
             Ok(n)
