@@ -525,6 +525,7 @@ impl App {
         let (gen, effect) = self.request(Job::Search {
             query,
             limit: SEARCH_LIMIT,
+            today: self.today(),
         });
         self.lookup.pending = Some(gen);
         vec![effect]
