@@ -430,6 +430,7 @@ messages! {
     TuiLastStay => "Last stay", "上次入住";
     TuiNextStay => "Next stay", "下次入住";
     TuiStayNow => "Stay", "住店";
+    TuiDidYouMean => "did you mean", "是否要找";
     StayInHouse => "in house", "在住";
     StayUntil => "until {date}", "至 {date}";
     StayArrives => "arrives {date}", "{date} 抵店";

@@ -249,3 +249,34 @@ fn search_json_carries_the_room_reason_and_the_stay() {
     assert_eq!(hits[2]["matched"], "phone");
     assert_eq!(hits[2]["stay"], serde_json::Value::Null);
 }
+
+#[test]
+fn one_wrong_digit_offers_the_closest_number_as_did_you_mean() {
+    let (_dir, mut store) = open();
+    for q in ["13800001112", "138 0001 0111", "+86 13800001110"] {
+        let hits = on_today(&mut store, q);
+        assert_eq!(found(&hits), [("A01", MatchKind::NearPhone)], "{q}");
+        assert_eq!(
+            hits[0].matched_phone.as_ref().map(|p| p.0.as_str()),
+            Some("+8613800001111")
+        );
+    }
+    assert_eq!(
+        found(&on_today(&mut store, "13800001111")),
+        [("A01", MatchKind::Phone)],
+        "a number that matches offers no guesses"
+    );
+    assert!(
+        on_today(&mut store, "13899991111").is_empty(),
+        "two digits off"
+    );
+}
+
+#[test]
+fn a_misheard_word_finds_the_closest_spelling_then_the_other_word() {
+    let (_dir, mut store) = open();
+    let hits = on_today(&mut store, "jon smith");
+    assert_eq!(ids(&hits), ["A06", "A07"]);
+    assert!(hits[0].score > hits[1].score, "closest spelling first");
+    assert_eq!(ids(&on_today(&mut store, "john smth")), ["A06"]);
+}

@@ -123,6 +123,9 @@ pub const SCORE_ROOM: i64 = 900;
 pub const SCORE_LAST_DIGITS: i64 = 800;
 pub const SCORE_EXACT_NAME: i64 = 600;
 pub const SCORE_PREFIX: i64 = 400;
+/// "Did you mean": a number one digit off, or with a transposed pair, shown only when the
+/// typed number matches no one.
+pub const SCORE_NEAR_PHONE: i64 = 300;
 pub const SCORE_FUZZY: i64 = 200;
 const BAND: i64 = 100;
 
@@ -393,6 +396,12 @@ pub fn run<E>(
             &mut ranked,
         )?;
     }
+    if plan.words.len() >= 2 && !ranked.iter().any(|(s, _)| s.value >= SCORE_PREFIX) {
+        near_words(index, &plan, &matcher, &mut seen, &mut ranked)?;
+    }
+    if !plan.has_name() && ranked.is_empty() {
+        near_phones(index, &plan, &mut seen, &mut ranked)?;
+    }
     best_hits(index, ranked, limit, &mut stays)
 }
 
@@ -502,6 +511,182 @@ fn in_room<E>(
         ranked.push((score, c));
     }
     Ok(())
+}
+
+/// Guests fetched per near-number scan; each scan names every digit of a number.
+const NEAR_PHONE_CAP: usize = 4;
+/// Near numbers shown at most.
+const NEAR_PHONE_HITS: usize = 10;
+
+/// Numbers one digit off the typed whole number, or with an adjacent pair transposed: a
+/// misheard or mistyped digit. Each is one exact index lookup (~110 for a mobile number),
+/// made only when the number as typed matches no one.
+fn near_phones<E>(
+    index: &mut dyn KeyIndex<Error = E>,
+    plan: &Plan,
+    seen: &mut HashSet<i64>,
+    ranked: &mut Vec<(Score, Candidate)>,
+) -> Result<(), E> {
+    if plan.phone_text.is_none() {
+        return Ok(());
+    }
+    let mut found: Vec<(i64, String)> = Vec::new();
+    'probes: for rev in plan.digit_probes() {
+        for variant in one_digit_off(rev) {
+            for (gid, _) in index.phone_scan(&variant, false, NEAR_PHONE_CAP)? {
+                if !found.iter().any(|(g, _)| *g == gid) {
+                    found.push((gid, variant.clone()));
+                }
+            }
+            if found.len() >= NEAR_PHONE_HITS {
+                break 'probes;
+            }
+        }
+    }
+    let gids: Vec<i64> = found.iter().map(|(gid, _)| *gid).collect();
+    for c in index.candidates(&gids)? {
+        let Some((_, rev)) = found.iter().find(|(gid, _)| *gid == c.gid) else {
+            continue;
+        };
+        let phone = c
+            .guest
+            .phones
+            .iter()
+            .find(|p| phone::reversed_digits(&p.e164).starts_with(rev.as_str()));
+        let Some(phone) = phone else {
+            continue;
+        };
+        if !seen.insert(c.gid) {
+            continue;
+        }
+        let score = Score {
+            value: SCORE_NEAR_PHONE + BAND - 1,
+            matched: MatchKind::NearPhone,
+            matched_phone: Some(phone.e164.clone()),
+            matched_digits: 0,
+        };
+        ranked.push((score, c));
+    }
+    Ok(())
+}
+
+/// A digit string with one digit replaced, or one adjacent pair swapped; each distinct.
+fn one_digit_off(digits: &str) -> Vec<String> {
+    let chars: Vec<char> = digits.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..chars.len().saturating_sub(1) {
+        if chars[i] != chars[i + 1] {
+            let mut c = chars.clone();
+            c.swap(i, i + 1);
+            out.push(c.into_iter().collect());
+        }
+    }
+    for i in 0..chars.len() {
+        for d in '0'..='9' {
+            if d != chars[i] {
+                let mut c = chars.clone();
+                c[i] = d;
+                out.push(c.into_iter().collect());
+            }
+        }
+    }
+    out
+}
+
+/// Guests fetched per scan for a name with one misheard word.
+const NEAR_WORD_CAP: usize = 30;
+
+/// A name of several words, one of them misheard (`john smth`, `smiht john`): the guests filed
+/// under the other words, alone or followed by the misheard word's first letter, ranked by
+/// how close their own words are to the typed ones.
+fn near_words<E>(
+    index: &mut dyn KeyIndex<Error = E>,
+    plan: &Plan,
+    matcher: &SkimMatcherV2,
+    seen: &mut HashSet<i64>,
+    ranked: &mut Vec<(Score, Candidate)>,
+) -> Result<(), E> {
+    let mut gids: Vec<i64> = Vec::new();
+    let mut add = |found: Vec<(String, i64)>| {
+        for (_, gid) in found {
+            if !gids.contains(&gid) {
+                gids.push(gid);
+            }
+        }
+    };
+    for (i, misheard) in plan.words.iter().enumerate() {
+        let others: Vec<String> = plan
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, w)| w.clone())
+            .collect();
+        let first: String = misheard.chars().take(1).collect();
+        for order in word_orders(&others).into_iter().take(2) {
+            let run = order.concat();
+            add(index.name_range(&format!("{run}{first}"), false, NEAR_WORD_CAP)?);
+        }
+        for other in &others {
+            add(index.name_exact(other, NEAR_WORD_CAP)?);
+        }
+    }
+    let fresh: Vec<i64> = gids.into_iter().filter(|g| !seen.contains(g)).collect();
+    for c in index.candidates(&fresh)? {
+        let value = score(plan, &c.guest, matcher)
+            .map(|s| s.value)
+            .or_else(|| near_word_score(&plan.words, &c.guest));
+        let Some(value) = value else {
+            continue;
+        };
+        seen.insert(c.gid);
+        let forms = NameForms::of(&c.guest.name, c.guest.name_latin.as_deref());
+        let score = Score {
+            value,
+            matched: fuzzy_kind(&forms),
+            matched_phone: None,
+            matched_digits: 0,
+        };
+        ranked.push((score, c));
+    }
+    Ok(())
+}
+
+/// Typed words against a guest's name words (Latin, or pinyin surname and given name): all
+/// but one equal to a word of the name, the last scored by its edit distance to the closest
+/// remaining word; `None` unless some word matches exactly.
+fn near_word_score(typed: &[String], guest: &Guest) -> Option<i64> {
+    let forms = NameForms::of(&guest.name, guest.name_latin.as_deref());
+    let mut lists: Vec<Vec<String>> = forms.latin.clone();
+    for reading in &forms.readings {
+        let split = forms.surname_len.min(reading.len());
+        lists.push(vec![reading[..split].concat(), reading[split..].concat()]);
+    }
+    let mut best: Option<i64> = None;
+    for words in &lists {
+        let mut left: Vec<&String> = words.iter().collect();
+        let mut misses: Vec<&String> = Vec::new();
+        for t in typed {
+            match left.iter().position(|w| *w == t) {
+                Some(at) => {
+                    left.remove(at);
+                }
+                None => misses.push(t),
+            }
+        }
+        if misses.len() != 1 || misses.len() == typed.len() {
+            continue;
+        }
+        let distance = left
+            .iter()
+            .map(|w| osa_distance(misses[0], w))
+            .min()
+            .unwrap_or(usize::MAX / 2) as i64;
+        // The closest spellings first; guests sharing only the other word below them.
+        let value = SCORE_FUZZY + (BAND - 1 - 20 * distance).max(1);
+        best = best.max(Some(value));
+    }
+    best
 }
 
 /// Only a few trailing digits (`8000`): every guest ending so scores the same, so they are put

@@ -596,6 +596,8 @@ impl App {
             (Some(OpenWhenReady::Selected), hits) => hits.get(self.lookup.selected),
             _ => None,
         };
+        // A "did you mean" is a guess: the agent picks it, it is never opened for them.
+        let chosen = chosen.filter(|hit| !hit.matched.is_near_miss());
         match chosen {
             Some(hit) => {
                 let id = hit.id.clone();

@@ -160,7 +160,14 @@ fn header_cells<'a>(app: &App, columns: &Columns) -> Vec<Line<'a>> {
 
 fn hit_cells<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> Vec<Line<'a>> {
     let vip = Span::styled(hit.vip.clone().unwrap_or_default(), theme.vip());
-    let mut name = vec![Span::raw(hit.name.clone())];
+    let mut name = Vec::new();
+    if hit.matched.is_near_miss() {
+        name.push(Span::styled(
+            format!("{} ", app.text(Msg::TuiDidYouMean)),
+            theme.dim(),
+        ));
+    }
+    name.push(Span::raw(hit.name.clone()));
     if let Some(latin) = hit.name_latin.as_ref().filter(|l| **l != hit.name) {
         name.push(Span::styled(format!(" {latin}"), theme.dim()));
     }
