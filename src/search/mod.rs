@@ -97,15 +97,16 @@ pub trait KeyIndex {
     /// Open complaints of each of `gids` that has any, shown on the hits, in one read.
     fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, Self::Error>;
     /// The stays of `gids` that may stand on `today`: not cancelled, leaving `today` or later
-    /// and arriving by `until`; in one read.
+    /// and arriving by `until`; in one read (an index descent per guest).
     fn stays_of(
         &mut self,
         gids: &[i64],
         today: NaiveDate,
         until: NaiveDate,
     ) -> Result<Vec<(i64, StayRow)>, Self::Error>;
-    /// Every guest with such a stay (in house, leaving today, arriving by `until`), in one
-    /// index range: a few hundred guests however long the hotel's history.
+    /// Every guest with such a stay, in one index range that reads no table row: a few
+    /// hundred to a few thousand guests however long the hotel's history, and the same hot
+    /// pages for every keystroke of the day.
     fn staying(&mut self, today: NaiveDate, until: NaiveDate) -> Result<Vec<i64>, Self::Error>;
     /// The stays in `room` that touch `today` (arrived by it, leaving on it or later).
     fn room_stays(
@@ -405,12 +406,17 @@ pub fn run<E>(
     best_hits(index, ranked, limit, &mut stays)
 }
 
-/// What the lookup knows of its candidates' stays on the business date, read in one call for
-/// every candidate not known yet; without a date, nothing.
+/// Candidates whose stays are read one index descent each; for more, the day's guests are
+/// read first (one range of hot pages) and only those among them are looked up: candidates
+/// are scattered over the whole history, and a descent per candidate reads cold pages.
+const STAYS_BY_GUEST: usize = 16;
+
+/// What the lookup knows of its candidates' stays on the business date; without a date,
+/// nothing.
 struct Stays {
     today: Option<NaiveDate>,
     known: HashMap<i64, Option<HitStay>>,
-    /// Guests with a stay standing today, once a capped scan needed them.
+    /// The guests with a stay standing today, once read.
     staying: Option<HashSet<i64>>,
 }
 
@@ -423,16 +429,25 @@ impl Stays {
         }
     }
 
-    /// Reads the stays of those of `gids` not known yet, in one call.
+    /// Reads the stays of those of `gids` not known yet: at most two reads.
     fn load<E>(&mut self, index: &mut dyn KeyIndex<Error = E>, gids: &[i64]) -> Result<(), E> {
         let Some(today) = self.today else {
             return Ok(());
         };
-        let missing: Vec<i64> = gids
+        let mut missing: Vec<i64> = gids
             .iter()
             .copied()
             .filter(|g| !self.known.contains_key(g))
             .collect();
+        if missing.len() > STAYS_BY_GUEST {
+            let staying = self.staying(index)?;
+            let (now, never): (Vec<i64>, Vec<i64>) =
+                missing.iter().partition(|g| staying.contains(g));
+            for gid in never {
+                self.known.insert(gid, None);
+            }
+            missing = now;
+        }
         if missing.is_empty() {
             return Ok(());
         }
@@ -453,7 +468,7 @@ impl Stays {
         self.known.get(&gid).and_then(Option::as_ref)
     }
 
-    /// Guests with a stay standing today (empty without a date), read once per lookup.
+    /// Guests with a stay standing today (none without a date), read once per lookup.
     fn staying<E>(&mut self, index: &mut dyn KeyIndex<Error = E>) -> Result<&HashSet<i64>, E> {
         if self.staying.is_none() {
             let found = match self.today {

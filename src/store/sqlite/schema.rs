@@ -170,9 +170,9 @@ pub const STAYS_AROUND_OF_GIDS: &str = "SELECT gid, arrival, departure, room, st
     WHERE gid IN (SELECT value FROM json_each(?1)) AND departure >= ?2 AND arrival <= ?3 \
     AND status NOT IN ('cancelled', 'no_show')";
 
-/// Every guest with such a stay: one range of the `stays_standing` index (departures from
-/// `?1` to `?2` plus the longest stay), never a table row.
-pub const STAYING_GIDS: &str = "SELECT DISTINCT gid FROM stays \
+/// The guests with such a stay on `?1` (arriving by `?2`): one range of the covering
+/// `stays_standing` index (departures from `?1` to `?2` plus the longest stay), never a row.
+pub const STAYING_GIDS: &str = "SELECT gid FROM stays \
     WHERE departure >= ?1 AND departure <= date(?2, '+' || (SELECT nights FROM longest_stay) || ' days') \
     AND arrival <= ?2 AND status NOT IN ('cancelled', 'no_show')";
 
@@ -295,7 +295,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         // Version 11: a room number finds today's guest in it, and guests in house or
         // arriving within the week are looked up by their stays: each an index range.
         // `stays_standing` also serves the board's in-house range, as (departure, arrival)
-        // did, and covers the scan of every guest staying now.
+        // did, and covers the read of every stay standing today.
         tx.execute_batch(STANDING_INDEXES)?;
     }
     if (7..10).contains(&version) {
