@@ -280,3 +280,42 @@ fn a_misheard_word_finds_the_closest_spelling_then_the_other_word() {
     assert!(hits[0].score > hits[1].score, "closest spelling first");
     assert_eq!(ids(&on_today(&mut store, "john smth")), ["A06"]);
 }
+
+/// Forty 王芳 sharing the last digits 5555: a VIP among them, and the oldest profile, which a
+/// capped scan of the newest namesakes never reaches, in house.
+fn crowd() -> (tempfile::TempDir, Box<dyn Store>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store =
+        guestbook::store::open_file(&dir.path().join("gb.db"), "test").expect("store opens");
+    let guests = (0..40)
+        .map(|i| {
+            let vip = (i == 20).then_some("V1");
+            guest(&format!("C{i:02}"), "王芳", &format!("139{i:04}5555"), vip)
+        })
+        .map(ImportItem::Guest)
+        .collect();
+    import(&mut store, Kind::Guests, guests);
+    let staying = stay(
+        "C00",
+        "2026-06-14",
+        "2026-06-17",
+        StayStatus::InHouse,
+        "1102",
+    );
+    import(&mut store, Kind::Stays, vec![ImportItem::Stay(staying)]);
+    (dir, store)
+}
+
+#[test]
+fn the_guest_in_house_leads_a_crowd_of_namesakes_beyond_the_scan_cap() {
+    let (_dir, mut store) = crowd();
+    for q in ["王芳", "wang fang", "5555"] {
+        let hits = on_today(&mut store, q);
+        assert_eq!(ids(&hits)[..2], ["C00", "C20"], "{q}");
+        assert_eq!(
+            hits[0].stay,
+            hit_stay(StayNow::InHouse, "1102", "2026-06-14", "2026-06-17"),
+            "{q}"
+        );
+    }
+}
