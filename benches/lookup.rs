@@ -1,6 +1,8 @@
 //! Lookup benchmark: p50/p99 per query kind on generated guest databases of 10k, 100k and 1M
 //! guests, the size of the search keys, RSS, `guestbook search` as a whole process, and the
-//! board of a busy day (in process, warm).
+//! board of a busy day (in process, warm), and the "likely caller" figure: for guests in
+//! house or arriving within the week of a fixed business date, the share of last-4-digit and
+//! full-name queries whose own guest is among the first three hits.
 //!
 //! ```text
 //! cargo bench --bench lookup                       # 10k, 100k, 1M
@@ -21,7 +23,14 @@ use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, Store};
 use phonenumber::country::Id::CN;
 
 /// Bump when the generated data changes, so stale caches are not reused.
-const DATA_VERSION: u32 = 2;
+const DATA_VERSION: u32 = 3;
+/// The business date every lookup runs on: after the generated history (2019 to mid 2026),
+/// with one guest in a thousand in house or arriving within the week around it.
+const TODAY: (i32, u32, u32) = (2026, 6, 15);
+/// One guest in this many is staying now or arriving within the week.
+const STAYING_ONE_IN: u64 = 1_000;
+/// How many of the likely callers' queries are shown among the first hits to count.
+const LIKELY_TOP: usize = 3;
 const REGION: phonenumber::country::Id = CN;
 /// Distinct queries per kind, and how many times each is run after a warm-up pass.
 const QUERIES: usize = 200;
@@ -344,10 +353,60 @@ fn guest(i: u64) -> (Guest, Vec<Stay>) {
     if rng.chance(3) {
         g.vip = Some(format!("V{}", 1 + rng.below(5)));
     }
-    let stays = (0..rng.below(4))
+    let mut stays: Vec<Stay> = (0..rng.below(4))
         .map(|k| stay(&mut rng, &g.id, i, k))
         .collect();
+    stays.extend(stay_now(&g.id, i));
     (g, stays)
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).unwrap_or_default()
+}
+
+/// The business date lookups run on; `GUESTBOOK_BENCH_UNDATED=1` runs them without one, to
+/// see what the room lookup and the likely-caller ranking cost.
+fn lookup_date() -> Option<NaiveDate> {
+    std::env::var_os("GUESTBOOK_BENCH_UNDATED")
+        .is_none()
+        .then(today)
+}
+
+/// A guest's stay around the business date, for one guest in [`STAYING_ONE_IN`]: in house
+/// (three in five) or arriving within the week. Drawn from its own generator, so the rest of
+/// each guest is what it was.
+fn stay_now(id: &GuestId, i: u64) -> Option<Stay> {
+    let mut rng = Rng(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x57A7);
+    if rng.below(STAYING_ONE_IN) != 0 {
+        return None;
+    }
+    let (arrival, status) = if rng.chance(60) {
+        (
+            today() - chrono::Days::new(1 + rng.below(3)),
+            StayStatus::InHouse,
+        )
+    } else {
+        (
+            today() + chrono::Days::new(rng.below(8)),
+            StayStatus::Expected,
+        )
+    };
+    let departure = arrival.max(today()) + chrono::Days::new(1 + rng.below(4));
+    Some(Stay {
+        reservation_id: format!("N{i:07}"),
+        guest_id: id.clone(),
+        arrival,
+        departure,
+        status,
+        room: Some(format!("{}{:02}", 3 + rng.below(20), 1 + rng.below(30))),
+        room_type: None,
+        vip: None,
+        adults: Some(1),
+        spend_room: None,
+        spend_fnb: None,
+        spend_other: None,
+        notes: None,
+    })
 }
 
 /// A unique mainland mobile number per guest: a bijection of the index into the block.
@@ -509,6 +568,8 @@ struct Figures {
     db_mb: f64,
     rss_mb: f64,
     process: Option<(Duration, f64)>,
+    /// Per kind: queries of guests staying now, p50, p99, share with the guest in the top 3.
+    likely: Vec<(String, usize, Duration, Duration, f64)>,
     /// The board of a day in the middle of the stays: rows, p50, p99 (warm).
     board: (usize, Duration, Duration),
 }
@@ -537,7 +598,7 @@ fn print_slowest(store: &mut Box<dyn Store>, kind: &str, queries: &[String]) {
         .iter()
         .map(|q| {
             let started = Instant::now();
-            let found = store.search(q, 20).expect("search runs");
+            let found = store.search_on(q, 20, lookup_date()).expect("search runs");
             (started.elapsed(), q, found.len())
         })
         .collect();
@@ -564,7 +625,7 @@ fn measure(n: u64, path: &Path) -> Figures {
         for round in 0..=ROUNDS {
             for (q, id) in queries.iter().zip(&wanted) {
                 let started = Instant::now();
-                let found = store.search(q, 20).expect("search runs");
+                let found = store.search_on(q, 20, lookup_date()).expect("search runs");
                 let took = started.elapsed();
                 if round > 0 {
                     times.push(took);
@@ -580,6 +641,7 @@ fn measure(n: u64, path: &Path) -> Figures {
         let found = hits as f64 / times.len().max(1) as f64;
         kinds.push((kind.to_string(), pct(0.5), pct(0.99), found));
     }
+    let likely = measure_likely(n, &mut store);
     let board = measure_board(&mut store);
     drop(store);
     let (keys_mb, keys_rows, db_mb) = key_sizes(path);
@@ -592,7 +654,57 @@ fn measure(n: u64, path: &Path) -> Figures {
         rss_mb: rss_mb("VmRSS"),
         process: whole_process(path),
         board,
+        likely,
     }
+}
+
+/// The kinds a caller gives: the last four digits, or the whole name as said.
+const LIKELY_KINDS: &[&str] = &["last 4", "Han", "pinyin", "Latin"];
+
+/// For guests in house or arriving within the week: how often the lookup shows their own
+/// profile among the first [`LIKELY_TOP`] hits, and how long it takes.
+fn measure_likely(
+    n: u64,
+    store: &mut Box<dyn Store>,
+) -> Vec<(String, usize, Duration, Duration, f64)> {
+    let staying: Vec<u64> = (0..n)
+        .filter(|&i| stay_now(&GuestId(String::new()), i).is_some())
+        .collect();
+    let mut out = Vec::new();
+    for kind in LIKELY_KINDS {
+        let queries: Vec<(String, GuestId)> = staying
+            .iter()
+            .filter_map(|&i| Some((query(kind, i)?, guest(i).0.id)))
+            .take(QUERIES)
+            .collect();
+        let mut times = Vec::new();
+        let mut top = 0usize;
+        for round in 0..=ROUNDS {
+            for (q, id) in &queries {
+                let started = Instant::now();
+                let found = store.search_on(q, 20, lookup_date()).expect("search runs");
+                let took = started.elapsed();
+                if round > 0 {
+                    times.push(took);
+                    top += usize::from(found.iter().take(LIKELY_TOP).any(|h| &h.id == id));
+                } else if std::env::var_os("GUESTBOOK_BENCH_MISSES").is_some()
+                    && !found.iter().take(LIKELY_TOP).any(|h| &h.id == id)
+                {
+                    eprintln!("likely caller missed: {kind} {q:?} wants {id}");
+                }
+            }
+        }
+        times.sort();
+        let pct = |p: f64| {
+            times
+                .get(((times.len() as f64 - 1.0) * p) as usize)
+                .copied()
+                .unwrap_or_default()
+        };
+        let share = top as f64 / times.len().max(1) as f64;
+        out.push((kind.to_string(), queries.len(), pct(0.5), pct(0.99), share));
+    }
+    out
 }
 
 /// Bytes in the key tables (dbstat), their row counts, and the whole file.
@@ -686,6 +798,32 @@ fn print_report(figures: &[Figures]) {
             print!(
                 " | {:>22}",
                 format!("{} / {} ({:.0}%)", us(*p50), us(*p99), found * 100.0)
+            );
+        }
+        println!();
+    }
+    println!(
+        "\nlikely caller: guests in house or arriving within 7 days of {}, p50 / p99 in µs \
+         (share whose own guest is in the top {LIKELY_TOP}; queries)",
+        today()
+    );
+    print!("{:<12}", "kind");
+    for f in figures {
+        print!(" | {:>26}", format!("{} guests", f.n));
+    }
+    println!();
+    for (k, kind) in LIKELY_KINDS.iter().enumerate() {
+        print!("{kind:<12}");
+        for f in figures {
+            let (_, count, p50, p99, share) = &f.likely[k];
+            print!(
+                " | {:>26}",
+                format!(
+                    "{} / {} ({:.0}%; {count})",
+                    us(*p50),
+                    us(*p99),
+                    share * 100.0
+                )
             );
         }
         println!();

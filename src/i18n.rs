@@ -139,6 +139,29 @@ impl crate::model::Problem {
     }
 }
 
+impl crate::model::HitStay {
+    /// Where the guest stands today, as the result list and the profile header say it:
+    /// "in house · 2112 · until 11-30", "arrives 06-15 · 3501", "leaves today · 2112".
+    pub fn text_in(&self, lang: Lang, today: chrono::NaiveDate) -> String {
+        use crate::model::StayNow;
+        let day = |d: chrono::NaiveDate| d.format("%m-%d").to_string();
+        let head = match self.status {
+            StayNow::InHouse => Msg::StayInHouse.text_in(lang).to_string(),
+            StayNow::Arriving if self.arrival == today => {
+                Msg::StayArrivesToday.text_in(lang).to_string()
+            }
+            StayNow::Arriving => Msg::StayArrives.fill_in(lang, &[("date", &day(self.arrival))]),
+            StayNow::Departing => Msg::StayLeavesToday.text_in(lang).to_string(),
+        };
+        let mut parts = vec![head];
+        parts.extend(self.room.clone());
+        if self.status == StayNow::InHouse {
+            parts.push(Msg::StayUntil.fill_in(lang, &[("date", &day(self.departure))]));
+        }
+        parts.join(" · ")
+    }
+}
+
 impl std::fmt::Display for crate::model::Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text_in(lang()))
@@ -470,6 +493,13 @@ messages! {
     TuiPhone => "Phone", "电话";
     TuiLastStay => "Last stay", "上次入住";
     TuiNextStay => "Next stay", "下次入住";
+    TuiStayNow => "Stay", "住店";
+    TuiDidYouMean => "did you mean", "是否要找";
+    StayInHouse => "in house", "在住";
+    StayUntil => "until {date}", "至 {date}";
+    StayArrives => "arrives {date}", "{date} 抵店";
+    StayArrivesToday => "arrives today", "今日抵店";
+    StayLeavesToday => "leaves today", "今日离店";
     TuiStayCount => "Stays: {n}", "入住 {n} 次";
     TuiOpenComplaints => "OPEN COMPLAINT ({count})", "未结投诉（{count}）";
     TuiFlagNoMarketing => "no marketing", "不接受营销";

@@ -478,6 +478,37 @@ pub enum MatchKind {
     Name,
     Pinyin,
     Email,
+    /// The guest is in (or arriving in, or leaving) the room the query named, today.
+    Room,
+    /// "Did you mean": a number one digit off or with a transposed pair, shown only when
+    /// nothing matches as typed and never opened without a choice.
+    NearPhone,
+}
+
+impl MatchKind {
+    /// A guess offered when nothing matched as typed: to be chosen, never opened by itself.
+    pub fn is_near_miss(self) -> bool {
+        matches!(self, MatchKind::NearPhone)
+    }
+}
+
+keyword_enum!(
+    /// Where a guest stands on the business date, as the lookup shows it.
+    StayNow {
+        InHouse => "in_house",
+        Arriving => "arriving",
+        Departing => "departing",
+    }
+);
+
+/// A guest's current or next stay as a hit carries it: in house, arriving within the week
+/// (today included) or leaving today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HitStay {
+    pub status: StayNow,
+    pub room: Option<String>,
+    pub arrival: NaiveDate,
+    pub departure: NaiveDate,
 }
 
 /// One lookup result: the `guestbook search --json` shape.
@@ -499,6 +530,9 @@ pub struct SearchHit {
     pub last_stay: Option<NaiveDate>,
     pub do_not_rent: bool,
     pub open_complaints: u32,
+    /// The current or next stay on the business date of the search, if any.
+    #[serde(default)]
+    pub stay: Option<HitStay>,
 }
 
 keyword_enum!(

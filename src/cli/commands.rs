@@ -193,7 +193,7 @@ fn run_on_store(
         Command::Import(args) => import(store, ctx, &args),
         Command::Export(args) => export(store, &args),
         Command::Search { query, limit, json } => {
-            let hits = store.search(&query, limit)?;
+            let hits = store.search_on(&query, limit, Some(ctx.today))?;
             match json {
                 true => print_json(&hits),
                 false => super::output::hits(&hits),

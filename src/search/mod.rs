@@ -16,8 +16,9 @@ use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
-use crate::model::{Flag, Guest, GuestId, E164};
+use crate::model::{Flag, Guest, GuestId, HitStay, StayNow, E164};
 pub use crate::model::{MatchKind, SearchHit};
+use crate::rules::StayRow;
 use name::NameForms;
 
 /// A guest fetched for ranking, with what the tie-breaks need.
@@ -45,14 +46,23 @@ impl TieBreak {
     }
 }
 
-type TieKeys<'a> = (&'a Option<String>, Option<NaiveDate>, &'a GuestId);
+type TieKeys<'a> = (
+    Option<&'a HitStay>,
+    &'a Option<String>,
+    Option<NaiveDate>,
+    &'a GuestId,
+);
 
-/// Between equal scores: VIP first (V1 before V2), then the most recent stay, then the id.
+/// Between equal scores: the likely caller first (in house or arriving within the week),
+/// then VIP (V1 before V2), then the most recent stay, then the id.
 fn tie_order(a: TieKeys, b: TieKeys) -> Ordering {
-    crate::rules::vip_rank(a.0.as_deref())
-        .cmp(&crate::rules::vip_rank(b.0.as_deref()))
-        .then_with(|| b.1.cmp(&a.1))
-        .then_with(|| a.2.cmp(b.2))
+    crate::rules::likely_caller_rank(a.0)
+        .cmp(&crate::rules::likely_caller_rank(b.0))
+        .then_with(|| {
+            crate::rules::vip_rank(a.1.as_deref()).cmp(&crate::rules::vip_rank(b.1.as_deref()))
+        })
+        .then_with(|| b.2.cmp(&a.2))
+        .then_with(|| a.3.cmp(b.3))
 }
 
 /// What the lookup needs from a store: bounded range scans over the key tables, and single
@@ -86,14 +96,37 @@ pub trait KeyIndex {
     fn candidates(&mut self, gids: &[i64]) -> Result<Vec<Candidate>, Self::Error>;
     /// Open complaints of each of `gids` that has any, shown on the hits, in one read.
     fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, Self::Error>;
+    /// The stays of `gids` that may stand on `today`: not cancelled, leaving `today` or later
+    /// and arriving by `until`; in one read (an index descent per guest).
+    fn stays_of(
+        &mut self,
+        gids: &[i64],
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<(i64, StayRow)>, Self::Error>;
+    /// Every guest with such a stay, in one index range that reads no table row: a few
+    /// hundred to a few thousand guests however long the hotel's history, and the same hot
+    /// pages for every keystroke of the day.
+    fn staying(&mut self, today: NaiveDate, until: NaiveDate) -> Result<Vec<i64>, Self::Error>;
+    /// The stays in `room` that touch `today` (arrived by it, leaving on it or later).
+    fn room_stays(
+        &mut self,
+        room: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<(i64, StayRow)>, Self::Error>;
 }
 
 /// Score bands: every exact phone outranks every exact name, which outranks every prefix,
 /// which outranks every fuzzy match. Within a band, up to `BAND - 1` points for closeness.
 pub const SCORE_EXACT_PHONE: i64 = 1000;
+/// The guest in the room the query names (in house, arriving today, leaving today).
+pub const SCORE_ROOM: i64 = 900;
 pub const SCORE_LAST_DIGITS: i64 = 800;
 pub const SCORE_EXACT_NAME: i64 = 600;
 pub const SCORE_PREFIX: i64 = 400;
+/// "Did you mean": a number one digit off, or with a transposed pair, shown only when the
+/// typed number matches no one.
+pub const SCORE_NEAR_PHONE: i64 = 300;
 pub const SCORE_FUZZY: i64 = 200;
 const BAND: i64 = 100;
 
@@ -108,6 +141,8 @@ pub const MAX_QUERY_CHARS: usize = 80;
 const SCAN_CAP: usize = 30;
 /// VIPs fetched per scan, before the namesakes: more than a screenful is rare.
 const VIP_SCAN_CAP: usize = 10;
+/// Guests sharing trailing digits put in order by their phone keys and stays, at most.
+const DIGITS_SCAN_CAP: usize = 400;
 /// Guests fetched and ranked per query, at most: for digits, and for a name.
 const RANK_CAP: usize = 120;
 const NAME_RANK_CAP: usize = 60;
@@ -137,9 +172,18 @@ pub struct Plan {
     pub words: Vec<String>,
     /// A token that may be an e-mail address or its local part, in lower case.
     pub email: Option<String>,
+    /// A room number: the whole query is one (`2112`), or asks for one (`r2112`, `room 802`).
+    pub room: Option<String>,
+    /// The query asked for a room and nothing else.
+    pub room_only: bool,
 }
 
 impl Plan {
+    /// Whether the query asks for anything at all.
+    fn is_empty(&self) -> bool {
+        !self.has_name() && !self.has_digits() && self.room.is_none()
+    }
+
     pub fn has_name(&self) -> bool {
         !self.han.is_empty() || !self.words.is_empty() || self.email.is_some()
     }
@@ -166,8 +210,18 @@ pub fn plan(query: &str) -> Plan {
     // Full-width digits and letters (`１３８…`, `ｚｈａｎｇ`) and other digit forms as typed
     // by an IME; an extension is not part of the number the guest is filed under.
     let query = phone::fold(&query);
+    if let Some(room) = asked_room(&query) {
+        return Plan {
+            room: Some(room),
+            room_only: true,
+            ..Plan::default()
+        };
+    }
     let query = phone::without_extension(&query);
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        room: bare_room(query),
+        ..Plan::default()
+    };
     let mut phone_text = String::new();
     for token in tokens(query) {
         if token.contains('@') {
@@ -193,6 +247,37 @@ pub fn plan(query: &str) -> Plan {
         plan.phone_text = Some(phone_text);
     }
     plan
+}
+
+/// What asks for a room and nothing else, as staff type it: `r2112`, `r 2112`, `room 802`.
+const ROOM_PREFIXES: &[&str] = &["room", "r", "房间", "房"];
+/// Room numbers are short: longer digit runs are phone digits only.
+const MAX_ROOM_CHARS: usize = 6;
+/// Bare digits this long may be a room as well as the last digits of a phone.
+const BARE_ROOM_DIGITS: std::ops::RangeInclusive<usize> = 2..=5;
+
+/// The room a query asks for by its prefix (`r2112`), if it does.
+fn asked_room(query: &str) -> Option<String> {
+    let query = query.trim();
+    let lower = query.to_lowercase();
+    ROOM_PREFIXES.iter().find_map(|prefix| {
+        let rest = lower.strip_prefix(prefix)?.trim_start();
+        is_room(rest).then(|| query[query.len() - rest.len()..].to_string())
+    })
+}
+
+/// A room number: starts with a digit, then digits, letters or `-` (`2112`, `12A`, `3-05`).
+fn is_room(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && text.chars().count() <= MAX_ROOM_CHARS
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A query of bare digits short enough to be a room number too.
+fn bare_room(query: &str) -> Option<String> {
+    let query = query.trim();
+    (BARE_ROOM_DIGITS.contains(&query.len()) && query.chars().all(|c| c.is_ascii_digit()))
+        .then(|| query.to_string())
 }
 
 fn add_word(plan: &mut Plan, token: &str) {
@@ -242,6 +327,9 @@ fn is_phoneish(token: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Via {
     ExactPhone,
+    /// A guest staying now (in house, arriving within the week) found by name: few, and the
+    /// likeliest callers, never to be cut for namesakes.
+    Staying,
     /// A VIP found by name: few, and never to be cut for namesakes.
     Vip,
     ExactKey,
@@ -252,29 +340,40 @@ enum Via {
 
 /// The lookup: candidates by index scans, each then scored against the query and ranked.
 /// Near spellings are only looked up when nothing matches as typed.
+/// With a business date (`today`), a room number finds the guests in that room, and guests in
+/// house or arriving within the week come first among equals.
 pub fn run<E>(
     index: &mut dyn KeyIndex<Error = E>,
     region: phonenumber::country::Id,
     query: &str,
     limit: usize,
+    today: Option<NaiveDate>,
 ) -> Result<Vec<SearchHit>, E> {
     let mut plan = plan(query);
-    if limit == 0 || (!plan.has_name() && !plan.has_digits()) {
+    if limit == 0 || plan.is_empty() {
         return Ok(Vec::new());
     }
     let matcher = SkimMatcherV2::default();
-    if !plan.has_name() && plan.phone_text.is_none() {
-        return trailing_digits(index, &plan, &matcher, limit);
-    }
+    let mut stays = Stays::on(today);
     let mut ranked = Vec::new();
     let mut seen = HashSet::new();
-    let mut found = gather(index, &plan)?;
+    if let Some(room) = &plan.room {
+        in_room(index, room, &mut stays, &mut seen, &mut ranked)?;
+    }
+    if plan.room_only {
+        return best_hits(index, ranked, limit, &mut stays);
+    }
+    if !plan.has_name() && plan.phone_text.is_none() {
+        trailing_digits(index, &plan, &matcher, limit, &mut stays, seen, &mut ranked)?;
+        return best_hits(index, ranked, limit, &mut stays);
+    }
+    let mut found = gather(index, &plan, &mut stays)?;
     if found.is_empty() {
         // A national notation whose trunk prefix is not `0` (Russia's `8`, …) only matches
         // once parsed with the hotel's region.
         if let Some(text) = &plan.phone_text {
             plan.e164 = phone::normalize(text, region).ok();
-            found = gather(index, &plan)?;
+            found = gather(index, &plan, &mut stays)?;
         }
     }
     rank_into(
@@ -298,7 +397,311 @@ pub fn run<E>(
             &mut ranked,
         )?;
     }
-    best_hits(index, ranked, limit)
+    if plan.words.len() >= 2 && !ranked.iter().any(|(s, _)| s.value >= SCORE_PREFIX) {
+        near_words(index, &plan, &matcher, &mut seen, &mut ranked)?;
+    }
+    if !plan.has_name() && ranked.is_empty() {
+        near_phones(index, &plan, &mut seen, &mut ranked)?;
+    }
+    best_hits(index, ranked, limit, &mut stays)
+}
+
+/// Candidates whose stays are read one index descent each; for more, the day's guests are
+/// read first (one range of hot pages) and only those among them are looked up: candidates
+/// are scattered over the whole history, and a descent per candidate reads cold pages.
+const STAYS_BY_GUEST: usize = 16;
+
+/// What the lookup knows of its candidates' stays on the business date; without a date,
+/// nothing.
+struct Stays {
+    today: Option<NaiveDate>,
+    known: HashMap<i64, Option<HitStay>>,
+    /// The guests with a stay standing today, once read.
+    staying: Option<HashSet<i64>>,
+}
+
+impl Stays {
+    fn on(today: Option<NaiveDate>) -> Stays {
+        Stays {
+            today,
+            known: HashMap::new(),
+            staying: None,
+        }
+    }
+
+    /// Reads the stays of those of `gids` not known yet: at most two reads.
+    fn load<E>(&mut self, index: &mut dyn KeyIndex<Error = E>, gids: &[i64]) -> Result<(), E> {
+        let Some(today) = self.today else {
+            return Ok(());
+        };
+        let mut missing: Vec<i64> = gids
+            .iter()
+            .copied()
+            .filter(|g| !self.known.contains_key(g))
+            .collect();
+        if missing.len() > STAYS_BY_GUEST {
+            let staying = self.staying(index)?;
+            let (now, never): (Vec<i64>, Vec<i64>) =
+                missing.iter().partition(|g| staying.contains(g));
+            for gid in never {
+                self.known.insert(gid, None);
+            }
+            missing = now;
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut rows: HashMap<i64, Vec<StayRow>> = HashMap::new();
+        for (gid, row) in index.stays_of(&missing, today, crate::rules::arriving_until(today))? {
+            rows.entry(gid).or_default().push(row);
+        }
+        for gid in missing {
+            let now = rows
+                .get(&gid)
+                .and_then(|r| crate::rules::current_stay(r, today));
+            self.known.insert(gid, now);
+        }
+        Ok(())
+    }
+
+    fn get(&self, gid: i64) -> Option<&HitStay> {
+        self.known.get(&gid).and_then(Option::as_ref)
+    }
+
+    /// Guests with a stay standing today (none without a date), read once per lookup.
+    fn staying<E>(&mut self, index: &mut dyn KeyIndex<Error = E>) -> Result<&HashSet<i64>, E> {
+        if self.staying.is_none() {
+            let found = match self.today {
+                Some(today) => index.staying(today, crate::rules::arriving_until(today))?,
+                None => Vec::new(),
+            };
+            self.staying = Some(found.into_iter().collect());
+        }
+        Ok(self.staying.get_or_insert_with(HashSet::new))
+    }
+}
+
+/// The guests in `room` on the business date, scored in house first, then arriving, then
+/// leaving; each hit carries the stay in that room.
+fn in_room<E>(
+    index: &mut dyn KeyIndex<Error = E>,
+    room: &str,
+    stays: &mut Stays,
+    seen: &mut HashSet<i64>,
+    ranked: &mut Vec<(Score, Candidate)>,
+) -> Result<(), E> {
+    let Some(today) = stays.today else {
+        return Ok(());
+    };
+    let mut best: HashMap<i64, HitStay> = HashMap::new();
+    for (gid, row) in index.room_stays(room, today)? {
+        let Some(now) = crate::rules::current_stay([&row], today) else {
+            continue;
+        };
+        let better = best
+            .get(&gid)
+            .is_none_or(|b| (now.status as u8) < (b.status as u8));
+        if better {
+            best.insert(gid, now);
+        }
+    }
+    let gids: Vec<i64> = best.keys().copied().collect();
+    for c in index.candidates(&gids)? {
+        let Some(stay) = best.remove(&c.gid) else {
+            continue;
+        };
+        let closeness = match stay.status {
+            StayNow::InHouse => BAND - 1,
+            StayNow::Arriving => BAND - 2,
+            StayNow::Departing => BAND - 3,
+        };
+        seen.insert(c.gid);
+        stays.known.insert(c.gid, Some(stay));
+        let score = Score {
+            value: SCORE_ROOM + closeness,
+            matched: MatchKind::Room,
+            matched_phone: None,
+            matched_digits: 0,
+        };
+        ranked.push((score, c));
+    }
+    Ok(())
+}
+
+/// Guests fetched per near-number scan; each scan names every digit of a number.
+const NEAR_PHONE_CAP: usize = 4;
+/// Near numbers shown at most.
+const NEAR_PHONE_HITS: usize = 10;
+
+/// Numbers one digit off the typed whole number, or with an adjacent pair transposed: a
+/// misheard or mistyped digit. Each is one exact index lookup (~110 for a mobile number),
+/// made only when the number as typed matches no one.
+fn near_phones<E>(
+    index: &mut dyn KeyIndex<Error = E>,
+    plan: &Plan,
+    seen: &mut HashSet<i64>,
+    ranked: &mut Vec<(Score, Candidate)>,
+) -> Result<(), E> {
+    if plan.phone_text.is_none() {
+        return Ok(());
+    }
+    let mut found: Vec<(i64, String)> = Vec::new();
+    'probes: for rev in plan.digit_probes() {
+        for variant in one_digit_off(rev) {
+            for (gid, _) in index.phone_scan(&variant, false, NEAR_PHONE_CAP)? {
+                if !found.iter().any(|(g, _)| *g == gid) {
+                    found.push((gid, variant.clone()));
+                }
+            }
+            if found.len() >= NEAR_PHONE_HITS {
+                break 'probes;
+            }
+        }
+    }
+    let gids: Vec<i64> = found.iter().map(|(gid, _)| *gid).collect();
+    for c in index.candidates(&gids)? {
+        let Some((_, rev)) = found.iter().find(|(gid, _)| *gid == c.gid) else {
+            continue;
+        };
+        let phone = c
+            .guest
+            .phones
+            .iter()
+            .find(|p| phone::reversed_digits(&p.e164).starts_with(rev.as_str()));
+        let Some(phone) = phone else {
+            continue;
+        };
+        if !seen.insert(c.gid) {
+            continue;
+        }
+        let score = Score {
+            value: SCORE_NEAR_PHONE + BAND - 1,
+            matched: MatchKind::NearPhone,
+            matched_phone: Some(phone.e164.clone()),
+            matched_digits: 0,
+        };
+        ranked.push((score, c));
+    }
+    Ok(())
+}
+
+/// A digit string with one digit replaced, or one adjacent pair swapped; each distinct.
+fn one_digit_off(digits: &str) -> Vec<String> {
+    let chars: Vec<char> = digits.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    for i in 0..chars.len().saturating_sub(1) {
+        if chars[i] != chars[i + 1] {
+            let mut c = chars.clone();
+            c.swap(i, i + 1);
+            out.push(c.into_iter().collect());
+        }
+    }
+    for i in 0..chars.len() {
+        for d in '0'..='9' {
+            if d != chars[i] {
+                let mut c = chars.clone();
+                c[i] = d;
+                out.push(c.into_iter().collect());
+            }
+        }
+    }
+    out
+}
+
+/// Guests fetched per scan for a name with one misheard word.
+const NEAR_WORD_CAP: usize = 30;
+
+/// A name of several words, one of them misheard (`john smth`, `smiht john`): the guests filed
+/// under the other words, alone or followed by the misheard word's first letter, ranked by
+/// how close their own words are to the typed ones.
+fn near_words<E>(
+    index: &mut dyn KeyIndex<Error = E>,
+    plan: &Plan,
+    matcher: &SkimMatcherV2,
+    seen: &mut HashSet<i64>,
+    ranked: &mut Vec<(Score, Candidate)>,
+) -> Result<(), E> {
+    let mut gids: Vec<i64> = Vec::new();
+    let mut add = |found: Vec<(String, i64)>| {
+        for (_, gid) in found {
+            if !gids.contains(&gid) {
+                gids.push(gid);
+            }
+        }
+    };
+    for (i, misheard) in plan.words.iter().enumerate() {
+        let others: Vec<String> = plan
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, w)| w.clone())
+            .collect();
+        let first: String = misheard.chars().take(1).collect();
+        for order in word_orders(&others).into_iter().take(2) {
+            let run = order.concat();
+            add(index.name_range(&format!("{run}{first}"), false, NEAR_WORD_CAP)?);
+        }
+        for other in &others {
+            add(index.name_exact(other, NEAR_WORD_CAP)?);
+        }
+    }
+    let fresh: Vec<i64> = gids.into_iter().filter(|g| !seen.contains(g)).collect();
+    for c in index.candidates(&fresh)? {
+        let value = score(plan, &c.guest, matcher)
+            .map(|s| s.value)
+            .or_else(|| near_word_score(&plan.words, &c.guest));
+        let Some(value) = value else {
+            continue;
+        };
+        seen.insert(c.gid);
+        let forms = NameForms::of(&c.guest.name, c.guest.name_latin.as_deref());
+        let score = Score {
+            value,
+            matched: fuzzy_kind(&forms),
+            matched_phone: None,
+            matched_digits: 0,
+        };
+        ranked.push((score, c));
+    }
+    Ok(())
+}
+
+/// Typed words against a guest's name words (Latin, or pinyin surname and given name): all
+/// but one equal to a word of the name, the last scored by its edit distance to the closest
+/// remaining word; `None` unless some word matches exactly.
+fn near_word_score(typed: &[String], guest: &Guest) -> Option<i64> {
+    let forms = NameForms::of(&guest.name, guest.name_latin.as_deref());
+    let mut lists: Vec<Vec<String>> = forms.latin.clone();
+    for reading in &forms.readings {
+        let split = forms.surname_len.min(reading.len());
+        lists.push(vec![reading[..split].concat(), reading[split..].concat()]);
+    }
+    let mut best: Option<i64> = None;
+    for words in &lists {
+        let mut left: Vec<&String> = words.iter().collect();
+        let mut misses: Vec<&String> = Vec::new();
+        for t in typed {
+            match left.iter().position(|w| *w == t) {
+                Some(at) => {
+                    left.remove(at);
+                }
+                None => misses.push(t),
+            }
+        }
+        if misses.len() != 1 || misses.len() == typed.len() {
+            continue;
+        }
+        let distance = left
+            .iter()
+            .map(|w| osa_distance(misses[0], w))
+            .min()
+            .unwrap_or(usize::MAX / 2) as i64;
+        // The closest spellings first; guests sharing only the other word below them.
+        let value = SCORE_FUZZY + (BAND - 1 - 20 * distance).max(1);
+        best = best.max(Some(value));
+    }
+    best
 }
 
 /// Only a few trailing digits (`8000`): every guest ending so scores the same, so they are put
@@ -309,24 +712,28 @@ fn trailing_digits<E>(
     plan: &Plan,
     matcher: &SkimMatcherV2,
     limit: usize,
-) -> Result<Vec<SearchHit>, E> {
+    stays: &mut Stays,
+    mut seen: HashSet<i64>,
+    ranked: &mut Vec<(Score, Candidate)>,
+) -> Result<(), E> {
     let Some(rev) = &plan.rev_digits else {
-        return Ok(Vec::new());
+        return Ok(());
     };
-    let mut ordered = index.phone_scan(rev, false, RANK_CAP)?;
-    ordered.sort_by(|(ga, a), (gb, b)| a.order(b).then(ga.cmp(gb)));
+    // Phone keys are small: every guest sharing the digits is put in order, so the likely
+    // caller is never cut by the scan's cap (on a million guests ~120 share four digits).
+    let mut ordered = index.phone_scan(rev, false, DIGITS_SCAN_CAP)?;
+    let gids: Vec<i64> = ordered.iter().map(|(gid, _)| *gid).collect();
+    stays.load(index, &gids)?;
+    ordered.sort_by(|(ga, a), (gb, b)| {
+        let (sa, sb) = (stays.get(*ga), stays.get(*gb));
+        crate::rules::likely_caller_rank(sa)
+            .cmp(&crate::rules::likely_caller_rank(sb))
+            .then_with(|| a.order(b))
+            .then(ga.cmp(gb))
+    });
     let gids: Vec<i64> = ordered.into_iter().map(|(gid, _)| gid).collect();
-    let mut ranked = Vec::new();
-    rank_into(
-        index,
-        plan,
-        matcher,
-        gids,
-        limit,
-        &mut HashSet::new(),
-        &mut ranked,
-    )?;
-    best_hits(index, ranked, limit)
+    let up_to = ranked.len() + limit;
+    rank_into(index, plan, matcher, gids, up_to, &mut seen, ranked)
 }
 
 /// The first `limit` ranked guests as hits: best score first; equal scores by VIP, last
@@ -335,12 +742,15 @@ fn best_hits<E>(
     index: &mut dyn KeyIndex<Error = E>,
     mut ranked: Vec<(Score, Candidate)>,
     limit: usize,
+    stays: &mut Stays,
 ) -> Result<Vec<SearchHit>, E> {
+    let gids: Vec<i64> = ranked.iter().map(|(_, c)| c.gid).collect();
+    stays.load(index, &gids)?;
     ranked.sort_by(|(sa, a), (sb, b)| {
         sb.value.cmp(&sa.value).then_with(|| {
             tie_order(
-                (&a.guest.vip, a.last_stay, &a.guest.id),
-                (&b.guest.vip, b.last_stay, &b.guest.id),
+                (stays.get(a.gid), &a.guest.vip, a.last_stay, &a.guest.id),
+                (stays.get(b.gid), &b.guest.vip, b.last_stay, &b.guest.id),
             )
         })
     });
@@ -351,7 +761,8 @@ fn best_hits<E>(
         .into_iter()
         .map(|(score, c)| {
             let open = complaints.get(&c.gid).copied().unwrap_or(0);
-            hit(score, c, open)
+            let stay = stays.get(c.gid).cloned();
+            hit(score, c, open, stay)
         })
         .collect())
 }
@@ -385,7 +796,11 @@ fn rank_into<E>(
 
 /// The candidate guests, best-fetched first, at most [`RANK_CAP`] with digits and
 /// [`NAME_RANK_CAP`] for a name alone.
-fn gather<E>(index: &mut dyn KeyIndex<Error = E>, plan: &Plan) -> Result<Vec<i64>, E> {
+fn gather<E>(
+    index: &mut dyn KeyIndex<Error = E>,
+    plan: &Plan,
+    stays: &mut Stays,
+) -> Result<Vec<i64>, E> {
     let mut found: HashMap<i64, Via> = HashMap::new();
     if let Some(e164) = &plan.e164 {
         for (gid, _) in index.phone_scan(&phone::reversed_digits(e164), true, SCAN_CAP)? {
@@ -437,6 +852,13 @@ fn gather<E>(index: &mut dyn KeyIndex<Error = E>, plan: &Plan) -> Result<Vec<i64
             if scan_name(index, &probe, SCAN_CAP, &mut found, plain)? == SCAN_CAP {
                 let vip = vip_key(&probe);
                 scan_name(index, &vip, VIP_SCAN_CAP, &mut found, |_| Via::Vip)?;
+                // Likewise the namesakes staying with us now, the likeliest callers.
+                let staying: Vec<i64> = stays.staying(index)?.iter().copied().collect();
+                if !staying.is_empty() {
+                    for gid in index.name_filed(&probe, &staying)? {
+                        note(&mut found, gid, Via::Staying);
+                    }
+                }
             }
         }
     }
@@ -890,7 +1312,7 @@ pub fn osa_distance(a: &str, b: &str) -> usize {
 }
 
 /// A ranked guest as the result list shows it, with its open complaints.
-fn hit(score: Score, c: Candidate, open_complaints: u32) -> SearchHit {
+fn hit(score: Score, c: Candidate, open_complaints: u32, stay: Option<HitStay>) -> SearchHit {
     let g = c.guest;
     SearchHit {
         do_not_rent: g.has_flag(Flag::DoNotRent),
@@ -906,6 +1328,7 @@ fn hit(score: Score, c: Candidate, open_complaints: u32) -> SearchHit {
         matched_digits: score.matched_digits,
         last_stay: c.last_stay,
         open_complaints,
+        stay,
     }
 }
 
@@ -971,7 +1394,25 @@ mod tests {
 
     #[test]
     fn fewer_than_four_digits_are_not_a_phone() {
-        assert_eq!(plan("123"), Plan::default());
+        let p = plan("123");
+        assert!(!p.has_digits() && !p.has_name(), "{p:?}");
+        assert_eq!(p.room.as_deref(), Some("123"), "but may be a room");
+    }
+
+    #[test]
+    fn a_prefix_asks_for_a_room_and_nothing_else() {
+        for (q, room) in [("r2112", "2112"), ("R 12A", "12A"), ("room 3-05", "3-05")] {
+            let p = plan(q);
+            assert_eq!((p.room.as_deref(), p.room_only), (Some(room), true), "{q}");
+            assert!(!p.has_digits() && !p.has_name(), "{q}");
+        }
+        let p = plan("2112");
+        assert_eq!((p.room.as_deref(), p.room_only), (Some("2112"), false));
+        assert!(p.has_digits());
+        for q in ["rachel", "r", "13800138000", "room"] {
+            assert!(!plan(q).room_only, "{q}");
+        }
+        assert_eq!(plan("13800138000").room, None);
     }
 
     #[test]

@@ -148,8 +148,21 @@ pub trait Store: Send {
     /// Replaces the hotel's settings (admin); every value is checked first.
     fn set_settings(&mut self, settings: &Settings) -> Result<Settings, StoreError>;
 
-    /// The caller lookup, best first.
-    fn search(&mut self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError>;
+    /// The caller lookup, best first, without a business date: no room numbers, no stays on
+    /// the hits.
+    fn search(&mut self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        self.search_on(query, limit, None)
+    }
+
+    /// The caller lookup, best first, on the business date `today` (the front end's own):
+    /// a room number finds the guest in that room today, and among equals the guests in house
+    /// or arriving within the week come first; each hit carries its current or next stay.
+    fn search_on(
+        &mut self,
+        query: &str,
+        limit: usize,
+        today: Option<NaiveDate>,
+    ) -> Result<Vec<SearchHit>, StoreError>;
 
     /// A whole profile: guest, active preferences (newest first), stays (newest first),
     /// feedback (newest first). A merged-away id reads as the profile it was merged into.

@@ -562,6 +562,7 @@ impl App {
         let (gen, effect) = self.request(Job::Search {
             query,
             limit: SEARCH_LIMIT,
+            today: self.today(),
         });
         self.lookup.pending = Some(gen);
         vec![effect]
@@ -637,6 +638,8 @@ impl App {
             (Some(OpenWhenReady::Selected), hits) => hits.get(self.lookup.selected),
             _ => None,
         };
+        // A "did you mean" is a guess: the agent picks it, it is never opened for them.
+        let chosen = chosen.filter(|hit| !hit.matched.is_near_miss());
         match chosen {
             Some(hit) => {
                 let id = hit.id.clone();

@@ -20,6 +20,8 @@ pub enum Job {
     Search {
         query: String,
         limit: usize,
+        /// The terminal's business date: rooms and stays are looked up on it.
+        today: NaiveDate,
     },
     Profile(GuestId),
     Board {
@@ -158,7 +160,11 @@ fn run_job(store: &mut dyn Store, job: Job) -> Result<Answer, Failure> {
 
 fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
     let answer = match job {
-        Job::Search { query, limit } => Answer::Hits(store.search(&query, limit)?),
+        Job::Search {
+            query,
+            limit,
+            today,
+        } => Answer::Hits(store.search_on(&query, limit, Some(today))?),
         Job::Profile(id) => Answer::Profile(Box::new(store.profile(&id)?)),
         Job::Board { date, vip_only } => Answer::Board(Box::new(store.board(date, vip_only)?)),
         Job::AddPreference(pref) => Answer::Added(store.add_preference(pref)?),
@@ -257,6 +263,7 @@ mod tests {
             job: Job::Search {
                 query: query.into(),
                 limit: 10,
+                today: NaiveDate::default(),
             },
         }
     }

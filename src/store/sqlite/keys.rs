@@ -11,6 +11,7 @@ use super::rows::*;
 use super::schema::*;
 use crate::model::*;
 use crate::rules::merge::ERASED_NAME;
+use crate::rules::StayRow;
 use crate::search::{self, phone, SearchHit};
 use crate::store::StoreError;
 
@@ -212,6 +213,55 @@ impl search::KeyIndex for SqliteKeys<'_> {
             .query_map([id_list(gids)], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?)
     }
+
+    fn stays_of(
+        &mut self,
+        gids: &[i64],
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<(i64, StayRow)>, StoreError> {
+        let mut stmt = self.0.prepare_cached(STAYS_AROUND_OF_GIDS)?;
+        let rows = stmt.query_map(
+            params![id_list(gids), date_text(today), date_text(until)],
+            stay_row,
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn staying(&mut self, today: NaiveDate, until: NaiveDate) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.0.prepare_cached(STAYING_GIDS)?;
+        let rows = stmt.query_map(params![date_text(today), date_text(until)], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn room_stays(
+        &mut self,
+        room: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<(i64, StayRow)>, StoreError> {
+        let mut stmt = self.0.prepare_cached(ROOM_STAYS)?;
+        let rows = stmt.query_map(params![room, date_text(today)], stay_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// `(gid, stay)` from `gid, arrival, departure, room, status`.
+fn stay_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, StayRow)> {
+    let status: String = r.get(4)?;
+    Ok((
+        r.get(0)?,
+        StayRow {
+            arrival: parse_date(&r.get::<_, String>(1)?),
+            departure: parse_date(&r.get::<_, String>(2)?),
+            room: r.get(3)?,
+            // Statuses are checked on the way in; an unknown one is treated as booked.
+            status: StayStatus::parse(&status).unwrap_or(StayStatus::Expected),
+        },
+    ))
 }
 
 /// How many columns `GUEST_COLUMNS` lists.
@@ -223,10 +273,11 @@ pub fn search(
     region: phonenumber::country::Id,
     query: &str,
     limit: usize,
+    today: Option<NaiveDate>,
 ) -> Result<Vec<SearchHit>, StoreError> {
     // One read transaction: the lock is taken once, not once per index scan.
     let tx = conn.unchecked_transaction()?;
-    let hits = search::run(&mut SqliteKeys(&tx), region, query, limit)?;
+    let hits = search::run(&mut SqliteKeys(&tx), region, query, limit, today)?;
     tx.commit()?;
     Ok(hits)
 }

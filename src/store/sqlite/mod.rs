@@ -508,13 +508,19 @@ impl Store for SqliteStore {
         Ok(self.settings.clone())
     }
 
-    fn search(&mut self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+    fn search_on(
+        &mut self,
+        query: &str,
+        limit: usize,
+        today: Option<NaiveDate>,
+    ) -> Result<Vec<SearchHit>, StoreError> {
         self.allow(Action::ReadGuests)?;
         keys::search(
             &self.conn,
             rules::settings::region(&self.settings),
             query,
             limit,
+            today,
         )
     }
 

@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -164,6 +164,31 @@ pub const BOARD_STAYS: &str =
     UNION SELECT reservation_id, gid, arrival, departure, room, vip, status FROM stays \
     WHERE departure > ?1 AND departure <= date(?1, '+' || ?2 || ' days') AND arrival < ?1";
 
+/// The stays, with what tells where each stands, of the guests in a JSON list (`?1`) that
+/// may stand on `?2`: leaving on it or later and arriving by `?3`, not cancelled.
+pub const STAYS_AROUND_OF_GIDS: &str = "SELECT gid, arrival, departure, room, status FROM stays \
+    WHERE gid IN (SELECT value FROM json_each(?1)) AND departure >= ?2 AND arrival <= ?3 \
+    AND status NOT IN ('cancelled', 'no_show')";
+
+/// The guests with such a stay on `?1` (arriving by `?2`): one range of the covering
+/// `stays_standing` index (departures from `?1` to `?2` plus the longest stay), never a row.
+pub const STAYING_GIDS: &str = "SELECT gid FROM stays \
+    WHERE departure >= ?1 AND departure <= date(?2, '+' || (SELECT nights FROM longest_stay) || ' days') \
+    AND arrival <= ?2 AND status NOT IN ('cancelled', 'no_show')";
+
+/// The stays in room `?1` that touch `?2` (arrived by it, leaving on it or later).
+pub const ROOM_STAYS: &str = "SELECT gid, arrival, departure, room, status FROM stays \
+    WHERE room = ?1 AND departure >= ?2 AND arrival <= ?2 \
+    AND status NOT IN ('cancelled', 'no_show')";
+
+/// Version 11: the lookup finds guests by room and ranks those staying now first.
+const STANDING_INDEXES: &str = "
+DROP INDEX IF EXISTS stays_departure_arrival;
+CREATE INDEX IF NOT EXISTS stays_standing ON stays(departure, arrival, status, gid);
+CREATE INDEX IF NOT EXISTS stays_gid_departure ON stays(gid, departure);
+CREATE INDEX IF NOT EXISTS stays_room ON stays(room, departure);
+";
+
 /// What a file holds before anything is changed in it.
 #[derive(Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -265,6 +290,13 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     if version < 9 {
         tx.execute_batch(LONGEST_STAY)?;
+    }
+    if version < 11 {
+        // Version 11: a room number finds today's guest in it, and guests in house or
+        // arriving within the week are looked up by their stays: each an index range.
+        // `stays_standing` also serves the board's in-house range, as (departure, arrival)
+        // did, and covers the read of every stay standing today.
+        tx.execute_batch(STANDING_INDEXES)?;
     }
     if (7..10).contains(&version) {
         // Version 10: names are keyed in every reading of their characters, dotted names by

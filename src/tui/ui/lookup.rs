@@ -19,14 +19,18 @@ use crate::tui::keymap::{Action, Mode};
 struct Columns {
     greet: bool,
     last_stay: bool,
+    /// Some hit is in house, arriving or leaving: the stay column says so instead of the
+    /// last stay's date, and is wider.
+    stay_now: bool,
     alerts: bool,
 }
 
 impl Columns {
-    fn for_width(w: u16) -> Columns {
+    fn for_width(w: u16, hits: &[SearchHit]) -> Columns {
         Columns {
             greet: w >= 70,
             last_stay: w >= 70,
+            stay_now: hits.iter().any(|h| h.stay.is_some()),
             alerts: w >= 45,
         }
     }
@@ -38,7 +42,11 @@ impl Columns {
         }
         widths.push(Constraint::Length(15));
         if self.last_stay {
-            widths.push(Constraint::Length(10));
+            widths.push(Constraint::Length(match (self.stay_now, total >= 110) {
+                (true, true) => 30,
+                (true, false) => 20,
+                (false, _) => 10,
+            }));
         }
         if self.alerts {
             widths.push(Constraint::Length(if total >= 110 { 20 } else { 13 }));
@@ -111,7 +119,7 @@ fn draw_prompt(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 const MIN_QUERY_COLUMNS: usize = 12;
 
 fn draw_hits(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let columns = Columns::for_width(area.width);
+    let columns = Columns::for_width(area.width, &app.lookup.hits);
     let show_header = area.height >= 4;
     let constraints = columns.widths(area.width);
     let widths = column_widths(&constraints, area.width);
@@ -141,7 +149,10 @@ fn header_cells<'a>(app: &App, columns: &Columns) -> Vec<Line<'a>> {
     }
     cells.push(app.text(Msg::TuiPhone));
     if columns.last_stay {
-        cells.push(app.text(Msg::TuiLastStay));
+        cells.push(app.text(match columns.stay_now {
+            true => Msg::TuiStayNow,
+            false => Msg::TuiLastStay,
+        }));
     }
     if columns.alerts {
         cells.push(app.text(Msg::AlertsWord));
@@ -151,7 +162,14 @@ fn header_cells<'a>(app: &App, columns: &Columns) -> Vec<Line<'a>> {
 
 fn hit_cells<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -> Vec<Line<'a>> {
     let vip = Span::styled(hit.vip.clone().unwrap_or_default(), theme.vip());
-    let mut name = vec![Span::raw(hit.name.clone())];
+    let mut name = Vec::new();
+    if hit.matched.is_near_miss() {
+        name.push(Span::styled(
+            format!("{} ", app.text(Msg::TuiDidYouMean)),
+            theme.dim(),
+        ));
+    }
+    name.push(Span::raw(hit.name.clone()));
     if let Some(latin) = hit.name_latin.as_ref().filter(|l| **l != hit.name) {
         name.push(Span::styled(format!(" {latin}"), theme.dim()));
     }
@@ -166,8 +184,11 @@ fn hit_cells<'a>(hit: &SearchHit, app: &App, theme: &Theme, columns: &Columns) -
     let query = &app.lookup.hits_for;
     cells.push(phone.map_or_else(Line::default, |p| phone_line(&p, query, theme)));
     if columns.last_stay {
-        let last = hit.last_stay.map(|d| d.format("%Y-%m-%d").to_string());
-        cells.push(Line::raw(last.unwrap_or_default()));
+        let stay = match &hit.stay {
+            Some(now) => Some(now.text_in(app.lang(), app.today())),
+            None => hit.last_stay.map(|d| d.format("%Y-%m-%d").to_string()),
+        };
+        cells.push(Line::raw(stay.unwrap_or_default()));
     }
     if columns.alerts {
         cells.push(Line::from(marker_spans(hit_markers(hit, app), theme)));

@@ -8,11 +8,14 @@ use ratatui::Frame;
 
 use crate::catalog::{Category, PAGE_SIZE};
 use crate::i18n::Msg;
+use crate::model::HitStay;
 use crate::model::{
     Alert, Feedback, FeedbackKind, FeedbackStatus, Flag, Preference, Profile, Source, Stay,
     StayStatus, NOTE_MAX_CHARS,
 };
+use crate::rules::{current_stay, StayRow};
 use crate::search::phone::masked;
+use chrono::NaiveDate;
 
 use super::{centered, fit, spinner, tail, width, wrap, Theme};
 use crate::tui::app::{last_stay, next_stay, profile_alerts, App, Entry};
@@ -33,6 +36,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(entry) = &app.profile.entry {
         draw_entry(frame, area, entry, app, theme);
     }
+}
+
+/// Where the guest stands today, by the lookup's own rule.
+fn stay_now(profile: &Profile, today: NaiveDate) -> Option<HitStay> {
+    let rows: Vec<StayRow> = profile
+        .stays
+        .iter()
+        .map(|s| StayRow {
+            arrival: s.arrival,
+            departure: s.departure,
+            room: s.room.clone(),
+            status: s.status,
+        })
+        .collect();
+    current_stay(&rows, today)
 }
 
 fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
@@ -60,14 +78,22 @@ fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> 
     facts.push(Span::raw(
         app.fill(Msg::TuiStayCount, &[("n", &profile.stay_count)]),
     ));
-    if let Some(stay) = last_stay(profile, today) {
+    let now = stay_now(profile, today);
+    if let Some(now) = &now {
+        facts.push(Span::styled(
+            format!("  {}", now.text_in(app.lang(), today)),
+            theme.title(),
+        ));
+    }
+    let current = |s: &Stay| now.as_ref().is_some_and(|n| n.arrival == s.arrival);
+    if let Some(stay) = last_stay(profile, today).filter(|s| !current(s)) {
         facts.push(Span::raw(format!(
             "  {} {}",
             app.text(Msg::TuiLastStay),
             stay.arrival.format("%Y-%m-%d")
         )));
     }
-    if let Some(stay) = next_stay(profile, today) {
+    if let Some(stay) = next_stay(profile, today).filter(|s| !current(s)) {
         let room = stay
             .room
             .as_deref()
