@@ -135,6 +135,8 @@ impl crate::model::Problem {
             P::Retired { into: Some(id) } => Msg::ProbRetiredInto.fill_in(lang, &[("id", id)]),
             P::Duplicate { value } => Msg::ProbDuplicate.fill_in(lang, &[("value", value)]),
             P::ControlCharacter => Msg::ProbControl.text_in(lang).into(),
+            P::LastAdmin => Msg::ProbLastAdmin.text_in(lang).into(),
+            P::NotAnOpenComplaint => Msg::ProbNotOpenComplaint.text_in(lang).into(),
         }
     }
 }
@@ -237,6 +239,9 @@ messages! {
     AccountNoPasswordMark => "no password", "未设密码";
     ImportWarning => "warning: {what}", "提示：{what}";
     ImportWarnings => "{n} row(s) taken with a warning (listed above).", "{n} 行已导入但有提示（见上）。";
+    ProbLastAdmin => "the only administrator cannot be removed or disabled; make another account admin first", "不能撤销或停用唯一的管理员；请先把另一个账号设为管理员";
+    ProbNotOpenComplaint => "only an open complaint can be resolved", "只能处理尚未解决的投诉";
+    CheckDamaged => "part of the database is damaged; restore the last backup", "数据库有部分内容已损坏；请恢复最近的备份";
     TheDatabase => "this terminal's database", "本终端的数据库";
     ActReadGuests => "look up guests", "查询客人";
     ActReadBoard => "see the board", "查看抵离店看板";

@@ -792,6 +792,10 @@ pub enum Problem {
     Duplicate { value: String },
     /// A control character (ESC, NUL, …) in text.
     ControlCharacter,
+    /// The change would leave the database without an enabled administrator.
+    LastAdmin,
+    /// Only an open complaint can be resolved.
+    NotAnOpenComplaint,
 }
 
 /// A value refused by a rule: which field and why (the store passes it on as

@@ -612,3 +612,86 @@ fn every_json_shape_reads_back_equal() {
         round_trip(&err);
     }
 }
+
+#[test]
+fn mistakes_a_reviewer_found_are_refused_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut admin = hotel(&path);
+    add(&mut admin, "boss", Role::Admin);
+    add(&mut admin, "hk", Role::Housekeeping);
+
+    // A phones value with no number in it is refused; the stored phones stay.
+    let out = cli(&path, "boss", &["edit", "G1", "phones=abc"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'abc' is not a phone number"));
+    assert_eq!(admin.profile(&"G1".into()).unwrap().guest.phones.len(), 1);
+
+    // The only administrator cannot make themselves an agent or disable themselves.
+    for args in [
+        &["user", "role", "boss", "agent"][..],
+        &["user", "disable", "boss"][..],
+    ] {
+        let out = cli(&path, "boss", args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("only administrator"));
+    }
+    assert_eq!(admin.accounts().unwrap()[0].role, Role::Admin);
+
+    // A role that may not export gets status 4, no output and no partial file.
+    let out = cli(&path, "hk", &["export", "guests"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(out.stdout.is_empty());
+    let file = dir.path().join("hk.csv");
+    let out = cli(
+        &path,
+        "hk",
+        &["export", "guests", "-o", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(4));
+    assert!(!file.exists() && !dir.path().join("hk.partial").exists());
+
+    // Only an open complaint is resolved, once.
+    let praise = admin
+        .add_feedback(NewFeedback {
+            guest_id: "G1".into(),
+            kind: FeedbackKind::Praise,
+            text: "lovely".into(),
+            department: None,
+        })
+        .unwrap();
+    assert!(admin.resolve_feedback(praise.id, "thanks").is_err());
+    let complaint = admin
+        .add_feedback(NewFeedback {
+            guest_id: "G1".into(),
+            kind: FeedbackKind::Complaint,
+            text: "noisy".into(),
+            department: None,
+        })
+        .unwrap();
+    admin.resolve_feedback(complaint.id, "moved room").unwrap();
+    let again = admin.resolve_feedback(complaint.id, "again").unwrap_err();
+    assert!(matches!(
+        again,
+        StoreError::Invalid {
+            problem: Problem::NotAnOpenComplaint,
+            ..
+        }
+    ));
+
+    // No VIP codes at all would make every stored code invalid.
+    let out = cli(&path, "boss", &["settings", "vip_codes", ""]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(admin.settings().unwrap().vip_codes.len(), 5);
+}
+
+#[test]
+fn an_empty_file_is_no_database_for_a_command_that_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("touched.db");
+    std::fs::write(&path, b"").unwrap();
+    let out = cli(&path, "admin", &["search", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database"));
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+}

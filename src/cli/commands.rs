@@ -457,11 +457,18 @@ fn export(store: &mut dyn Store, args: &ExportArgs) -> Result<(), CliError> {
         Some(path) => {
             // Written beside the target and renamed, so a failed export never leaves half a file.
             let tmp = path.with_extension("partial");
-            let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            let n = interchange::export(store, args.kind, format, &mut file)?;
-            file.flush()?;
-            drop(file);
-            std::fs::rename(&tmp, path)?;
+            let written = (|| -> Result<u64, CliError> {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+                let n = interchange::export(store, args.kind, format, &mut file)?;
+                file.flush()?;
+                drop(file);
+                std::fs::rename(&tmp, path)?;
+                Ok(n)
+            })();
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            let n = written?;
             eprintln!(
                 "{}",
                 Msg::ExportWritten.fill(&[("n", &n), ("path", &path.display())])

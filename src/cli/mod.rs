@@ -331,10 +331,14 @@ impl CliError {
     /// The exit status of cli.md: 3 stale edit, 4 refused for the role, 128 + n when the TUI
     /// was stopped by signal n (as shells and supervisors expect), 1 any other failure.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            CliError::Store(StoreError::Stale { .. }, _) => 3,
-            CliError::Store(StoreError::Forbidden { .. }, _) => 4,
-            CliError::Tui(tui) => tui.signal_status().unwrap_or(1),
+        let store = match self {
+            CliError::Store(e, _) | CliError::Interchange(InterchangeError::Store(e)) => Some(e),
+            _ => None,
+        };
+        match (self, store) {
+            (_, Some(StoreError::Stale { .. })) => 3,
+            (_, Some(StoreError::Forbidden { .. })) => 4,
+            (CliError::Tui(tui), _) => tui.signal_status().unwrap_or(1),
             _ => 1,
         }
     }

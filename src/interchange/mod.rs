@@ -1295,7 +1295,17 @@ pub fn patch_field(
         }
         // Typed by a person: a number Excel rounded cannot come from here, and the warnings
         // of an unverified number show on the profile.
-        F::Phones => patch.phones = Some(phone::parse_field(text, opts.region)?.phones),
+        F::Phones => {
+            let field = phone::parse_field(text, opts.region)?;
+            // Typed by hand: text that holds no number is a mistake, not "no phones".
+            if field.phones.is_empty() && !text.is_empty() {
+                return Err(crate::model::Problem::BadPhone {
+                    value: text.to_string(),
+                }
+                .to_string());
+            }
+            patch.phones = Some(field.phones)
+        }
         F::Emails => patch.emails = Some(emails(text)?),
         F::Vip => {
             patch.vip = Some(if text.is_empty() {
@@ -1467,6 +1477,15 @@ pub fn export(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<u64, InterchangeError> {
+    // Refused before a header is written: a role that may not export gets no partial file.
+    let role = store.principal().role;
+    if !crate::privacy::Action::Export.allowed(role) {
+        return Err(StoreError::Forbidden {
+            action: crate::privacy::Action::Export,
+            role,
+        }
+        .into());
+    }
     let columns = columns(kind);
     match format {
         Format::Csv => {

@@ -35,9 +35,10 @@ pub fn check(s: &Settings) -> Result<(), Invalid> {
             },
         ));
     }
-    if s.vip_codes
-        .iter()
-        .any(|c| c.trim().is_empty() || c.contains([';', ',']))
+    if s.vip_codes.is_empty()
+        || s.vip_codes
+            .iter()
+            .any(|c| c.trim().is_empty() || c.contains([';', ',']))
     {
         return Err(Invalid::new("vip_codes", Problem::Required));
     }

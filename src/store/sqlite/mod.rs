@@ -83,7 +83,8 @@ pub struct SqliteStore {
 
 /// Page cache sizes: lookups touch a few pages; an import touches many.
 fn open_connection(path: &Path, opts: OpenOptions) -> Result<Connection, StoreError> {
-    let exists = path.exists();
+    // A file of no bytes is no database either (a `touch`ed or truncated --db).
+    let exists = std::fs::metadata(path).is_ok_and(|m| m.len() > 0 || m.is_dir());
     if !exists && !opts.create {
         return Err(StoreError::NoDatabase);
     }
@@ -716,6 +717,12 @@ impl Store for SqliteStore {
         validate::text("resolution", resolution, NOTE_MAX_CHARS, true)?;
         self.write(|tx, who| {
             let before = feedback_by_id(tx, id)?;
+            if !before.is_open_complaint() {
+                return Err(StoreError::invalid(
+                    id.to_string(),
+                    Problem::NotAnOpenComplaint,
+                ));
+            }
             tx.execute(
                 "UPDATE feedback SET resolution = ?2, status = 'resolved' WHERE id = ?1",
                 params![id, resolution.trim()],
@@ -940,7 +947,20 @@ impl Store for SqliteStore {
             self.allow(Action::ManageAccounts)?;
         }
         self.write(|tx, who| {
-            account_of(tx, user)?;
+            let before = account_of(tx, user)?;
+            let demotes = matches!(change, AccountChange::Disable)
+                || matches!(change, AccountChange::Role(r) if *r != Role::Admin);
+            if demotes && before.role == Role::Admin && !before.disabled {
+                let admins: i64 = tx.query_row(
+                    "SELECT count(*) FROM accounts WHERE role = 'admin' AND disabled = 0",
+                    [],
+                    |r| r.get(0),
+                )?;
+                // Nobody could manage accounts or settings again.
+                if admins <= 1 {
+                    return Err(StoreError::invalid(user, Problem::LastAdmin));
+                }
+            }
             let (sql, value, detail): (&str, Option<String>, String) = match change {
                 AccountChange::Role(role) => (
                     "UPDATE accounts SET role = ?2 WHERE user = ?1",
@@ -992,7 +1012,15 @@ impl Store for SqliteStore {
                 }
             }
         };
-        run("PRAGMA integrity_check", |r| r.get(0));
+        run("PRAGMA integrity_check", |r| {
+            let found: String = r.get(0)?;
+            if found == "ok" {
+                return Ok(found);
+            }
+            // The engine's own words go to the debug log; staff read ours.
+            super::debug_log(&found);
+            Ok(crate::i18n::Msg::CheckDamaged.text().to_string())
+        });
         run("PRAGMA foreign_key_check", |r| {
             Ok(crate::i18n::Msg::CheckMissingGuest.fill(&[
                 ("table", &r.get::<_, String>(0)?),
