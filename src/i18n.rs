@@ -137,6 +137,7 @@ impl crate::model::Problem {
             P::ControlCharacter => Msg::ProbControl.text_in(lang).into(),
             P::LastAdmin => Msg::ProbLastAdmin.text_in(lang).into(),
             P::NotAnOpenComplaint => Msg::ProbNotOpenComplaint.text_in(lang).into(),
+            P::SignInWithoutPassword => Msg::ProbSignInWithoutPassword.text_in(lang).into(),
         }
     }
 }
@@ -242,6 +243,8 @@ messages! {
     ProbLastAdmin => "the only administrator cannot be removed or disabled; make another account admin first", "不能撤销或停用唯一的管理员；请先把另一个账号设为管理员";
     ProbNotOpenComplaint => "only an open complaint can be resolved", "只能处理尚未解决的投诉";
     CheckDamaged => "part of the database is damaged; restore the last backup", "数据库有部分内容已损坏；请恢复最近的备份";
+    NoPasswordSet => "The account {user} has no password yet, and this hotel asks everyone to sign in; an administrator sets one with: guestbook user passwd {user}", "账号 {user} 尚未设置密码，而本酒店要求每位用户登录；请管理员运行：guestbook user passwd {user}";
+    ProbSignInWithoutPassword => "add an account for yourself with a password first (guestbook user add / user passwd), or nobody could sign in as you", "请先为自己建立带密码的账号（guestbook user add / user passwd），否则您将无法登录";
     TheDatabase => "this terminal's database", "本终端的数据库";
     ActReadGuests => "look up guests", "查询客人";
     ActReadBoard => "see the board", "查看抵离店看板";

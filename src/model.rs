@@ -796,6 +796,8 @@ pub enum Problem {
     LastAdmin,
     /// Only an open complaint can be resolved.
     NotAnOpenComplaint,
+    /// Sign-in cannot be required by someone who could not sign in themselves.
+    SignInWithoutPassword,
 }
 
 /// A value refused by a rule: which field and why (the store passes it on as

@@ -695,3 +695,52 @@ fn an_empty_file_is_no_database_for_a_command_that_reads() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database"));
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
 }
+
+#[test]
+fn sign_in_cannot_lock_out_an_account_without_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.db");
+    let mut admin = hotel(&path);
+    add(&mut admin, "admin", Role::Admin);
+    add(&mut admin, "cc.amy", Role::Agent);
+    let require = Settings {
+        require_sign_in: true,
+        ..admin.settings().unwrap()
+    };
+    // The admin has no password: turning sign-in on would lock them out.
+    let err = admin.set_settings(&require).unwrap_err();
+    assert!(matches!(
+        err,
+        StoreError::Invalid {
+            problem: Problem::SignInWithoutPassword,
+            ..
+        }
+    ));
+    admin
+        .change_account(
+            "admin",
+            &guestbook::store::AccountChange::Password(Some("pw-admin".into())),
+        )
+        .unwrap();
+    admin.set_settings(&require).unwrap();
+    // An agent without a password is told an administrator must set one, not "wrong password".
+    let who = Credentials {
+        user: "cc.amy".into(),
+        password: Some("guess".into()),
+    };
+    let err = store::open(
+        &Target::File(path.clone()),
+        &who,
+        OpenOptions::default(),
+        &mut |_| {},
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.to_string().contains("guestbook user passwd cc.amy"),
+        "{err}"
+    );
+    // A folder given as the database is refused as not a guestbook database.
+    let err = store::open_file(dir.path(), "admin").err().unwrap();
+    assert_eq!(err, StoreError::NotGuestbook);
+}

@@ -1790,8 +1790,9 @@ fn sign_in_terminal(lang: Lang) -> Harness {
         department: None,
         password: password.map(String::from),
     };
+    // The admin turning sign-in on has a password: otherwise they could not sign in again.
     h.store
-        .add_account(&account("test", Role::Admin, None))
+        .add_account(&account("test", Role::Admin, Some("admin-secret-0")))
         .unwrap();
     h.store
         .add_account(&account("amy", Role::FrontOffice, Some("amy-secret-1")))

@@ -38,8 +38,10 @@ pub enum StoreError {
     Forbidden { action: Action, role: Role },
     /// The hotel requires a password and none was given.
     SignInRequired { user: String },
-    /// The password did not match (or the account has none).
+    /// The password did not match.
     WrongPassword { user: String },
+    /// The hotel requires sign-in and the account has no password yet.
+    NoPasswordSet { user: String },
     /// Accounts exist and this user has none.
     UnknownUser { user: String },
     /// The account was disabled by an admin.
@@ -101,6 +103,7 @@ impl StoreError {
             ),
             StoreError::SignInRequired { user } => fill(Msg::SignInRequired, &[("user", user)]),
             StoreError::WrongPassword { user } => fill(Msg::WrongPassword, &[("user", user)]),
+            StoreError::NoPasswordSet { user } => fill(Msg::NoPasswordSet, &[("user", user)]),
             StoreError::UnknownUser { user } => fill(Msg::UnknownUser, &[("user", user)]),
             StoreError::AccountDisabled { user } => fill(Msg::AccountDisabled, &[("user", user)]),
             StoreError::Busy => Msg::DatabaseBusy.text_in(lang).into(),
@@ -216,6 +219,7 @@ mod tests {
             },
             StoreError::SignInRequired { user: "amy".into() },
             StoreError::WrongPassword { user: "amy".into() },
+            StoreError::NoPasswordSet { user: "amy".into() },
             StoreError::UnknownUser { user: "amy".into() },
             StoreError::AccountDisabled { user: "amy".into() },
             StoreError::Busy,

@@ -84,7 +84,10 @@ pub struct SqliteStore {
 /// Page cache sizes: lookups touch a few pages; an import touches many.
 fn open_connection(path: &Path, opts: OpenOptions) -> Result<Connection, StoreError> {
     // A file of no bytes is no database either (a `touch`ed or truncated --db).
-    let exists = std::fs::metadata(path).is_ok_and(|m| m.len() > 0 || m.is_dir());
+    if path.is_dir() {
+        return Err(StoreError::NotGuestbook);
+    }
+    let exists = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
     if !exists && !opts.create {
         return Err(StoreError::NoDatabase);
     }
@@ -217,7 +220,13 @@ impl SqliteStore {
         }
         if self.settings.require_sign_in {
             match (&who.password, &hash) {
-                (None, _) => {
+                // Asking for a password the account does not have would help nobody.
+                (_, None) => {
+                    return Err(StoreError::NoPasswordSet {
+                        user: who.user.clone(),
+                    })
+                }
+                (None, Some(_)) => {
                     return Err(StoreError::SignInRequired {
                         user: who.user.clone(),
                     })
@@ -485,6 +494,20 @@ impl Store for SqliteStore {
     fn set_settings(&mut self, settings: &Settings) -> Result<Settings, StoreError> {
         self.allow(Action::ChangeSettings)?;
         rules::settings::check(settings)?;
+        if settings.require_sign_in {
+            // The admin turning sign-in on must be able to sign in afterwards.
+            let has_password: Option<bool> = self
+                .conn
+                .prepare_cached("SELECT password_hash IS NOT NULL FROM accounts WHERE user = ?1")?
+                .query_row([&self.principal.user], |r| r.get(0))
+                .optional()?;
+            if has_password != Some(true) {
+                return Err(StoreError::invalid(
+                    "require_sign_in",
+                    Problem::SignInWithoutPassword,
+                ));
+            }
+        }
         let value = serde_json::to_value(settings).map_err(|_| StoreError::Backend)?;
         let before = read_settings(&self.conn)?;
         let before = serde_json::to_value(&before).map_err(|_| StoreError::Backend)?;
