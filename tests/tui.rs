@@ -49,31 +49,6 @@ fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
     g
 }
 
-fn stay(
-    id: &str,
-    guest: &str,
-    arrival: &str,
-    departure: &str,
-    status: StayStatus,
-    room: &str,
-) -> Stay {
-    Stay {
-        reservation_id: id.into(),
-        guest_id: GuestId::from(guest),
-        arrival: date(arrival),
-        departure: date(departure),
-        status,
-        room: Some(room.into()),
-        room_type: None,
-        vip: None,
-        adults: Some(1),
-        spend_room: None,
-        spend_fnb: None,
-        spend_other: None,
-        notes: None,
-    }
-}
-
 fn pref(
     guest: &str,
     category: &str,

@@ -1,6 +1,7 @@
 //! Helpers the integration tests share.
 
 use chrono::NaiveDate;
+use guestbook::model::{GuestId, Stay, StayStatus};
 use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, Store};
 
 /// Imports rows as if they came from a file (line 2 on), refusing any bad row.
@@ -42,4 +43,31 @@ pub fn snapshot(store: &mut Box<dyn Store>) -> Vec<String> {
     );
     rows.push(format!("{:?}", store.settings().expect("settings")));
     rows
+}
+
+/// A reservation in one room, one adult (the shape most tests need).
+#[allow(dead_code)] // not every test file books stays
+pub fn stay(
+    res: &str,
+    guest: &str,
+    arrival: &str,
+    departure: &str,
+    status: StayStatus,
+    room: &str,
+) -> Stay {
+    Stay {
+        reservation_id: res.into(),
+        guest_id: GuestId::from(guest),
+        arrival: date(arrival),
+        departure: date(departure),
+        status,
+        room: Some(room.into()),
+        room_type: None,
+        vip: None,
+        adults: Some(1),
+        spend_room: None,
+        spend_fnb: None,
+        spend_other: None,
+        notes: None,
+    }
 }

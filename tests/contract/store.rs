@@ -5,7 +5,7 @@ use guestbook::model::*;
 use guestbook::search::phone;
 use guestbook::store::{Entity, ImportItem, Kind, Store, StoreError};
 
-use crate::common::{date, import};
+use crate::common::{date, import, stay};
 use crate::Db;
 
 pub fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
@@ -24,31 +24,6 @@ pub fn hotel(db: &Db) -> Box<dyn Store> {
     g.emails = vec!["zhang.wei@example.com".into()];
     import(&mut s, Kind::Guests, vec![ImportItem::Guest(g)]);
     s
-}
-
-pub fn stay(
-    res: &str,
-    guest: &str,
-    arrival: &str,
-    departure: &str,
-    status: StayStatus,
-    room: &str,
-) -> Stay {
-    Stay {
-        reservation_id: res.into(),
-        guest_id: GuestId::from(guest),
-        arrival: date(arrival),
-        departure: date(departure),
-        status,
-        room: Some(room.into()),
-        room_type: None,
-        vip: None,
-        adults: Some(1),
-        spend_room: None,
-        spend_fnb: None,
-        spend_other: None,
-        notes: None,
-    }
 }
 
 pub fn preference(guest: &str, category: &str, value: &str) -> NewPreference {
