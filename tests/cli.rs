@@ -284,3 +284,13 @@ fn an_older_file_is_updated_once_and_says_so() {
     assert_eq!(stderr(&again), "");
     assert_eq!(json(&again)[0]["name"], "陆建华");
 }
+
+#[test]
+fn a_search_that_finds_nobody_says_so_on_stderr_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let out = guestbook(&db, &["search", "zzzzqq"]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr(&out).trim(), "No guest matches 'zzzzqq'.");
+}

@@ -194,6 +194,10 @@ fn run_on_store(
         Command::Export(args) => export(store, &args),
         Command::Search { query, limit, json } => {
             let hits = store.search_on(&query, limit, Some(ctx.today))?;
+            if hits.is_empty() && !json {
+                // Said on stderr: a script reading stdout still sees no lines.
+                eprintln!("{}", Msg::TuiNoMatches.fill(&[("query", &query.trim())]));
+            }
             match json {
                 true => print_json(&hits),
                 false => super::output::hits(&hits),
