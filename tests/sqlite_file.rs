@@ -9,11 +9,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::Utc;
-use common::import;
+use common::{add_account, import};
 use guestbook::model::*;
 use guestbook::search::{phone, MatchKind};
 use guestbook::store::{
-    self, Credentials, ImportItem, Kind, NewAccount, OpenOptions, Store, StoreError, Target,
+    self, Credentials, ImportItem, Kind, OpenOptions, Store, StoreError, Target,
 };
 
 fn hotel(path: &Path) -> Box<dyn Store> {
@@ -24,17 +24,6 @@ fn hotel(path: &Path) -> Box<dyn Store> {
     g.emails = vec!["zhang.wei@example.com".into()];
     common::import(&mut s, Kind::Guests, vec![ImportItem::Guest(g)]);
     s
-}
-
-fn add(store: &mut Box<dyn Store>, user: &str, role: Role) {
-    store
-        .add_account(&NewAccount {
-            user: user.into(),
-            role,
-            department: None,
-            password: None,
-        })
-        .unwrap();
 }
 
 fn cli(db: &Path, user: &str, args: &[&str]) -> Output {
@@ -278,8 +267,8 @@ fn the_command_line_refuses_a_role_in_one_sentence_with_status_4() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.db");
     let mut admin = hotel(&path);
-    add(&mut admin, "admin", Role::Admin);
-    add(&mut admin, "cc.amy", Role::Agent);
+    add_account(&mut admin, "admin", Role::Admin);
+    add_account(&mut admin, "cc.amy", Role::Agent);
     let out = cli(&path, "cc.amy", &["erase", "G1"]);
     assert_eq!(out.status.code(), Some(4));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -589,7 +578,7 @@ fn every_json_shape_reads_back_equal() {
     round_trip(&feedback);
     round_trip(&s.check().unwrap());
     round_trip(&s.settings().unwrap());
-    add(&mut s, "admin", Role::Admin);
+    add_account(&mut s, "admin", Role::Admin);
     round_trip(&s.accounts().unwrap());
     let summary = guestbook::store::ImportReport {
         imported: 3,
@@ -618,8 +607,8 @@ fn mistakes_a_reviewer_found_are_refused_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.db");
     let mut admin = hotel(&path);
-    add(&mut admin, "boss", Role::Admin);
-    add(&mut admin, "hk", Role::Housekeeping);
+    add_account(&mut admin, "boss", Role::Admin);
+    add_account(&mut admin, "hk", Role::Housekeeping);
 
     // A phones value with no number in it is refused; the stored phones stay.
     let out = cli(&path, "boss", &["edit", "G1", "phones=abc"]);
@@ -701,8 +690,8 @@ fn sign_in_cannot_lock_out_an_account_without_a_password() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("g.db");
     let mut admin = hotel(&path);
-    add(&mut admin, "admin", Role::Admin);
-    add(&mut admin, "cc.amy", Role::Agent);
+    add_account(&mut admin, "admin", Role::Admin);
+    add_account(&mut admin, "cc.amy", Role::Agent);
     let require = Settings {
         require_sign_in: true,
         ..admin.settings().unwrap()

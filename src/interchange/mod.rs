@@ -1245,6 +1245,16 @@ pub fn patch_field(
 ) -> Result<(), String> {
     let text = text.trim();
     let opt = |t: &str| Some(t.to_string()).filter(|t| !t.is_empty());
+    // An empty value clears the field; any other is parsed like its column.
+    fn cleared_or<T>(
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, String> {
+        match text.is_empty() {
+            true => Ok(None),
+            false => parse(text).map(Some),
+        }
+    }
     use GuestField as F;
     match field {
         F::Name => {
@@ -1259,42 +1269,19 @@ pub fn patch_field(
         F::Notes => patch.notes = Some(opt(text)),
         F::IdDocNumber => patch.id_doc_number = Some(opt(text)),
         F::Gender => {
-            patch.gender = Some(if text.is_empty() {
-                None
-            } else {
-                Some(keyword(text, Gender::parse, Gender::choices)?)
-            })
+            patch.gender = Some(cleared_or(text, |t| {
+                keyword(t, Gender::parse, Gender::choices)
+            })?)
         }
-        F::BirthDate => {
-            patch.birth_date = Some(if text.is_empty() {
-                None
-            } else {
-                Some(date(text)?)
-            })
-        }
-        F::Nationality => {
-            patch.nationality = Some(if text.is_empty() {
-                None
-            } else {
-                Some(country(text)?)
-            })
-        }
-        F::Language => {
-            patch.language = Some(if text.is_empty() {
-                None
-            } else {
-                Some(language(text)?)
-            })
-        }
+        F::BirthDate => patch.birth_date = Some(cleared_or(text, date)?),
+        F::Nationality => patch.nationality = Some(cleared_or(text, country)?),
+        F::Language => patch.language = Some(cleared_or(text, language)?),
         F::IdDocType => {
-            patch.id_doc_type = Some(if text.is_empty() {
-                None
-            } else {
-                Some(keyword(text, IdDocType::parse, IdDocType::choices)?)
-            })
+            patch.id_doc_type = Some(cleared_or(text, |t| {
+                keyword(t, IdDocType::parse, IdDocType::choices)
+            })?)
         }
-        // Typed by a person: a number Excel rounded cannot come from here, and the warnings
-        // of an unverified number show on the profile.
+        // The warnings of an unverified number show on the profile.
         F::Phones => {
             let field = phone::parse_field(text, opts.region)?;
             // Typed by hand: text that holds no number is a mistake, not "no phones".
@@ -1307,13 +1294,7 @@ pub fn patch_field(
             patch.phones = Some(field.phones)
         }
         F::Emails => patch.emails = Some(emails(text)?),
-        F::Vip => {
-            patch.vip = Some(if text.is_empty() {
-                None
-            } else {
-                Some(vip(text, &opts.vip_codes)?)
-            })
-        }
+        F::Vip => patch.vip = Some(cleared_or(text, |t| vip(t, &opts.vip_codes))?),
         F::Flags => patch.flags = Some(flags(text)?),
     }
     Ok(())

@@ -1,8 +1,9 @@
 //! Helpers the integration tests share.
 
 use chrono::NaiveDate;
+use guestbook::model::Role;
 use guestbook::model::{GuestId, Stay, StayStatus};
-use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, Store};
+use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, NewAccount, Store};
 
 /// Imports rows as if they came from a file (line 2 on), refusing any bad row.
 pub fn import(store: &mut Box<dyn Store>, kind: Kind, items: Vec<ImportItem>) {
@@ -70,4 +71,17 @@ pub fn stay(
         spend_other: None,
         notes: None,
     }
+}
+
+/// Adds an account without a password, in the role's department.
+#[allow(dead_code)] // not every test file adds accounts
+pub fn add_account(store: &mut Box<dyn Store>, user: &str, role: Role) {
+    store
+        .add_account(&NewAccount {
+            user: user.into(),
+            role,
+            department: None,
+            password: None,
+        })
+        .unwrap();
 }

@@ -2,22 +2,11 @@
 //! hotel's settings are checked on every write.
 
 use guestbook::model::*;
-use guestbook::store::{AccountChange, Credentials, NewAccount, Store, StoreError};
+use guestbook::store::{AccountChange, Credentials, NewAccount, StoreError};
 
-use crate::common::snapshot;
+use crate::common::{add_account, snapshot};
 use crate::store::{hotel, preference};
 use crate::Db;
-
-fn add(store: &mut Box<dyn Store>, user: &str, role: Role) {
-    store
-        .add_account(&NewAccount {
-            user: user.into(),
-            role,
-            department: None,
-            password: None,
-        })
-        .unwrap();
-}
 
 fn who(user: &str) -> Credentials {
     Credentials {
@@ -28,8 +17,8 @@ fn who(user: &str) -> Credentials {
 
 pub fn roles_come_from_the_database_and_every_call_is_checked(db: &Db) {
     let mut admin = hotel(db);
-    add(&mut admin, "admin", Role::Agent); // the first account is the admin, whatever was asked
-    add(&mut admin, "hk.liping", Role::Housekeeping);
+    add_account(&mut admin, "admin", Role::Agent); // the first account is the admin, whatever was asked
+    add_account(&mut admin, "hk.liping", Role::Housekeeping);
     assert_eq!(admin.accounts().unwrap()[0].role, Role::Admin);
 
     let mut hk = db.open("hk.liping");
