@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Msg};
+use crate::model::Department;
 
 /// How a category's values are chosen.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,8 @@ pub struct Category {
     pub en: String,
     pub zh: String,
     pub values: Values,
+    /// Who prepares for it: the VIP sheet lists the category in this department's list.
+    pub department: Department,
 }
 
 /// Options per page of digits 1–9.
@@ -139,6 +142,9 @@ pub struct CategoryConfig {
     pub min: Option<i32>,
     pub max: Option<i32>,
     pub unit: Option<String>,
+    /// The department that prepares it (default for a new category: front office). Given
+    /// for an existing category, moves it (e.g. `room_temp` to engineering).
+    pub department: Option<Department>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -174,6 +180,12 @@ impl Catalog {
             zh: o.zh.clone().unwrap_or_else(|| o.en.clone()),
         });
         if let Some(existing) = self.categories.iter_mut().find(|c| c.key == add.key) {
+            if let Some(department) = add.department {
+                existing.department = department;
+            }
+            if add.options.is_empty() {
+                return Ok(());
+            }
             let Values::Options(list) = &mut existing.values else {
                 return Err(Msg::CategoryIsNumeric.fill(&[("category", &add.key)]));
             };
@@ -214,6 +226,7 @@ impl Catalog {
             zh: add.zh.clone().unwrap_or_else(|| en.clone()),
             en,
             values,
+            department: add.department.unwrap_or(Department::FrontOffice),
         });
         Ok(())
     }
@@ -280,8 +293,23 @@ enum Builtin {
     Numeric(i32, i32, &'static str),
 }
 
+/// The department that prepares a built-in category (the VIP sheet's lists): the room's
+/// comfort is housekeeping's, food and drink F&B's, the TV engineering's, the rest the
+/// front office's (concierge, GRO).
+fn builtin_department(key: &str) -> Department {
+    match key {
+        "pillow" | "room_temp" | "bed" | "toiletries" | "amenity" | "lighting" | "bath_temp" => {
+            Department::Housekeeping
+        }
+        "tea" | "coffee" | "food_taboo" | "diet" | "food_like" | "minibar" => Department::Fnb,
+        "tv_channel" => Department::Engineering,
+        _ => Department::FrontOffice,
+    }
+}
+
 fn builtin_category((key, letter, en, zh, values): &(&str, char, &str, &str, Builtin)) -> Category {
     Category {
+        department: builtin_department(key),
         key: key.to_string(),
         letter: *letter,
         en: en.to_string(),
@@ -652,6 +680,7 @@ mod tests {
                 min: None,
                 max: None,
                 unit: None,
+                department: None,
             },
             CategoryConfig {
                 key: "flowers".into(),
@@ -666,11 +695,37 @@ mod tests {
                 min: None,
                 max: None,
                 unit: None,
+                department: Some(Department::Engineering),
+            },
+            CategoryConfig {
+                key: "room_temp".into(),
+                letter: None,
+                en: None,
+                zh: None,
+                options: Vec::new(),
+                min: None,
+                max: None,
+                unit: None,
+                department: Some(Department::Engineering),
             },
         ];
         let cat = Catalog::with_additions(&extra).unwrap();
         assert_eq!(cat.get("pillow").unwrap().pages(), 2);
         assert_eq!(cat.by_letter('k').unwrap().key, "flowers");
+        // A new category goes to the department the hotel names; a built-in one can move.
+        assert_eq!(
+            cat.get("flowers").unwrap().department,
+            Department::Engineering
+        );
+        assert_eq!(
+            cat.get("room_temp").unwrap().department,
+            Department::Engineering
+        );
+        assert_eq!(
+            cat.get("pillow").unwrap().department,
+            Department::Housekeeping
+        );
+        assert_eq!(cat.get("tea").unwrap().department, Department::Fnb);
         let clash = vec![CategoryConfig {
             letter: Some('p'),
             key: "x".into(),

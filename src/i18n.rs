@@ -102,6 +102,27 @@ impl Msg {
     }
 }
 
+/// `label: value` as each language writes it (`称呼：陆总`, `Greet as: Mr. Lu`).
+pub fn labelled(lang: Lang, label: &str, value: &str) -> String {
+    match lang {
+        Lang::En => format!("{label}: {value}"),
+        Lang::Zh => format!("{label}：{value}"),
+    }
+}
+
+/// A department as staff call it, in `lang` (`餐饮部` for F&B).
+pub fn department_label(department: crate::model::Department, lang: Lang) -> &'static str {
+    use crate::model::Department;
+    match department {
+        Department::FrontOffice => Msg::TuiSourceFrontOffice,
+        Department::Housekeeping => Msg::TuiSourceHousekeeping,
+        Department::Fnb => Msg::TuiSourceFnb,
+        Department::Engineering => Msg::DeptEngineering,
+        Department::Security => Msg::DeptSecurity,
+    }
+    .text_in(lang)
+}
+
 /// A role as staff call it, in `lang` (`客房部` for housekeeping).
 pub fn role_label(role: crate::model::Role, lang: Lang) -> &'static str {
     use crate::model::Role;
@@ -255,6 +276,7 @@ messages! {
     ActResolveFeedback => "resolve complaints", "处理投诉";
     ActImport => "import files", "导入文件";
     ActExport => "export files", "导出文件";
+    ActPrintVipSheet => "print the VIP reception sheet", "打印VIP接待单";
     ActMerge => "merge profiles", "合并档案";
     ActErase => "erase guests' data", "删除客人数据";
     ActManageAccounts => "manage staff accounts", "管理员工账号";
@@ -390,6 +412,14 @@ messages! {
     AlertAnniversary => "anniversary {date}", "纪念日 {date}";
     NoneToday => "(none)", "（无）";
     PrintedBy => "Printed by {user} at {at}", "打印人 {user}，时间 {at}";
+    VipSheetTitle => "VIP reception sheet", "VIP接待单";
+    VipWatermark => "CONFIDENTIAL · printed by {user} on {host} at {at} · do not copy, photograph or pass on", "机密 · {user} 于 {host} 打印，{at} · 不得复印、拍照或外传";
+    VipPrepFor => "{department}: VIP preparation for {date}", "{department}：{date} VIP接待准备";
+    VipNothingToPrepare => "Nothing to prepare.", "无需准备。";
+    VipLeaves => "leaves {date}", "{date} 离店";
+    VipWritten => "VIP reception sheet for {date} written to {file} ({n} guests).", "{date} 的VIP接待单已写入 {file}（{n} 位客人）。";
+    DeptEngineering => "Engineering", "工程部";
+    DeptSecurity => "Security", "保安部";
     // --- merge and erase (owned by the lookup engine) ---
     MergeSelf => "Cannot merge guest {id} into itself.", "不能把客人 {id} 合并到其自身。";
     MergeRetired => "Guest {id} was already merged into another profile; use that profile.",

@@ -127,6 +127,18 @@ keyword_enum!(
     }
 );
 
+keyword_enum!(
+    /// A department that prepares for a guest: the VIP sheet hands each its own list, and
+    /// each catalogue category belongs to one (the hotel may move a category in settings).
+    Department {
+        FrontOffice => "front_office",
+        Housekeeping => "housekeeping",
+        Fnb => "fnb",
+        Engineering => "engineering",
+        Security => "security",
+    }
+);
+
 keyword_enum!(StayStatus {
     Expected => "expected",
     InHouse => "in_house",
@@ -470,6 +482,34 @@ pub struct Board {
     pub in_house: Vec<BoardRow>,
     pub departures: Vec<BoardRow>,
 }
+
+/// One VIP on the reception sheet: their board row and every complaint they have made (open
+/// or resolved, with how it was resolved), newest first, so no department repeats a fault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VipEntry {
+    #[serde(flatten)]
+    pub row: BoardRow,
+    pub complaints: Vec<Feedback>,
+}
+
+/// The data of the VIP reception sheet for one business date (seed 004): the VIPs arriving,
+/// in house and departing, in the board's order. `report` prints it; the store decides who
+/// may have it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VipSheet {
+    pub date: NaiveDate,
+    pub arrivals: Vec<VipEntry>,
+    pub in_house: Vec<VipEntry>,
+    pub departures: Vec<VipEntry>,
+}
+
+impl VipSheet {
+    /// Arrivals, in house, departures: the sheet's three sections in print order.
+    pub fn sections(&self) -> [&[VipEntry]; 3] {
+        [&self.arrivals, &self.in_house, &self.departures]
+    }
+}
+
 /// Why a guest matched, so the UI can highlight it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

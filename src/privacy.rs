@@ -27,6 +27,8 @@ pub enum Action {
     Import,
     /// Export interchange files.
     Export,
+    /// Print the VIP reception sheet (names, rooms, preferences and complaints of every VIP).
+    PrintVipSheet,
     /// Merge two profiles of one person.
     Merge,
     /// Erase a guest's personal data.
@@ -57,7 +59,7 @@ impl Action {
             Action::AddGuest | Action::EditGuest | Action::RecordFeedback => {
                 matches!(role, Agent | FrontOffice | Manager | Admin)
             }
-            Action::ResolveFeedback | Action::Import | Action::Export => {
+            Action::ResolveFeedback | Action::Import | Action::Export | Action::PrintVipSheet => {
                 matches!(role, FrontOffice | Manager | Admin)
             }
             Action::Merge | Action::Check => matches!(role, Manager | Admin),

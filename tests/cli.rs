@@ -294,3 +294,50 @@ fn a_search_that_finds_nobody_says_so_on_stderr_only() {
     assert!(out.stdout.is_empty());
     assert_eq!(stderr(&out).trim(), "No guest matches 'zzzzqq'.");
 }
+
+#[test]
+fn the_vip_sheet_is_written_whole_for_front_office_and_refused_to_housekeeping() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let as_user = |user: &str, args: &[&str]| {
+        let mut all = vec!["--user", user, "--today", "2026-06-15", "report", "vip"];
+        all.extend_from_slice(args);
+        guestbook(&db, &all)
+    };
+    for (user, role) in [
+        ("admin", "admin"),
+        ("fo", "front_office"),
+        ("hk", "housekeeping"),
+    ] {
+        let out = guestbook(
+            &db,
+            &["--user", "admin", "user", "add", user, "--role", role],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let html = dir.path().join("vip.html");
+    let out = as_user("fo", &["--format", "html", "-o", html.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("written to"), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("CONFIDENTIAL · printed by fo on "),
+        "watermark"
+    );
+    assert!(page.contains("陆建华") && page.ends_with("</html>\n"));
+
+    let sheet = json(&as_user("fo", &["--json"]));
+    assert_eq!(sheet["arrivals"][0]["room"], "3501");
+    assert!(sheet["arrivals"][0]["complaints"][0]["resolution"].is_string());
+
+    // Housekeeping reads the board but may not print the sheet: exit 4, nothing written.
+    let refused = dir.path().join("hk.html");
+    let out = as_user("hk", &["--format", "html", "-o", refused.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("print the VIP reception sheet"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!refused.exists() && !refused.with_extension("partial").exists());
+}

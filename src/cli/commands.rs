@@ -289,6 +289,19 @@ fn run_on_store(
             vip_only,
             json,
         } => board(store, ctx, date.unwrap_or(ctx.today), vip_only, json),
+        Command::Report(ReportCommand::Vip {
+            date,
+            format,
+            output,
+            json,
+        }) => report_vip(
+            store,
+            ctx,
+            date.unwrap_or(ctx.today),
+            format,
+            output.as_deref(),
+            json,
+        ),
         Command::Merge { keep, other, json } => {
             let (keep, other) = (guest_id(&keep), guest_id(&other));
             let profile = store.merge(&keep, &other)?;
@@ -452,6 +465,65 @@ fn delimiter_name(d: char) -> String {
     }
 }
 
+/// Writes `path` through `write`, beside it first and renamed at the end, so a failure never
+/// leaves half a file (nor a stale `.partial`).
+fn write_whole<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    let tmp = path.with_extension("partial");
+    let written = (|| -> Result<T, CliError> {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let value = write(&mut file)?;
+        file.flush()?;
+        drop(file);
+        std::fs::rename(&tmp, path)?;
+        Ok(value)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// `report vip`: the sheet's data from the store (which decides who may have it), printed
+/// in the format asked for.
+fn report_vip(
+    store: &mut dyn Store,
+    ctx: &Context,
+    date: NaiveDate,
+    format: SheetFormat,
+    output: Option<&Path>,
+    json: bool,
+) -> Result<(), CliError> {
+    let sheet = store.vip_sheet(date)?;
+    if json {
+        return print_json(&sheet);
+    }
+    let (lang, mark) = (i18n::lang(), watermark(store));
+    let text = match format {
+        SheetFormat::Text => {
+            let width = match output.is_none() && std::io::stdout().is_terminal() {
+                true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
+                false => 80,
+            };
+            report::vip_text(&sheet, &ctx.catalog, lang, &mark, width, ctx.today)
+        }
+        SheetFormat::Csv => report::vip_csv(&sheet, &ctx.catalog, lang, &mark),
+        SheetFormat::Html => report::vip_html(&sheet, &ctx.catalog, lang, &mark, ctx.today),
+    };
+    let Some(path) = output else {
+        return say(text.trim_end());
+    };
+    write_whole(path, |file| Ok(file.write_all(text.as_bytes())?))?;
+    let guests: usize = sheet.sections().iter().map(|s| s.len()).sum();
+    eprintln!(
+        "{}",
+        Msg::VipWritten.fill(&[("date", &date), ("file", &path.display()), ("n", &guests)])
+    );
+    Ok(())
+}
+
 fn export(store: &mut dyn Store, args: &ExportArgs) -> Result<(), CliError> {
     let format = args
         .format
@@ -459,20 +531,9 @@ fn export(store: &mut dyn Store, args: &ExportArgs) -> Result<(), CliError> {
         .unwrap_or(Format::Csv);
     match &args.output {
         Some(path) => {
-            // Written beside the target and renamed, so a failed export never leaves half a file.
-            let tmp = path.with_extension("partial");
-            let written = (|| -> Result<u64, CliError> {
-                let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-                let n = interchange::export(store, args.kind, format, &mut file)?;
-                file.flush()?;
-                drop(file);
-                std::fs::rename(&tmp, path)?;
-                Ok(n)
-            })();
-            if written.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            let n = written?;
+            let n = write_whole(path, |file| {
+                Ok(interchange::export(store, args.kind, format, file)?)
+            })?;
             eprintln!(
                 "{}",
                 Msg::ExportWritten.fill(&[("n", &n), ("path", &path.display())])
@@ -633,6 +694,7 @@ fn setting_value(old: &serde_json::Value, text: &str) -> serde_json::Value {
 fn watermark(store: &dyn Store) -> Watermark {
     Watermark {
         user: store.principal().user.clone(),
+        host: gethostname::gethostname().to_string_lossy().into_owned(),
         at: Local::now().format("%Y-%m-%d %H:%M").to_string(),
     }
 }

@@ -133,6 +133,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Printed sheets: `report vip`, the VIP reception sheet.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Merge OTHER into KEEP: phones, preferences, stays and feedback move; OTHER is retired.
     Merge {
         keep: String,
@@ -245,6 +248,36 @@ pub enum FeedbackCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The VIP reception sheet: every VIP arriving, in house or departing on the business date
+    /// (greeting, room, dates, stays, preferences, past complaints), then what each department
+    /// prepares. Watermarked with user, host and time.
+    Vip {
+        /// Another day than the business date (the sheet is usually made a day ahead).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// text (fits the terminal, 80 columns in a file), csv or html (printable A4, a page
+        /// per department).
+        #[arg(long, value_enum, default_value_t = SheetFormat::Text)]
+        format: SheetFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The sheet's data as JSON.
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+    },
+}
+
+/// The VIP sheet's file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetFormat {
+    Text,
+    Csv,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

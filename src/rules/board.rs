@@ -5,7 +5,28 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::model::{Board, BoardPreference, BoardRow, Guest, GuestId, Preference};
+use crate::model::{
+    Board, BoardPreference, BoardRow, Feedback, Guest, GuestId, Preference, VipEntry, VipSheet,
+};
+
+/// The VIP sheet of a VIP-only board: each row with its guest's complaints (a guest without
+/// an entry in `complaints` has none).
+pub fn vip_sheet(board: Board, complaints: &HashMap<GuestId, Vec<Feedback>>) -> VipSheet {
+    let entries = |rows: Vec<BoardRow>| -> Vec<VipEntry> {
+        rows.into_iter()
+            .map(|row| VipEntry {
+                complaints: complaints.get(&row.guest_id).cloned().unwrap_or_default(),
+                row,
+            })
+            .collect()
+    };
+    VipSheet {
+        date: board.date,
+        arrivals: entries(board.arrivals),
+        in_house: entries(board.in_house),
+        departures: entries(board.departures),
+    }
+}
 
 /// A stay as the backend reads it for the board: one that happened or will (not cancelled,
 /// not a no-show) and touches the date.

@@ -167,6 +167,7 @@ fn action_text(action: Action, lang: Lang) -> &'static str {
         Action::ResolveFeedback => Msg::ActResolveFeedback,
         Action::Import => Msg::ActImport,
         Action::Export => Msg::ActExport,
+        Action::PrintVipSheet => Msg::ActPrintVipSheet,
         Action::Merge => Msg::ActMerge,
         Action::Erase => Msg::ActErase,
         Action::ManageAccounts => Msg::ActManageAccounts,

@@ -17,7 +17,7 @@ pub use error::{debug_log, Entity, StoreError};
 
 use crate::model::{
     Account, Board, CheckReport, Feedback, Guest, GuestId, GuestPatch, NewFeedback, NewPreference,
-    Preference, Profile, Role, SearchHit, Settings, Source,
+    Preference, Profile, Role, SearchHit, Settings, Source, VipSheet,
 };
 
 /// Where the data is.
@@ -203,6 +203,10 @@ pub trait Store: Send {
 
     /// Arrivals, in-house guests and departures for a business date.
     fn board(&mut self, date: NaiveDate, vip_only: bool) -> Result<Board, StoreError>;
+
+    /// The VIP reception sheet's data for a business date: the VIP rows of the board, each
+    /// with the guest's complaints. Only roles that may print the sheet get it.
+    fn vip_sheet(&mut self, date: NaiveDate) -> Result<VipSheet, StoreError>;
 
     /// Imports rows in one transaction; with `BadRows::Refuse` a single bad row writes nothing.
     fn import(

@@ -48,6 +48,7 @@ contract! {
         store::preference_for_unknown_guest_is_refused,
         store::undo_retires_but_keeps_the_record,
         store::board_sorts_stays_into_arrivals_in_house_and_departures_with_alerts,
+        store::vip_sheet_carries_past_complaints_for_the_roles_that_print_it,
         store::a_long_stay_resident_is_in_house_on_the_board,
         store::an_unknown_guest_is_not_found_alike_for_every_call,
         store::a_profile_reads_back_equal_from_its_json,

@@ -5,7 +5,7 @@ use guestbook::model::*;
 use guestbook::search::phone;
 use guestbook::store::{Entity, ImportItem, Kind, Store, StoreError};
 
-use crate::common::{date, import, stay};
+use crate::common::{add_account, date, import, stay};
 use crate::Db;
 
 pub fn guest(id: &str, name: &str, phones: &[&str]) -> Guest {
@@ -89,6 +89,96 @@ pub fn undo_retires_but_keeps_the_record(db: &Db) {
 }
 
 pub fn board_sorts_stays_into_arrivals_in_house_and_departures_with_alerts(db: &Db) {
+    let mut store = board_hotel(db);
+    let board = store.board(date("2026-06-15"), false).unwrap();
+    assert_eq!(reservations(&board.arrivals), ["R2"]);
+    assert_eq!(reservations(&board.in_house), ["R3"]);
+    assert_eq!(reservations(&board.departures), ["R4"]);
+    let arrival = &board.arrivals[0];
+    assert_eq!(arrival.vip.as_deref(), Some("V1"));
+    assert_eq!(arrival.stay_count, 1);
+    assert_eq!(
+        arrival.alerts,
+        [
+            Alert::OpenComplaint { count: 1 },
+            Alert::Birthday {
+                date: date("2026-06-16")
+            }
+        ]
+    );
+    assert_eq!(board.in_house[0].alerts, [Alert::DoNotRent]);
+
+    let vip_only = store.board(date("2026-06-15"), true).unwrap();
+    assert_eq!(reservations(&vip_only.arrivals), ["R2"]);
+    assert!(vip_only.in_house.is_empty() && vip_only.departures.is_empty());
+}
+
+/// The VIP sheet is the VIP board with every complaint (open and resolved, newest first),
+/// and only the roles that prepare arrivals get it.
+pub fn vip_sheet_carries_past_complaints_for_the_roles_that_print_it(db: &Db) {
+    let mut store = board_hotel(db);
+    let resolved = Feedback {
+        id: 0,
+        guest_id: GuestId::from("G1"),
+        kind: FeedbackKind::Complaint,
+        at: date("2025-03-18").and_hms_opt(9, 0, 0).unwrap().and_utc(),
+        department: Some(Source::Fnb),
+        text: "早餐面条加了醋".into(),
+        resolution: Some("面条重做".into()),
+        status: Some(FeedbackStatus::Resolved),
+    };
+    let praise = Feedback {
+        kind: FeedbackKind::Praise,
+        text: "早餐很好".into(),
+        resolution: None,
+        status: None,
+        ..resolved.clone()
+    };
+    import(
+        &mut store,
+        Kind::Feedback,
+        vec![ImportItem::Feedback(resolved), ImportItem::Feedback(praise)],
+    );
+    let sheet = store.vip_sheet(date("2026-06-15")).unwrap();
+    assert_eq!(sheet.date, date("2026-06-15"));
+    let rows: Vec<&BoardRow> = sheet.arrivals.iter().map(|e| &e.row).collect();
+    assert_eq!(
+        rows,
+        [&store.board(date("2026-06-15"), true).unwrap().arrivals[0]]
+    );
+    assert!(sheet.in_house.is_empty() && sheet.departures.is_empty());
+    let texts: Vec<(&str, Option<&str>)> = sheet.arrivals[0]
+        .complaints
+        .iter()
+        .map(|c| (c.text.as_str(), c.resolution.as_deref()))
+        .collect();
+    assert_eq!(
+        texts,
+        [("枕头太高", None), ("早餐面条加了醋", Some("面条重做"))]
+    );
+
+    add_account(&mut store, "test", Role::Admin);
+    for (user, role, allowed) in [
+        ("fo", Role::FrontOffice, true),
+        ("mgr", Role::Manager, true),
+        ("hk", Role::Housekeeping, false),
+        ("agent", Role::Agent, false),
+    ] {
+        add_account(&mut store, user, role);
+        let got = db.open(user).vip_sheet(date("2026-06-15"));
+        match allowed {
+            true => assert_eq!(got.unwrap(), sheet, "{user}"),
+            false => assert!(
+                matches!(got, Err(StoreError::Forbidden { .. })),
+                "{user}: {got:?}"
+            ),
+        }
+    }
+}
+
+/// A VIP arriving with a complaint and a birthday, a guest flagged do-not-rent in house, a
+/// departure, and a cancelled stay, around 2026-06-15; opened by its only user.
+fn board_hotel(db: &Db) -> Box<dyn Store> {
     let mut store = db.open("test");
     let mut vip = guest("G1", "王建国", &["13800138000"]);
     vip.vip = Some("V1".into());
@@ -166,27 +256,7 @@ pub fn board_sorts_stays_into_arrivals_in_house_and_departures_with_alerts(db: &
         })],
     );
 
-    let board = store.board(date("2026-06-15"), false).unwrap();
-    assert_eq!(reservations(&board.arrivals), ["R2"]);
-    assert_eq!(reservations(&board.in_house), ["R3"]);
-    assert_eq!(reservations(&board.departures), ["R4"]);
-    let arrival = &board.arrivals[0];
-    assert_eq!(arrival.vip.as_deref(), Some("V1"));
-    assert_eq!(arrival.stay_count, 1);
-    assert_eq!(
-        arrival.alerts,
-        [
-            Alert::OpenComplaint { count: 1 },
-            Alert::Birthday {
-                date: date("2026-06-16")
-            }
-        ]
-    );
-    assert_eq!(board.in_house[0].alerts, [Alert::DoNotRent]);
-
-    let vip_only = store.board(date("2026-06-15"), true).unwrap();
-    assert_eq!(reservations(&vip_only.arrivals), ["R2"]);
-    assert!(vip_only.in_house.is_empty() && vip_only.departures.is_empty());
+    store
 }
 
 pub fn reservations(rows: &[BoardRow]) -> Vec<String> {

@@ -769,6 +769,35 @@ impl Store for SqliteStore {
         Ok(rules::board::assemble(date, vip_only, stays, &facts))
     }
 
+    fn vip_sheet(&mut self, date: NaiveDate) -> Result<VipSheet, StoreError> {
+        self.allow(Action::PrintVipSheet)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let (stays, facts) = board_input(&tx, date)?;
+        let board = rules::board::assemble(date, true, stays, &facts);
+        // A VIP sheet holds dozens of rows: one complaint query per guest is cheap.
+        let mut complaints: HashMap<GuestId, Vec<Feedback>> = HashMap::new();
+        for row in board
+            .arrivals
+            .iter()
+            .chain(&board.in_house)
+            .chain(&board.departures)
+        {
+            if complaints.contains_key(&row.guest_id) {
+                continue;
+            }
+            let found = match guest_by_id(&tx, &row.guest_id)? {
+                Some((gid, _)) => feedback_of(&tx, gid)?
+                    .into_iter()
+                    .filter(|f| f.kind == FeedbackKind::Complaint)
+                    .collect(),
+                None => Vec::new(),
+            };
+            complaints.insert(row.guest_id.clone(), found);
+        }
+        tx.commit()?;
+        Ok(rules::board::vip_sheet(board, &complaints))
+    }
+
     fn import(
         &mut self,
         kind: Kind,

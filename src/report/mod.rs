@@ -1,5 +1,9 @@
-//! Printed views for people: the VIP reception board and a whole profile as plain text,
-//! watermarked with who printed them and when.
+//! Printed views for people: the board, the VIP reception sheet (`vip`) and a whole profile,
+//! watermarked with who printed them, where and when.
+
+mod vip;
+
+pub use vip::{complaint_text, department_lists, vip_csv, vip_html, vip_text, PrepLine};
 
 use std::fmt::Write;
 
@@ -14,6 +18,9 @@ use crate::model::{Alert, Board, BoardRow, Phone, Profile};
 /// Who printed a sheet and when: every printed sheet carries it (the paper watermark).
 pub struct Watermark {
     pub user: String,
+    /// The machine it was printed on (`fo-1`).
+    pub host: String,
+    /// Local time, `2026-06-15 22:10`.
     pub at: String,
 }
 
@@ -347,6 +354,7 @@ mod tests {
     fn sheet(width: usize, lang: Lang) -> String {
         let mark = Watermark {
             user: "night.audit".into(),
+            host: "fo-1".into(),
             at: "2026-06-16 02:10".into(),
         };
         let catalog = Catalog::builtin();
