@@ -879,6 +879,15 @@ pub struct Account {
     pub has_password: bool,
 }
 
+/// A copy of a database, as `backup` made it or `restore` read it: `{"guests", "last_change"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackupSummary {
+    /// Profiles in the copy.
+    pub guests: u64,
+    /// When the copy's data last changed (its newest audit entry); none for an empty database.
+    pub last_change: Option<DateTime<Utc>>,
+}
+
 /// What `check` found: the `guestbook check --json` shape.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {

@@ -41,6 +41,10 @@ pub enum Action {
     ChangeSettings,
     /// Check the database's integrity.
     Check,
+    /// Copy the whole database to a file (every guest's personal data).
+    Backup,
+    /// Replace the database with a backup.
+    Restore,
     /// Move every date of a sample database (the demo).
     ShiftSampleDates,
 }
@@ -66,6 +70,8 @@ impl Action {
             Action::Erase
             | Action::ManageAccounts
             | Action::ChangeSettings
+            | Action::Backup
+            | Action::Restore
             | Action::ShiftSampleDates => role == Admin,
         }
     }

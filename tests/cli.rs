@@ -341,3 +341,72 @@ fn the_vip_sheet_is_written_whole_for_front_office_and_refused_to_housekeeping()
     );
     assert!(!refused.exists() && !refused.with_extension("partial").exists());
 }
+
+#[test]
+fn an_encrypted_backup_restores_only_with_its_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let (pass, wrong) = (dir.path().join("pass"), dir.path().join("wrong"));
+    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
+    std::fs::write(&wrong, "tr0ub4dor\n").unwrap();
+    let backup = dir.path().join("nightly.age");
+    let backup_s = backup.to_str().unwrap();
+    let out = guestbook(
+        &db,
+        &[
+            "backup",
+            backup_s,
+            "--encrypt",
+            "--passphrase-file",
+            pass.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&backup).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1"));
+    // No guest's name is readable in the encrypted file.
+    assert!(!String::from_utf8_lossy(&bytes).contains("Lu Jianhua"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let fresh = dir.path().join("restored.db");
+    let out = guestbook(
+        &fresh,
+        &[
+            "restore",
+            backup_s,
+            "--passphrase-file",
+            wrong.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        format!("guestbook: {backup_s} could not be decrypted: the passphrase is wrong or the file is damaged. Nothing was restored.")
+    );
+    let out = guestbook(
+        &fresh,
+        &[
+            "restore",
+            backup_s,
+            "--passphrase-file",
+            pass.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = json(&guestbook(&fresh, &["search", "陆建华", "--json"]));
+    assert_eq!(found[0]["name"], "陆建华");
+
+    // A file that is no backup at all is named as such.
+    let out = guestbook(&fresh, &["restore", pass.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is not a guestbook backup"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -733,3 +733,136 @@ fn sign_in_cannot_lock_out_an_account_without_a_password() {
     let err = store::open_file(dir.path(), "admin").err().unwrap();
     assert_eq!(err, StoreError::NotGuestbook);
 }
+
+/// The restore drill: a backup taken while four terminals keep recording opens, passes
+/// `check` and holds every write acknowledged before it began; restored over a database it
+/// equals the source as of the backup.
+#[test]
+fn a_backup_under_four_writers_restores_every_acknowledged_write() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotel.db");
+    drop(hotel(&path));
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let writers: Vec<_> = (0..4)
+        .map(|t| {
+            let (path, stop, acknowledged) = (path.clone(), stop.clone(), acknowledged.clone());
+            std::thread::spawn(move || {
+                let mut s = store::open_file(&path, "admin").unwrap();
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let note = format!("w{t}-{n}");
+                    let pref = NewPreference {
+                        guest_id: GuestId::from("G1"),
+                        category: "tea".into(),
+                        value: "longjing".into(),
+                        note: Some(note.clone()),
+                        observed_by: None,
+                        observed_at: Utc::now(),
+                        source: None,
+                    };
+                    // Busy is a refusal, not a loss: only acknowledged writes are counted.
+                    if s.add_preference(pref).is_ok() {
+                        acknowledged.lock().unwrap().push(note);
+                    }
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    let wait_for = |count: usize| {
+        while acknowledged.lock().unwrap().len() < count {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    wait_for(40);
+    let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let copy = dir.path().join("copy.db");
+    let mut admin = store::open_file(&path, "admin").unwrap();
+    let summary = admin.backup(&copy).unwrap();
+    let during = acknowledged.lock().unwrap().len();
+    wait_for(during + 20);
+    stop.store(true, Ordering::Relaxed);
+    writers.into_iter().for_each(|w| w.join().unwrap());
+    assert_eq!(summary.guests, 1);
+
+    let notes = |s: &mut Box<dyn Store>| -> Vec<String> {
+        let mut notes: Vec<String> = s
+            .profile(&GuestId::from("G1"))
+            .unwrap()
+            .preferences
+            .into_iter()
+            .filter_map(|p| p.note)
+            .collect();
+        notes.sort();
+        notes
+    };
+    let mut backed_up = store::open_file(&copy, "admin").unwrap();
+    assert!(backed_up.check().unwrap().ok);
+    let in_copy = notes(&mut backed_up);
+    for note in &before {
+        assert!(
+            in_copy.contains(note),
+            "{note} was acknowledged before the backup"
+        );
+    }
+    // Writes kept coming after the copy began; the copy does not have them all.
+    let mut live = store::open_file(&path, "admin").unwrap();
+    assert!(notes(&mut live).len() > in_copy.len());
+
+    // Restoring over the live database loses those later writes: refused without --force.
+    let refused = live.restore(&copy, false);
+    assert!(
+        matches!(refused, Err(StoreError::NewerThanBackup { .. })),
+        "{refused:?}"
+    );
+    let restored = live.restore(&copy, true).unwrap();
+    assert_eq!(restored, summary);
+    assert_eq!(notes(&mut live), in_copy);
+    // Another terminal that had the file open reads the restored data too.
+    assert_eq!(notes(&mut backed_up), in_copy);
+    assert!(live.check().unwrap().ok);
+}
+
+#[test]
+fn only_an_admin_backs_up_or_restores_and_a_foreign_file_is_not_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotel.db");
+    let mut s = hotel(&path);
+    add_account(&mut s, "admin", Role::Admin);
+    add_account(&mut s, "mgr", Role::Manager);
+    let copy = dir.path().join("copy.db");
+    let mut manager = store::open_file(&path, "mgr").unwrap();
+    assert!(matches!(
+        manager.backup(&copy),
+        Err(StoreError::Forbidden { .. })
+    ));
+    let foreign = dir.path().join("other.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    assert!(matches!(
+        manager.restore(&foreign, true),
+        Err(StoreError::Forbidden { .. })
+    ));
+    let mut admin = store::open_file(&path, "admin").unwrap();
+    assert_eq!(admin.restore(&foreign, true), Err(StoreError::NotGuestbook));
+    let mut garbage = std::fs::read(&path).unwrap();
+    garbage.truncate(garbage.len() / 2);
+    let torn = dir.path().join("torn.db");
+    std::fs::write(&torn, &garbage).unwrap();
+    let torn_result = admin.restore(&torn, true);
+    assert!(
+        matches!(
+            torn_result,
+            Err(StoreError::BackupDamaged | StoreError::NotGuestbook)
+        ),
+        "{torn_result:?}"
+    );
+    // Nothing was restored: the guest is still there.
+    assert!(admin.profile(&GuestId::from("G1")).is_ok());
+}

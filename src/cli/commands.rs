@@ -12,7 +12,9 @@ use crate::catalog::Catalog;
 use crate::config::{self, Config};
 use crate::i18n::{self, Msg};
 use crate::interchange::{self, ImportOptions};
-use crate::model::{GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, Settings};
+use crate::model::{
+    BackupSummary, GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, Settings,
+};
 use crate::report::{self, Watermark};
 use crate::rules;
 use crate::store::{
@@ -58,7 +60,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     );
     let creates = matches!(
         command,
-        Some(Command::Import(_) | Command::Add { .. } | Command::User(UserCommand::Add { .. }))
+        Some(
+            Command::Import(_)
+                | Command::Add { .. }
+                | Command::User(UserCommand::Add { .. })
+                | Command::Restore { .. }
+        )
     );
     // The sign-in password comes from stdin only when stdin is not the new password.
     let sign_in_stdin = cli.global.password_stdin && !new_password;
@@ -318,6 +325,18 @@ fn run_on_store(
             store.erase(&guest_id(&id))?;
             say(&Msg::GuestErased.fill(&[("id", &id.trim())]))
         }
+        Command::Backup {
+            file,
+            encrypt,
+            passphrase_file,
+            json,
+        } => backup(store, &file, encrypt, passphrase_file.as_deref(), json),
+        Command::Restore {
+            file,
+            force,
+            passphrase_file,
+            json,
+        } => restore(store, ctx, &file, force, passphrase_file.as_deref(), json),
         Command::Check { json } => {
             let report = store.check()?;
             if json {
@@ -484,6 +503,173 @@ fn write_whole<T>(
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+/// The header every age file starts with.
+const AGE_MAGIC: &[u8] = b"age-encryption.org/v1";
+
+/// A file only its owner may read (backups hold every guest's personal data), created new.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// A fresh, private scratch path in the temp folder for a plain copy on its way in or out.
+fn scratch_path(what: &str) -> PathBuf {
+    let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+    std::env::temp_dir().join(format!(".guestbook-{what}-{}-{nanos}", std::process::id()))
+}
+
+/// The backup passphrase: the first line of `file`, else asked on the terminal (twice when
+/// `confirm`), else refused.
+fn passphrase(file: Option<&Path>, confirm: bool) -> Result<age::secrecy::SecretString, CliError> {
+    let text = match file {
+        Some(file) => std::fs::read_to_string(file)?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        None if std::io::stdin().is_terminal() => {
+            let first = rpassword::prompt_password(Msg::BackupPassphrase.text())?;
+            if confirm && rpassword::prompt_password(Msg::BackupPassphraseAgain.text())? != first {
+                return Err(CliError::Invalid(
+                    Msg::BackupPassphraseMismatch.text().into(),
+                ));
+            }
+            first
+        }
+        None => String::new(),
+    };
+    if text.is_empty() {
+        return Err(CliError::Invalid(
+            Msg::BackupPassphraseMissing.text().into(),
+        ));
+    }
+    Ok(text.into())
+}
+
+/// `backup`: a plain copy from the store into a private scratch file, then (encrypted or
+/// not) into FILE, replaced whole.
+fn backup(
+    store: &mut dyn Store,
+    file: &Path,
+    encrypt: bool,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<(), CliError> {
+    let key = match encrypt {
+        true => Some(passphrase(passphrase_file, true)?),
+        false => None,
+    };
+    let plain = scratch_path("backup");
+    private_file(&plain)?;
+    let result = (|| -> Result<BackupSummary, CliError> {
+        let summary = store.backup(&plain)?;
+        let written = match key {
+            Some(key) => write_whole(file, |out| {
+                let mut writer = age::Encryptor::with_user_passphrase(key)
+                    .wrap_output(out)
+                    .map_err(CliError::Io)?;
+                std::io::copy(&mut std::fs::File::open(&plain)?, &mut writer)?;
+                writer.finish()?;
+                Ok(())
+            }),
+            None => write_whole(file, |out| {
+                std::io::copy(&mut std::fs::File::open(&plain)?, out)?;
+                Ok(())
+            }),
+        };
+        written.map(|()| summary)
+    })();
+    let _ = std::fs::remove_file(&plain);
+    let summary = result?;
+    #[cfg(unix)]
+    std::fs::set_permissions(file, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    if json {
+        return print_json(&summary);
+    }
+    let at = summary.last_change.map_or_else(
+        || "-".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
+    eprintln!(
+        "{}",
+        Msg::BackupWritten.fill(&[
+            ("n", &summary.guests),
+            ("file", &file.display()),
+            ("at", &at)
+        ])
+    );
+    if encrypt {
+        eprintln!("{}", Msg::BackupEncrypted.text());
+    }
+    Ok(())
+}
+
+/// `restore`: an encrypted backup is decrypted into a private scratch file first; the store
+/// checks the copy and decides whether it may replace the database.
+fn restore(
+    store: &mut dyn Store,
+    ctx: &Context,
+    file: &Path,
+    force: bool,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<(), CliError> {
+    let mut head = [0u8; 21];
+    let read = std::fs::File::open(file)?.read(&mut head)?;
+    let encrypted = &head[..read] == AGE_MAGIC;
+    let not_backup =
+        || CliError::Invalid(Msg::BackupNotReadable.fill(&[("file", &file.display())]));
+    // The store names a file that is no guestbook database after the database; here it is
+    // the backup that is not one.
+    let mut restore_from = |plain: &Path| {
+        store.restore(plain, force).map_err(|e| match e {
+            StoreError::NotGuestbook => not_backup(),
+            other => other.into(),
+        })
+    };
+    let summary = if encrypted {
+        let key = passphrase(passphrase_file, false)?;
+        let plain = scratch_path("restore");
+        let result = (|| -> Result<BackupSummary, CliError> {
+            let wrong =
+                || CliError::Invalid(Msg::BackupWrongPassphrase.fill(&[("file", &file.display())]));
+            let input = std::io::BufReader::new(std::fs::File::open(file)?);
+            let decryptor = age::Decryptor::new_buffered(input).map_err(|_| not_backup())?;
+            let identity = age::scrypt::Identity::new(key);
+            let mut reader = decryptor
+                .decrypt(std::iter::once(&identity as &dyn age::Identity))
+                .map_err(|_| wrong())?;
+            let mut out = private_file(&plain)?;
+            std::io::copy(&mut reader, &mut out).map_err(|_| wrong())?;
+            restore_from(&plain)
+        })();
+        let _ = std::fs::remove_file(&plain);
+        result?
+    } else {
+        restore_from(file)?
+    };
+    if json {
+        return print_json(&summary);
+    }
+    let at = summary.last_change.map_or_else(
+        || "-".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
+    eprintln!(
+        "{}",
+        Msg::RestoreDone.fill(&[
+            ("db", &ctx.db),
+            ("file", &file.display()),
+            ("n", &summary.guests),
+            ("at", &at)
+        ])
+    );
+    Ok(())
 }
 
 /// `report vip`: the sheet's data from the store (which decides who may have it), printed

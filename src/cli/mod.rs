@@ -151,6 +151,33 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the whole database to FILE while other terminals keep working (admin). The copy
+    /// is consistent and compacted; FILE is replaced whole or not at all.
+    Backup {
+        file: PathBuf,
+        /// Encrypt the copy with a passphrase (age, scrypt): asked twice, or read from
+        /// --passphrase-file.
+        #[arg(long)]
+        encrypt: bool,
+        /// The passphrase's file, for cron jobs (its first line).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the database with a backup (admin; creates the database when there is none).
+    /// Refused when the database changed after the backup was taken, unless --force.
+    Restore {
+        file: PathBuf,
+        /// Restore even though the database has changes newer than the backup.
+        #[arg(long)]
+        force: bool,
+        /// The passphrase's file, for an encrypted backup (else it is asked).
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
 }

@@ -62,6 +62,14 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     /// The disk is full; the change was not written.
     DiskFull,
+    /// A backup to restore fails the integrity check; the database was left as it was.
+    BackupDamaged,
+    /// The database changed after the backup was taken: restoring would lose those changes
+    /// (`--force` restores anyway).
+    NewerThanBackup {
+        database: DateTime<Utc>,
+        backup: Option<DateTime<Utc>>,
+    },
     /// Any other failure of the backend; its detail went to the debug log.
     Backend,
 }
@@ -117,6 +125,19 @@ impl StoreError {
                 &[("path", &db), ("found", found), ("known", known)],
             ),
             StoreError::DiskFull => fill(Msg::DiskFull, &[("db", &db)]),
+            StoreError::BackupDamaged => fill(Msg::BackupDamaged, &[("db", &db)]),
+            StoreError::NewerThanBackup { database, backup } => {
+                let when = |t: &DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+                let never = Msg::BackupEmpty.text_in(lang).to_string();
+                fill(
+                    Msg::NewerThanBackup,
+                    &[
+                        ("db", &db),
+                        ("database", &when(database)),
+                        ("backup", &backup.as_ref().map_or(never, when)),
+                    ],
+                )
+            }
             StoreError::Backend => fill(Msg::BackendFailed, &[("db", &db)]),
         }
     }
@@ -168,6 +189,8 @@ fn action_text(action: Action, lang: Lang) -> &'static str {
         Action::Import => Msg::ActImport,
         Action::Export => Msg::ActExport,
         Action::PrintVipSheet => Msg::ActPrintVipSheet,
+        Action::Backup => Msg::ActBackup,
+        Action::Restore => Msg::ActRestore,
         Action::Merge => Msg::ActMerge,
         Action::Erase => Msg::ActErase,
         Action::ManageAccounts => Msg::ActManageAccounts,
@@ -231,6 +254,11 @@ mod tests {
             StoreError::NoDatabase,
             StoreError::SchemaTooNew { found: 9, known: 8 },
             StoreError::DiskFull,
+            StoreError::BackupDamaged,
+            StoreError::NewerThanBackup {
+                database: Utc::now(),
+                backup: None,
+            },
             StoreError::Backend,
         ]);
         all

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 pub use error::{debug_log, Entity, StoreError};
 
 use crate::model::{
-    Account, Board, CheckReport, Feedback, Guest, GuestId, GuestPatch, NewFeedback, NewPreference,
-    Preference, Profile, Role, SearchHit, Settings, Source, VipSheet,
+    Account, BackupSummary, Board, CheckReport, Feedback, Guest, GuestId, GuestPatch, NewFeedback,
+    NewPreference, Preference, Profile, Role, SearchHit, Settings, Source, VipSheet,
 };
 
 /// Where the data is.
@@ -244,6 +244,19 @@ pub trait Store: Send {
 
     /// Integrity and consistency check; always reports, never fails on what it finds.
     fn check(&mut self) -> Result<CheckReport, StoreError>;
+
+    /// Writes a consistent, compacted copy of the whole database to `to` (a path that does
+    /// not exist yet) while other terminals keep working; the copy holds every write
+    /// committed before it began. Admin only, and audited.
+    fn backup(&mut self, to: &std::path::Path) -> Result<BackupSummary, StoreError>;
+
+    /// Replaces the database's contents with the backup at `from` (a plain guestbook
+    /// database file; an older schema is brought up to date). Refused with
+    /// [`StoreError::NewerThanBackup`] when the database changed after the backup was taken,
+    /// unless `force`; [`StoreError::BackupDamaged`] when the backup fails the integrity
+    /// check. Other terminals see the restored data at their next read. Admin only.
+    fn restore(&mut self, from: &std::path::Path, force: bool)
+        -> Result<BackupSummary, StoreError>;
 
     /// Moves every date of a sample database by `days` (the demo shows its reference day as
     /// today): stays, observations, feedback, birthdays and anniversary notes.

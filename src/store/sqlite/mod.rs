@@ -3,6 +3,7 @@
 //! index. This module opens the file and answers the [`Store`] trait; the rules it applies
 //! are in `crate::rules`, the SQL in its child modules.
 
+mod backup;
 mod import;
 mod keys;
 mod postings;
@@ -1089,6 +1090,55 @@ impl Store for SqliteStore {
             ok: problems.is_empty(),
             problems,
         })
+    }
+
+    fn backup(&mut self, to: &Path) -> Result<BackupSummary, StoreError> {
+        self.allow(Action::Backup)?;
+        self.write(|tx, who| audit(tx, &who.user, "backup", None, ""))?;
+        let mut copy = Connection::open(to)?;
+        // All pages in one step, under one read lock: a consistent copy while other
+        // terminals keep writing (a stepwise copy would restart at each of their writes).
+        let step = rusqlite::backup::Backup::new(&self.conn, &mut copy)?.step(-1)?;
+        if step != rusqlite::backup::StepResult::Done {
+            return Err(StoreError::Busy);
+        }
+        // A file that stands alone, compacted so erased data does not linger in free pages.
+        copy.pragma_update(None, "journal_mode", "DELETE")?;
+        copy.execute_batch("VACUUM")?;
+        backup::summary(&copy)
+    }
+
+    fn restore(&mut self, from: &Path, force: bool) -> Result<BackupSummary, StoreError> {
+        self.allow(Action::Restore)?;
+        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::ReadOnly);
+        }
+        let theirs = backup::readable(from)?;
+        let ours = backup::summary(&self.conn)?;
+        if let (false, Some(database)) = (force, ours.last_change) {
+            if theirs.last_change.is_none_or(|backup| backup < database) {
+                return Err(StoreError::NewerThanBackup {
+                    database,
+                    backup: theirs.last_change,
+                });
+            }
+        }
+        if FileIdentity::of(&self.path) != self.identity {
+            return Err(StoreError::FileGone);
+        }
+        // Page by page into this connection's file, under SQLite's locks: terminals that
+        // have it open read the restored data next, nobody is left on a replaced file.
+        self.conn.restore(
+            rusqlite::MAIN_DB,
+            from,
+            None::<fn(rusqlite::backup::Progress)>,
+        )?;
+        migrate(&mut self.conn)?;
+        self.settings = read_settings(&self.conn)?;
+        self.catalog = rules::settings::catalog(&self.settings)?;
+        let detail = theirs.last_change.map(|t| ts(&t)).unwrap_or_default();
+        self.write(|tx, who| audit(tx, &who.user, "restore", None, &detail))?;
+        Ok(theirs)
     }
 
     fn shift_sample_dates(&mut self, days: i64) -> Result<(), StoreError> {
