@@ -110,6 +110,19 @@ pub fn labelled(lang: Lang, label: &str, value: &str) -> String {
     }
 }
 
+/// A profile flag as staff call it (`DO NOT RENT`, `已故`).
+pub fn flag_label(flag: crate::model::Flag, lang: Lang) -> &'static str {
+    use crate::model::Flag;
+    match flag {
+        Flag::DoNotRent => Msg::AlertDoNotRent,
+        Flag::NoMarketing => Msg::TuiFlagNoMarketing,
+        Flag::Deceased => Msg::TuiFlagDeceased,
+        Flag::EraseRequested => Msg::TuiFlagEraseRequested,
+        Flag::LegalHold => Msg::FlagLegalHold,
+    }
+    .text_in(lang)
+}
+
 /// A department as staff call it, in `lang` (`餐饮部` for F&B).
 pub fn department_label(department: crate::model::Department, lang: Lang) -> &'static str {
     use crate::model::Department;
@@ -557,6 +570,8 @@ messages! {
     TuiFlagNoMarketing => "no marketing", "不接受营销";
     TuiFlagDeceased => "deceased", "已故";
     TuiFlagEraseRequested => "erasure requested", "已申请删除";
+    FlagLegalHold => "legal hold", "法律保全";
+    NoFlaggedGuests => "No profile carries a flag.", "没有带标记的客史档案。";
     TuiCompany => "Company", "公司";
     TuiNotes => "Notes", "备注";
     TuiPreferences => "Preferences", "偏好";

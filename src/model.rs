@@ -106,12 +106,14 @@ keyword_enum!(IdDocType {
 });
 
 keyword_enum!(
-    /// Marks on a profile that change how staff treat the guest.
+    /// Marks on a profile that change how staff treat the guest. `legal_hold`: held for a
+    /// legal case, so the retention rule never purges it.
     Flag {
         DoNotRent => "do_not_rent",
         NoMarketing => "no_marketing",
         Deceased => "deceased",
         EraseRequested => "erase_requested",
+        LegalHold => "legal_hold",
     }
 );
 
@@ -444,9 +446,19 @@ impl Profile {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Alert {
     DoNotRent,
-    OpenComplaint { count: u32 },
-    Birthday { date: NaiveDate },
-    Anniversary { date: NaiveDate },
+    /// Any other flag on the profile (`{"kind": "flag", "flag": "deceased"}`).
+    Flag {
+        flag: Flag,
+    },
+    OpenComplaint {
+        count: u32,
+    },
+    Birthday {
+        date: NaiveDate,
+    },
+    Anniversary {
+        date: NaiveDate,
+    },
 }
 
 /// One line of the board: a stay with what every department needs to prepare.

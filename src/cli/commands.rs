@@ -325,6 +325,13 @@ fn run_on_store(
             store.erase(&guest_id(&id))?;
             say(&Msg::GuestErased.fill(&[("id", &id.trim())]))
         }
+        Command::Flagged { json } => {
+            let guests = store.flagged()?;
+            match json {
+                true => print_json(&guests),
+                false => say(&output::flagged_table(&guests, i18n::lang())),
+            }
+        }
         Command::Backup {
             file,
             encrypt,

@@ -133,6 +133,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Profiles that carry a flag (do not rent, deceased, legal hold, …): the list of guests
+    /// the hotel must not rent to or must handle with care.
+    Flagged {
+        #[arg(long)]
+        json: bool,
+    },
     /// Printed sheets: `report vip`, the VIP reception sheet.
     #[command(subcommand)]
     Report(ReportCommand),

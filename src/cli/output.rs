@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::model::{Account, SearchHit};
+use crate::model::{Account, Guest, SearchHit};
 use crate::report;
 
 use super::CliError;
@@ -51,6 +51,34 @@ pub fn hits(hits: &[SearchHit]) -> Result<(), CliError> {
         )?;
     }
     Ok(())
+}
+
+/// Flagged profiles, one a line: id, name, the flags as staff call them, and the notes
+/// (where the reason usually is). Says so when there are none.
+pub fn flagged_table(guests: &[Guest], lang: crate::i18n::Lang) -> String {
+    if guests.is_empty() {
+        return crate::i18n::Msg::NoFlaggedGuests.text_in(lang).to_string();
+    }
+    let lines: Vec<String> = guests
+        .iter()
+        .map(|g| {
+            let flags: Vec<&str> = g
+                .flags
+                .iter()
+                .map(|f| crate::i18n::flag_label(*f, lang))
+                .collect();
+            let name = format!("{} {}", g.name, g.name_latin.as_deref().unwrap_or(""));
+            let line = format!(
+                "{}  {}  {}  {}",
+                report::fit(&g.id.0, 9),
+                report::fit(&name, 30),
+                flags.join(", "),
+                g.notes.as_deref().unwrap_or("")
+            );
+            crate::i18n::printable(line.trim_end(), false).into_owned()
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// Accounts, one a line: user, role, department, and whether disabled or without password.

@@ -34,6 +34,7 @@ pub fn fit(text: &str, max: usize) -> String {
 pub fn alert_text(alert: &Alert, lang: Lang) -> String {
     match alert {
         Alert::DoNotRent => Msg::AlertDoNotRent.text_in(lang).to_string(),
+        Alert::Flag { flag } => crate::i18n::flag_label(*flag, lang).to_string(),
         Alert::OpenComplaint { count } if *count > 1 => {
             format!("{} ×{count}", Msg::AlertOpenComplaint.text_in(lang))
         }

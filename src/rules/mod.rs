@@ -104,12 +104,22 @@ pub fn alerts(
     if guest.has_flag(Flag::DoNotRent) {
         alerts.push(Alert::DoNotRent);
     }
+    // Every other flag, in the catalogue's order, so no screen or sheet can miss one.
+    alerts.extend(
+        Flag::ALL
+            .iter()
+            .filter(|f| **f != Flag::DoNotRent && guest.has_flag(**f))
+            .map(|&flag| Alert::Flag { flag }),
+    );
     if open_complaints > 0 {
         alerts.push(Alert::OpenComplaint {
             count: open_complaints,
         });
     }
-    alerts.extend(celebrate::celebrations(guest, prefs, from, to));
+    // Nobody wishes a deceased guest's family a happy birthday.
+    if !guest.has_flag(Flag::Deceased) {
+        alerts.extend(celebrate::celebrations(guest, prefs, from, to));
+    }
     alerts
 }
 

@@ -201,6 +201,10 @@ pub trait Store: Send {
     /// Closes a complaint with how it was resolved.
     fn resolve_feedback(&mut self, id: i64, resolution: &str) -> Result<Feedback, StoreError>;
 
+    /// Every current profile that carries a flag (do not rent, deceased, legal hold, …), by
+    /// name: the "unsuitable guests" list of seed 001 and the register of held profiles.
+    fn flagged(&mut self) -> Result<Vec<Guest>, StoreError>;
+
     /// Arrivals, in-house guests and departures for a business date.
     fn board(&mut self, date: NaiveDate, vip_only: bool) -> Result<Board, StoreError>;
 

@@ -49,6 +49,7 @@ contract! {
         store::undo_retires_but_keeps_the_record,
         store::board_sorts_stays_into_arrivals_in_house_and_departures_with_alerts,
         store::vip_sheet_carries_past_complaints_for_the_roles_that_print_it,
+        store::flags_are_alerts_and_the_flagged_list_holds_them_all,
         store::a_long_stay_resident_is_in_house_on_the_board,
         store::an_unknown_guest_is_not_found_alike_for_every_call,
         store::a_profile_reads_back_equal_from_its_json,

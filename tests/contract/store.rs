@@ -315,3 +315,73 @@ pub fn a_profile_reads_back_equal_from_its_json(db: &Db) {
     let json = serde_json::to_value(&p).unwrap();
     assert_eq!(json["phones"][0], "+8613800138000");
 }
+
+/// Every flag is an alert where the guest appears, a deceased guest gets no birthday, and
+/// `flagged` lists exactly the flagged profiles.
+pub fn flags_are_alerts_and_the_flagged_list_holds_them_all(db: &Db) {
+    let mut store = db.open("admin");
+    let flagged = |id: &str, name: &str, flags: Vec<Flag>| {
+        let mut g = guest(id, name, &[]);
+        g.flags = flags;
+        g.birth_date = Some(date("1950-06-16"));
+        ImportItem::Guest(g)
+    };
+    import(
+        &mut store,
+        Kind::Guests,
+        vec![
+            flagged("G1", "王建国", vec![Flag::Deceased, Flag::LegalHold]),
+            flagged("G2", "Tom Jones", vec![Flag::DoNotRent]),
+            flagged("G3", "山田太郎", Vec::new()),
+        ],
+    );
+    let stays = ["G1", "G2", "G3"]
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let room = format!("18{i:02}");
+            ImportItem::Stay(stay(
+                &format!("R{i}"),
+                g,
+                "2026-06-15",
+                "2026-06-18",
+                StayStatus::Expected,
+                &room,
+            ))
+        })
+        .collect();
+    import(&mut store, Kind::Stays, stays);
+    let board = store.board(date("2026-06-15"), false).unwrap();
+    let alerts = |id: &str| {
+        board
+            .arrivals
+            .iter()
+            .find(|r| r.guest_id == GuestId::from(id))
+            .unwrap()
+            .alerts
+            .clone()
+    };
+    assert_eq!(
+        alerts("G1"),
+        [
+            Alert::Flag {
+                flag: Flag::Deceased
+            },
+            Alert::Flag {
+                flag: Flag::LegalHold
+            }
+        ]
+    );
+    let birthday = Alert::Birthday {
+        date: date("2026-06-16"),
+    };
+    assert_eq!(alerts("G2"), [Alert::DoNotRent, birthday.clone()]);
+    assert_eq!(alerts("G3"), [birthday]);
+    let ids: Vec<String> = store
+        .flagged()
+        .unwrap()
+        .into_iter()
+        .map(|g| g.id.0)
+        .collect();
+    assert_eq!(ids, ["G2", "G1"], "by name: Tom Jones, 王建国");
+}

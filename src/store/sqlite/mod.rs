@@ -770,6 +770,21 @@ impl Store for SqliteStore {
         Ok(rules::board::assemble(date, vip_only, stays, &facts))
     }
 
+    fn flagged(&mut self) -> Result<Vec<Guest>, StoreError> {
+        self.allow(Action::ReadGuests)?;
+        let sql = format!(
+            "SELECT {GUEST_COLUMNS} FROM guests \
+             WHERE flags IS NOT NULL AND flags != '' AND merged_into IS NULL ORDER BY name, id"
+        );
+        let rows = self
+            .conn
+            .prepare(&sql)?
+            .query_map([], guest_from_row)?
+            .map(|row| row.map(|(_, guest)| guest))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows.into_iter().filter(|g| !g.flags.is_empty()).collect())
+    }
+
     fn vip_sheet(&mut self, date: NaiveDate) -> Result<VipSheet, StoreError> {
         self.allow(Action::PrintVipSheet)?;
         let tx = self.conn.unchecked_transaction()?;

@@ -252,6 +252,7 @@ pub fn fit_cells<'a>(cells: Vec<Line<'a>>, widths: &[usize]) -> Vec<Line<'a>> {
 pub fn alert_marker(app: &App, alert: &Alert) -> String {
     match alert {
         Alert::DoNotRent => app.text(Msg::TuiMarkDnr).to_string(),
+        Alert::Flag { flag } => crate::i18n::flag_label(*flag, app.lang()).to_string(),
         Alert::OpenComplaint { count: 1 } => app.text(Msg::TuiMarkComplaint).to_string(),
         Alert::OpenComplaint { count } => app.fill(Msg::TuiMarkComplaints, &[("count", count)]),
         Alert::Birthday { .. } => app.text(Msg::TuiMarkBirthday).to_string(),

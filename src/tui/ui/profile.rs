@@ -10,8 +10,8 @@ use crate::catalog::{Category, PAGE_SIZE};
 use crate::i18n::Msg;
 use crate::model::HitStay;
 use crate::model::{
-    Alert, Feedback, FeedbackKind, FeedbackStatus, Flag, Preference, Profile, Source, Stay,
-    StayStatus, NOTE_MAX_CHARS,
+    Alert, Feedback, FeedbackKind, FeedbackStatus, Preference, Profile, Source, Stay, StayStatus,
+    NOTE_MAX_CHARS,
 };
 use crate::rules::{current_stay, StayRow};
 use crate::search::phone::masked;
@@ -115,15 +115,10 @@ fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> 
 /// Alerts and flags as solid blocks: do-not-rent, open complaints, birthday this week. They
 /// are never cut: a block that does not fit on the line goes on to the next.
 fn banner<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Line<'a>> {
-    let mut words: Vec<String> = profile_alerts(profile, app.today())
+    let words: Vec<String> = profile_alerts(profile, app.today())
         .iter()
         .map(|alert| alert_text(app, alert))
         .collect();
-    for flag in &profile.guest.flags {
-        if *flag != Flag::DoNotRent {
-            words.push(flag_label(app, *flag).to_string());
-        }
-    }
     let mut lines: Vec<Line> = Vec::new();
     let mut used = 0;
     for word in words {
@@ -145,6 +140,7 @@ fn banner<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> Vec<Li
 pub fn alert_text(app: &App, alert: &Alert) -> String {
     match alert {
         Alert::DoNotRent => app.text(Msg::AlertDoNotRent).to_string(),
+        Alert::Flag { flag } => crate::i18n::flag_label(*flag, app.lang()).to_string(),
         Alert::OpenComplaint { count } => app.fill(Msg::TuiOpenComplaints, &[("count", count)]),
         Alert::Birthday { date } => {
             app.fill(Msg::AlertBirthday, &[("date", &date.format("%m-%d"))])
@@ -153,15 +149,6 @@ pub fn alert_text(app: &App, alert: &Alert) -> String {
             app.fill(Msg::AlertAnniversary, &[("date", &date.format("%m-%d"))])
         }
     }
-}
-
-fn flag_label(app: &App, flag: Flag) -> &'static str {
-    app.text(match flag {
-        Flag::DoNotRent => Msg::AlertDoNotRent,
-        Flag::NoMarketing => Msg::TuiFlagNoMarketing,
-        Flag::Deceased => Msg::TuiFlagDeceased,
-        Flag::EraseRequested => Msg::TuiFlagEraseRequested,
-    })
 }
 
 fn contact_line<'a>(profile: &Profile, app: &App, theme: &Theme) -> Line<'a> {
