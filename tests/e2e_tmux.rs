@@ -384,3 +384,34 @@ fn a_stale_edit_keeps_what_was_typed_and_applies_it_over_the_newer_profile() {
     tmux.keys(&["C-c"]);
     tmux.wait_for("EXITED 0");
 }
+
+#[test]
+fn a_stays_import_from_another_process_appears_on_the_open_board_without_a_key() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    let tmux = Tmux::start("live", 100, 30, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    tmux.keys(&["C-b"]);
+    tmux.wait_for("Arrivals today (18)");
+    // The PMS interface pushes a booking made a minute ago: a V1 guest arriving today.
+    let pushed = dir.path().join("pms-push.csv");
+    std::fs::write(
+        &pushed,
+        "reservation_id,guest_id,arrival,departure,status,room,vip\n\
+         R2606159901,G0006,2026-06-15,2026-06-17,expected,101,V1\n",
+    )
+    .unwrap();
+    guestbook(&db, &["import", "stays", pushed.to_str().unwrap()]);
+    let board = tmux.wait_for("Arrivals today (19)");
+    let row = board
+        .lines()
+        .find(|l| l.contains("郭颖"))
+        .unwrap_or_default();
+    assert!(row.contains("101") && row.contains("V1"), "{board}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+}

@@ -1920,3 +1920,127 @@ fn the_new_profile_key_comes_from_the_keymap_and_the_help_lists_it() {
         assert_eq!(field_text(&h, NAME), "zzzz");
     }
 }
+
+// ---------------------------------------------------------------- live board and profile
+
+impl Harness {
+    /// The clock moved on by `seconds`: the tick that polls the store for changes.
+    fn tick_after(&mut self, seconds: i64) {
+        let mut later = self.app.clock;
+        later.utc += Duration::seconds(seconds);
+        self.feed(Input::Tick(later));
+    }
+}
+
+#[test]
+fn the_board_shows_a_change_made_elsewhere_after_a_poll_with_the_selection_kept() {
+    let mut h = Harness::new(Lang::En);
+    h.app.settings.idle_lock = None;
+    h.tick_after(0);
+    h.ctrl('b');
+    assert_eq!(arrival_names(&h), ["张伟"]);
+    assert_eq!(
+        h.app.selected_row().unwrap().guest_id,
+        GuestId::from("G0001")
+    );
+    // The PMS interface books a V1 arrival into a lower room, from another process: it sorts
+    // above the selected guest.
+    let mut pms = second_terminal(&h, "pms");
+    let mut li = stay(
+        "R0501",
+        "G0005",
+        "2026-06-15",
+        "2026-06-16",
+        StayStatus::Expected,
+        "802",
+    );
+    li.vip = Some("V1".into());
+    import(&mut pms, Kind::Stays, vec![ImportItem::Stay(li)]);
+    let before = h.render(80, 24);
+    assert!(!before.contains("李娜"), "{before}");
+    h.tick_after(1);
+    assert_eq!(arrival_names(&h), ["李娜", "张伟"]);
+    assert_eq!(
+        h.app.selected_row().unwrap().guest_id,
+        GuestId::from("G0001"),
+        "the selection follows the guest, not the row number"
+    );
+    let after = h.render(80, 24);
+    assert!(after.contains("李娜"), "{after}");
+    assert!(!h.app.busy(), "a refresh shows no spinner");
+}
+
+fn arrival_names(h: &Harness) -> Vec<String> {
+    let board = h.app.board.board.as_ref().unwrap();
+    board.arrivals.iter().map(|r| r.name.clone()).collect()
+}
+
+#[test]
+fn an_unchanged_store_is_polled_but_nothing_is_read_again() {
+    let mut h = Harness::new(Lang::En);
+    h.app.settings.idle_lock = None;
+    h.tick_after(0);
+    h.ctrl('b');
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.app.stack,
+        [Screen::Lookup, Screen::Board, Screen::Profile]
+    );
+    h.auto = false;
+    h.app.dirty = false;
+    h.tick_after(1);
+    let polls: Vec<Job> = h.queue.iter().map(|r| r.job.clone()).collect();
+    assert_eq!(polls, [Job::DataVersion]);
+    h.serve_all();
+    assert!(h.queue.is_empty(), "nothing re-read: {:?}", h.queue);
+    assert!(!h.app.dirty, "nothing redrawn");
+    // Not more often than once a second.
+    h.tick_after(0);
+    assert!(h.queue.is_empty(), "{:?}", h.queue);
+}
+
+#[test]
+fn an_open_profile_shows_a_change_made_elsewhere_and_keeps_a_half_typed_note() {
+    let mut h = Harness::new(Lang::En);
+    h.app.settings.idle_lock = None;
+    h.tick_after(0);
+    h.open("13800138000");
+    h.type_text("pp1");
+    h.type_text("n");
+    h.type_text("firm, two of");
+    h.app.profile.scroll = 2;
+    let mut colleague = second_terminal(&h, "chenjie");
+    import(
+        &mut colleague,
+        Kind::Preferences,
+        vec![ImportItem::Preference(pref(
+            "G0001",
+            "coffee",
+            "americano",
+            "chenjie",
+            Source::FrontOffice,
+            "2026-06-15T01:00:00Z",
+        ))],
+    );
+    h.tick_after(1);
+    let profile = h.app.profile.profile.as_ref().unwrap();
+    assert!(
+        profile
+            .preferences
+            .iter()
+            .any(|p| p.category == "coffee" && p.value == "americano"),
+        "{:?}",
+        profile.preferences
+    );
+    match &h.app.profile.entry {
+        Some(Entry::Note { text, .. }) => assert_eq!(text, "firm, two of"),
+        other => panic!("the note being typed was lost: {other:?}"),
+    }
+    assert_eq!(h.app.profile.scroll, 2);
+    // The rest of the note goes on as if nothing happened.
+    h.type_text(" them");
+    h.press(KeyCode::Enter);
+    let stored = h.stored_preferences("G0001");
+    let pillow = stored.iter().find(|p| p.category == "pillow").unwrap();
+    assert_eq!(pillow.note.as_deref(), Some("firm, two of them"));
+}

@@ -30,6 +30,10 @@ pub const SEARCH_LIMIT: usize = 50;
 pub const QUERY_MAX_CHARS: usize = 200;
 /// Digits a numeric preference takes: more than any value in range.
 const NUMBER_MAX_CHARS: usize = 6;
+/// How often the TUI asks the store whether anyone changed the data, so the board and an open
+/// profile show a change made elsewhere within two seconds. One poll is a single cheap
+/// read (`PRAGMA data_version` on a file).
+pub const POLL_EVERY: Duration = Duration::seconds(1);
 
 /// The time, injected so tests render the same screen every run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -178,6 +182,9 @@ pub struct ProfileView {
     pub entry_rows: Cell<(usize, usize)>,
     /// Preferences recorded here in this visit, newest last: `n` notes and `u` undoes these.
     pub recorded: Vec<Preference>,
+    /// A re-read after a change made elsewhere: the profile stays on screen meanwhile, no
+    /// spinner.
+    pub refreshing: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -190,6 +197,21 @@ pub struct BoardView {
     /// 0 arrivals, 1 in house, 2 departures.
     pub panel: usize,
     pub selected: [usize; 3],
+    /// A re-read after a change made elsewhere: the board stays on screen meanwhile, no
+    /// spinner.
+    pub refreshing: Option<u64>,
+}
+
+/// Watching the store for changes made elsewhere (another terminal, an import).
+#[derive(Debug, Default)]
+pub struct Live {
+    /// The data version last read; `None` before the first answer.
+    pub version: Option<u64>,
+    /// The poll in flight.
+    pub pending: Option<u64>,
+    pub last_poll: Option<DateTime<Utc>>,
+    /// A re-read failed: the next poll re-reads even if nothing changed since.
+    pub retry: bool,
 }
 
 /// A write in flight, to explain its failure and put things back.
@@ -221,6 +243,8 @@ pub struct App {
     /// Set when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub spinner: usize,
+    /// The poll that keeps the board and an open profile current.
+    pub live: Live,
     writes: Vec<(u64, Write)>,
     /// Keys typed while waiting for what they act on (Enter's results, a profile opening),
     /// applied in order once it has come.
@@ -245,6 +269,7 @@ impl App {
             message: None,
             dirty: true,
             spinner: 0,
+            live: Live::default(),
             writes: Vec::new(),
             held: VecDeque::new(),
             next_gen: 0,
@@ -254,13 +279,17 @@ impl App {
 
     /// Starts on a query (`--find`) or a caller's number (`--phone`, which opens a single
     /// match straight away).
+    /// The first poll goes first, so every screen read later is at least as new as the data
+    /// version it is compared against.
     pub fn start(&mut self, query: Option<&str>, open_single: bool) -> Vec<Effect> {
+        let mut effects = self.poll();
         let Some(query) = query.map(str::trim).filter(|q| !q.is_empty()) else {
-            return Vec::new();
+            return effects;
         };
         self.lookup.query = query.chars().take(QUERY_MAX_CHARS).collect();
         self.lookup.open_when_ready = open_single.then_some(OpenWhenReady::OnlyMatch);
-        self.search()
+        effects.extend(self.search());
+        effects
     }
 
     pub fn lang(&self) -> Lang {
@@ -682,6 +711,7 @@ impl App {
         };
         let (gen, effect) = self.request(Job::Profile(id));
         self.profile.pending = Some(gen);
+        self.profile.refreshing = None;
         vec![effect]
     }
 
@@ -697,7 +727,90 @@ impl App {
             vip_only: self.board.vip_only,
         });
         self.board.pending = Some(gen);
+        self.board.refreshing = None;
         vec![effect]
+    }
+
+    // ------------------------------------------------------------ live
+
+    /// Asks whether the data changed, unless a poll is already on its way.
+    fn poll(&mut self) -> Vec<Effect> {
+        if self.live.pending.is_some() {
+            return Vec::new();
+        }
+        let (gen, effect) = self.request(Job::DataVersion);
+        self.live.pending = Some(gen);
+        self.live.last_poll = Some(self.clock.utc);
+        vec![effect]
+    }
+
+    fn on_data_version(&mut self, result: Result<Answer, Failure>) -> Vec<Effect> {
+        self.live.pending = None;
+        // A failed poll changes nothing on screen: the next one asks again.
+        let Ok(Answer::DataVersion(version)) = result else {
+            return Vec::new();
+        };
+        let changed = self.live.version.is_some_and(|seen| seen != version);
+        self.live.version = Some(version);
+        if changed || self.live.retry {
+            self.live.retry = false;
+            return self.refresh();
+        }
+        Vec::new()
+    }
+
+    /// Re-reads the board and the open profile after a change made elsewhere, quietly: what is
+    /// on screen stays until the new data replaces it, and a load the user asked for that is
+    /// on its way already answers with the new data.
+    fn refresh(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.stack.contains(&Screen::Board) && self.board.pending.is_none() {
+            let (gen, effect) = self.request(Job::Board {
+                date: self.board_date(),
+                vip_only: self.board.vip_only,
+            });
+            self.board.refreshing = Some(gen);
+            effects.push(effect);
+        }
+        let open = self.stack.contains(&Screen::Profile) && self.profile.pending.is_none();
+        if let Some(id) = self.profile.id.clone().filter(|_| open) {
+            let (gen, effect) = self.request(Job::Profile(id));
+            self.profile.refreshing = Some(gen);
+            effects.push(effect);
+        }
+        effects
+    }
+
+    /// The answer to a quiet re-read, if `gen` is one: shown only when something differs, so
+    /// an unchanged screen is not redrawn.
+    fn on_refreshed(&mut self, gen: u64, result: &mut Option<Result<Answer, Failure>>) -> bool {
+        let board = self.board.refreshing == Some(gen);
+        let profile = self.profile.refreshing == Some(gen);
+        if !board && !profile {
+            return false;
+        }
+        if board {
+            self.board.refreshing = None;
+        } else {
+            self.profile.refreshing = None;
+        }
+        match result.take() {
+            Some(Ok(Answer::Board(board))) => {
+                if self.board.board.as_ref() != Some(&*board) {
+                    self.on_board(*board);
+                    self.dirty = true;
+                }
+            }
+            Some(Ok(Answer::Profile(profile))) => {
+                if self.profile.profile.as_ref() != Some(&*profile) {
+                    self.profile.profile = Some(*profile);
+                    self.dirty = true;
+                }
+            }
+            // Read again on the next poll; a refusal is said when the user asks (F5).
+            _ => self.live.retry = true,
+        }
+        true
     }
 
     fn copy(&mut self, text: Option<String>) -> Vec<Effect> {
@@ -1291,8 +1404,11 @@ impl App {
         panel_rows(board, self.board.panel).get(self.board.selected[self.board.panel])
     }
 
+    /// A new day starts at the top of the first panel with rows; the same day read again keeps
+    /// each panel's selected guest selected wherever the rows around it moved.
     fn on_board(&mut self, board: Board) {
-        let new_day = self.board.board.as_ref().map(|b| b.date) != Some(board.date);
+        let old = self.board.board.take();
+        let new_day = old.as_ref().map(|b| b.date) != Some(board.date);
         if new_day {
             self.board.selected = [0; 3];
             self.board.panel = (0..3)
@@ -1300,7 +1416,22 @@ impl App {
                 .unwrap_or(0);
         }
         for (panel, sel) in self.board.selected.iter_mut().enumerate() {
-            *sel = (*sel).min(panel_rows(&board, panel).len().saturating_sub(1));
+            let rows = panel_rows(&board, panel);
+            let was = old
+                .as_ref()
+                .filter(|_| !new_day)
+                .and_then(|b| panel_rows(b, panel).get(*sel));
+            let same = |r: &&BoardRow| {
+                was.is_some_and(|w| {
+                    r.reservation_id == w.reservation_id && r.guest_id == w.guest_id
+                })
+            };
+            let same_guest = |r: &&BoardRow| was.is_some_and(|w| r.guest_id == w.guest_id);
+            let kept = rows
+                .iter()
+                .position(|r| same(&r))
+                .or_else(|| rows.iter().position(|r| same_guest(&r)));
+            *sel = kept.unwrap_or(*sel).min(rows.len().saturating_sub(1));
         }
         self.board.board = Some(board);
     }
@@ -1340,6 +1471,16 @@ impl App {
             return Vec::new();
         }
         let Reply { gen, result } = reply;
+        if self.live.pending == Some(gen) {
+            return self.on_data_version(result);
+        }
+        let mut result = Some(result);
+        if self.on_refreshed(gen, &mut result) {
+            return Vec::new();
+        }
+        let Some(result) = result else {
+            return Vec::new();
+        };
         let which = [
             self.lookup.pending,
             self.profile.pending,
@@ -1470,6 +1611,13 @@ impl App {
         }
         if self.today() != day_before && self.stack.contains(&Screen::Board) {
             return self.load_board();
+        }
+        let due = self
+            .live
+            .last_poll
+            .is_none_or(|last| clock.utc - last >= POLL_EVERY);
+        if due && !self.locked {
+            return self.poll();
         }
         Vec::new()
     }

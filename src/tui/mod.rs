@@ -185,7 +185,9 @@ pub fn event_loop<W: Write>(
             draw(terminal, app)?;
             app.dirty = false;
         }
-        let wait = if app.busy() { 100 } else { 1000 };
+        // Idle, the loop still wakes twice a second: the clock, the idle lock and the poll that
+        // keeps the board live (`app::POLL_EVERY`) run on these ticks.
+        let wait = if app.busy() { 100 } else { 500 };
         let first = match inbox.recv_timeout(StdDuration::from_millis(wait)) {
             Ok(input) => Some(input),
             Err(RecvTimeoutError::Timeout) => None,

@@ -49,6 +49,9 @@ pub enum Job {
     AddFeedback(NewFeedback),
     /// The next person on a shared terminal.
     SignIn(Credentials),
+    /// Whether anyone changed the data since last asked (`Store::data_version`): a live
+    /// screen polls this and re-reads only when it moved.
+    DataVersion,
 }
 
 impl Job {
@@ -86,6 +89,9 @@ pub enum Answer {
     GuestSaved(Box<Guest>),
     FeedbackAdded(Feedback),
     SignedIn(Principal),
+    /// The store's data version: it differs from the last one read when another terminal or
+    /// process committed a change in between.
+    DataVersion(u64),
 }
 
 /// Why a request failed, as data: the UI turns it into one sentence in its user's language.
@@ -187,6 +193,7 @@ fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
         )?)),
         Job::AddFeedback(feedback) => Answer::FeedbackAdded(store.add_feedback(feedback)?),
         Job::SignIn(who) => Answer::SignedIn(store.sign_in(&who)?),
+        Job::DataVersion => Answer::DataVersion(store.data_version()?),
     };
     Ok(answer)
 }
