@@ -156,6 +156,7 @@ fn settings() -> Settings {
         idle_lock: None,
         catalog: Catalog::builtin(),
         keymap: Keymap::default_keys(),
+        recent_file: None,
     }
 }
 

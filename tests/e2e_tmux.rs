@@ -415,3 +415,57 @@ fn a_stays_import_from_another_process_appears_on_the_open_board_without_a_key()
     tmux.keys(&["C-c"]);
     tmux.wait_for("EXITED 0");
 }
+
+#[test]
+fn pop_from_the_phone_system_brings_the_caller_up_in_the_running_window() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = dir.path().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    let command = format!(
+        "env XDG_RUNTIME_DIR={} {}",
+        runtime.display(),
+        hotel_tui(dir.path())
+    );
+    let tmux = Tmux::start("pop", 80, 24, &command);
+    tmux.wait_for("Find ›");
+    let pop = |number: &str| {
+        Command::new(BIN)
+            .args(["pop", number])
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env("GUESTBOOK_CONFIG", dir.path().join("no-config.toml"))
+            .output()
+            .unwrap()
+    };
+    // The incoming call, as a dial plan's System() runs it: the only match opens.
+    let out = pop("+86 187 4634 8293");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tmux.wait_for("Greet as 陆总");
+    // A note being typed is never taken away: the next call waits in the status line and
+    // comes up once the note is saved.
+    tmux.literal("pp3");
+    tmux.wait_for("Recorded Pillow: Memory foam");
+    tmux.literal("n");
+    tmux.literal("two of them");
+    assert!(pop("186 1234 5678").status.success());
+    let held = tmux.wait_for("Call from 186 1234 5678 waiting: it comes up once");
+    assert!(held.contains("two of them"), "{held}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Find › 186 1234 5678");
+    let lookup = tmux.wait_for("Note saved.");
+    assert!(!lookup.contains("waiting"), "{lookup}");
+    let shown = guestbook(&dir.path().join("hotel.db"), &["show", "G0324", "--json"]);
+    let profile: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(profile["preferences"][0]["note"], "two of them");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+    // The window is gone, and so is its socket: the phone system hears so.
+    assert_eq!(pop("+86 187 4634 8293").status.code(), Some(1));
+}

@@ -275,6 +275,7 @@ fn settings(lang: Lang, keymap: Keymap) -> Settings {
         idle_lock: Some(Duration::minutes(5)),
         catalog: Catalog::builtin(),
         keymap,
+        recent_file: None,
     }
 }
 
@@ -286,6 +287,8 @@ struct Harness {
     store: Box<dyn Store>,
     queue: VecDeque<Request>,
     copies: Vec<String>,
+    /// The recent lists the event loop was asked to keep, by user.
+    saved_recent: Vec<(String, Vec<GuestId>)>,
     quit: bool,
     auto: bool,
 }
@@ -304,6 +307,7 @@ impl Harness {
             store,
             queue: VecDeque::new(),
             copies: Vec::new(),
+            saved_recent: Vec::new(),
             quit: false,
             auto: true,
         }
@@ -319,6 +323,7 @@ impl Harness {
             match effect {
                 Effect::Send(request) => self.queue.push_back(request),
                 Effect::Copy(text) => self.copies.push(text),
+                Effect::SaveRecent { user, ids } => self.saved_recent.push((user, ids)),
                 Effect::Quit => self.quit = true,
             }
         }
@@ -339,6 +344,7 @@ impl Harness {
                 match effect {
                     Effect::Send(request) => self.queue.push_back(request),
                     Effect::Copy(text) => self.copies.push(text),
+                    Effect::SaveRecent { user, ids } => self.saved_recent.push((user, ids)),
                     Effect::Quit => self.quit = true,
                 }
             }
@@ -2043,4 +2049,150 @@ fn an_open_profile_shows_a_change_made_elsewhere_and_keeps_a_half_typed_note() {
     let stored = h.stored_preferences("G0001");
     let pillow = stored.iter().find(|p| p.category == "pillow").unwrap();
     assert_eq!(pillow.note.as_deref(), Some("firm, two of them"));
+}
+
+// ---------------------------------------------------------------- recent profiles
+
+/// Opens each query's first hit from the lookup and goes back to an empty lookup.
+fn visit(h: &mut Harness, queries: &[&str]) {
+    for query in queries {
+        h.open(query);
+        h.press(KeyCode::Esc);
+        h.ctrl('u');
+    }
+}
+
+fn recent_names(h: &Harness) -> Vec<String> {
+    let profiles = &h.app.recent.profiles;
+    profiles.iter().map(|p| p.guest.name.clone()).collect()
+}
+
+#[test]
+fn snapshot_recent_profiles() {
+    snapshot_all("recent", |h| {
+        visit(h, &["13800138000", "欧阳", "muller"]);
+        h.ctrl('o');
+        h.press(KeyCode::Down);
+    });
+}
+
+#[test]
+fn recent_profiles_are_one_key_away_newest_first_and_open_with_enter() {
+    let mut h = Harness::new(Lang::En);
+    h.ctrl('o');
+    assert_eq!(h.app.screen(), Screen::Recent);
+    assert!(
+        h.render(80, 24)
+            .contains("No profile opened yet by lihua on this terminal."),
+        "{}",
+        h.render(80, 24)
+    );
+    h.press(KeyCode::Esc);
+    visit(&mut h, &["13800138000", "欧阳", "muller", "13800138000"]);
+    h.press(KeyCode::F(3));
+    assert_eq!(recent_names(&h), ["张伟", "Hans Müller", "欧阳娜娜"]);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Up);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0003")));
+    // Back goes where the list was opened from, not to the list.
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    // From the profile and the board too; in the vim keymap as well.
+    h.open("欧阳");
+    h.ctrl('o');
+    assert_eq!(recent_names(&h)[0], "欧阳娜娜");
+    let mut vim = Harness::with_keymap(Lang::En, Keymap::load("vim", None).unwrap());
+    visit(&mut vim, &["13800138000", "欧阳"]);
+    vim.ctrl('b');
+    vim.ctrl('o');
+    vim.type_text("j");
+    vim.press(KeyCode::Enter);
+    assert_eq!(vim.app.profile.id, Some(GuestId::from("G0001")));
+}
+
+#[test]
+fn the_recent_list_keeps_ten_per_user_and_is_kept_for_the_next_run() {
+    let mut list = Vec::new();
+    for n in 0..12 {
+        guestbook::tui::recent::push_front(&mut list, GuestId(format!("G{n:04}")));
+    }
+    guestbook::tui::recent::push_front(&mut list, GuestId::from("G0005"));
+    assert_eq!(list.len(), 10);
+    assert_eq!(list[0], GuestId::from("G0005"));
+    assert_eq!(list[1], GuestId::from("G0011"));
+    assert_eq!(list.iter().filter(|id| id.0 == "G0005").count(), 1);
+
+    let mut h = Harness::new(Lang::En);
+    let file = h._dir.path().join("state").join("recent-profiles.json");
+    h.app.settings.recent_file = Some(file.clone());
+    visit(&mut h, &["13800138000", "欧阳"]);
+    let ids = |names: &[&str]| names.iter().map(|n| GuestId::from(*n)).collect::<Vec<_>>();
+    assert_eq!(
+        h.saved_recent.last(),
+        Some(&("lihua".to_string(), ids(&["G0002", "G0001"])))
+    );
+    // What the event loop does with that effect, and what the next run reads.
+    let backend = h.app.settings.backend.clone();
+    guestbook::tui::recent::save(&file, &backend, "lihua", &ids(&["G0002", "G0001"])).unwrap();
+    guestbook::tui::recent::save(&file, &backend, "chenjie", &ids(&["G0004"])).unwrap();
+    guestbook::tui::recent::save(&file, "file: other.db", "lihua", &ids(&["X1"])).unwrap();
+    let lists = guestbook::tui::recent::load(&file, &backend);
+    assert_eq!(lists["lihua"], ids(&["G0002", "G0001"]));
+    assert_eq!(lists["chenjie"], ids(&["G0004"]));
+    let mut next = Harness::new(Lang::En);
+    next.app.recent.by_user = lists;
+    next.ctrl('o');
+    assert_eq!(recent_names(&next), ["欧阳娜娜", "张伟"]);
+}
+
+// ---------------------------------------------------------------- screen-pop
+
+#[test]
+fn a_call_from_the_phone_system_opens_the_caller_at_once_from_any_screen() {
+    let mut h = Harness::new(Lang::En);
+    h.ctrl('b');
+    h.press(KeyCode::F(1));
+    h.feed(Input::Pop("+86 139 1234 5678".into()));
+    assert_eq!(h.app.stack, [Screen::Lookup, Screen::Profile]);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0002")));
+    assert!(h.app.help.is_none());
+    assert_eq!(h.app.lookup.query, "+86 139 1234 5678");
+}
+
+#[test]
+fn a_call_waits_while_a_note_or_form_is_typed_and_says_so() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+    h.open("13800138000");
+    h.type_text("e");
+    assert_eq!(h.app.screen(), Screen::Form);
+    h.type_text(" (Sr.)");
+    h.feed(Input::Pop("13912345678".into()));
+    assert_eq!(h.app.screen(), Screen::Form, "the form stays");
+    assert!(field_text(&h, NAME).ends_with(" (Sr.)"));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Call from 13912345678 waiting: it comes up once this is saved or closed"),
+        "{screen}"
+    );
+    // A newer call replaces one still waiting.
+    h.feed(Input::Pop("186 1234 0000".into()));
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.stack, [Screen::Lookup, Screen::Profile]);
+    assert_eq!(h.app.lookup.query, "186 1234 0000");
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0005")));
+    assert!(h.app.held_call.is_none());
+    // Locked: the call waits for whoever unlocks.
+    let mut later = h.app.clock;
+    later.utc += Duration::minutes(6);
+    h.feed(Input::Tick(later));
+    assert!(h.app.locked);
+    h.feed(Input::Pop("13800138000".into()));
+    assert!(!h.render(80, 24).contains("13800138000"));
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0001")));
 }

@@ -2,7 +2,8 @@
 //! requests and effects it causes; no I/O and no clock reads happen here.
 
 use std::cell::Cell;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -84,6 +85,9 @@ pub struct Settings {
     pub idle_lock: Option<Duration>,
     pub catalog: Catalog,
     pub keymap: Keymap,
+    /// Where each user's recent profiles are kept between runs; `None` keeps them only
+    /// while the TUI runs.
+    pub recent_file: Option<PathBuf>,
 }
 
 /// What reaches `update()`.
@@ -96,6 +100,8 @@ pub enum Input {
     Resize,
     /// The process was told to stop (SIGTERM, SIGHUP, SIGINT): the event loop ends.
     Signal(i32),
+    /// A caller's number from the phone system (`guestbook pop`), already checked.
+    Pop(String),
 }
 
 /// What `update()` asks the event loop to do.
@@ -104,6 +110,11 @@ pub enum Effect {
     Send(Request),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Keep `user`'s recent profiles (newest first) in `Settings::recent_file`.
+    SaveRecent {
+        user: String,
+        ids: Vec<GuestId>,
+    },
     Quit,
 }
 
@@ -114,6 +125,8 @@ pub enum Screen {
     Board,
     /// A new-profile, edit or feedback form (`App::form`).
     Form,
+    /// The profiles last opened here (`App::recent`).
+    Recent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +215,17 @@ pub struct BoardView {
     pub refreshing: Option<u64>,
 }
 
+/// The profiles each user last opened on this terminal.
+#[derive(Debug, Default)]
+pub struct RecentView {
+    /// Ids by user, newest first (`tui::recent`).
+    pub by_user: HashMap<String, Vec<GuestId>>,
+    /// The acting user's list as last read from the store.
+    pub profiles: Vec<Profile>,
+    pub selected: usize,
+    pub pending: Option<u64>,
+}
+
 /// Watching the store for changes made elsewhere (another terminal, an import).
 #[derive(Debug, Default)]
 pub struct Live {
@@ -236,8 +260,12 @@ pub struct App {
     pub help: Option<u16>,
     /// The form on the `Form` screen.
     pub form: Option<Form>,
+    pub recent: RecentView,
     /// Who signs in next, while the screen is locked on a sign-in terminal.
     pub sign_in: Option<Form>,
+    /// A call from the phone system held while something is being typed (a note, a form) or
+    /// the screen is locked; a newer call replaces it.
+    pub held_call: Option<String>,
     pub locked: bool,
     pub message: Option<Message>,
     /// Set when something visible changed; the loop draws and clears it.
@@ -264,7 +292,9 @@ impl App {
             board: BoardView::default(),
             help: None,
             form: None,
+            recent: RecentView::default(),
             sign_in: None,
+            held_call: None,
             locked: false,
             message: None,
             dirty: true,
@@ -334,6 +364,7 @@ impl App {
             Screen::Lookup => Mode::Lookup,
             Screen::Board => Mode::Board,
             Screen::Form => Mode::Form,
+            Screen::Recent => Mode::Recent,
             Screen::Profile => match self.profile.entry {
                 None => Mode::Profile,
                 Some(Entry::Category | Entry::Options { .. }) => Mode::Record,
@@ -347,6 +378,7 @@ impl App {
         self.lookup.pending.is_some()
             || self.profile.pending.is_some()
             || self.board.pending.is_some()
+            || self.recent.pending.is_some()
             || self.active_form().is_some_and(|f| f.pending.is_some())
             || !self.writes.is_empty()
     }
@@ -368,6 +400,39 @@ impl App {
 
     /// Applies one input; returns what the event loop must do.
     pub fn update(&mut self, input: Input) -> Vec<Effect> {
+        let mut effects = self.apply(input);
+        if self.held_call.is_some() && self.can_take_call() && !effects.contains(&Effect::Quit) {
+            effects.extend(self.take_call());
+        }
+        effects
+    }
+
+    /// Whether a call can come up now without taking anything half-typed away: no note or
+    /// number being entered, no preference half chosen, no form, not locked, no keys waiting.
+    pub fn can_take_call(&self) -> bool {
+        !self.locked
+            && self.profile.entry.is_none()
+            && !self.stack.contains(&Screen::Form)
+            && !self.waiting()
+    }
+
+    /// The held call comes up as `--phone` would: the lookup on its number, the only match
+    /// opened.
+    fn take_call(&mut self) -> Vec<Effect> {
+        let Some(number) = self.held_call.take() else {
+            return Vec::new();
+        };
+        self.help = None;
+        self.stack = vec![Screen::Lookup];
+        self.message = None;
+        self.dirty = true;
+        self.lookup.query = number;
+        self.lookup.selected = 0;
+        self.lookup.open_when_ready = Some(OpenWhenReady::OnlyMatch);
+        self.search()
+    }
+
+    fn apply(&mut self, input: Input) -> Vec<Effect> {
         match input {
             Input::Key(event) if self.waiting() && !is_ctrl_c(&event) => {
                 if event.kind == KeyEventKind::Press {
@@ -393,6 +458,11 @@ impl App {
                 Vec::new()
             }
             Input::Signal(_) => vec![Effect::Quit],
+            Input::Pop(number) => {
+                self.held_call = Some(number);
+                self.dirty = true;
+                Vec::new()
+            }
         }
     }
 
@@ -492,6 +562,7 @@ impl App {
                 return Vec::new();
             }
             Action::Board => return self.open_board(),
+            Action::Recent => return self.open_recent(),
             Action::Lock => {
                 self.lock();
                 return Vec::new();
@@ -512,6 +583,7 @@ impl App {
             }
             Mode::Input => self.input_action(action),
             Mode::Form => self.form_action(action),
+            Mode::Recent => self.recent_action(action),
             Mode::Locked => {
                 if action == Action::Unlock {
                     self.locked = false;
@@ -824,6 +896,68 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    // ------------------------------------------------------------ recent profiles
+
+    /// The acting user's recent profiles, newest first.
+    pub fn recent_ids(&self) -> &[GuestId] {
+        self.recent
+            .by_user
+            .get(&self.settings.user)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Puts a profile just opened first in the user's recent list, and has it kept.
+    fn remember(&mut self, id: GuestId) -> Vec<Effect> {
+        let user = self.settings.user.clone();
+        let list = self.recent.by_user.entry(user.clone()).or_default();
+        if list.first() == Some(&id) {
+            return Vec::new();
+        }
+        super::recent::push_front(list, id);
+        let ids = list.clone();
+        match self.settings.recent_file {
+            Some(_) => vec![Effect::SaveRecent { user, ids }],
+            None => Vec::new(),
+        }
+    }
+
+    fn open_recent(&mut self) -> Vec<Effect> {
+        self.help = None;
+        self.recent.selected = 0;
+        self.push(Screen::Recent);
+        let ids = self.recent_ids().to_vec();
+        if ids.is_empty() {
+            self.recent.profiles.clear();
+            self.recent.pending = None;
+            return Vec::new();
+        }
+        let (gen, effect) = self.request(Job::Recent(ids));
+        self.recent.pending = Some(gen);
+        vec![effect]
+    }
+
+    fn recent_action(&mut self, action: Action) -> Vec<Effect> {
+        let last = self.recent.profiles.len().saturating_sub(1);
+        let sel = &mut self.recent.selected;
+        match action {
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(last),
+            Action::PageUp | Action::Top => *sel = 0,
+            Action::PageDown | Action::Bottom => *sel = last,
+            Action::Open => {
+                if let Some(p) = self.recent.profiles.get(self.recent.selected) {
+                    let id = p.guest.id.clone();
+                    // The list is a way in, not a screen to come back to.
+                    self.stack.retain(|s| *s != Screen::Recent);
+                    return self.open_profile(id);
+                }
+            }
+            Action::Back => self.pop(),
+            _ => {}
+        }
+        Vec::new()
     }
 
     // ------------------------------------------------------------ profile
@@ -1317,6 +1451,9 @@ impl App {
             self.board = BoardView::default();
             self.form = None;
             self.help = None;
+            self.recent.profiles.clear();
+            self.recent.selected = 0;
+            self.recent.pending = None;
             // Answers to the previous user's requests are dropped when they come.
             self.writes.clear();
             self.held.clear();
@@ -1485,6 +1622,7 @@ impl App {
             self.lookup.pending,
             self.profile.pending,
             self.board.pending,
+            self.recent.pending,
         ]
         .iter()
         .position(|p| *p == Some(gen));
@@ -1496,12 +1634,21 @@ impl App {
         match which {
             0 => self.lookup.pending = None,
             1 => self.profile.pending = None,
-            _ => self.board.pending = None,
+            2 => self.board.pending = None,
+            _ => self.recent.pending = None,
         }
         match result {
             Ok(Answer::Hits(hits)) => return self.on_hits(hits),
-            Ok(Answer::Profile(profile)) => self.profile.profile = Some(*profile),
+            Ok(Answer::Profile(profile)) => {
+                let id = profile.guest.id.clone();
+                self.profile.profile = Some(*profile);
+                return self.remember(id);
+            }
             Ok(Answer::Board(board)) => self.on_board(*board),
+            Ok(Answer::Recent(profiles)) => {
+                self.recent.selected = self.recent.selected.min(profiles.len().saturating_sub(1));
+                self.recent.profiles = profiles;
+            }
             Ok(_) => {}
             Err(failure) => {
                 let text = self.failure_text(&failure);

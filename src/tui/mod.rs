@@ -4,6 +4,8 @@
 pub mod app;
 pub mod form;
 pub mod keymap;
+pub mod pop;
+pub mod recent;
 pub mod ui;
 pub mod wide;
 pub mod worker;
@@ -83,6 +85,9 @@ pub fn run(mut store: Box<dyn Store>, config: &Config, start: Start) -> Result<(
         .map_err(|e| TuiError::Catalog(e.to_string()))?;
     let principal = store.principal().clone();
     let mut app = App::new(settings(config, &start, &principal, &hotel)?, clock_now());
+    if let Some(path) = &app.settings.recent_file {
+        app.recent.by_user = recent::load(path, &app.settings.backend);
+    }
     let (events, inbox) = mpsc::channel();
     let replies = events.clone();
     let worker = Worker::spawn(store, move |reply| {
@@ -96,6 +101,18 @@ pub fn run(mut store: Box<dyn Store>, config: &Config, start: Start) -> Result<(
     let mut terminal = Terminal::new(WideAware::new(CrosstermBackend::new(
         BufWriter::with_capacity(1 << 16, io::stdout()),
     )))?;
+    // `guestbook pop NUMBER` from the phone system reaches this window through the socket.
+    let pops = events.clone();
+    let _listener = match pop::listen(move |number| pops.send(Input::Pop(number)).is_ok()) {
+        Ok(listener) => Some(listener),
+        Err(e) => {
+            app.message = Some(app::Message {
+                kind: app::MessageKind::Error,
+                text: app.fill(Msg::TuiPopUnavailable, &[("reason", &e)]),
+            });
+            None
+        }
+    };
     // From here on the key thread owns terminal input: nothing may query the terminal (a
     // cursor-position query would wait for an answer the key thread swallows).
     spawn_keys(events.clone())?;
@@ -136,6 +153,7 @@ pub fn settings(
         catalog: crate::rules::settings::catalog(hotel)
             .map_err(|e| TuiError::Catalog(StoreError::from(e).to_string()))?,
         keymap: Keymap::load(&config.keymap, user_keymap().as_deref())?,
+        recent_file: recent::default_path(),
     })
 }
 
@@ -178,6 +196,12 @@ pub fn event_loop<W: Write>(
                     }
                 }
                 Effect::Copy(text) => copy_osc52(terminal.backend_mut(), &text)?,
+                Effect::SaveRecent { user, ids } => {
+                    // A state directory that cannot be written costs the list, not the work.
+                    if let Some(path) = &app.settings.recent_file {
+                        let _ = recent::save(path, &app.settings.backend, &user, &ids);
+                    }
+                }
                 Effect::Quit => return Ok(()),
             }
         }
