@@ -136,8 +136,10 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
         guestbook(&db, &["import", kind, sample(kind).to_str().unwrap()]);
     }
     let command = format!(
-        "env LANG=C.UTF-8 GUESTBOOK_USER=hk.e2e GUESTBOOK_CONFIG={config} '{BIN}' --db '{db}' --today 2026-06-15; echo EXITED $?; sleep 60",
+        "env LANG=C.UTF-8 GUESTBOOK_USER=hk.e2e GUESTBOOK_CONFIG={config} XDG_STATE_HOME={state} XDG_RUNTIME_DIR={run} '{BIN}' --db '{db}' --today 2026-06-15; echo EXITED $?; sleep 60",
         config = dir.path().join("no-config.toml").display(),
+        state = dir.path().join("state").display(),
+        run = runtime_dir(dir.path()).display(),
         db = db.display(),
     );
     let tmux = Tmux::start("flow", 100, 30, &command);
@@ -208,6 +210,14 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
     assert!(after.contains("EXITED 0"), "{after}");
 }
 
+/// A runtime directory of the test's own, so a test window never takes over the socket of a
+/// real one (`guestbook pop`).
+fn runtime_dir(dir: &Path) -> PathBuf {
+    let run = dir.join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    run
+}
+
 /// The sample hotel in a fresh database, and the command that runs the TUI on it in tmux,
 /// writing its process id to `pid` and `EXITED <status>` when it ends.
 fn hotel_tui(dir: &Path) -> String {
@@ -216,8 +226,10 @@ fn hotel_tui(dir: &Path) -> String {
         guestbook(&db, &["import", kind, sample(kind).to_str().unwrap()]);
     }
     format!(
-        "sh -c 'echo $$ > {pid}; exec env LANG=C.UTF-8 GUESTBOOK_USER=fo.e2e GUESTBOOK_CONFIG={config} {BIN} --db {db} --today 2026-06-15'; echo EXITED $?; sleep 60",
+        "sh -c 'echo $$ > {pid}; exec env LANG=C.UTF-8 GUESTBOOK_USER=fo.e2e GUESTBOOK_CONFIG={config} XDG_STATE_HOME={state} XDG_RUNTIME_DIR={run} {BIN} --db {db} --today 2026-06-15'; echo EXITED $?; sleep 60",
         pid = dir.join("pid").display(),
+        state = dir.join("state").display(),
+        run = runtime_dir(dir).display(),
         config = dir.join("no-config.toml").display(),
         db = db.display(),
     )
@@ -423,14 +435,8 @@ fn pop_from_the_phone_system_brings_the_caller_up_in_the_running_window() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let runtime = dir.path().join("run");
-    std::fs::create_dir(&runtime).unwrap();
-    let command = format!(
-        "env XDG_RUNTIME_DIR={} {}",
-        runtime.display(),
-        hotel_tui(dir.path())
-    );
-    let tmux = Tmux::start("pop", 80, 24, &command);
+    let runtime = runtime_dir(dir.path());
+    let tmux = Tmux::start("pop", 80, 24, &hotel_tui(dir.path()));
     tmux.wait_for("Find ›");
     let pop = |number: &str| {
         Command::new(BIN)

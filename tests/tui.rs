@@ -2128,7 +2128,10 @@ fn the_recent_list_keeps_ten_per_user_and_is_kept_for_the_next_run() {
 
     let mut h = Harness::new(Lang::En);
     let file = h._dir.path().join("state").join("recent-profiles.json");
-    h.app.settings.recent_file = Some(file.clone());
+    h.app.settings.recent_file = Some(guestbook::tui::recent::RecentFile {
+        path: file.clone(),
+        database: "guestbook.db".into(),
+    });
     visit(&mut h, &["13800138000", "欧阳"]);
     let ids = |names: &[&str]| names.iter().map(|n| GuestId::from(*n)).collect::<Vec<_>>();
     assert_eq!(
@@ -2136,11 +2139,11 @@ fn the_recent_list_keeps_ten_per_user_and_is_kept_for_the_next_run() {
         Some(&("lihua".to_string(), ids(&["G0002", "G0001"])))
     );
     // What the event loop does with that effect, and what the next run reads.
-    let backend = h.app.settings.backend.clone();
-    guestbook::tui::recent::save(&file, &backend, "lihua", &ids(&["G0002", "G0001"])).unwrap();
-    guestbook::tui::recent::save(&file, &backend, "chenjie", &ids(&["G0004"])).unwrap();
-    guestbook::tui::recent::save(&file, "file: other.db", "lihua", &ids(&["X1"])).unwrap();
-    let lists = guestbook::tui::recent::load(&file, &backend);
+    let backend = "guestbook.db";
+    guestbook::tui::recent::save(&file, backend, "lihua", &ids(&["G0002", "G0001"])).unwrap();
+    guestbook::tui::recent::save(&file, backend, "chenjie", &ids(&["G0004"])).unwrap();
+    guestbook::tui::recent::save(&file, "other.db", "lihua", &ids(&["X1"])).unwrap();
+    let lists = guestbook::tui::recent::load(&file, backend);
     assert_eq!(lists["lihua"], ids(&["G0002", "G0001"]));
     assert_eq!(lists["chenjie"], ids(&["G0004"]));
     let mut next = Harness::new(Lang::En);

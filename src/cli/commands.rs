@@ -768,6 +768,7 @@ fn open_tui(
         query: find,
         phone,
         backend: Msg::TuiBackendFile.fill(&[("path", &ctx.db)]),
+        database: ctx.db.clone(),
         today: Some(ctx.today),
     };
     Ok(crate::tui::run(store, &ctx.config, start)?)

@@ -3,7 +3,6 @@
 
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -87,7 +86,7 @@ pub struct Settings {
     pub keymap: Keymap,
     /// Where each user's recent profiles are kept between runs; `None` keeps them only
     /// while the TUI runs.
-    pub recent_file: Option<PathBuf>,
+    pub recent_file: Option<super::recent::RecentFile>,
 }
 
 /// What reaches `update()`.

@@ -46,6 +46,9 @@ pub struct Start {
     pub phone: Option<String>,
     /// The backend as the status bar shows it, e.g. `file: /path/guestbook.db`.
     pub backend: String,
+    /// The database as the user named it (`/path/guestbook.db`), the same in every
+    /// language: recent profiles are kept under it.
+    pub database: String,
     /// Business-date override (`--today`).
     pub today: Option<NaiveDate>,
 }
@@ -85,8 +88,8 @@ pub fn run(mut store: Box<dyn Store>, config: &Config, start: Start) -> Result<(
         .map_err(|e| TuiError::Catalog(e.to_string()))?;
     let principal = store.principal().clone();
     let mut app = App::new(settings(config, &start, &principal, &hotel)?, clock_now());
-    if let Some(path) = &app.settings.recent_file {
-        app.recent.by_user = recent::load(path, &app.settings.backend);
+    if let Some(file) = &app.settings.recent_file {
+        app.recent.by_user = recent::load(&file.path, &file.database);
     }
     let (events, inbox) = mpsc::channel();
     let replies = events.clone();
@@ -153,7 +156,10 @@ pub fn settings(
         catalog: crate::rules::settings::catalog(hotel)
             .map_err(|e| TuiError::Catalog(StoreError::from(e).to_string()))?,
         keymap: Keymap::load(&config.keymap, user_keymap().as_deref())?,
-        recent_file: recent::default_path(),
+        recent_file: recent::default_path().map(|path| recent::RecentFile {
+            path,
+            database: start.database.clone(),
+        }),
     })
 }
 
@@ -198,8 +204,8 @@ pub fn event_loop<W: Write>(
                 Effect::Copy(text) => copy_osc52(terminal.backend_mut(), &text)?,
                 Effect::SaveRecent { user, ids } => {
                     // A state directory that cannot be written costs the list, not the work.
-                    if let Some(path) = &app.settings.recent_file {
-                        let _ = recent::save(path, &app.settings.backend, &user, &ids);
+                    if let Some(file) = &app.settings.recent_file {
+                        let _ = recent::save(&file.path, &file.database, &user, &ids);
                     }
                 }
                 Effect::Quit => return Ok(()),

@@ -8,10 +8,18 @@ use std::path::{Path, PathBuf};
 
 use crate::model::GuestId;
 
+/// Where the lists are kept, and under which database this TUI keeps its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecentFile {
+    pub path: PathBuf,
+    /// The database as the user named it (a path), the same in every language.
+    pub database: String,
+}
+
 /// How many profiles a user's list keeps.
 pub const KEEP: usize = 10;
 
-/// Lists by database (the backend as the status bar shows it), then by user.
+/// Lists by database (as the user named it), then by user.
 type Lists = HashMap<String, HashMap<String, Vec<GuestId>>>;
 
 /// `recent-profiles.json` in the state directory, if the platform has one.
@@ -19,18 +27,18 @@ pub fn default_path() -> Option<PathBuf> {
     crate::config::state_dir().map(|dir| dir.join("recent-profiles.json"))
 }
 
-/// Every user's list for `backend`; empty when there is no file or it cannot be read (a lost
+/// Every user's list for `database`; empty when there is no file or it cannot be read (a lost
 /// list of recent profiles is no reason to refuse to start).
-pub fn load(path: &Path, backend: &str) -> HashMap<String, Vec<GuestId>> {
-    read(path).remove(backend).unwrap_or_default()
+pub fn load(path: &Path, database: &str) -> HashMap<String, Vec<GuestId>> {
+    read(path).remove(database).unwrap_or_default()
 }
 
-/// Replaces `user`'s list for `backend`, keeping every other list in the file; written to a
+/// Replaces `user`'s list for `database`, keeping every other list in the file; written to a
 /// temporary file first and renamed, so a crash never leaves half a file.
-pub fn save(path: &Path, backend: &str, user: &str, ids: &[GuestId]) -> io::Result<()> {
+pub fn save(path: &Path, database: &str, user: &str, ids: &[GuestId]) -> io::Result<()> {
     let mut lists = read(path);
     lists
-        .entry(backend.to_string())
+        .entry(database.to_string())
         .or_default()
         .insert(user.to_string(), ids.iter().take(KEEP).cloned().collect());
     if let Some(dir) = path.parent() {
