@@ -308,6 +308,7 @@ impl App {
 
     /// Starts on a query (`--find`) or a caller's number (`--phone`, which opens a single
     /// match straight away).
+    ///
     /// The first poll goes first, so every screen read later is at least as new as the data
     /// version it is compared against.
     pub fn start(&mut self, query: Option<&str>, open_single: bool) -> Vec<Effect> {
