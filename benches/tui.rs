@@ -1,6 +1,7 @@
 //! TUI benchmark on a generated hotel of a million guests: time to the first frame, keystroke
-//! to rendered results (p50/p99), profile and board load, bytes written per keystroke, and the
-//! idle RSS of the real binary measured through a pty.
+//! to rendered results (p50/p99), profile and board load, bytes written per keystroke, the cost
+//! of one live-board poll when nothing changed, and the idle RSS of the real binary measured
+//! through a pty.
 //!
 //! ```text
 //! cargo bench --bench tui                          # 1,000,000 guests
@@ -50,6 +51,7 @@ fn main() {
         queries.len()
     );
     in_process(&db, &queries);
+    live_poll(&db);
     through_pty(&db, &queries);
 }
 
@@ -154,6 +156,7 @@ fn settings() -> Settings {
         idle_lock: None,
         catalog: Catalog::builtin(),
         keymap: Keymap::default_keys(),
+        recent_file: None,
     }
 }
 
@@ -292,6 +295,45 @@ fn in_process(db: &Path, queries: &[String]) {
         "  bytes per keystroke frame: mean {mean}, p99 {}, max {}",
         bytes[bytes.len() * 99 / 100],
         bytes.last().copied().unwrap_or(0)
+    );
+}
+
+/// Polls taken for the live-board figure.
+const POLLS: usize = 2000;
+
+/// What the open board costs each second while nothing changes: the tick that asks, the
+/// store's answer, and `update()` deciding there is nothing to read again.
+fn live_poll(db: &Path) {
+    let mut store = guestbook::store::open_file(db, "test").expect("bench database opens");
+    let mut app = App::new(settings(), clock());
+    let mut clock = clock();
+    let board = Input::Key(KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL));
+    let mut effects = app.update(board);
+    let mut times = Vec::with_capacity(POLLS);
+    for i in 0..=POLLS {
+        let t = Instant::now();
+        clock.utc += chrono::Duration::seconds(1);
+        effects.extend(app.update(Input::Tick(clock)));
+        let mut reads = 0;
+        while let Some(effect) = effects.pop() {
+            if let Effect::Send(request) = effect {
+                reads += 1;
+                let reply = worker::serve(store.as_mut(), request);
+                effects.extend(app.update(Input::Reply(reply)));
+            }
+        }
+        // The first round loads the board and takes the first data version.
+        if i > 0 {
+            assert_eq!(reads, 1, "an unchanged store is only polled");
+            times.push(t.elapsed());
+        }
+    }
+    times.sort_unstable();
+    let us = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)].as_secs_f64() * 1e6;
+    println!(
+        "  live board poll, nothing changed: p50 {:.1} µs, p99 {:.1} µs ({POLLS} polls)",
+        us(50),
+        us(99)
     );
 }
 

@@ -410,3 +410,62 @@ fn an_encrypted_backup_restores_only_with_its_passphrase() {
         stderr(&out)
     );
 }
+
+/// `guestbook pop` with its own runtime directory, so no real window is reached.
+fn pop(runtime: &Path, number: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .args(["pop", number])
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("LANG", "en_US.UTF-8")
+        .env("XDG_RUNTIME_DIR", runtime)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn pop_refuses_a_caller_id_that_is_not_a_phone_number_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for number in [
+        "13800;rm -rf",
+        "138$(reboot)",
+        "138\x1b]52;c;eA==\x07",
+        "12",
+        "",
+    ] {
+        let out = pop(dir.path(), number);
+        assert_eq!(out.status.code(), Some(2), "{number:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+    assert_eq!(
+        stderr(&pop(dir.path(), "13800;rm -rf")),
+        "guestbook: '13800;rm -rf' is not a phone number: a caller's number may hold only \
+         digits, spaces, +, - and brackets, with at least 3 digits.\n"
+    );
+    // Control characters in a caller ID never reach the terminal as such.
+    let escaped = stderr(&pop(dir.path(), "138\x1b]52;c;eA==\x07"));
+    assert!(escaped.contains("'138\\x1B]52;c;eA==\\x07'"), "{escaped}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn pop_says_when_no_window_is_running_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    for number in [
+        "+86 138 0013 8000",
+        "(021) 6288-1234",
+        "１３８００１３８０００",
+    ] {
+        let out = pop(dir.path(), number);
+        assert_eq!(out.status.code(), Some(1), "{number}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            "guestbook: No guestbook window is running for this user on this computer; \
+             nothing was shown.\n"
+        );
+    }
+    // A socket left behind by a window that crashed is no window either.
+    let stale = dir.path().join("guestbook-pop.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    let out = pop(dir.path(), "13800138000");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

@@ -136,8 +136,10 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
         guestbook(&db, &["import", kind, sample(kind).to_str().unwrap()]);
     }
     let command = format!(
-        "env LANG=C.UTF-8 GUESTBOOK_USER=hk.e2e GUESTBOOK_CONFIG={config} '{BIN}' --db '{db}' --today 2026-06-15; echo EXITED $?; sleep 60",
+        "env LANG=C.UTF-8 GUESTBOOK_USER=hk.e2e GUESTBOOK_CONFIG={config} XDG_STATE_HOME={state} XDG_RUNTIME_DIR={run} '{BIN}' --db '{db}' --today 2026-06-15; echo EXITED $?; sleep 60",
         config = dir.path().join("no-config.toml").display(),
+        state = dir.path().join("state").display(),
+        run = runtime_dir(dir.path()).display(),
         db = db.display(),
     );
     let tmux = Tmux::start("flow", 100, 30, &command);
@@ -208,6 +210,14 @@ fn caller_profile_three_key_pillow_and_vip_board_in_a_real_terminal() {
     assert!(after.contains("EXITED 0"), "{after}");
 }
 
+/// A runtime directory of the test's own, so a test window never takes over the socket of a
+/// real one (`guestbook pop`).
+fn runtime_dir(dir: &Path) -> PathBuf {
+    let run = dir.join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    run
+}
+
 /// The sample hotel in a fresh database, and the command that runs the TUI on it in tmux,
 /// writing its process id to `pid` and `EXITED <status>` when it ends.
 fn hotel_tui(dir: &Path) -> String {
@@ -216,8 +226,10 @@ fn hotel_tui(dir: &Path) -> String {
         guestbook(&db, &["import", kind, sample(kind).to_str().unwrap()]);
     }
     format!(
-        "sh -c 'echo $$ > {pid}; exec env LANG=C.UTF-8 GUESTBOOK_USER=fo.e2e GUESTBOOK_CONFIG={config} {BIN} --db {db} --today 2026-06-15'; echo EXITED $?; sleep 60",
+        "sh -c 'echo $$ > {pid}; exec env LANG=C.UTF-8 GUESTBOOK_USER=fo.e2e GUESTBOOK_CONFIG={config} XDG_STATE_HOME={state} XDG_RUNTIME_DIR={run} {BIN} --db {db} --today 2026-06-15'; echo EXITED $?; sleep 60",
         pid = dir.join("pid").display(),
+        state = dir.join("state").display(),
+        run = runtime_dir(dir).display(),
         config = dir.join("no-config.toml").display(),
         db = db.display(),
     )
@@ -383,4 +395,83 @@ fn a_stale_edit_keeps_what_was_typed_and_applies_it_over_the_newer_profile() {
     assert_eq!(stored["updated_by"], "fo.e2e");
     tmux.keys(&["C-c"]);
     tmux.wait_for("EXITED 0");
+}
+
+#[test]
+fn a_stays_import_from_another_process_appears_on_the_open_board_without_a_key() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    let tmux = Tmux::start("live", 100, 30, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    tmux.keys(&["C-b"]);
+    tmux.wait_for("Arrivals today (18)");
+    // The PMS interface pushes a booking made a minute ago: a V1 guest arriving today.
+    let pushed = dir.path().join("pms-push.csv");
+    std::fs::write(
+        &pushed,
+        "reservation_id,guest_id,arrival,departure,status,room,vip\n\
+         R2606159901,G0006,2026-06-15,2026-06-17,expected,101,V1\n",
+    )
+    .unwrap();
+    guestbook(&db, &["import", "stays", pushed.to_str().unwrap()]);
+    let board = tmux.wait_for("Arrivals today (19)");
+    let row = board
+        .lines()
+        .find(|l| l.contains("郭颖"))
+        .unwrap_or_default();
+    assert!(row.contains("101") && row.contains("V1"), "{board}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+}
+
+#[test]
+fn pop_from_the_phone_system_brings_the_caller_up_in_the_running_window() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = runtime_dir(dir.path());
+    let tmux = Tmux::start("pop", 80, 24, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    let pop = |number: &str| {
+        Command::new(BIN)
+            .args(["pop", number])
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env("GUESTBOOK_CONFIG", dir.path().join("no-config.toml"))
+            .output()
+            .unwrap()
+    };
+    // The incoming call, as a dial plan's System() runs it: the only match opens.
+    let out = pop("+86 187 4634 8293");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tmux.wait_for("Greet as 陆总");
+    // A note being typed is never taken away: the next call waits in the status line and
+    // comes up once the note is saved.
+    tmux.literal("pp3");
+    tmux.wait_for("Recorded Pillow: Memory foam");
+    tmux.literal("n");
+    tmux.literal("two of them");
+    assert!(pop("186 1234 5678").status.success());
+    let held = tmux.wait_for("Call from 186 1234 5678 waiting: it comes up once");
+    assert!(held.contains("two of them"), "{held}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Find › 186 1234 5678");
+    let lookup = tmux.wait_for("Note saved.");
+    assert!(!lookup.contains("waiting"), "{lookup}");
+    let shown = guestbook(&dir.path().join("hotel.db"), &["show", "G0324", "--json"]);
+    let profile: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(profile["preferences"][0]["note"], "two of them");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+    // The window is gone, and so is its socket: the phone system hears so.
+    assert_eq!(pop("+86 187 4634 8293").status.code(), Some(1));
 }

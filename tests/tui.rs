@@ -275,6 +275,7 @@ fn settings(lang: Lang, keymap: Keymap) -> Settings {
         idle_lock: Some(Duration::minutes(5)),
         catalog: Catalog::builtin(),
         keymap,
+        recent_file: None,
     }
 }
 
@@ -286,6 +287,8 @@ struct Harness {
     store: Box<dyn Store>,
     queue: VecDeque<Request>,
     copies: Vec<String>,
+    /// The recent lists the event loop was asked to keep, by user.
+    saved_recent: Vec<(String, Vec<GuestId>)>,
     quit: bool,
     auto: bool,
 }
@@ -304,6 +307,7 @@ impl Harness {
             store,
             queue: VecDeque::new(),
             copies: Vec::new(),
+            saved_recent: Vec::new(),
             quit: false,
             auto: true,
         }
@@ -319,6 +323,7 @@ impl Harness {
             match effect {
                 Effect::Send(request) => self.queue.push_back(request),
                 Effect::Copy(text) => self.copies.push(text),
+                Effect::SaveRecent { user, ids } => self.saved_recent.push((user, ids)),
                 Effect::Quit => self.quit = true,
             }
         }
@@ -339,6 +344,7 @@ impl Harness {
                 match effect {
                     Effect::Send(request) => self.queue.push_back(request),
                     Effect::Copy(text) => self.copies.push(text),
+                    Effect::SaveRecent { user, ids } => self.saved_recent.push((user, ids)),
                     Effect::Quit => self.quit = true,
                 }
             }
@@ -1919,4 +1925,277 @@ fn the_new_profile_key_comes_from_the_keymap_and_the_help_lists_it() {
         assert_eq!(h.app.screen(), Screen::Form, "{name}");
         assert_eq!(field_text(&h, NAME), "zzzz");
     }
+}
+
+// ---------------------------------------------------------------- live board and profile
+
+impl Harness {
+    /// The clock moved on by `seconds`: the tick that polls the store for changes.
+    fn tick_after(&mut self, seconds: i64) {
+        let mut later = self.app.clock;
+        later.utc += Duration::seconds(seconds);
+        self.feed(Input::Tick(later));
+    }
+}
+
+#[test]
+fn the_board_shows_a_change_made_elsewhere_after_a_poll_with_the_selection_kept() {
+    let mut h = Harness::new(Lang::En);
+    h.app.settings.idle_lock = None;
+    h.tick_after(0);
+    h.ctrl('b');
+    assert_eq!(arrival_names(&h), ["张伟"]);
+    assert_eq!(
+        h.app.selected_row().unwrap().guest_id,
+        GuestId::from("G0001")
+    );
+    // The PMS interface books a V1 arrival into a lower room, from another process: it sorts
+    // above the selected guest.
+    let mut pms = second_terminal(&h, "pms");
+    let mut li = stay(
+        "R0501",
+        "G0005",
+        "2026-06-15",
+        "2026-06-16",
+        StayStatus::Expected,
+        "802",
+    );
+    li.vip = Some("V1".into());
+    import(&mut pms, Kind::Stays, vec![ImportItem::Stay(li)]);
+    let before = h.render(80, 24);
+    assert!(!before.contains("李娜"), "{before}");
+    h.tick_after(1);
+    assert_eq!(arrival_names(&h), ["李娜", "张伟"]);
+    assert_eq!(
+        h.app.selected_row().unwrap().guest_id,
+        GuestId::from("G0001"),
+        "the selection follows the guest, not the row number"
+    );
+    let after = h.render(80, 24);
+    assert!(after.contains("李娜"), "{after}");
+    assert!(!h.app.busy(), "a refresh shows no spinner");
+}
+
+fn arrival_names(h: &Harness) -> Vec<String> {
+    let board = h.app.board.board.as_ref().unwrap();
+    board.arrivals.iter().map(|r| r.name.clone()).collect()
+}
+
+#[test]
+fn an_unchanged_store_is_polled_but_nothing_is_read_again() {
+    let mut h = Harness::new(Lang::En);
+    h.app.settings.idle_lock = None;
+    h.tick_after(0);
+    h.ctrl('b');
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.app.stack,
+        [Screen::Lookup, Screen::Board, Screen::Profile]
+    );
+    h.auto = false;
+    h.app.dirty = false;
+    h.tick_after(1);
+    let polls: Vec<Job> = h.queue.iter().map(|r| r.job.clone()).collect();
+    assert_eq!(polls, [Job::DataVersion]);
+    h.serve_all();
+    assert!(h.queue.is_empty(), "nothing re-read: {:?}", h.queue);
+    assert!(!h.app.dirty, "nothing redrawn");
+    // Not more often than once a second.
+    h.tick_after(0);
+    assert!(h.queue.is_empty(), "{:?}", h.queue);
+}
+
+#[test]
+fn an_open_profile_shows_a_change_made_elsewhere_and_keeps_a_half_typed_note() {
+    let mut h = Harness::new(Lang::En);
+    h.app.settings.idle_lock = None;
+    h.tick_after(0);
+    h.open("13800138000");
+    h.type_text("pp1");
+    h.type_text("n");
+    h.type_text("firm, two of");
+    h.app.profile.scroll = 2;
+    let mut colleague = second_terminal(&h, "chenjie");
+    import(
+        &mut colleague,
+        Kind::Preferences,
+        vec![ImportItem::Preference(pref(
+            "G0001",
+            "coffee",
+            "americano",
+            "chenjie",
+            Source::FrontOffice,
+            "2026-06-15T01:00:00Z",
+        ))],
+    );
+    h.tick_after(1);
+    let profile = h.app.profile.profile.as_ref().unwrap();
+    assert!(
+        profile
+            .preferences
+            .iter()
+            .any(|p| p.category == "coffee" && p.value == "americano"),
+        "{:?}",
+        profile.preferences
+    );
+    match &h.app.profile.entry {
+        Some(Entry::Note { text, .. }) => assert_eq!(text, "firm, two of"),
+        other => panic!("the note being typed was lost: {other:?}"),
+    }
+    assert_eq!(h.app.profile.scroll, 2);
+    // The rest of the note goes on as if nothing happened.
+    h.type_text(" them");
+    h.press(KeyCode::Enter);
+    let stored = h.stored_preferences("G0001");
+    let pillow = stored.iter().find(|p| p.category == "pillow").unwrap();
+    assert_eq!(pillow.note.as_deref(), Some("firm, two of them"));
+}
+
+// ---------------------------------------------------------------- recent profiles
+
+/// Opens each query's first hit from the lookup and goes back to an empty lookup.
+fn visit(h: &mut Harness, queries: &[&str]) {
+    for query in queries {
+        h.open(query);
+        h.press(KeyCode::Esc);
+        h.ctrl('u');
+    }
+}
+
+fn recent_names(h: &Harness) -> Vec<String> {
+    let profiles = &h.app.recent.profiles;
+    profiles.iter().map(|p| p.guest.name.clone()).collect()
+}
+
+#[test]
+fn snapshot_recent_profiles() {
+    snapshot_all("recent", |h| {
+        visit(h, &["13800138000", "欧阳", "muller"]);
+        h.ctrl('o');
+        h.press(KeyCode::Down);
+    });
+}
+
+#[test]
+fn recent_profiles_are_one_key_away_newest_first_and_open_with_enter() {
+    let mut h = Harness::new(Lang::En);
+    h.ctrl('o');
+    assert_eq!(h.app.screen(), Screen::Recent);
+    assert!(
+        h.render(80, 24)
+            .contains("No profile opened yet by lihua on this terminal."),
+        "{}",
+        h.render(80, 24)
+    );
+    h.press(KeyCode::Esc);
+    visit(&mut h, &["13800138000", "欧阳", "muller", "13800138000"]);
+    h.press(KeyCode::F(3));
+    assert_eq!(recent_names(&h), ["张伟", "Hans Müller", "欧阳娜娜"]);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Up);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0003")));
+    // Back goes where the list was opened from, not to the list.
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    // From the profile and the board too; in the vim keymap as well.
+    h.open("欧阳");
+    h.ctrl('o');
+    assert_eq!(recent_names(&h)[0], "欧阳娜娜");
+    let mut vim = Harness::with_keymap(Lang::En, Keymap::load("vim", None).unwrap());
+    visit(&mut vim, &["13800138000", "欧阳"]);
+    vim.ctrl('b');
+    vim.ctrl('o');
+    vim.type_text("j");
+    vim.press(KeyCode::Enter);
+    assert_eq!(vim.app.profile.id, Some(GuestId::from("G0001")));
+}
+
+#[test]
+fn the_recent_list_keeps_ten_per_user_and_is_kept_for_the_next_run() {
+    let mut list = Vec::new();
+    for n in 0..12 {
+        guestbook::tui::recent::push_front(&mut list, GuestId(format!("G{n:04}")));
+    }
+    guestbook::tui::recent::push_front(&mut list, GuestId::from("G0005"));
+    assert_eq!(list.len(), 10);
+    assert_eq!(list[0], GuestId::from("G0005"));
+    assert_eq!(list[1], GuestId::from("G0011"));
+    assert_eq!(list.iter().filter(|id| id.0 == "G0005").count(), 1);
+
+    let mut h = Harness::new(Lang::En);
+    let file = h._dir.path().join("state").join("recent-profiles.json");
+    h.app.settings.recent_file = Some(guestbook::tui::recent::RecentFile {
+        path: file.clone(),
+        database: "guestbook.db".into(),
+    });
+    visit(&mut h, &["13800138000", "欧阳"]);
+    let ids = |names: &[&str]| names.iter().map(|n| GuestId::from(*n)).collect::<Vec<_>>();
+    assert_eq!(
+        h.saved_recent.last(),
+        Some(&("lihua".to_string(), ids(&["G0002", "G0001"])))
+    );
+    // What the event loop does with that effect, and what the next run reads.
+    let backend = "guestbook.db";
+    guestbook::tui::recent::save(&file, backend, "lihua", &ids(&["G0002", "G0001"])).unwrap();
+    guestbook::tui::recent::save(&file, backend, "chenjie", &ids(&["G0004"])).unwrap();
+    guestbook::tui::recent::save(&file, "other.db", "lihua", &ids(&["X1"])).unwrap();
+    let lists = guestbook::tui::recent::load(&file, backend);
+    assert_eq!(lists["lihua"], ids(&["G0002", "G0001"]));
+    assert_eq!(lists["chenjie"], ids(&["G0004"]));
+    let mut next = Harness::new(Lang::En);
+    next.app.recent.by_user = lists;
+    next.ctrl('o');
+    assert_eq!(recent_names(&next), ["欧阳娜娜", "张伟"]);
+}
+
+// ---------------------------------------------------------------- screen-pop
+
+#[test]
+fn a_call_from_the_phone_system_opens_the_caller_at_once_from_any_screen() {
+    let mut h = Harness::new(Lang::En);
+    h.ctrl('b');
+    h.press(KeyCode::F(1));
+    h.feed(Input::Pop("+86 139 1234 5678".into()));
+    assert_eq!(h.app.stack, [Screen::Lookup, Screen::Profile]);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0002")));
+    assert!(h.app.help.is_none());
+    assert_eq!(h.app.lookup.query, "+86 139 1234 5678");
+}
+
+#[test]
+fn a_call_waits_while_a_note_or_form_is_typed_and_says_so() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+    h.open("13800138000");
+    h.type_text("e");
+    assert_eq!(h.app.screen(), Screen::Form);
+    h.type_text(" (Sr.)");
+    h.feed(Input::Pop("13912345678".into()));
+    assert_eq!(h.app.screen(), Screen::Form, "the form stays");
+    assert!(field_text(&h, NAME).ends_with(" (Sr.)"));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Call from 13912345678 waiting: it comes up once this is saved or closed"),
+        "{screen}"
+    );
+    // A newer call replaces one still waiting.
+    h.feed(Input::Pop("186 1234 0000".into()));
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.stack, [Screen::Lookup, Screen::Profile]);
+    assert_eq!(h.app.lookup.query, "186 1234 0000");
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0005")));
+    assert!(h.app.held_call.is_none());
+    // Locked: the call waits for whoever unlocks.
+    let mut later = h.app.clock;
+    later.utc += Duration::minutes(6);
+    h.feed(Input::Tick(later));
+    assert!(h.app.locked);
+    h.feed(Input::Pop("13800138000".into()));
+    assert!(!h.render(80, 24).contains("13800138000"));
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0001")));
 }

@@ -46,6 +46,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         );
         return Ok(());
     }
+    if let Some(Command::Pop { number }) = &command {
+        // No database is opened: the running window looks the caller up itself.
+        let number =
+            crate::tui::pop::checked_number(number).map_err(|e| CliError::Usage(e.to_string()))?;
+        return crate::tui::pop::send(&number).map_err(|e| CliError::Invalid(e.to_string()));
+    }
     if let Some(Command::Demo) = command {
         return demo(&config, &user, cli.global.today);
     }
@@ -360,7 +366,7 @@ fn run_on_store(
                 )),
             }
         }
-        Command::Demo | Command::Completions { .. } => Ok(()),
+        Command::Demo | Command::Completions { .. } | Command::Pop { .. } => Ok(()),
     }
 }
 
@@ -1017,6 +1023,7 @@ fn open_tui(
         query: find,
         phone,
         backend: Msg::TuiBackendFile.fill(&[("path", &ctx.db)]),
+        database: ctx.db.clone(),
         today: Some(ctx.today),
     };
     Ok(crate::tui::run(store, &ctx.config, start)?)

@@ -110,6 +110,13 @@ pub enum Command {
     /// Record complaints and praise, and resolve complaints.
     #[command(subcommand)]
     Feedback(FeedbackCommand),
+    /// Bring a caller up in this user's running UI (for a phone system's incoming-call hook):
+    /// only digits, spaces, +, - and brackets are accepted; exit 1 when no UI is running.
+    Pop {
+        /// The caller's number, e.g. `+86 138 0013 8000` or `(021) 6288-1234`.
+        #[arg(allow_hyphen_values = true)]
+        number: String,
+    },
     /// Staff accounts and their roles (stored in the database).
     #[command(subcommand)]
     User(UserCommand),
@@ -385,6 +392,9 @@ pub enum CliError {
     /// The database has problems; `check` already printed them.
     #[error("{0}")]
     CheckFailed(String),
+    /// The command line asks for something that cannot be done (exit 2, as clap's own).
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl From<StoreError> for CliError {
@@ -405,6 +415,7 @@ impl CliError {
             (_, Some(StoreError::Stale { .. })) => 3,
             (_, Some(StoreError::Forbidden { .. })) => 4,
             (CliError::Tui(tui), _) => tui.signal_status().unwrap_or(1),
+            (CliError::Usage(_), _) => 2,
             _ => 1,
         }
     }

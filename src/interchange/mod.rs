@@ -388,7 +388,12 @@ pub fn import_file(
     opts: &ImportOptions,
 ) -> Result<ImportOutcome, InterchangeError> {
     let format = Format::choose(path, opts.format)?;
-    widen_phone_pattern_cache();
+    // Only guest rows carry phone numbers. Touching the pattern cache loads phonenumber's
+    // whole numbering plan (~100 ms), which would be most of the cost of the small stays
+    // imports a PMS interface pushes every minute.
+    if kind == Kind::Guests {
+        widen_phone_pattern_cache();
+    }
     let shown = path.display().to_string();
     let (file, len) = open(path)?;
     let progress = progress_bar(opts.progress, len);

@@ -2,7 +2,7 @@
 //! requests and effects it causes; no I/O and no clock reads happen here.
 
 use std::cell::Cell;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -30,6 +30,10 @@ pub const SEARCH_LIMIT: usize = 50;
 pub const QUERY_MAX_CHARS: usize = 200;
 /// Digits a numeric preference takes: more than any value in range.
 const NUMBER_MAX_CHARS: usize = 6;
+/// How often the TUI asks the store whether anyone changed the data, so the board and an open
+/// profile show a change made elsewhere within two seconds. One poll is a single cheap
+/// read (`PRAGMA data_version` on a file).
+pub const POLL_EVERY: Duration = Duration::seconds(1);
 
 /// The time, injected so tests render the same screen every run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,6 +84,9 @@ pub struct Settings {
     pub idle_lock: Option<Duration>,
     pub catalog: Catalog,
     pub keymap: Keymap,
+    /// Where each user's recent profiles are kept between runs; `None` keeps them only
+    /// while the TUI runs.
+    pub recent_file: Option<super::recent::RecentFile>,
 }
 
 /// What reaches `update()`.
@@ -92,6 +99,8 @@ pub enum Input {
     Resize,
     /// The process was told to stop (SIGTERM, SIGHUP, SIGINT): the event loop ends.
     Signal(i32),
+    /// A caller's number from the phone system (`guestbook pop`), already checked.
+    Pop(String),
 }
 
 /// What `update()` asks the event loop to do.
@@ -100,6 +109,11 @@ pub enum Effect {
     Send(Request),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Keep `user`'s recent profiles (newest first) in `Settings::recent_file`.
+    SaveRecent {
+        user: String,
+        ids: Vec<GuestId>,
+    },
     Quit,
 }
 
@@ -110,6 +124,8 @@ pub enum Screen {
     Board,
     /// A new-profile, edit or feedback form (`App::form`).
     Form,
+    /// The profiles last opened here (`App::recent`).
+    Recent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +194,9 @@ pub struct ProfileView {
     pub entry_rows: Cell<(usize, usize)>,
     /// Preferences recorded here in this visit, newest last: `n` notes and `u` undoes these.
     pub recorded: Vec<Preference>,
+    /// A re-read after a change made elsewhere: the profile stays on screen meanwhile, no
+    /// spinner.
+    pub refreshing: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -190,6 +209,32 @@ pub struct BoardView {
     /// 0 arrivals, 1 in house, 2 departures.
     pub panel: usize,
     pub selected: [usize; 3],
+    /// A re-read after a change made elsewhere: the board stays on screen meanwhile, no
+    /// spinner.
+    pub refreshing: Option<u64>,
+}
+
+/// The profiles each user last opened on this terminal.
+#[derive(Debug, Default)]
+pub struct RecentView {
+    /// Ids by user, newest first (`tui::recent`).
+    pub by_user: HashMap<String, Vec<GuestId>>,
+    /// The acting user's list as last read from the store.
+    pub profiles: Vec<Profile>,
+    pub selected: usize,
+    pub pending: Option<u64>,
+}
+
+/// Watching the store for changes made elsewhere (another terminal, an import).
+#[derive(Debug, Default)]
+pub struct Live {
+    /// The data version last read; `None` before the first answer.
+    pub version: Option<u64>,
+    /// The poll in flight.
+    pub pending: Option<u64>,
+    pub last_poll: Option<DateTime<Utc>>,
+    /// A re-read failed: the next poll re-reads even if nothing changed since.
+    pub retry: bool,
 }
 
 /// A write in flight, to explain its failure and put things back.
@@ -214,13 +259,19 @@ pub struct App {
     pub help: Option<u16>,
     /// The form on the `Form` screen.
     pub form: Option<Form>,
+    pub recent: RecentView,
     /// Who signs in next, while the screen is locked on a sign-in terminal.
     pub sign_in: Option<Form>,
+    /// A call from the phone system held while something is being typed (a note, a form) or
+    /// the screen is locked; a newer call replaces it.
+    pub held_call: Option<String>,
     pub locked: bool,
     pub message: Option<Message>,
     /// Set when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub spinner: usize,
+    /// The poll that keeps the board and an open profile current.
+    pub live: Live,
     writes: Vec<(u64, Write)>,
     /// Keys typed while waiting for what they act on (Enter's results, a profile opening),
     /// applied in order once it has come.
@@ -240,11 +291,14 @@ impl App {
             board: BoardView::default(),
             help: None,
             form: None,
+            recent: RecentView::default(),
             sign_in: None,
+            held_call: None,
             locked: false,
             message: None,
             dirty: true,
             spinner: 0,
+            live: Live::default(),
             writes: Vec::new(),
             held: VecDeque::new(),
             next_gen: 0,
@@ -254,13 +308,18 @@ impl App {
 
     /// Starts on a query (`--find`) or a caller's number (`--phone`, which opens a single
     /// match straight away).
+    ///
+    /// The first poll goes first, so every screen read later is at least as new as the data
+    /// version it is compared against.
     pub fn start(&mut self, query: Option<&str>, open_single: bool) -> Vec<Effect> {
+        let mut effects = self.poll();
         let Some(query) = query.map(str::trim).filter(|q| !q.is_empty()) else {
-            return Vec::new();
+            return effects;
         };
         self.lookup.query = query.chars().take(QUERY_MAX_CHARS).collect();
         self.lookup.open_when_ready = open_single.then_some(OpenWhenReady::OnlyMatch);
-        self.search()
+        effects.extend(self.search());
+        effects
     }
 
     pub fn lang(&self) -> Lang {
@@ -305,6 +364,7 @@ impl App {
             Screen::Lookup => Mode::Lookup,
             Screen::Board => Mode::Board,
             Screen::Form => Mode::Form,
+            Screen::Recent => Mode::Recent,
             Screen::Profile => match self.profile.entry {
                 None => Mode::Profile,
                 Some(Entry::Category | Entry::Options { .. }) => Mode::Record,
@@ -318,6 +378,7 @@ impl App {
         self.lookup.pending.is_some()
             || self.profile.pending.is_some()
             || self.board.pending.is_some()
+            || self.recent.pending.is_some()
             || self.active_form().is_some_and(|f| f.pending.is_some())
             || !self.writes.is_empty()
     }
@@ -339,6 +400,39 @@ impl App {
 
     /// Applies one input; returns what the event loop must do.
     pub fn update(&mut self, input: Input) -> Vec<Effect> {
+        let mut effects = self.apply(input);
+        if self.held_call.is_some() && self.can_take_call() && !effects.contains(&Effect::Quit) {
+            effects.extend(self.take_call());
+        }
+        effects
+    }
+
+    /// Whether a call can come up now without taking anything half-typed away: no note or
+    /// number being entered, no preference half chosen, no form, not locked, no keys waiting.
+    pub fn can_take_call(&self) -> bool {
+        !self.locked
+            && self.profile.entry.is_none()
+            && !self.stack.contains(&Screen::Form)
+            && !self.waiting()
+    }
+
+    /// The held call comes up as `--phone` would: the lookup on its number, the only match
+    /// opened.
+    fn take_call(&mut self) -> Vec<Effect> {
+        let Some(number) = self.held_call.take() else {
+            return Vec::new();
+        };
+        self.help = None;
+        self.stack = vec![Screen::Lookup];
+        self.message = None;
+        self.dirty = true;
+        self.lookup.query = number;
+        self.lookup.selected = 0;
+        self.lookup.open_when_ready = Some(OpenWhenReady::OnlyMatch);
+        self.search()
+    }
+
+    fn apply(&mut self, input: Input) -> Vec<Effect> {
         match input {
             Input::Key(event) if self.waiting() && !is_ctrl_c(&event) => {
                 if event.kind == KeyEventKind::Press {
@@ -364,6 +458,11 @@ impl App {
                 Vec::new()
             }
             Input::Signal(_) => vec![Effect::Quit],
+            Input::Pop(number) => {
+                self.held_call = Some(number);
+                self.dirty = true;
+                Vec::new()
+            }
         }
     }
 
@@ -463,6 +562,7 @@ impl App {
                 return Vec::new();
             }
             Action::Board => return self.open_board(),
+            Action::Recent => return self.open_recent(),
             Action::Lock => {
                 self.lock();
                 return Vec::new();
@@ -483,6 +583,7 @@ impl App {
             }
             Mode::Input => self.input_action(action),
             Mode::Form => self.form_action(action),
+            Mode::Recent => self.recent_action(action),
             Mode::Locked => {
                 if action == Action::Unlock {
                     self.locked = false;
@@ -682,6 +783,7 @@ impl App {
         };
         let (gen, effect) = self.request(Job::Profile(id));
         self.profile.pending = Some(gen);
+        self.profile.refreshing = None;
         vec![effect]
     }
 
@@ -697,7 +799,90 @@ impl App {
             vip_only: self.board.vip_only,
         });
         self.board.pending = Some(gen);
+        self.board.refreshing = None;
         vec![effect]
+    }
+
+    // ------------------------------------------------------------ live
+
+    /// Asks whether the data changed, unless a poll is already on its way.
+    fn poll(&mut self) -> Vec<Effect> {
+        if self.live.pending.is_some() {
+            return Vec::new();
+        }
+        let (gen, effect) = self.request(Job::DataVersion);
+        self.live.pending = Some(gen);
+        self.live.last_poll = Some(self.clock.utc);
+        vec![effect]
+    }
+
+    fn on_data_version(&mut self, result: Result<Answer, Failure>) -> Vec<Effect> {
+        self.live.pending = None;
+        // A failed poll changes nothing on screen: the next one asks again.
+        let Ok(Answer::DataVersion(version)) = result else {
+            return Vec::new();
+        };
+        let changed = self.live.version.is_some_and(|seen| seen != version);
+        self.live.version = Some(version);
+        if changed || self.live.retry {
+            self.live.retry = false;
+            return self.refresh();
+        }
+        Vec::new()
+    }
+
+    /// Re-reads the board and the open profile after a change made elsewhere, quietly: what is
+    /// on screen stays until the new data replaces it, and a load the user asked for that is
+    /// on its way already answers with the new data.
+    fn refresh(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.stack.contains(&Screen::Board) && self.board.pending.is_none() {
+            let (gen, effect) = self.request(Job::Board {
+                date: self.board_date(),
+                vip_only: self.board.vip_only,
+            });
+            self.board.refreshing = Some(gen);
+            effects.push(effect);
+        }
+        let open = self.stack.contains(&Screen::Profile) && self.profile.pending.is_none();
+        if let Some(id) = self.profile.id.clone().filter(|_| open) {
+            let (gen, effect) = self.request(Job::Profile(id));
+            self.profile.refreshing = Some(gen);
+            effects.push(effect);
+        }
+        effects
+    }
+
+    /// The answer to a quiet re-read, if `gen` is one: shown only when something differs, so
+    /// an unchanged screen is not redrawn.
+    fn on_refreshed(&mut self, gen: u64, result: &mut Option<Result<Answer, Failure>>) -> bool {
+        let board = self.board.refreshing == Some(gen);
+        let profile = self.profile.refreshing == Some(gen);
+        if !board && !profile {
+            return false;
+        }
+        if board {
+            self.board.refreshing = None;
+        } else {
+            self.profile.refreshing = None;
+        }
+        match result.take() {
+            Some(Ok(Answer::Board(board))) => {
+                if self.board.board.as_ref() != Some(&*board) {
+                    self.on_board(*board);
+                    self.dirty = true;
+                }
+            }
+            Some(Ok(Answer::Profile(profile))) => {
+                if self.profile.profile.as_ref() != Some(&*profile) {
+                    self.profile.profile = Some(*profile);
+                    self.dirty = true;
+                }
+            }
+            // Read again on the next poll; a refusal is said when the user asks (F5).
+            _ => self.live.retry = true,
+        }
+        true
     }
 
     fn copy(&mut self, text: Option<String>) -> Vec<Effect> {
@@ -711,6 +896,68 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    // ------------------------------------------------------------ recent profiles
+
+    /// The acting user's recent profiles, newest first.
+    pub fn recent_ids(&self) -> &[GuestId] {
+        self.recent
+            .by_user
+            .get(&self.settings.user)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Puts a profile just opened first in the user's recent list, and has it kept.
+    fn remember(&mut self, id: GuestId) -> Vec<Effect> {
+        let user = self.settings.user.clone();
+        let list = self.recent.by_user.entry(user.clone()).or_default();
+        if list.first() == Some(&id) {
+            return Vec::new();
+        }
+        super::recent::push_front(list, id);
+        let ids = list.clone();
+        match self.settings.recent_file {
+            Some(_) => vec![Effect::SaveRecent { user, ids }],
+            None => Vec::new(),
+        }
+    }
+
+    fn open_recent(&mut self) -> Vec<Effect> {
+        self.help = None;
+        self.recent.selected = 0;
+        self.push(Screen::Recent);
+        let ids = self.recent_ids().to_vec();
+        if ids.is_empty() {
+            self.recent.profiles.clear();
+            self.recent.pending = None;
+            return Vec::new();
+        }
+        let (gen, effect) = self.request(Job::Recent(ids));
+        self.recent.pending = Some(gen);
+        vec![effect]
+    }
+
+    fn recent_action(&mut self, action: Action) -> Vec<Effect> {
+        let last = self.recent.profiles.len().saturating_sub(1);
+        let sel = &mut self.recent.selected;
+        match action {
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(last),
+            Action::PageUp | Action::Top => *sel = 0,
+            Action::PageDown | Action::Bottom => *sel = last,
+            Action::Open => {
+                if let Some(p) = self.recent.profiles.get(self.recent.selected) {
+                    let id = p.guest.id.clone();
+                    // The list is a way in, not a screen to come back to.
+                    self.stack.retain(|s| *s != Screen::Recent);
+                    return self.open_profile(id);
+                }
+            }
+            Action::Back => self.pop(),
+            _ => {}
+        }
+        Vec::new()
     }
 
     // ------------------------------------------------------------ profile
@@ -1204,6 +1451,9 @@ impl App {
             self.board = BoardView::default();
             self.form = None;
             self.help = None;
+            self.recent.profiles.clear();
+            self.recent.selected = 0;
+            self.recent.pending = None;
             // Answers to the previous user's requests are dropped when they come.
             self.writes.clear();
             self.held.clear();
@@ -1291,8 +1541,11 @@ impl App {
         panel_rows(board, self.board.panel).get(self.board.selected[self.board.panel])
     }
 
+    /// A new day starts at the top of the first panel with rows; the same day read again keeps
+    /// each panel's selected guest selected wherever the rows around it moved.
     fn on_board(&mut self, board: Board) {
-        let new_day = self.board.board.as_ref().map(|b| b.date) != Some(board.date);
+        let old = self.board.board.take();
+        let new_day = old.as_ref().map(|b| b.date) != Some(board.date);
         if new_day {
             self.board.selected = [0; 3];
             self.board.panel = (0..3)
@@ -1300,7 +1553,22 @@ impl App {
                 .unwrap_or(0);
         }
         for (panel, sel) in self.board.selected.iter_mut().enumerate() {
-            *sel = (*sel).min(panel_rows(&board, panel).len().saturating_sub(1));
+            let rows = panel_rows(&board, panel);
+            let was = old
+                .as_ref()
+                .filter(|_| !new_day)
+                .and_then(|b| panel_rows(b, panel).get(*sel));
+            let same = |r: &&BoardRow| {
+                was.is_some_and(|w| {
+                    r.reservation_id == w.reservation_id && r.guest_id == w.guest_id
+                })
+            };
+            let same_guest = |r: &&BoardRow| was.is_some_and(|w| r.guest_id == w.guest_id);
+            let kept = rows
+                .iter()
+                .position(|r| same(&r))
+                .or_else(|| rows.iter().position(|r| same_guest(&r)));
+            *sel = kept.unwrap_or(*sel).min(rows.len().saturating_sub(1));
         }
         self.board.board = Some(board);
     }
@@ -1340,10 +1608,21 @@ impl App {
             return Vec::new();
         }
         let Reply { gen, result } = reply;
+        if self.live.pending == Some(gen) {
+            return self.on_data_version(result);
+        }
+        let mut result = Some(result);
+        if self.on_refreshed(gen, &mut result) {
+            return Vec::new();
+        }
+        let Some(result) = result else {
+            return Vec::new();
+        };
         let which = [
             self.lookup.pending,
             self.profile.pending,
             self.board.pending,
+            self.recent.pending,
         ]
         .iter()
         .position(|p| *p == Some(gen));
@@ -1355,12 +1634,21 @@ impl App {
         match which {
             0 => self.lookup.pending = None,
             1 => self.profile.pending = None,
-            _ => self.board.pending = None,
+            2 => self.board.pending = None,
+            _ => self.recent.pending = None,
         }
         match result {
             Ok(Answer::Hits(hits)) => return self.on_hits(hits),
-            Ok(Answer::Profile(profile)) => self.profile.profile = Some(*profile),
+            Ok(Answer::Profile(profile)) => {
+                let id = profile.guest.id.clone();
+                self.profile.profile = Some(*profile);
+                return self.remember(id);
+            }
             Ok(Answer::Board(board)) => self.on_board(*board),
+            Ok(Answer::Recent(profiles)) => {
+                self.recent.selected = self.recent.selected.min(profiles.len().saturating_sub(1));
+                self.recent.profiles = profiles;
+            }
             Ok(_) => {}
             Err(failure) => {
                 let text = self.failure_text(&failure);
@@ -1470,6 +1758,13 @@ impl App {
         }
         if self.today() != day_before && self.stack.contains(&Screen::Board) {
             return self.load_board();
+        }
+        let due = self
+            .live
+            .last_poll
+            .is_none_or(|last| clock.utc - last >= POLL_EVERY);
+        if due && !self.locked {
+            return self.poll();
         }
         Vec::new()
     }

@@ -46,6 +46,7 @@ named!(
         Input => "input",
         Form => "form",
         Locked => "locked",
+        Recent => "recent",
     }
 );
 
@@ -56,6 +57,7 @@ named!(
         Help => "help",
         Board => "board",
         Lock => "lock",
+        Recent => "recent",
         Back => "back",
         Up => "up",
         Down => "down",
@@ -111,6 +113,7 @@ impl Mode {
             Mode::Input => Msg::TuiModeInput,
             Mode::Form => Msg::TuiModeForm,
             Mode::Locked => Msg::TuiModeLocked,
+            Mode::Recent => Msg::TuiModeRecent,
         }
     }
 }
@@ -120,7 +123,7 @@ impl Action {
     pub fn allowed_in(self, mode: Mode) -> bool {
         use Action as A;
         let list: &[Action] = match mode {
-            Mode::Global => &[A::Quit, A::Help, A::Board, A::Lock],
+            Mode::Global => &[A::Quit, A::Help, A::Board, A::Lock, A::Recent],
             Mode::Lookup => &[
                 A::Up,
                 A::Down,
@@ -182,9 +185,19 @@ impl Action {
                 A::PrevChoice,
             ],
             Mode::Locked => &[A::Unlock],
+            Mode::Recent => &[
+                A::Up,
+                A::Down,
+                A::PageUp,
+                A::PageDown,
+                A::Top,
+                A::Bottom,
+                A::Open,
+                A::Back,
+            ],
         };
         // What works everywhere may also be bound per mode, except while locked.
-        let global = [A::Quit, A::Help, A::Board, A::Lock].contains(&self);
+        let global = [A::Quit, A::Help, A::Board, A::Lock, A::Recent].contains(&self);
         self == A::None || list.contains(&self) || (global && mode != Mode::Locked)
     }
 
@@ -195,6 +208,7 @@ impl Action {
             Action::Help => Msg::TuiActHelp,
             Action::Board => Msg::TuiActBoard,
             Action::Lock => Msg::TuiActLock,
+            Action::Recent => Msg::TuiActRecent,
             Action::Back => Msg::TuiActBack,
             Action::Up => Msg::TuiActUp,
             Action::Down => Msg::TuiActDown,

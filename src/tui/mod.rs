@@ -4,6 +4,8 @@
 pub mod app;
 pub mod form;
 pub mod keymap;
+pub mod pop;
+pub mod recent;
 pub mod ui;
 pub mod wide;
 pub mod worker;
@@ -44,6 +46,9 @@ pub struct Start {
     pub phone: Option<String>,
     /// The backend as the status bar shows it, e.g. `file: /path/guestbook.db`.
     pub backend: String,
+    /// The database as the user named it (`/path/guestbook.db`), the same in every
+    /// language: recent profiles are kept under it.
+    pub database: String,
     /// Business-date override (`--today`).
     pub today: Option<NaiveDate>,
 }
@@ -83,6 +88,9 @@ pub fn run(mut store: Box<dyn Store>, config: &Config, start: Start) -> Result<(
         .map_err(|e| TuiError::Catalog(e.to_string()))?;
     let principal = store.principal().clone();
     let mut app = App::new(settings(config, &start, &principal, &hotel)?, clock_now());
+    if let Some(file) = &app.settings.recent_file {
+        app.recent.by_user = recent::load(&file.path, &file.database);
+    }
     let (events, inbox) = mpsc::channel();
     let replies = events.clone();
     let worker = Worker::spawn(store, move |reply| {
@@ -96,6 +104,18 @@ pub fn run(mut store: Box<dyn Store>, config: &Config, start: Start) -> Result<(
     let mut terminal = Terminal::new(WideAware::new(CrosstermBackend::new(
         BufWriter::with_capacity(1 << 16, io::stdout()),
     )))?;
+    // `guestbook pop NUMBER` from the phone system reaches this window through the socket.
+    let pops = events.clone();
+    let _listener = match pop::listen(move |number| pops.send(Input::Pop(number)).is_ok()) {
+        Ok(listener) => Some(listener),
+        Err(e) => {
+            app.message = Some(app::Message {
+                kind: app::MessageKind::Error,
+                text: app.fill(Msg::TuiPopUnavailable, &[("reason", &e)]),
+            });
+            None
+        }
+    };
     // From here on the key thread owns terminal input: nothing may query the terminal (a
     // cursor-position query would wait for an answer the key thread swallows).
     spawn_keys(events.clone())?;
@@ -136,6 +156,10 @@ pub fn settings(
         catalog: crate::rules::settings::catalog(hotel)
             .map_err(|e| TuiError::Catalog(StoreError::from(e).to_string()))?,
         keymap: Keymap::load(&config.keymap, user_keymap().as_deref())?,
+        recent_file: recent::default_path().map(|path| recent::RecentFile {
+            path,
+            database: start.database.clone(),
+        }),
     })
 }
 
@@ -178,6 +202,12 @@ pub fn event_loop<W: Write>(
                     }
                 }
                 Effect::Copy(text) => copy_osc52(terminal.backend_mut(), &text)?,
+                Effect::SaveRecent { user, ids } => {
+                    // A state directory that cannot be written costs the list, not the work.
+                    if let Some(file) = &app.settings.recent_file {
+                        let _ = recent::save(&file.path, &file.database, &user, &ids);
+                    }
+                }
                 Effect::Quit => return Ok(()),
             }
         }
@@ -185,7 +215,9 @@ pub fn event_loop<W: Write>(
             draw(terminal, app)?;
             app.dirty = false;
         }
-        let wait = if app.busy() { 100 } else { 1000 };
+        // Idle, the loop still wakes twice a second: the clock, the idle lock and the poll that
+        // keeps the board live (`app::POLL_EVERY`) run on these ticks.
+        let wait = if app.busy() { 100 } else { 500 };
         let first = match inbox.recv_timeout(StdDuration::from_millis(wait)) {
             Ok(input) => Some(input),
             Err(RecvTimeoutError::Timeout) => None,

@@ -49,6 +49,11 @@ pub enum Job {
     AddFeedback(NewFeedback),
     /// The next person on a shared terminal.
     SignIn(Credentials),
+    /// Whether anyone changed the data since last asked (`Store::data_version`): a live
+    /// screen polls this and re-reads only when it moved.
+    DataVersion,
+    /// The profiles of a user's recent list, in its order; those gone since are left out.
+    Recent(Vec<GuestId>),
 }
 
 impl Job {
@@ -59,6 +64,7 @@ impl Job {
             (Job::Search { .. }, Job::Search { .. })
                 | (Job::Profile(_), Job::Profile(_))
                 | (Job::Board { .. }, Job::Board { .. })
+                | (Job::Recent(_), Job::Recent(_))
         )
     }
 }
@@ -86,6 +92,12 @@ pub enum Answer {
     GuestSaved(Box<Guest>),
     FeedbackAdded(Feedback),
     SignedIn(Principal),
+    /// The store's data version: it differs from the last one read when another terminal or
+    /// process committed a change in between.
+    DataVersion(u64),
+    /// The recent profiles still on file, each once (a merged-away id reads as the profile it
+    /// went into).
+    Recent(Vec<Profile>),
 }
 
 /// Why a request failed, as data: the UI turns it into one sentence in its user's language.
@@ -187,8 +199,25 @@ fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
         )?)),
         Job::AddFeedback(feedback) => Answer::FeedbackAdded(store.add_feedback(feedback)?),
         Job::SignIn(who) => Answer::SignedIn(store.sign_in(&who)?),
+        Job::DataVersion => Answer::DataVersion(store.data_version()?),
+        Job::Recent(ids) => Answer::Recent(recent_profiles(store, &ids)?),
     };
     Ok(answer)
+}
+
+/// Reads each recent profile; one erased or gone since is skipped, any other failure is the
+/// answer.
+fn recent_profiles(store: &mut dyn Store, ids: &[GuestId]) -> Result<Vec<Profile>, StoreError> {
+    let mut profiles: Vec<Profile> = Vec::new();
+    for id in ids {
+        match store.profile(id) {
+            Ok(p) if profiles.iter().any(|q| q.guest.id == p.guest.id) => {}
+            Ok(p) => profiles.push(p),
+            Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(profiles)
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {

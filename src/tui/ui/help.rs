@@ -34,6 +34,7 @@ fn screen_mode(app: &App) -> Mode {
         Screen::Profile => Mode::Profile,
         Screen::Board => Mode::Board,
         Screen::Form => Mode::Form,
+        Screen::Recent => Mode::Recent,
     }
 }
 
@@ -49,6 +50,7 @@ pub fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
             Mode::Lookup,
             Mode::Profile,
             Mode::Board,
+            Mode::Recent,
             Mode::Help,
             Mode::Form,
             Mode::Locked,
@@ -99,7 +101,10 @@ fn shown_keys(keymap: &Keymap, mode: Mode, action: Action) -> Vec<Key> {
         return global.into_iter().filter(|k| k.typed().is_none()).collect();
     }
     let mut keys = keymap.keys_for(mode, action);
-    let falls_through = matches!(mode, Mode::Profile | Mode::Board | Mode::Help);
+    let falls_through = matches!(
+        mode,
+        Mode::Profile | Mode::Board | Mode::Help | Mode::Recent
+    );
     if falls_through {
         let acts_here = |k: &Key| k.typed().is_some() && keymap.action(mode, *k).is_none();
         keys.extend(global.into_iter().filter(acts_here));

@@ -5,6 +5,7 @@ pub mod form;
 pub mod help;
 pub mod lookup;
 pub mod profile;
+pub mod recent;
 pub mod status;
 
 use ratatui::buffer::Buffer;
@@ -111,6 +112,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Screen::Lookup => lookup::draw(frame, body, app, &theme),
             Screen::Profile => profile::draw(frame, body, app, &theme),
             Screen::Board => board::draw(frame, body, app, &theme),
+            Screen::Recent => recent::draw(frame, body, app, &theme),
             Screen::Form => match &app.form {
                 Some(f) => form::draw(frame, body, app, f, &theme),
                 None => lookup::draw(frame, body, app, &theme),

@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// Where the guest stands today, by the lookup's own rule.
-fn stay_now(profile: &Profile, today: NaiveDate) -> Option<HitStay> {
+pub fn stay_now(profile: &Profile, today: NaiveDate) -> Option<HitStay> {
     let rows: Vec<StayRow> = profile
         .stays
         .iter()

@@ -81,6 +81,12 @@ pub fn draw_message(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             };
             Line::styled(fit(&m.text, max), style)
         }
+        // A call held back so as not to take a half-typed note or form away.
+        _ if app.held_call.is_some() && !app.locked => {
+            let number = app.held_call.as_deref().unwrap_or_default();
+            let text = app.fill(Msg::TuiCallWaiting, &[("number", &number)]);
+            Line::styled(fit(&text, max), theme.vip())
+        }
         _ if app.busy() && !app.locked => {
             let doing = app.text(busy_word(app));
             Line::raw(fit(&format!("{} {doing}", spinner(app)), max))
@@ -136,6 +142,7 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
         Mode::Input => &[Action::Submit, Action::Cancel],
         Mode::Form => &[Action::Submit, Action::NextField, Action::Cancel],
         Mode::Locked => &[Action::Unlock],
+        Mode::Recent => &[Action::Open, Action::Back],
         Mode::Global => &[],
     }
 }
