@@ -513,6 +513,127 @@ fn a_changed_stay_row_updates_that_stay() {
         .contains("R1001,G0001,2026-06-15,2026-06-18,expected,1810,"));
 }
 
+// ---------------------------------------------------------------- a large stays file
+
+/// More stay rows than a stays import takes one by one into its indexes (it drops them and
+/// builds them once at the end past 50 000 rows).
+const BULK_STAYS: usize = 60_000;
+
+/// `BULK_STAYS` stays of the three fixture guests in 2020–2024, all departed but every
+/// seventh cancelled; the last one is G0001's, departed on 2030-01-01. `extra` is appended.
+fn many_stays(extra: &str) -> String {
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut text = String::from("reservation_id,guest_id,arrival,departure,status,room\n");
+    for i in 0..BULK_STAYS - 1 {
+        let arrival = start + chrono::Days::new((i % 1500) as u64);
+        let departure = arrival + chrono::Days::new(1 + (i % 5) as u64);
+        let status = if i % 7 == 0 { "cancelled" } else { "departed" };
+        let guest = 1 + i % 3;
+        text += &format!(
+            "B{i:06},G000{guest},{arrival},{departure},{status},{}\n",
+            100 + i % 900
+        );
+    }
+    text += "B999999,G0001,2030-01-01,2030-01-04,departed,1808\n";
+    text + extra
+}
+
+/// Every index of the database file, by name, with its definition.
+fn indexes(db: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+/// Each guest's last stay as stored, and whether it and its phone keys' ranks agree with
+/// its stays.
+fn last_stays(db: &Path) -> Vec<(String, Option<String>, bool)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT g.id, g.last_stay, \
+             g.last_stay IS (SELECT max(arrival) FROM stays s WHERE s.gid = g.gid \
+                 AND s.status IN ('in_house', 'departed')) \
+             AND NOT EXISTS (SELECT 1 FROM phone_keys p WHERE p.gid = g.gid \
+                 AND p.last_stay IS NOT CAST(strftime('%Y%m%d', g.last_stay) AS INTEGER)) \
+             FROM guests g ORDER BY g.id",
+        )
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_large_stays_file_imports_in_bulk_with_every_behaviour_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let file = dir.path().join("hotel.db");
+    let schema = indexes(&file);
+    let before = export_all(&mut db);
+
+    // A duplicate at the end refuses the whole file: nothing written, every index still there.
+    let dup = "B000007,G0002,2026-07-01,2026-07-02,expected,\n";
+    let path = write(dir.path(), "dup.csv", many_stays(dup));
+    let outcome = import(&mut db, Kind::Stays, &path);
+    assert_eq!(
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [format!(
+            "{}:60002: column reservation_id: B000007 is on line 9 and again on line 60002 of this file; keep one of them",
+            path.display()
+        )]
+    );
+    let r = &outcome.report;
+    assert_eq!((r.imported, r.rejected, r.committed), (0, 1, false));
+    assert_eq!(export_all(&mut db), before);
+    assert_eq!(indexes(&file), schema);
+
+    // A dry run counts and writes nothing.
+    let path = write(dir.path(), "many.csv", many_stays(""));
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| o.dry_run = true);
+    let r = &outcome.report;
+    assert_eq!(
+        (r.imported, r.updated, r.rejected, r.committed),
+        (60_000, 0, 0, false)
+    );
+    assert_eq!(export_all(&mut db), before);
+    assert_eq!(indexes(&file), schema);
+
+    // Imported: the indexes are built again and each guest's last stay is its latest
+    // counted arrival, on the guest and on its phone keys.
+    let r = import_ok(&mut db, Kind::Stays, &path).report;
+    assert_eq!((r.imported, r.updated, r.unchanged), (60_000, 0, 0));
+    assert_eq!(indexes(&file), schema);
+    let g = |id: &str, last: &str| (id.to_string(), Some(last.to_string()), true);
+    assert_eq!(
+        last_stays(&file),
+        [
+            g("G0001", "2030-01-01"),
+            g("G0002", "2026-06-10"),
+            g("G0003", "2024-02-08"),
+        ]
+    );
+
+    // Again, with the 2030 stay moved to G0003: one update, both guests' last stays follow.
+    let moved = many_stays("").replace("B999999,G0001", "B999999,G0003");
+    let path = write(dir.path(), "moved.csv", moved);
+    let r = import_ok(&mut db, Kind::Stays, &path).report;
+    assert_eq!((r.imported, r.updated, r.unchanged), (0, 1, 59_999));
+    assert_eq!(indexes(&file), schema);
+    assert_eq!(
+        last_stays(&file),
+        [
+            g("G0001", "2024-02-06"),
+            g("G0002", "2026-06-10"),
+            g("G0003", "2030-01-01"),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- round trip
 
 /// Exports every kind from `db`, imports the files into a fresh database, exports again.

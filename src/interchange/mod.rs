@@ -477,8 +477,10 @@ fn records_encoding(name: &str) -> Option<&'static encoding_rs::Encoding> {
     read::encoding_by_name(name)
 }
 
-/// Rows in flight between the parsing thread and the writing one.
-const PIPELINE_ROWS: usize = 4096;
+/// Rows in flight between the parsing thread and the writing one, in batches: a channel
+/// message per row cost the two threads more in waking each other than the rows themselves.
+const PIPELINE_BATCHES: usize = 16;
+const BATCH_ROWS: usize = 256;
 
 /// Reads, checks and normalises rows on a second thread while the store writes on this one,
 /// so an import takes about as long as the slower half instead of both. The channel is
@@ -490,16 +492,24 @@ fn import_parsed_aside(
     bad: BadRows,
 ) -> Result<ImportReport, StoreError> {
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(PIPELINE_ROWS);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(PIPELINE_BATCHES);
         scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
             for row in rows {
-                // The store stopped reading (it refused the file): stop parsing too.
-                if sender.send(row).is_err() {
-                    break;
+                batch.push(row);
+                if batch.len() == BATCH_ROWS {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    // The store stopped reading (it refused the file): stop parsing too.
+                    if sender.send(full).is_err() {
+                        return;
+                    }
                 }
             }
+            if !batch.is_empty() {
+                let _ = sender.send(batch);
+            }
         });
-        store.import(kind, &mut receiver.into_iter(), bad)
+        store.import(kind, &mut receiver.into_iter().flatten(), bad)
     })
 }
 
