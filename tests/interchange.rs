@@ -1711,22 +1711,26 @@ fn a_pms_reservation_export_maps_its_status_codes() {
         dir.path(),
         "reservations.csv",
         "Conf. No.,Name ID,Arrival,Departure,Room,Room Type,Res. Status,Adults,Room Revenue,F&B Revenue,Other Revenue,Comments\n\
-         880001,G0001,2026-07-01,2026-07-03,1808,DLK,CHECKED OUT,2,2560.00,380.50,0,late checkout\n\
-         880002,G0002,2026-07-02,2026-07-04,,SK,RES,1,,,,\n\
-         880003,G0003,2026-07-02,2026-07-05,905,DLK,cxl,1,,,,\n\
-         880004,G0003,2026-07-06,2026-07-07,,DLK,WAITLIST,1,,,,\n",
+         880001,G0001,07/01/2026,07/03/2026,1808,DLK,CHECKED OUT,2,2560.00,380.50,0,late checkout\n\
+         880002,G0002,07/02/2026,07/04/2026,,SK,RES,1,,,,\n\
+         880003,G0003,07/02/2026,07/05/2026,905,DLK,cxl,1,,,,\n\
+         880004,G0003,07/06/2026,07/07/2026,,DLK,WAITLIST,1,,,,\n\
+         880005,G0003,2026-07-06,07/07/2026,,DLK,RES,1,,,,\n\
+         880006,G0003,07/06/2026,31.07.2026,,DLK,RES,1,,,,\n",
     );
     let map = shipped_map("pms-reservations.toml");
     let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
         o.map = Some(map);
         o.skip_bad = true;
     });
+    let shown = path.display();
     assert_eq!(
-        first_error(&outcome),
-        format!(
-            "{}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show",
-            path.display()
-        )
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [
+            format!("{shown}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show"),
+            format!("{shown}:6: column arrival: '2026-07-06' is not a date in the map's format MM/DD/YYYY"),
+            format!("{shown}:7: column departure: '31.07.2026' is not a date in the map's format MM/DD/YYYY"),
+        ]
     );
     assert_eq!(outcome.report.imported, 3);
     let stays = export(&mut db, Kind::Stays, Format::Csv);
@@ -1736,6 +1740,67 @@ fn a_pms_reservation_export_maps_its_status_codes() {
         "880003,G0003,2026-07-02,2026-07-05,cancelled,905,DLK,,1,,,,",
     ] {
         assert!(stays.lines().any(|l| l == row), "{row}\n{stays}");
+    }
+}
+
+#[test]
+fn a_maps_date_formats_turn_their_dates_into_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let map_path = write(
+        dir.path(),
+        "map.toml",
+        "[columns]\nreservation_id = \"Res\"\nguest_id = \"Guest\"\narrival = \"In\"\ndeparture = \"Out\"\n\
+         [fixed]\nstatus = \"expected\"\n[dates]\narrival = \"excel\"\ndeparture = \"DD.MM.YYYY\"\n",
+    );
+    let map = guestbook::interchange::map::ColumnMap::load(&map_path).unwrap();
+    let path = write(
+        dir.path(),
+        "r.csv",
+        "Res,Guest,In,Out\nX1,G0001,46096,17.03.2026\nX2,G0002,46096.5,1.4.2026\nX3,G0003,3/15/2026,17.03.2026\n",
+    );
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
+        o.map = Some(map.clone());
+        o.skip_bad = true;
+    });
+    let shown = path.display();
+    assert_eq!(
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [
+            format!("{shown}:3: column departure: '1.4.2026' is not a date in the map's format DD.MM.YYYY"),
+            format!("{shown}:4: column arrival: '3/15/2026' is not a date in the map's format excel"),
+        ]
+    );
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    assert!(
+        stays
+            .lines()
+            .any(|l| l == "X1,G0001,2026-03-15,2026-03-17,expected,,,,,,,,"),
+        "{stays}"
+    );
+    // In Chinese too.
+    let zh = guestbook::i18n::Msg::RowBadMappedDate.fill_in(
+        guestbook::i18n::Lang::Zh,
+        &[("value", &"1.4.2026"), ("format", &"DD.MM.YYYY")],
+    );
+    assert_eq!(zh, "“1.4.2026”不是列映射规定格式 DD.MM.YYYY 的日期");
+    // A format it cannot read, or a column that holds no date, refuses the map file.
+    for (dates, reason) in [
+        (
+            "arrival = \"MM/DD/YY\"",
+            "'MM/DD/YY' for arrival is not a date format: write it with YYYY, MM or M, DD or D and separators (MM/DD/YYYY, DD.MM.YYYY, YYYY/M/D, YYYYMMDD), or excel for serial numbers",
+        ),
+        (
+            "room = \"MM/DD/YYYY\"",
+            "'room' is not a date column (date columns: birth_date, arrival, departure)",
+        ),
+    ] {
+        let bad = write(dir.path(), "bad.toml", format!("[dates]\n{dates}\n"));
+        let err = guestbook::interchange::map::ColumnMap::load(&bad).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("Cannot use the column map {}: {reason}", bad.display())
+        );
     }
 }
 

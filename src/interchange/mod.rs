@@ -207,6 +207,8 @@ pub enum InterchangeError {
     },
     #[error("{}", Msg::ImportMapOurs.fill(&[("column", .column), ("expected", .expected)]))]
     MapOursUnknown { column: String, expected: String },
+    #[error("{}", Msg::ImportMapDates.fill(&[("reason", .reason)]))]
+    MapDates { reason: String },
     #[error("{}", Msg::ImportHeaderUnclosedQuote.fill(&[("path", .path), ("line", .line)]))]
     HeaderUnclosedQuote { path: String, line: u64 },
     #[error("{}", Msg::ImportUnknownColumn.fill(&[("path", .path), ("line", .line), ("column", .column), ("expected", .expected)]))]
@@ -885,7 +887,8 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
         let mut cells = Cells::new(self.parser.columns());
         if let Some(mapped) = &self.mapped {
             for (slot, value) in mapped.apply(fields) {
-                cells.set(slot, &value)?;
+                let column = self.parser.columns()[slot].name;
+                cells.set(slot, &value.map_err(|reason| problem(column, reason))?)?;
             }
             return Ok(cells);
         }
@@ -939,6 +942,7 @@ fn map_error(fault: map::MapFault, shown: &str, line: u64, columns: &[Column]) -
             line,
             column: column.to_string(),
         },
+        map::MapFault::Dates(reason) => InterchangeError::MapDates { reason },
     }
 }
 
