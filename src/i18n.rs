@@ -310,7 +310,6 @@ messages! {
         "{path}:第 {line} 行：列映射中的列“{column}”在本文件表头中不存在。";
     ImportMapOurs => "The column map names '{column}', which is not one of our columns ({expected}).",
         "列映射中的“{column}”不是可用的列（{expected}）。";
-    ImportMapCsvOnly => "a column map applies to CSV files", "列映射只适用于 CSV 文件";
     ImportMapDates => "The column map's [dates]: {reason}.", "列映射的 [dates]：{reason}。";
     MapNotDateColumn => "'{column}' is not a date column (date columns: {dates})", "“{column}”不是日期列（日期列：{dates}）";
     MapBadDateFormat => "'{format}' for {column} is not a date format: write it with YYYY, MM or M, DD or D and separators (MM/DD/YYYY, DD.MM.YYYY, YYYY/M/D, YYYYMMDD), or excel for serial numbers",

@@ -1805,6 +1805,71 @@ fn a_maps_date_formats_turn_their_dates_into_ours() {
 }
 
 #[test]
+fn a_map_reads_json_lines_keys_as_their_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "reservations.jsonl",
+        concat!(
+            r#"{"Conf. No.":"880001","Name ID":"G0001","Arrival":"07/01/2026","Departure":"07/03/2026","Room":1808,"Res. Status":"CHECKED OUT","Adults":2,"Room Revenue":"2560.00","Rate Code":"BAR"}"#,
+            "\n",
+            r#"{"conf. no.":"880002","name id":"G0002","arrival":"07/02/2026","departure":"07/04/2026","res. status":"RES","Comments":"late arrival","vip":"v1"}"#,
+            "\n\n",
+            r#"{"Conf. No.":"880003","Name ID":"G0003","Arrival":"2026-07-02","Departure":"07/05/2026","Res. Status":"RES"}"#,
+            "\n",
+            r#"{"Conf. No.":"880004","Name ID":"G0003","Arrival":"07/06/2026","Departure":"07/07/2026","Res. Status":"WAITLIST"}"#,
+            "\n",
+            r#"{"Conf. No.":"880005","Name ID":"G0003","Arrival":"07/06/2026","Departure":"07/07/2026"}"#,
+            "\n",
+        ),
+    );
+    let map = shipped_map("pms-reservations.toml");
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
+        o.map = Some(map);
+        o.skip_bad = true;
+    });
+    let shown = path.display();
+    assert_eq!(
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [
+            format!("{shown}:4: column arrival: '2026-07-02' is not a date in the map's format MM/DD/YYYY"),
+            format!("{shown}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show"),
+            format!("{shown}:6: column status: a value is required"),
+        ]
+    );
+    assert_eq!(outcome.report.imported, 2);
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    for row in [
+        "880001,G0001,2026-07-01,2026-07-03,departed,1808,,,2,2560.00,,,",
+        "880002,G0002,2026-07-02,2026-07-04,expected,,,V1,,,,,late arrival",
+    ] {
+        assert!(stays.lines().any(|l| l == row), "{row}\n{stays}");
+    }
+    // The profile map's name parts and value codes from JSON keys.
+    let path = write(
+        dir.path(),
+        "profiles.jsonl",
+        concat!(
+            r#"{"Name ID":"P1","Last Name":"ZHANG","First Name":"WEI","Alternate Name":"张伟","Gender":"Male","Mobile":"13800138000"}"#,
+            "\n",
+            r#"{"Name ID":"P2","Last Name":"Smith","First Name":"John","Gender":"Female","E-Mail":["js@example.com","john@example.com"]}"#,
+            "\n",
+        ),
+    );
+    let map = shipped_map("pms-profiles.toml");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let guests = export(&mut db, Kind::Guests, Format::Csv);
+    for row in [
+        "P1,张伟,ZHANG WEI,,M,,,,passport,,13800138000,,,,,",
+        "P2,John Smith,,,F,,,,passport,,,js@example.com;john@example.com,,,,",
+    ] {
+        assert!(guests.lines().any(|l| l == row), "{row}\n{guests}");
+    }
+}
+
+#[test]
 fn a_map_that_does_not_fit_the_file_says_which_column() {
     let dir = tempfile::tempdir().unwrap();
     let mut db = store(dir.path(), "g.db");

@@ -75,6 +75,21 @@ impl ColumnMap {
         Ok(map)
     }
 
+    /// Every column of theirs the map names, in a fixed order: the header a JSON Lines file
+    /// is read under, whose objects may leave any key out.
+    pub fn their_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.columns.values().cloned().collect();
+        if let Some(name) = &self.name {
+            names.extend(
+                [&name.surname, &name.given, &name.column, &name.alternate]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        names
+    }
+
     /// The `[dates]` formats, checked: only date columns, only formats we can read.
     fn date_formats(&self) -> Result<Vec<(String, DateFormat)>, String> {
         self.dates
@@ -367,11 +382,19 @@ impl Mapped {
 
     /// Our columns' values from one record of theirs; a date that is not in the column's
     /// format is the message saying so.
+    /// `csv`: cells carry the export's `'` before a formula, taken off here (JSON does not).
     pub fn apply<'a>(
         &'a self,
         fields: &'a [String],
+        csv: bool,
     ) -> impl Iterator<Item = (usize, Result<String, String>)> + 'a {
-        let cell = |i: usize| super::unprefixed(fields.get(i).map_or("", String::as_str)).trim();
+        let cell = move |i: usize| {
+            let text = fields.get(i).map_or("", String::as_str);
+            match csv {
+                true => super::unprefixed(text).trim(),
+                false => text.trim(),
+            }
+        };
         self.sources
             .iter()
             .map(move |(slot, source, values, date)| {

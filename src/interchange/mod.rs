@@ -408,9 +408,6 @@ pub fn import_file(
             path: shown.clone(),
             reason: reason.to_string(),
         };
-        if format != Format::Csv {
-            return Err(refuse(Msg::ImportMapCsvOnly.text()));
-        }
         if map
             .kind
             .as_deref()
@@ -434,7 +431,7 @@ pub fn import_file(
             (report, Some(char::from(delimiter)))
         }
         Format::Jsonl => {
-            let rows = JsonRows::new(records, &parser);
+            let rows = JsonRows::new(records, &parser, &shown)?;
             (import_parsed_aside(store, kind, rows, bad)?, None)
         }
     };
@@ -884,14 +881,10 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
             let reason = Msg::RowFieldCount.fill(&[("found", &found), ("expected", &expected)]);
             return Err(problem("-", reason));
         }
-        let mut cells = Cells::new(self.parser.columns());
         if let Some(mapped) = &self.mapped {
-            for (slot, value) in mapped.apply(fields) {
-                let column = self.parser.columns()[slot].name;
-                cells.set(slot, &value.map_err(|reason| problem(column, reason))?)?;
-            }
-            return Ok(cells);
+            return mapped_cells(mapped, fields, true, self.parser.columns());
         }
+        let mut cells = Cells::new(self.parser.columns());
         for (raw, slot) in fields.iter().zip(&self.layout.slots) {
             let Some(slot) = *slot else {
                 continue;
@@ -923,6 +916,21 @@ impl<R: BufRead> Iterator for CsvRows<'_, R> {
         }
         None
     }
+}
+
+/// Our cells from their fields through a column map.
+fn mapped_cells(
+    mapped: &map::Mapped,
+    fields: &[String],
+    csv: bool,
+    columns: &'static [Column],
+) -> Result<Cells, RowProblem> {
+    let mut cells = Cells::new(columns);
+    for (slot, value) in mapped.apply(fields, csv) {
+        let column = columns[slot].name;
+        cells.set(slot, &value.map_err(|reason| problem(column, reason))?)?;
+    }
+    Ok(cells)
 }
 
 /// A map that does not fit the file's header, as a file error.
@@ -962,16 +970,46 @@ struct JsonRows<'a, R: BufRead> {
     records: Records<R>,
     parser: &'a RowParser<'a>,
     encoding: &'static str,
+    /// With a column map: it, laid over the keys it names and ours.
+    mapped: Option<(map::Mapped, Vec<String>)>,
     done: bool,
 }
 
 impl<'a, R: BufRead> JsonRows<'a, R> {
-    fn new(records: Records<R>, parser: &'a RowParser<'a>) -> Self {
-        JsonRows {
+    fn new(
+        records: Records<R>,
+        parser: &'a RowParser<'a>,
+        shown: &str,
+    ) -> Result<Self, InterchangeError> {
+        let columns = parser.columns();
+        let mapped = match &parser.opts.map {
+            None => None,
+            Some(m) => {
+                // An object may leave any key out: the map is laid over every key it names
+                // and every one of ours, and a key left out is an empty value.
+                let mut keys = m.their_names();
+                keys.extend(columns.iter().map(|c| c.name.to_string()));
+                let mapped = map::Mapped::new(m, &keys, columns)
+                    .map_err(|fault| map_error(fault, shown, 0, columns))?;
+                Some((mapped, keys))
+            }
+        };
+        Ok(JsonRows {
             encoding: read::encoding_name(records.encoding()),
             records,
             parser,
+            mapped,
             done: false,
+        })
+    }
+
+    fn cells(&self, text: &str) -> Result<Cells, RowProblem> {
+        match &self.mapped {
+            None => json_cells(text, self.parser),
+            Some((mapped, keys)) => {
+                let fields = json_fields(text, keys)?;
+                mapped_cells(mapped, &fields, false, self.parser.columns())
+            }
         }
     }
 }
@@ -995,7 +1033,7 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
                             Msg::RowUndecodable
                                 .fill(&[("offset", &offset), ("encoding", &self.encoding)]),
                         )),
-                        None => json_cells(&line.text, self.parser),
+                        None => self.cells(&line.text),
                     }
                     .and_then(|c| self.parser.item(c, number));
                     return Some(ImportRow { line: number, item });
@@ -1010,9 +1048,9 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
     }
 }
 
-/// One JSON object's fields as cells; the problem's column is the character position for
-/// malformed JSON, the field name otherwise.
-fn json_cells(text: &str, parser: &RowParser) -> Result<Cells, RowProblem> {
+/// One line's JSON object; the problem's column is the character position for malformed
+/// JSON.
+fn json_object(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, RowProblem> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let reason = e.to_string();
         let reason = reason.rsplit_once(" at line ").map_or(&*reason, |(r, _)| r);
@@ -1021,9 +1059,32 @@ fn json_cells(text: &str, parser: &RowParser) -> Result<Cells, RowProblem> {
             Msg::RowBadJson.fill(&[("reason", &reason)]),
         )
     })?;
-    let serde_json::Value::Object(fields) = value else {
-        return Err(problem("1", Msg::RowNotObject.text().into()));
-    };
+    match value {
+        serde_json::Value::Object(fields) => Ok(fields),
+        _ => Err(problem("1", Msg::RowNotObject.text().into())),
+    }
+}
+
+/// One JSON object's values under `keys` (matched like a CSV header, ignoring case), as the
+/// fields of a mapped row; other keys are ignored, as their unmapped CSV columns are.
+fn json_fields(text: &str, keys: &[String]) -> Result<Vec<String>, RowProblem> {
+    let object = json_object(text)?;
+    let mut fields = vec![String::new(); keys.len()];
+    for (key, value) in &object {
+        if let Some(i) = keys
+            .iter()
+            .position(|k| k.trim().eq_ignore_ascii_case(key.trim()))
+        {
+            fields[i] = json_text(value).map_err(|reason| problem(key, reason))?;
+        }
+    }
+    Ok(fields)
+}
+
+/// One JSON object's fields as cells; the problem's column is the character position for
+/// malformed JSON, the field name otherwise.
+fn json_cells(text: &str, parser: &RowParser) -> Result<Cells, RowProblem> {
+    let fields = json_object(text)?;
     let columns = parser.columns();
     let mut cells = Cells::new(columns);
     for (key, value) in &fields {
