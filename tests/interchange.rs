@@ -1418,6 +1418,81 @@ fn encoded(text: &str, encoding: &str) -> Vec<u8> {
 }
 
 #[test]
+fn rejects_are_written_in_the_inputs_encoding_separator_and_line_ends() {
+    for (encoding, delimiter, end, names) in [
+        ("gb18030", ";", "\r\n", ["张伟", "李娜", "欧阳娜娜"]),
+        ("gb18030", ",", "\n", ["张伟", "李娜", "欧阳娜娜"]),
+        ("UTF-16LE", "\t", "\r\n", ["张伟", "李娜", "Anna Müller"]),
+        ("UTF-16BE", "\t", "\n", ["张伟", "李娜", "Anna Müller"]),
+        ("UTF-8 BOM", ",", "\r\n", ["张伟", "李娜", "Anna Müller"]),
+        ("UTF-8", ",", "\n", ["张伟", "李娜", "Anna Müller"]),
+        (
+            "windows-1252",
+            ";",
+            "\r\n",
+            ["José Álvarez", "Anna Müller", "François Côté"],
+        ),
+        ("big5", ",", "\r\n", ["張偉", "李娜", "歐陽娜娜"]),
+        (
+            "shift_jis",
+            ",",
+            "\r\n",
+            ["佐藤花子", "山田太郎", "鈴木一郎"],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = store(dir.path(), "g.db");
+        let row = |fields: &[&str]| fields.join(delimiter) + end;
+        let [a, b, c] = names;
+        let header = row(&["id", "name", "birth_date", "gender"]);
+        let bad_date = row(&["Z2", b, "1990-02-30", ""]);
+        let bad_gender = row(&["Z4", c, "", "Q"]);
+        let text = [
+            header.clone(),
+            row(&["Z1", a, "1990-01-01", ""]),
+            bad_date.clone(),
+            row(&["Z3", "Ann", "", ""]),
+            bad_gender.clone(),
+        ]
+        .concat();
+        let path = write(dir.path(), "guests.csv", encoded(&text, encoding));
+        let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.skip_bad = true);
+        let case = format!("{encoding} {delimiter:?} {end:?}");
+        assert_eq!(
+            (outcome.report.imported, outcome.report.rejected),
+            (2, 2),
+            "{case}: {:?}",
+            outcome.errors
+        );
+        let rejects = dir.path().join("guests.rejects.csv");
+        let written = std::fs::read(&rejects).unwrap();
+        let expected = [header.clone(), bad_date.clone(), bad_gender.clone()].concat();
+        assert_eq!(written, encoded(&expected, encoding), "{case}");
+        // Corrected in the same encoding, the rejects import.
+        let fixed = expected
+            .replace("02-30", "02-28")
+            .replace(&format!("{delimiter}Q{end}"), &format!("{delimiter}F{end}"));
+        std::fs::write(&rejects, encoded(&fixed, encoding)).unwrap();
+        let again = import_with(&mut db, Kind::Guests, &rejects, |o| {
+            o.encoding =
+                guestbook::interchange::read::encoding_by_name(encoding.trim_end_matches(" BOM"))
+        });
+        assert!(again.errors.is_empty(), "{case}: {:?}", again.errors);
+        assert_eq!(again.report.imported, 2, "{case}");
+        assert_eq!(
+            guest_names(&mut db),
+            [
+                format!("Z1: {a} | "),
+                format!("Z2: {b} | "),
+                "Z3: Ann | ".to_string(),
+                format!("Z4: {c} | ")
+            ],
+            "{case}"
+        );
+    }
+}
+
+#[test]
 fn spreadsheet_files_import_in_every_encoding_line_end_and_separator() {
     let mixed = [
         ("E1", "Anna Müller", "Zimmer mit Aussicht"),

@@ -1459,8 +1459,9 @@ fn money(s: &str) -> Result<String, String> {
 
 // ---------------------------------------------------------------- rejects
 
-/// Copies the rows on `lines` (where each record starts) to `target` in UTF-8, after the
-/// header, as they were written.
+/// Copies the rows on `lines` (where each record starts) to `target`, after the header, as
+/// they were written: in the input's encoding (and BOM), separator and line ends, so the night
+/// auditor fixes them in the spreadsheet that made the file and imports them again.
 fn write_rejects(
     input: &Path,
     how: &ReadAs,
@@ -1476,21 +1477,23 @@ fn write_rejects(
     partial.push(".partial");
     let partial = PathBuf::from(partial);
     let (file, _) = open(input)?;
-    let mut out = BufWriter::new(File::create(&partial).map_err(err)?);
-    copy_rows(BufReader::new(file), how, &mut out, lines)
-        .and_then(|()| out.flush())
+    let out = BufWriter::new(File::create(&partial).map_err(err)?);
+    copy_rows(BufReader::new(file), how, out, lines)
+        .and_then(|mut out| out.flush())
         .map_err(err)?;
-    drop(out);
     std::fs::rename(&partial, target).map_err(err)
 }
 
-fn copy_rows(
+fn copy_rows<W: Write>(
     input: impl BufRead,
     how: &ReadAs,
-    out: &mut dyn Write,
+    out: W,
     lines: &BTreeSet<u64>,
-) -> io::Result<()> {
+) -> io::Result<W> {
     let mut records = Records::new(Lines::new(input, how.encoding)?, how.delimiter, true);
+    let mut out = read::Encoded::new(out, records.encoding(), records.has_bom())?;
+    // A last line without an end gets the file's own.
+    let mut newline = None;
     match how.format {
         Format::Csv => {
             let mut header = true;
@@ -1498,28 +1501,39 @@ fn copy_rows(
                 if header && record.is_blank() {
                     continue;
                 }
+                let end = *newline.get_or_insert(line_end(&record.raw));
                 if header || lines.contains(&record.line) {
-                    write_line(out, &record.raw)?;
+                    write_line(&mut out, &record.raw, end)?;
                 }
                 header = false;
             }
         }
         Format::Jsonl => {
             while let Some((number, line)) = records.line()? {
+                let end = *newline.get_or_insert(if line.end.is_empty() { "\n" } else { line.end });
                 if lines.contains(&number) {
-                    write_line(out, &line.text)?;
+                    write_line(&mut out, &format!("{}{}", line.text, line.end), end)?;
                 }
             }
         }
     }
-    Ok(())
+    Ok(out.into_inner())
+}
+
+/// How a record's text ends its lines: CRLF (Excel) or LF.
+fn line_end(raw: &str) -> &'static str {
+    if raw.ends_with("\r\n") || (!raw.ends_with('\n') && raw.contains("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// Text with a line end after it (the last line of a file may have none).
-fn write_line(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    out.write_all(text.as_bytes())?;
+fn write_line<W: Write>(out: &mut read::Encoded<W>, text: &str, end: &str) -> io::Result<()> {
+    out.write(text)?;
     if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
+        out.write(end)?;
     }
     Ok(())
 }
