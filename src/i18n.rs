@@ -359,7 +359,11 @@ messages! {
         "{path}:第 {line} 行：列映射中的列“{column}”在本文件表头中不存在。";
     ImportMapOurs => "The column map names '{column}', which is not one of our columns ({expected}).",
         "列映射中的“{column}”不是可用的列（{expected}）。";
-    ImportMapCsvOnly => "a column map applies to CSV files", "列映射只适用于 CSV 文件";
+    ImportMapDates => "The column map's [dates]: {reason}.", "列映射的 [dates]：{reason}。";
+    MapNotDateColumn => "'{column}' is not a date column (date columns: {dates})", "“{column}”不是日期列（日期列：{dates}）";
+    MapBadDateFormat => "'{format}' for {column} is not a date format: write it with YYYY, MM or M, DD or D and separators (MM/DD/YYYY, DD.MM.YYYY, YYYY/M/D, YYYYMMDD), or excel for serial numbers",
+        "{column} 的“{format}”不是日期格式：请用 YYYY、MM 或 M、DD 或 D 加分隔符书写（MM/DD/YYYY、DD.MM.YYYY、YYYY/M/D、YYYYMMDD），Excel 序列号写 excel";
+    RowBadMappedDate => "'{value}' is not a date in the map's format {format}", "“{value}”不是列映射规定格式 {format} 的日期";
     ImportMapKind => "the column map is for {kind} files", "该列映射用于 {kind} 文件";
     ImportWrongSeparator => "{path}:{line}: the header has a column '{column}', so the file is separated by another character than the one read; give it with --delimiter (',', ';' or tab).",
         "{path}:第 {line} 行：表头中有“{column}”这样的列，说明文件使用了另一种分隔符；请用 --delimiter 指定（',' 、';' 或 tab）。";

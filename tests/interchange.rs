@@ -513,6 +513,127 @@ fn a_changed_stay_row_updates_that_stay() {
         .contains("R1001,G0001,2026-06-15,2026-06-18,expected,1810,"));
 }
 
+// ---------------------------------------------------------------- a large stays file
+
+/// More stay rows than a stays import takes one by one into its indexes (it drops them and
+/// builds them once at the end past 50 000 rows).
+const BULK_STAYS: usize = 60_000;
+
+/// `BULK_STAYS` stays of the three fixture guests in 2020–2024, all departed but every
+/// seventh cancelled; the last one is G0001's, departed on 2030-01-01. `extra` is appended.
+fn many_stays(extra: &str) -> String {
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut text = String::from("reservation_id,guest_id,arrival,departure,status,room\n");
+    for i in 0..BULK_STAYS - 1 {
+        let arrival = start + chrono::Days::new((i % 1500) as u64);
+        let departure = arrival + chrono::Days::new(1 + (i % 5) as u64);
+        let status = if i % 7 == 0 { "cancelled" } else { "departed" };
+        let guest = 1 + i % 3;
+        text += &format!(
+            "B{i:06},G000{guest},{arrival},{departure},{status},{}\n",
+            100 + i % 900
+        );
+    }
+    text += "B999999,G0001,2030-01-01,2030-01-04,departed,1808\n";
+    text + extra
+}
+
+/// Every index of the database file, by name, with its definition.
+fn indexes(db: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+/// Each guest's last stay as stored, and whether it and its phone keys' ranks agree with
+/// its stays.
+fn last_stays(db: &Path) -> Vec<(String, Option<String>, bool)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut st = conn
+        .prepare(
+            "SELECT g.id, g.last_stay, \
+             g.last_stay IS (SELECT max(arrival) FROM stays s WHERE s.gid = g.gid \
+                 AND s.status IN ('in_house', 'departed')) \
+             AND NOT EXISTS (SELECT 1 FROM phone_keys p WHERE p.gid = g.gid \
+                 AND p.last_stay IS NOT CAST(strftime('%Y%m%d', g.last_stay) AS INTEGER)) \
+             FROM guests g ORDER BY g.id",
+        )
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_large_stays_file_imports_in_bulk_with_every_behaviour_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let file = dir.path().join("hotel.db");
+    let schema = indexes(&file);
+    let before = export_all(&mut db);
+
+    // A duplicate at the end refuses the whole file: nothing written, every index still there.
+    let dup = "B000007,G0002,2026-07-01,2026-07-02,expected,\n";
+    let path = write(dir.path(), "dup.csv", many_stays(dup));
+    let outcome = import(&mut db, Kind::Stays, &path);
+    assert_eq!(
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [format!(
+            "{}:60002: column reservation_id: B000007 is on line 9 and again on line 60002 of this file; keep one of them",
+            path.display()
+        )]
+    );
+    let r = &outcome.report;
+    assert_eq!((r.imported, r.rejected, r.committed), (0, 1, false));
+    assert_eq!(export_all(&mut db), before);
+    assert_eq!(indexes(&file), schema);
+
+    // A dry run counts and writes nothing.
+    let path = write(dir.path(), "many.csv", many_stays(""));
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| o.dry_run = true);
+    let r = &outcome.report;
+    assert_eq!(
+        (r.imported, r.updated, r.rejected, r.committed),
+        (60_000, 0, 0, false)
+    );
+    assert_eq!(export_all(&mut db), before);
+    assert_eq!(indexes(&file), schema);
+
+    // Imported: the indexes are built again and each guest's last stay is its latest
+    // counted arrival, on the guest and on its phone keys.
+    let r = import_ok(&mut db, Kind::Stays, &path).report;
+    assert_eq!((r.imported, r.updated, r.unchanged), (60_000, 0, 0));
+    assert_eq!(indexes(&file), schema);
+    let g = |id: &str, last: &str| (id.to_string(), Some(last.to_string()), true);
+    assert_eq!(
+        last_stays(&file),
+        [
+            g("G0001", "2030-01-01"),
+            g("G0002", "2026-06-10"),
+            g("G0003", "2024-02-08"),
+        ]
+    );
+
+    // Again, with the 2030 stay moved to G0003: one update, both guests' last stays follow.
+    let moved = many_stays("").replace("B999999,G0001", "B999999,G0003");
+    let path = write(dir.path(), "moved.csv", moved);
+    let r = import_ok(&mut db, Kind::Stays, &path).report;
+    assert_eq!((r.imported, r.updated, r.unchanged), (0, 1, 59_999));
+    assert_eq!(indexes(&file), schema);
+    assert_eq!(
+        last_stays(&file),
+        [
+            g("G0001", "2024-02-06"),
+            g("G0002", "2026-06-10"),
+            g("G0003", "2030-01-01"),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- round trip
 
 /// Exports every kind from `db`, imports the files into a fresh database, exports again.
@@ -1297,6 +1418,81 @@ fn encoded(text: &str, encoding: &str) -> Vec<u8> {
 }
 
 #[test]
+fn rejects_are_written_in_the_inputs_encoding_separator_and_line_ends() {
+    for (encoding, delimiter, end, names) in [
+        ("gb18030", ";", "\r\n", ["张伟", "李娜", "欧阳娜娜"]),
+        ("gb18030", ",", "\n", ["张伟", "李娜", "欧阳娜娜"]),
+        ("UTF-16LE", "\t", "\r\n", ["张伟", "李娜", "Anna Müller"]),
+        ("UTF-16BE", "\t", "\n", ["张伟", "李娜", "Anna Müller"]),
+        ("UTF-8 BOM", ",", "\r\n", ["张伟", "李娜", "Anna Müller"]),
+        ("UTF-8", ",", "\n", ["张伟", "李娜", "Anna Müller"]),
+        (
+            "windows-1252",
+            ";",
+            "\r\n",
+            ["José Álvarez", "Anna Müller", "François Côté"],
+        ),
+        ("big5", ",", "\r\n", ["張偉", "李娜", "歐陽娜娜"]),
+        (
+            "shift_jis",
+            ",",
+            "\r\n",
+            ["佐藤花子", "山田太郎", "鈴木一郎"],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = store(dir.path(), "g.db");
+        let row = |fields: &[&str]| fields.join(delimiter) + end;
+        let [a, b, c] = names;
+        let header = row(&["id", "name", "birth_date", "gender"]);
+        let bad_date = row(&["Z2", b, "1990-02-30", ""]);
+        let bad_gender = row(&["Z4", c, "", "Q"]);
+        let text = [
+            header.clone(),
+            row(&["Z1", a, "1990-01-01", ""]),
+            bad_date.clone(),
+            row(&["Z3", "Ann", "", ""]),
+            bad_gender.clone(),
+        ]
+        .concat();
+        let path = write(dir.path(), "guests.csv", encoded(&text, encoding));
+        let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.skip_bad = true);
+        let case = format!("{encoding} {delimiter:?} {end:?}");
+        assert_eq!(
+            (outcome.report.imported, outcome.report.rejected),
+            (2, 2),
+            "{case}: {:?}",
+            outcome.errors
+        );
+        let rejects = dir.path().join("guests.rejects.csv");
+        let written = std::fs::read(&rejects).unwrap();
+        let expected = [header.clone(), bad_date.clone(), bad_gender.clone()].concat();
+        assert_eq!(written, encoded(&expected, encoding), "{case}");
+        // Corrected in the same encoding, the rejects import.
+        let fixed = expected
+            .replace("02-30", "02-28")
+            .replace(&format!("{delimiter}Q{end}"), &format!("{delimiter}F{end}"));
+        std::fs::write(&rejects, encoded(&fixed, encoding)).unwrap();
+        let again = import_with(&mut db, Kind::Guests, &rejects, |o| {
+            o.encoding =
+                guestbook::interchange::read::encoding_by_name(encoding.trim_end_matches(" BOM"))
+        });
+        assert!(again.errors.is_empty(), "{case}: {:?}", again.errors);
+        assert_eq!(again.report.imported, 2, "{case}");
+        assert_eq!(
+            guest_names(&mut db),
+            [
+                format!("Z1: {a} | "),
+                format!("Z2: {b} | "),
+                "Z3: Ann | ".to_string(),
+                format!("Z4: {c} | ")
+            ],
+            "{case}"
+        );
+    }
+}
+
+#[test]
 fn spreadsheet_files_import_in_every_encoding_line_end_and_separator() {
     let mixed = [
         ("E1", "Anna Müller", "Zimmer mit Aussicht"),
@@ -1590,22 +1786,26 @@ fn a_pms_reservation_export_maps_its_status_codes() {
         dir.path(),
         "reservations.csv",
         "Conf. No.,Name ID,Arrival,Departure,Room,Room Type,Res. Status,Adults,Room Revenue,F&B Revenue,Other Revenue,Comments\n\
-         880001,G0001,2026-07-01,2026-07-03,1808,DLK,CHECKED OUT,2,2560.00,380.50,0,late checkout\n\
-         880002,G0002,2026-07-02,2026-07-04,,SK,RES,1,,,,\n\
-         880003,G0003,2026-07-02,2026-07-05,905,DLK,cxl,1,,,,\n\
-         880004,G0003,2026-07-06,2026-07-07,,DLK,WAITLIST,1,,,,\n",
+         880001,G0001,07/01/2026,07/03/2026,1808,DLK,CHECKED OUT,2,2560.00,380.50,0,late checkout\n\
+         880002,G0002,07/02/2026,07/04/2026,,SK,RES,1,,,,\n\
+         880003,G0003,07/02/2026,07/05/2026,905,DLK,cxl,1,,,,\n\
+         880004,G0003,07/06/2026,07/07/2026,,DLK,WAITLIST,1,,,,\n\
+         880005,G0003,2026-07-06,07/07/2026,,DLK,RES,1,,,,\n\
+         880006,G0003,07/06/2026,31.07.2026,,DLK,RES,1,,,,\n",
     );
     let map = shipped_map("pms-reservations.toml");
     let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
         o.map = Some(map);
         o.skip_bad = true;
     });
+    let shown = path.display();
     assert_eq!(
-        first_error(&outcome),
-        format!(
-            "{}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show",
-            path.display()
-        )
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [
+            format!("{shown}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show"),
+            format!("{shown}:6: column arrival: '2026-07-06' is not a date in the map's format MM/DD/YYYY"),
+            format!("{shown}:7: column departure: '31.07.2026' is not a date in the map's format MM/DD/YYYY"),
+        ]
     );
     assert_eq!(outcome.report.imported, 3);
     let stays = export(&mut db, Kind::Stays, Format::Csv);
@@ -1615,6 +1815,132 @@ fn a_pms_reservation_export_maps_its_status_codes() {
         "880003,G0003,2026-07-02,2026-07-05,cancelled,905,DLK,,1,,,,",
     ] {
         assert!(stays.lines().any(|l| l == row), "{row}\n{stays}");
+    }
+}
+
+#[test]
+fn a_maps_date_formats_turn_their_dates_into_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let map_path = write(
+        dir.path(),
+        "map.toml",
+        "[columns]\nreservation_id = \"Res\"\nguest_id = \"Guest\"\narrival = \"In\"\ndeparture = \"Out\"\n\
+         [fixed]\nstatus = \"expected\"\n[dates]\narrival = \"excel\"\ndeparture = \"DD.MM.YYYY\"\n",
+    );
+    let map = guestbook::interchange::map::ColumnMap::load(&map_path).unwrap();
+    let path = write(
+        dir.path(),
+        "r.csv",
+        "Res,Guest,In,Out\nX1,G0001,46096,17.03.2026\nX2,G0002,46096.5,1.4.2026\nX3,G0003,3/15/2026,17.03.2026\n",
+    );
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
+        o.map = Some(map.clone());
+        o.skip_bad = true;
+    });
+    let shown = path.display();
+    assert_eq!(
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [
+            format!("{shown}:3: column departure: '1.4.2026' is not a date in the map's format DD.MM.YYYY"),
+            format!("{shown}:4: column arrival: '3/15/2026' is not a date in the map's format excel"),
+        ]
+    );
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    assert!(
+        stays
+            .lines()
+            .any(|l| l == "X1,G0001,2026-03-15,2026-03-17,expected,,,,,,,,"),
+        "{stays}"
+    );
+    // In Chinese too.
+    let zh = guestbook::i18n::Msg::RowBadMappedDate.fill_in(
+        guestbook::i18n::Lang::Zh,
+        &[("value", &"1.4.2026"), ("format", &"DD.MM.YYYY")],
+    );
+    assert_eq!(zh, "“1.4.2026”不是列映射规定格式 DD.MM.YYYY 的日期");
+    // A format it cannot read, or a column that holds no date, refuses the map file.
+    for (dates, reason) in [
+        (
+            "arrival = \"MM/DD/YY\"",
+            "'MM/DD/YY' for arrival is not a date format: write it with YYYY, MM or M, DD or D and separators (MM/DD/YYYY, DD.MM.YYYY, YYYY/M/D, YYYYMMDD), or excel for serial numbers",
+        ),
+        (
+            "room = \"MM/DD/YYYY\"",
+            "'room' is not a date column (date columns: birth_date, arrival, departure)",
+        ),
+    ] {
+        let bad = write(dir.path(), "bad.toml", format!("[dates]\n{dates}\n"));
+        let err = guestbook::interchange::map::ColumnMap::load(&bad).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("Cannot use the column map {}: {reason}", bad.display())
+        );
+    }
+}
+
+#[test]
+fn a_map_reads_json_lines_keys_as_their_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let path = write(
+        dir.path(),
+        "reservations.jsonl",
+        concat!(
+            r#"{"Conf. No.":"880001","Name ID":"G0001","Arrival":"07/01/2026","Departure":"07/03/2026","Room":1808,"Res. Status":"CHECKED OUT","Adults":2,"Room Revenue":"2560.00","Rate Code":"BAR"}"#,
+            "\n",
+            r#"{"conf. no.":"880002","name id":"G0002","arrival":"07/02/2026","departure":"07/04/2026","res. status":"RES","Comments":"late arrival","vip":"v1"}"#,
+            "\n\n",
+            r#"{"Conf. No.":"880003","Name ID":"G0003","Arrival":"2026-07-02","Departure":"07/05/2026","Res. Status":"RES"}"#,
+            "\n",
+            r#"{"Conf. No.":"880004","Name ID":"G0003","Arrival":"07/06/2026","Departure":"07/07/2026","Res. Status":"WAITLIST"}"#,
+            "\n",
+            r#"{"Conf. No.":"880005","Name ID":"G0003","Arrival":"07/06/2026","Departure":"07/07/2026"}"#,
+            "\n",
+        ),
+    );
+    let map = shipped_map("pms-reservations.toml");
+    let outcome = import_with(&mut db, Kind::Stays, &path, |o| {
+        o.map = Some(map);
+        o.skip_bad = true;
+    });
+    let shown = path.display();
+    assert_eq!(
+        outcome.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        [
+            format!("{shown}:4: column arrival: '2026-07-02' is not a date in the map's format MM/DD/YYYY"),
+            format!("{shown}:5: column status: 'WAITLIST' is not one of: expected, in_house, departed, cancelled, no_show"),
+            format!("{shown}:6: column status: a value is required"),
+        ]
+    );
+    assert_eq!(outcome.report.imported, 2);
+    let stays = export(&mut db, Kind::Stays, Format::Csv);
+    for row in [
+        "880001,G0001,2026-07-01,2026-07-03,departed,1808,,,2,2560.00,,,",
+        "880002,G0002,2026-07-02,2026-07-04,expected,,,V1,,,,,late arrival",
+    ] {
+        assert!(stays.lines().any(|l| l == row), "{row}\n{stays}");
+    }
+    // The profile map's name parts and value codes from JSON keys.
+    let path = write(
+        dir.path(),
+        "profiles.jsonl",
+        concat!(
+            r#"{"Name ID":"P1","Last Name":"ZHANG","First Name":"WEI","Alternate Name":"张伟","Gender":"Male","Mobile":"13800138000"}"#,
+            "\n",
+            r#"{"Name ID":"P2","Last Name":"Smith","First Name":"John","Gender":"Female","E-Mail":["js@example.com","john@example.com"]}"#,
+            "\n",
+        ),
+    );
+    let map = shipped_map("pms-profiles.toml");
+    let outcome = import_with(&mut db, Kind::Guests, &path, |o| o.map = Some(map));
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let guests = export(&mut db, Kind::Guests, Format::Csv);
+    for row in [
+        "P1,张伟,ZHANG WEI,,M,,,,passport,,13800138000,,,,,",
+        "P2,John Smith,,,F,,,,passport,,,js@example.com;john@example.com,,,,",
+    ] {
+        assert!(guests.lines().any(|l| l == row), "{row}\n{guests}");
     }
 }
 

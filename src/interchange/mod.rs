@@ -207,6 +207,8 @@ pub enum InterchangeError {
     },
     #[error("{}", Msg::ImportMapOurs.fill(&[("column", .column), ("expected", .expected)]))]
     MapOursUnknown { column: String, expected: String },
+    #[error("{}", Msg::ImportMapDates.fill(&[("reason", .reason)]))]
+    MapDates { reason: String },
     #[error("{}", Msg::ImportHeaderUnclosedQuote.fill(&[("path", .path), ("line", .line)]))]
     HeaderUnclosedQuote { path: String, line: u64 },
     #[error("{}", Msg::ImportUnknownColumn.fill(&[("path", .path), ("line", .line), ("column", .column), ("expected", .expected)]))]
@@ -411,9 +413,6 @@ pub fn import_file(
             path: shown.clone(),
             reason: reason.to_string(),
         };
-        if format != Format::Csv {
-            return Err(refuse(Msg::ImportMapCsvOnly.text()));
-        }
         if map
             .kind
             .as_deref()
@@ -437,7 +436,7 @@ pub fn import_file(
             (report, Some(char::from(delimiter)))
         }
         Format::Jsonl => {
-            let rows = JsonRows::new(records, &parser);
+            let rows = JsonRows::new(records, &parser, &shown)?;
             (import_parsed_aside(store, kind, rows, bad)?, None)
         }
     };
@@ -482,8 +481,10 @@ fn records_encoding(name: &str) -> Option<&'static encoding_rs::Encoding> {
     read::encoding_by_name(name)
 }
 
-/// Rows in flight between the parsing thread and the writing one.
-const PIPELINE_ROWS: usize = 4096;
+/// Rows in flight between the parsing thread and the writing one, in batches: a channel
+/// message per row cost the two threads more in waking each other than the rows themselves.
+const PIPELINE_BATCHES: usize = 16;
+const BATCH_ROWS: usize = 256;
 
 /// Reads, checks and normalises rows on a second thread while the store writes on this one,
 /// so an import takes about as long as the slower half instead of both. The channel is
@@ -495,16 +496,24 @@ fn import_parsed_aside(
     bad: BadRows,
 ) -> Result<ImportReport, StoreError> {
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(PIPELINE_ROWS);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<ImportRow>>(PIPELINE_BATCHES);
         scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
             for row in rows {
-                // The store stopped reading (it refused the file): stop parsing too.
-                if sender.send(row).is_err() {
-                    break;
+                batch.push(row);
+                if batch.len() == BATCH_ROWS {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    // The store stopped reading (it refused the file): stop parsing too.
+                    if sender.send(full).is_err() {
+                        return;
+                    }
                 }
             }
+            if !batch.is_empty() {
+                let _ = sender.send(batch);
+            }
         });
-        store.import(kind, &mut receiver.into_iter(), bad)
+        store.import(kind, &mut receiver.into_iter().flatten(), bad)
     })
 }
 
@@ -877,13 +886,10 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
             let reason = Msg::RowFieldCount.fill(&[("found", &found), ("expected", &expected)]);
             return Err(problem("-", reason));
         }
-        let mut cells = Cells::new(self.parser.columns());
         if let Some(mapped) = &self.mapped {
-            for (slot, value) in mapped.apply(fields) {
-                cells.set(slot, &value)?;
-            }
-            return Ok(cells);
+            return mapped_cells(mapped, fields, true, self.parser.columns());
         }
+        let mut cells = Cells::new(self.parser.columns());
         for (raw, slot) in fields.iter().zip(&self.layout.slots) {
             let Some(slot) = *slot else {
                 continue;
@@ -917,6 +923,21 @@ impl<R: BufRead> Iterator for CsvRows<'_, R> {
     }
 }
 
+/// Our cells from their fields through a column map.
+fn mapped_cells(
+    mapped: &map::Mapped,
+    fields: &[String],
+    csv: bool,
+    columns: &'static [Column],
+) -> Result<Cells, RowProblem> {
+    let mut cells = Cells::new(columns);
+    for (slot, value) in mapped.apply(fields, csv) {
+        let column = columns[slot].name;
+        cells.set(slot, &value.map_err(|reason| problem(column, reason))?)?;
+    }
+    Ok(cells)
+}
+
 /// A map that does not fit the file's header, as a file error.
 fn map_error(fault: map::MapFault, shown: &str, line: u64, columns: &[Column]) -> InterchangeError {
     match fault {
@@ -934,6 +955,7 @@ fn map_error(fault: map::MapFault, shown: &str, line: u64, columns: &[Column]) -
             line,
             column: column.to_string(),
         },
+        map::MapFault::Dates(reason) => InterchangeError::MapDates { reason },
     }
 }
 
@@ -953,16 +975,46 @@ struct JsonRows<'a, R: BufRead> {
     records: Records<R>,
     parser: &'a RowParser<'a>,
     encoding: &'static str,
+    /// With a column map: it, laid over the keys it names and ours.
+    mapped: Option<(map::Mapped, Vec<String>)>,
     done: bool,
 }
 
 impl<'a, R: BufRead> JsonRows<'a, R> {
-    fn new(records: Records<R>, parser: &'a RowParser<'a>) -> Self {
-        JsonRows {
+    fn new(
+        records: Records<R>,
+        parser: &'a RowParser<'a>,
+        shown: &str,
+    ) -> Result<Self, InterchangeError> {
+        let columns = parser.columns();
+        let mapped = match &parser.opts.map {
+            None => None,
+            Some(m) => {
+                // An object may leave any key out: the map is laid over every key it names
+                // and every one of ours, and a key left out is an empty value.
+                let mut keys = m.their_names();
+                keys.extend(columns.iter().map(|c| c.name.to_string()));
+                let mapped = map::Mapped::new(m, &keys, columns)
+                    .map_err(|fault| map_error(fault, shown, 0, columns))?;
+                Some((mapped, keys))
+            }
+        };
+        Ok(JsonRows {
             encoding: read::encoding_name(records.encoding()),
             records,
             parser,
+            mapped,
             done: false,
+        })
+    }
+
+    fn cells(&self, text: &str) -> Result<Cells, RowProblem> {
+        match &self.mapped {
+            None => json_cells(text, self.parser),
+            Some((mapped, keys)) => {
+                let fields = json_fields(text, keys)?;
+                mapped_cells(mapped, &fields, false, self.parser.columns())
+            }
         }
     }
 }
@@ -986,7 +1038,7 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
                             Msg::RowUndecodable
                                 .fill(&[("offset", &offset), ("encoding", &self.encoding)]),
                         )),
-                        None => json_cells(&line.text, self.parser),
+                        None => self.cells(&line.text),
                     }
                     .and_then(|c| self.parser.item(c, number));
                     return Some(ImportRow { line: number, item });
@@ -1001,9 +1053,9 @@ impl<R: BufRead> Iterator for JsonRows<'_, R> {
     }
 }
 
-/// One JSON object's fields as cells; the problem's column is the character position for
-/// malformed JSON, the field name otherwise.
-fn json_cells(text: &str, parser: &RowParser) -> Result<Cells, RowProblem> {
+/// One line's JSON object; the problem's column is the character position for malformed
+/// JSON.
+fn json_object(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, RowProblem> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let reason = e.to_string();
         let reason = reason.rsplit_once(" at line ").map_or(&*reason, |(r, _)| r);
@@ -1012,9 +1064,32 @@ fn json_cells(text: &str, parser: &RowParser) -> Result<Cells, RowProblem> {
             Msg::RowBadJson.fill(&[("reason", &reason)]),
         )
     })?;
-    let serde_json::Value::Object(fields) = value else {
-        return Err(problem("1", Msg::RowNotObject.text().into()));
-    };
+    match value {
+        serde_json::Value::Object(fields) => Ok(fields),
+        _ => Err(problem("1", Msg::RowNotObject.text().into())),
+    }
+}
+
+/// One JSON object's values under `keys` (matched like a CSV header, ignoring case), as the
+/// fields of a mapped row; other keys are ignored, as their unmapped CSV columns are.
+fn json_fields(text: &str, keys: &[String]) -> Result<Vec<String>, RowProblem> {
+    let object = json_object(text)?;
+    let mut fields = vec![String::new(); keys.len()];
+    for (key, value) in &object {
+        if let Some(i) = keys
+            .iter()
+            .position(|k| k.trim().eq_ignore_ascii_case(key.trim()))
+        {
+            fields[i] = json_text(value).map_err(|reason| problem(key, reason))?;
+        }
+    }
+    Ok(fields)
+}
+
+/// One JSON object's fields as cells; the problem's column is the character position for
+/// malformed JSON, the field name otherwise.
+fn json_cells(text: &str, parser: &RowParser) -> Result<Cells, RowProblem> {
+    let fields = json_object(text)?;
     let columns = parser.columns();
     let mut cells = Cells::new(columns);
     for (key, value) in &fields {
@@ -1389,8 +1464,9 @@ fn money(s: &str) -> Result<String, String> {
 
 // ---------------------------------------------------------------- rejects
 
-/// Copies the rows on `lines` (where each record starts) to `target` in UTF-8, after the
-/// header, as they were written.
+/// Copies the rows on `lines` (where each record starts) to `target`, after the header, as
+/// they were written: in the input's encoding (and BOM), separator and line ends, so the night
+/// auditor fixes them in the spreadsheet that made the file and imports them again.
 fn write_rejects(
     input: &Path,
     how: &ReadAs,
@@ -1406,21 +1482,23 @@ fn write_rejects(
     partial.push(".partial");
     let partial = PathBuf::from(partial);
     let (file, _) = open(input)?;
-    let mut out = BufWriter::new(File::create(&partial).map_err(err)?);
-    copy_rows(BufReader::new(file), how, &mut out, lines)
-        .and_then(|()| out.flush())
+    let out = BufWriter::new(File::create(&partial).map_err(err)?);
+    copy_rows(BufReader::new(file), how, out, lines)
+        .and_then(|mut out| out.flush())
         .map_err(err)?;
-    drop(out);
     std::fs::rename(&partial, target).map_err(err)
 }
 
-fn copy_rows(
+fn copy_rows<W: Write>(
     input: impl BufRead,
     how: &ReadAs,
-    out: &mut dyn Write,
+    out: W,
     lines: &BTreeSet<u64>,
-) -> io::Result<()> {
+) -> io::Result<W> {
     let mut records = Records::new(Lines::new(input, how.encoding)?, how.delimiter, true);
+    let mut out = read::Encoded::new(out, records.encoding(), records.has_bom())?;
+    // A last line without an end gets the file's own.
+    let mut newline = None;
     match how.format {
         Format::Csv => {
             let mut header = true;
@@ -1428,28 +1506,39 @@ fn copy_rows(
                 if header && record.is_blank() {
                     continue;
                 }
+                let end = *newline.get_or_insert(line_end(&record.raw));
                 if header || lines.contains(&record.line) {
-                    write_line(out, &record.raw)?;
+                    write_line(&mut out, &record.raw, end)?;
                 }
                 header = false;
             }
         }
         Format::Jsonl => {
             while let Some((number, line)) = records.line()? {
+                let end = *newline.get_or_insert(if line.end.is_empty() { "\n" } else { line.end });
                 if lines.contains(&number) {
-                    write_line(out, &line.text)?;
+                    write_line(&mut out, &format!("{}{}", line.text, line.end), end)?;
                 }
             }
         }
     }
-    Ok(())
+    Ok(out.into_inner())
+}
+
+/// How a record's text ends its lines: CRLF (Excel) or LF.
+fn line_end(raw: &str) -> &'static str {
+    if raw.ends_with("\r\n") || (!raw.ends_with('\n') && raw.contains("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// Text with a line end after it (the last line of a file may have none).
-fn write_line(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    out.write_all(text.as_bytes())?;
+fn write_line<W: Write>(out: &mut read::Encoded<W>, text: &str, end: &str) -> io::Result<()> {
+    out.write(text)?;
     if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
+        out.write(end)?;
     }
     Ok(())
 }

@@ -73,6 +73,8 @@ pub struct Lines<R: BufRead> {
     offset: u64,
     raw: Vec<u8>,
     input_done: bool,
+    /// Whether the file starts with a byte order mark.
+    bom: bool,
     pub line: u64,
 }
 
@@ -98,12 +100,17 @@ impl<R: BufRead> Lines<R> {
             offset: bom as u64,
             raw: Vec::new(),
             input_done: false,
+            bom: bom > 0,
             line: 0,
         })
     }
 
     pub fn encoding(&self) -> &'static Encoding {
         self.encoding
+    }
+
+    pub fn has_bom(&self) -> bool {
+        self.bom
     }
 
     /// The next line, or `None` at the end of the file.
@@ -260,6 +267,51 @@ fn guess(sample: &[u8]) -> &'static Encoding {
         .unwrap_or(encoding_rs::WINDOWS_1252)
 }
 
+/// Text written back in a file's own encoding, BOM and all, so a file the program hands
+/// back (the rejects) opens in the spreadsheet that made the original as the original did.
+pub struct Encoded<W: io::Write> {
+    out: W,
+    encoding: &'static Encoding,
+}
+
+impl<W: io::Write> Encoded<W> {
+    pub fn new(mut out: W, encoding: &'static Encoding, bom: bool) -> io::Result<Encoded<W>> {
+        if bom {
+            let mark: &[u8] = if encoding == encoding_rs::UTF_16LE {
+                b"\xff\xfe"
+            } else if encoding == encoding_rs::UTF_16BE {
+                b"\xfe\xff"
+            } else {
+                b"\xef\xbb\xbf"
+            };
+            out.write_all(mark)?;
+        }
+        Ok(Encoded { out, encoding })
+    }
+
+    /// Writes `text`; a character the encoding cannot hold (only U+FFFD, which stood for bytes
+    /// that did not decode) becomes an HTML numeric reference, as encoding_rs writes it.
+    pub fn write(&mut self, text: &str) -> io::Result<()> {
+        let units = |be: bool| -> Vec<u8> {
+            text.encode_utf16()
+                .flat_map(|u| if be { u.to_be_bytes() } else { u.to_le_bytes() })
+                .collect()
+        };
+        if self.encoding == encoding_rs::UTF_16LE {
+            self.out.write_all(&units(false))
+        } else if self.encoding == encoding_rs::UTF_16BE {
+            self.out.write_all(&units(true))
+        } else {
+            let (bytes, _, _) = self.encoding.encode(text);
+            self.out.write_all(&bytes)
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
 // ---------------------------------------------------------------- CSV records
 
 /// Why a CSV record could not be read.
@@ -330,6 +382,10 @@ impl<R: BufRead> Records<R> {
 
     pub fn encoding(&self) -> &'static Encoding {
         self.lines.encoding()
+    }
+
+    pub fn has_bom(&self) -> bool {
+        self.lines.has_bom()
     }
 
     pub fn set_delimiter(&mut self, delimiter: u8) {

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::keys::*;
 use super::postings;
 use super::rows::*;
-use super::schema::RAISE_LONGEST_STAY;
+use super::schema::{LAST_STAY_OF_GID, PHONE_RANK_OF_GID, RAISE_LONGEST_STAY};
 use crate::i18n::Msg;
 use crate::model::*;
 use crate::store::{BadRows, ImportItem, ImportReport, ImportRow, Kind, RowError, StoreError};
@@ -20,13 +20,20 @@ pub fn import_in_one_transaction(
     user: &str,
 ) -> Result<ImportReport, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM temp.import_seen;")?;
+    tx.execute_batch(IMPORT_SCRATCH)?;
     let mut report = ImportReport::default();
     let mut names = postings::Batch::default();
     let mut longest = 0i64;
+    let mut bulk = match kind {
+        Kind::Stays => Some(BulkStays::new(&tx)?),
+        _ => None,
+    };
     for row in rows {
         if let Ok(ImportItem::Stay(stay)) = &row.item {
             longest = longest.max((stay.departure - stay.arrival).num_days());
+            if let Some(bulk) = bulk.as_mut() {
+                bulk.count_row(&tx)?;
+            }
         }
         let outcome = match row.item {
             Ok(item) => import_item(&tx, item, row.line, &mut names, &mut report, user),
@@ -41,9 +48,7 @@ pub fn import_in_one_transaction(
             });
         }
     }
-    tx.execute_batch("DELETE FROM temp.import_seen;")?;
-    names.flush(&tx)?;
-    tx.prepare_cached(RAISE_LONGEST_STAY)?.execute([longest])?;
+    // Nothing of this transaction stays: no index is worth building again.
     if bad == BadRows::Check {
         tx.rollback()?;
         return Ok(report);
@@ -56,6 +61,13 @@ pub fn import_in_one_transaction(
         report.unchanged = 0;
         return Ok(report);
     }
+    if let Some(bulk) = bulk {
+        bulk.finish(&tx)?;
+    }
+    finish_last_stays(&tx)?;
+    tx.execute_batch(IMPORT_SCRATCH_CLEARED)?;
+    names.flush(&tx)?;
+    tx.prepare_cached(RAISE_LONGEST_STAY)?.execute([longest])?;
     let detail = format!(
         "{kind:?}: {} imported, {} updated, {} unchanged, {} rejected",
         report.imported, report.updated, report.unchanged, report.rejected
@@ -66,10 +78,142 @@ pub fn import_in_one_transaction(
     Ok(report)
 }
 
+/// The import's scratch tables: the ids this file had, on which line (duplicates name both
+/// lines), and the guests whose last stay the file's stays change, kept aside so each guest's
+/// last stay and phone-key ranks are written once, set-based, at the end instead of per stay.
+/// `arrival` is the latest counted arrival among the file's new stays; `refresh` says a stored
+/// stay changed, so the last stay is computed again from all the guest's stays.
+const IMPORT_SCRATCH: &str = "\
+    CREATE TEMP TABLE IF NOT EXISTS import_seen (id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID; \
+    CREATE TEMP TABLE IF NOT EXISTS import_touched (gid INTEGER PRIMARY KEY, arrival TEXT, \
+        refresh INTEGER NOT NULL DEFAULT 0); \
+    DELETE FROM temp.import_seen; DELETE FROM temp.import_touched;";
+
+const IMPORT_SCRATCH_CLEARED: &str =
+    "DELETE FROM temp.import_seen; DELETE FROM temp.import_touched;";
+
+/// A new stay that counts: its guest's last stay is at least its arrival.
+const TOUCH_RAISE: &str = "INSERT INTO temp.import_touched (gid, arrival) VALUES (?1, ?2) \
+    ON CONFLICT (gid) DO UPDATE SET arrival = max(coalesce(arrival, ''), excluded.arrival)";
+
+/// A stored stay changed: its guest's last stay is computed again.
+const TOUCH_REFRESH: &str = "INSERT INTO temp.import_touched (gid, refresh) VALUES (?1, 1) \
+    ON CONFLICT (gid) DO UPDATE SET refresh = 1";
+
+/// Above this many touched guests their phone keys are ranked in one pass over the phone
+/// keys rather than a lookup per guest.
+const RANK_IN_ONE_PASS: i64 = 20_000;
+
+/// The touched guests' last stays and their phone keys' ranks, once per guest.
+fn finish_last_stays(tx: &Connection) -> Result<(), StoreError> {
+    let touched: i64 =
+        tx.query_row("SELECT count(*) FROM temp.import_touched", [], |r| r.get(0))?;
+    if touched == 0 {
+        return Ok(());
+    }
+    tx.execute(
+        &format!(
+            "UPDATE guests SET last_stay = ({LAST_STAY_OF_GID}) \
+             WHERE gid IN (SELECT gid FROM temp.import_touched WHERE refresh = 1)"
+        ),
+        [],
+    )?;
+    tx.execute(
+        "UPDATE guests SET last_stay = t.arrival FROM temp.import_touched t \
+         WHERE t.gid = guests.gid AND t.refresh = 0 \
+         AND (guests.last_stay IS NULL OR guests.last_stay < t.arrival)",
+        [],
+    )?;
+    if touched > RANK_IN_ONE_PASS {
+        tx.execute(
+            &format!(
+                "UPDATE phone_keys SET (vip, last_stay) = ({}) \
+                 WHERE gid IN (SELECT gid FROM temp.import_touched)",
+                PHONE_RANK_OF_GID.replace("?1", "phone_keys.gid")
+            ),
+            [],
+        )?;
+    } else {
+        let gids: Vec<i64> = tx
+            .prepare("SELECT gid FROM temp.import_touched")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for gid in gids {
+            rank_phone_keys(tx, gid)?;
+        }
+    }
+    Ok(())
+}
+
+/// Stay rows of one import from which its stays' secondary indexes are dropped, and built
+/// again once at the end: two million stays inserted one by one into six indexes keyed by
+/// dates, rooms and guests touch pages all over each of them; a sort per index at the end
+/// writes each page once. Small files (the nightly export) keep the indexes.
+const BULK_MIN_ROWS: u64 = 50_000;
+
+/// A stays import that may become a bulk one: the indexes it dropped, to build again.
+struct BulkStays {
+    stored: u64,
+    rows: u64,
+    dropped: Option<Vec<String>>,
+}
+
+impl BulkStays {
+    fn new(tx: &Connection) -> Result<BulkStays, StoreError> {
+        let stored: i64 = tx.query_row("SELECT count(*) FROM stays", [], |r| r.get(0))?;
+        Ok(BulkStays {
+            stored: stored as u64,
+            rows: 0,
+            dropped: None,
+        })
+    }
+
+    /// One more stay row; drops the indexes once the file is large beside what is stored
+    /// (rebuilding them then costs less than keeping them up row by row).
+    fn count_row(&mut self, tx: &Connection) -> Result<(), StoreError> {
+        self.rows += 1;
+        if self.dropped.is_none() && self.rows >= BULK_MIN_ROWS.max(self.stored / 4) {
+            self.dropped = Some(drop_indexes(tx, "stays")?);
+        }
+        Ok(())
+    }
+
+    fn finish(self, tx: &Connection) -> Result<(), StoreError> {
+        for sql in self.dropped.unwrap_or_default() {
+            tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
+}
+
+/// Drops `table`'s own indexes (not those of its constraints); returns their definitions.
+/// Read from the schema, so an index a later version adds is built again too.
+fn drop_indexes(tx: &Connection, table: &str) -> Result<Vec<String>, StoreError> {
+    let indexes: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema \
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+}
+
 pub const STAY_BY_RESERVATION: &str = "SELECT s.reservation_id, \
     (SELECT g.id FROM guests g WHERE g.gid = s.gid), s.arrival, s.departure, s.status, s.room, \
-    s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes \
+    s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes, s.gid \
     FROM stays s WHERE s.reservation_id = ?1";
+
+const INSERT_STAY: &str = "INSERT INTO stays (reservation_id, gid, arrival, departure, status, \
+    room, room_type, vip, adults, spend_room, spend_fnb, spend_other, notes) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+const UPDATE_STAY: &str = "UPDATE stays SET gid = ?2, arrival = ?3, departure = ?4, status = ?5, \
+    room = ?6, room_type = ?7, vip = ?8, adults = ?9, spend_room = ?10, spend_fnb = ?11, \
+    spend_other = ?12, notes = ?13 WHERE reservation_id = ?1";
 
 /// Records that this file has `id` on `line`; an error naming both lines when it had it before.
 fn first_in_file(
@@ -151,50 +295,55 @@ pub fn import_item(
             let gid = import_gid(tx, &s.guest_id)?;
             let old = tx
                 .prepare_cached(STAY_BY_RESERVATION)
-                .and_then(|mut st| st.query_row([&s.reservation_id], stay_from_row).optional())
+                .and_then(|mut st| {
+                    st.query_row([&s.reservation_id], |r| {
+                        Ok((stay_from_row(r)?, r.get::<_, i64>(13)?))
+                    })
+                    .optional()
+                })
                 .map_err(|e| db(e.into()))?;
-            if old.as_ref() == Some(&s) {
+            if old.as_ref().is_some_and(|(old, _)| *old == s) {
                 report.unchanged += 1;
                 return Ok(());
             }
-            tx.prepare_cached(
-                    "INSERT INTO stays (reservation_id, gid, arrival, departure, status, room, room_type, vip, adults, \
-                     spend_room, spend_fnb, spend_other, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
-                     ON CONFLICT (reservation_id) DO UPDATE SET gid = excluded.gid, arrival = excluded.arrival, \
-                     departure = excluded.departure, status = excluded.status, room = excluded.room, \
-                     room_type = excluded.room_type, vip = excluded.vip, adults = excluded.adults, \
-                     spend_room = excluded.spend_room, spend_fnb = excluded.spend_fnb, \
-                     spend_other = excluded.spend_other, notes = excluded.notes",
-                )
-                .and_then(|mut st| {
-                    st.execute(params![
-                        s.reservation_id, gid, s.arrival.to_string(), s.departure.to_string(), s.status.as_str(),
-                        s.room, s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes
-                    ])
-                })
-                .map_err(|e| db(e.into()))?;
+            let values = params![
+                s.reservation_id,
+                gid,
+                s.arrival.to_string(),
+                s.departure.to_string(),
+                s.status.as_str(),
+                s.room,
+                s.room_type,
+                s.vip,
+                s.adults,
+                s.spend_room,
+                s.spend_fnb,
+                s.spend_other,
+                s.notes
+            ];
+            // The stay's last-stay effects are queued (`import_touched`) and written once per
+            // guest when the file is done.
             match &old {
-                Some(old) => {
+                Some((_, old_gid)) => {
+                    tx.prepare_cached(UPDATE_STAY)
+                        .and_then(|mut st| st.execute(values))
+                        .map_err(|e| db(e.into()))?;
                     // The stay may have moved to another guest or stopped counting.
-                    refresh_last_stay(tx, gid).map_err(db)?;
-                    if old.guest_id != s.guest_id {
-                        let old_gid = import_gid(tx, &old.guest_id)?;
-                        refresh_last_stay(tx, old_gid).map_err(db)?;
+                    let mut touch = tx.prepare_cached(TOUCH_REFRESH).map_err(|e| db(e.into()))?;
+                    touch.execute([gid]).map_err(|e| db(e.into()))?;
+                    if *old_gid != gid {
+                        touch.execute([old_gid]).map_err(|e| db(e.into()))?;
                     }
                     report.updated += 1;
                 }
                 None => {
+                    tx.prepare_cached(INSERT_STAY)
+                        .and_then(|mut st| st.execute(values))
+                        .map_err(|e| db(e.into()))?;
                     if matches!(s.status, StayStatus::InHouse | StayStatus::Departed) {
-                        tx.prepare_cached(
-                            "UPDATE guests SET last_stay = ?2 WHERE gid = ?1 \
-                             AND (last_stay IS NULL OR last_stay < ?2)",
-                        )
-                        .and_then(|mut st| st.execute(params![gid, s.arrival.to_string()]))
-                        .map_err(|e| db(e.into()))
-                        .and_then(|raised| match raised {
-                            0 => Ok(()),
-                            _ => rank_phone_keys(tx, gid).map_err(db),
-                        })?;
+                        tx.prepare_cached(TOUCH_RAISE)
+                            .and_then(|mut st| st.execute(params![gid, s.arrival.to_string()]))
+                            .map_err(|e| db(e.into()))?;
                     }
                     report.imported += 1;
                 }
