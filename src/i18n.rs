@@ -57,6 +57,14 @@ pub fn set_lang(lang: Lang) {
     let _ = CURRENT.set(lang);
 }
 
+/// The process-wide language as a language tag (`en`, `zh-CN`), for `Accept-Language`.
+pub fn lang_tag() -> &'static str {
+    match lang() {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    }
+}
+
 /// The process-wide language (English until set).
 pub fn lang() -> Lang {
     *CURRENT.get().unwrap_or(&Lang::En)
@@ -138,6 +146,7 @@ impl crate::model::Problem {
             P::LastAdmin => Msg::ProbLastAdmin.text_in(lang).into(),
             P::NotAnOpenComplaint => Msg::ProbNotOpenComplaint.text_in(lang).into(),
             P::SignInWithoutPassword => Msg::ProbSignInWithoutPassword.text_in(lang).into(),
+            P::Malformed => Msg::ProbMalformed.text_in(lang).into(),
         }
     }
 }
@@ -223,6 +232,16 @@ messages! {
     CheckCouldNotRead => "part of the database could not be read (a damaged page?); restore the last backup", "数据库有部分内容无法读取（页面损坏？）；请恢复最近的备份";
     CheckMissingGuest => "{table}: a row{row} belongs to a guest who is not in the database", "{table}：有一行{row}所属的客人不在数据库中";
     PasswordPrompt => "Password for {user}: ", "{user} 的密码：";
+    SessionEnded => "Your session on {db} has ended (signed out, or idle too long); sign in again with: guestbook login", "您在 {db} 上的会话已结束（已退出或空闲过久）；请重新登录：guestbook login";
+    RequestTooLarge => "The request is larger than the server takes; send less at once.", "请求超出服务器允许的大小；请分批发送。";
+    TooManyAttempts => "Too many sign-in attempts; try again in {seconds} seconds.", "登录尝试次数过多；请在 {seconds} 秒后再试。";
+    ProbMalformed => "could not be read (malformed or of the wrong shape)", "无法读取（格式错误或结构不符）";
+    ServerListening => "guestbook server on {url} serving {db}", "guestbook 服务器在 {url} 上提供 {db}";
+    ServerPlainHttpRefused => "Refusing plain HTTP on {addr}, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-http.", "拒绝在非本机回环地址 {addr} 上使用明文 HTTP：请提供 --tls-cert 和 --tls-key，或 --insecure-http。";
+    ServerCannotListen => "Cannot listen on {addr}: {reason}", "无法在 {addr} 上监听：{reason}";
+    LoggedIn => "Signed in to {url} as {user} ({role}); the session ends after 30 minutes idle or 12 hours.", "已作为 {user}（{role}）登录 {url}；空闲 30 分钟或 12 小时后会话结束。";
+    LoggedOut => "Signed out of {url}.", "已从 {url} 退出。";
+    NotLoggedIn => "Not signed in to any server.", "未登录任何服务器。";
     NewPasswordPrompt => "New password (empty for none): ", "新密码（留空则不设密码）：";
     NewPasswordAgain => "The new password again: ", "请再次输入新密码：";
     PasswordsDiffer => "The two passwords differ; nothing was changed.", "两次输入的密码不一致，未做任何更改。";

@@ -345,7 +345,7 @@ pub struct Preference {
 }
 
 /// A preference about to be recorded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewPreference {
     pub guest_id: GuestId,
     pub category: String,
@@ -798,6 +798,8 @@ pub enum Problem {
     NotAnOpenComplaint,
     /// Sign-in cannot be required by someone who could not sign in themselves.
     SignInWithoutPassword,
+    /// A request's value could not be read as the shape it should have.
+    Malformed,
 }
 
 /// A value refused by a rule: which field and why (the store passes it on as

@@ -64,6 +64,12 @@ pub enum StoreError {
     DiskFull,
     /// Any other failure of the backend; its detail went to the debug log.
     Backend,
+    /// The server session is over (signed out, idle too long, or too old): sign in again.
+    SessionEnded,
+    /// A request was larger than the server takes.
+    TooLarge,
+    /// Too many sign-in attempts: the next one is taken after `retry_after` seconds.
+    TooManyAttempts { retry_after: u64 },
 }
 
 impl StoreError {
@@ -118,6 +124,11 @@ impl StoreError {
             ),
             StoreError::DiskFull => fill(Msg::DiskFull, &[("db", &db)]),
             StoreError::Backend => fill(Msg::BackendFailed, &[("db", &db)]),
+            StoreError::SessionEnded => fill(Msg::SessionEnded, &[("db", &db)]),
+            StoreError::TooLarge => Msg::RequestTooLarge.text_in(lang).into(),
+            StoreError::TooManyAttempts { retry_after } => {
+                fill(Msg::TooManyAttempts, &[("seconds", retry_after)])
+            }
         }
     }
 
@@ -231,6 +242,9 @@ mod tests {
             StoreError::SchemaTooNew { found: 9, known: 8 },
             StoreError::DiskFull,
             StoreError::Backend,
+            StoreError::SessionEnded,
+            StoreError::TooLarge,
+            StoreError::TooManyAttempts { retry_after: 60 },
         ]);
         all
     }

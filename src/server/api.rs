@@ -1,0 +1,467 @@
+//! The routes of `/api/v1`, one per store call, each run on the caller's session store in a
+//! blocking task; bodies are read here so that a bad or oversized one answers in the API's
+//! own error shape.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::Sessions;
+use crate::i18n::{Lang, Msg};
+use crate::model::*;
+use crate::store::wire::*;
+use crate::store::{
+    AccountChange, Credentials, ImportItem, ImportRow, Kind, NewAccount, Store, StoreError,
+};
+
+type App = State<Arc<Sessions>>;
+
+/// The routes, with the body limits of the server's settings.
+pub fn routes(sessions: Arc<Sessions>) -> Router {
+    let body_limit = sessions.config().body_limit;
+    let import_limit = sessions.config().import_limit;
+    let api = Router::new()
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/session", get(session))
+        .route("/settings", get(settings).put(set_settings))
+        .route("/guests", get(search).post(add_guest))
+        .route("/guests/{id}", get(profile).patch(update_guest))
+        .route("/guests/{id}/erase", post(erase))
+        .route("/guests/{id}/preferences", post(add_preference))
+        .route(
+            "/guests/{id}/preferences/{number}",
+            delete(retire_preference),
+        )
+        .route(
+            "/guests/{id}/preferences/{number}/note",
+            put(note_preference),
+        )
+        .route("/feedback", post(add_feedback))
+        .route("/feedback/{number}/resolve", post(resolve_feedback))
+        .route("/board", get(board))
+        .route(
+            "/import/{kind}",
+            post(import).layer(DefaultBodyLimit::max(import_limit)),
+        )
+        .route("/export/{kind}", get(export))
+        .route("/merge", post(merge))
+        .route("/accounts", get(accounts).post(add_account))
+        .route("/accounts/{user}", axum::routing::patch(change_account))
+        .route("/check", get(check))
+        .route("/sample/shift", post(shift_sample_dates))
+        .route("/data_version", get(data_version))
+        .fallback(no_route);
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(super::openapi::document))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(sessions)
+}
+
+/// The caller's language: Chinese when `Accept-Language` starts with zh, else English.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::parse)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| token.to_string())
+}
+
+/// The status of an error, as api.md lists them.
+fn status_of(err: &StoreError) -> StatusCode {
+    match err {
+        StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
+        StoreError::Stale { .. } => StatusCode::CONFLICT,
+        StoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        StoreError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        StoreError::SignInRequired { .. }
+        | StoreError::WrongPassword { .. }
+        | StoreError::NoPasswordSet { .. }
+        | StoreError::UnknownUser { .. }
+        | StoreError::AccountDisabled { .. }
+        | StoreError::SessionEnded => StatusCode::UNAUTHORIZED,
+        StoreError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        StoreError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        StoreError::Backend => StatusCode::INTERNAL_SERVER_ERROR,
+        StoreError::Busy
+        | StoreError::Unavailable
+        | StoreError::FileGone
+        | StoreError::ReadOnly
+        | StoreError::NotGuestbook
+        | StoreError::NoDatabase
+        | StoreError::SchemaTooNew { .. }
+        | StoreError::DiskFull => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// An error answer: its status, one sentence in `lang`, the structured error, and for a
+/// rate limit the `Retry-After` header.
+pub fn error_response(err: StoreError, lang: Lang) -> Response {
+    let status = status_of(&err);
+    let body = ErrorBody {
+        error: err.text_in(lang, Msg::TheDatabase.text_in(lang)),
+        reason: err.clone(),
+    };
+    let mut response = (status, Json(body)).into_response();
+    if let StoreError::TooManyAttempts { retry_after } = err {
+        if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    response
+}
+
+/// A JSON body read in the API's terms: too large is 413, unreadable is 400 naming the field.
+pub struct Body<T>(pub T);
+
+/// The field a serde error names (`missing field `user``), else the body as a whole.
+fn field_of(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let mut parts = text.split('`');
+    match (parts.next(), parts.next()) {
+        (Some(_), Some(field)) if !field.is_empty() && field.len() < 64 => field.to_string(),
+        _ => "body".to_string(),
+    }
+}
+
+fn malformed(field: String) -> StoreError {
+    StoreError::invalid(field, Problem::Malformed)
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let lang = lang_of(req.headers());
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            let err = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                StoreError::TooLarge
+            } else {
+                malformed("body".into())
+            };
+            error_response(err, lang)
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(Body)
+            .map_err(|e| error_response(malformed(field_of(&e)), lang))
+    }
+}
+
+/// Runs `f` on the store of the caller's session, in a blocking task.
+async fn call<T, F>(app: Arc<Sessions>, headers: HeaderMap, f: F) -> Response
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&mut dyn Store) -> Result<T, StoreError> + Send + 'static,
+{
+    let lang = lang_of(&headers);
+    let token = bearer(&headers);
+    let done = tokio::task::spawn_blocking(move || {
+        let token = token.ok_or(StoreError::SessionEnded)?;
+        let live = app.find(&token)?;
+        let mut store = live
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(store.as_mut())
+    })
+    .await;
+    match done {
+        Ok(Ok(value)) => Json(value).into_response(),
+        Ok(Err(err)) => error_response(err, lang),
+        Err(_) => error_response(StoreError::Backend, lang),
+    }
+}
+
+/// A query string read in the API's terms: one that does not parse answers like a bad body.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Params(v))
+            .map_err(|_| error_response(malformed("query".into()), lang_of(&parts.headers)))
+    }
+}
+
+fn kind_of(text: &str) -> Result<Kind, StoreError> {
+    match text {
+        "guests" => Ok(Kind::Guests),
+        "preferences" => Ok(Kind::Preferences),
+        "stays" => Ok(Kind::Stays),
+        "feedback" => Ok(Kind::Feedback),
+        _ => Err(malformed("kind".into())),
+    }
+}
+
+const OK: Ok = Ok { ok: true };
+
+pub async fn healthz() -> Json<Ok> {
+    Json(OK)
+}
+
+async fn no_route(headers: HeaderMap) -> Response {
+    let err = malformed("path".into());
+    let mut response = error_response(err, lang_of(&headers));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+pub async fn login(State(app): App, headers: HeaderMap, Body(req): Body<LoginRequest>) -> Response {
+    let lang = lang_of(&headers);
+    let who = Credentials {
+        user: req.user,
+        password: req.password,
+    };
+    let done = tokio::task::spawn_blocking(move || app.login(&who)).await;
+    match done {
+        Ok(Ok(begun)) => Json(LoginResponse {
+            token: begun.token,
+            expires_at: begun.expires_at,
+            role: begun.principal.role,
+            principal: begun.principal,
+        })
+        .into_response(),
+        Ok(Err(err)) => error_response(err, lang),
+        Err(_) => error_response(StoreError::Backend, lang),
+    }
+}
+
+pub async fn logout(State(app): App, headers: HeaderMap) -> Response {
+    let lang = lang_of(&headers);
+    let token = bearer(&headers);
+    let done =
+        tokio::task::spawn_blocking(move || app.logout(&token.ok_or(StoreError::SessionEnded)?))
+            .await;
+    match done {
+        Ok(Ok(())) => Json(OK).into_response(),
+        Ok(Err(err)) => error_response(err, lang),
+        Err(_) => error_response(StoreError::Backend, lang),
+    }
+}
+
+pub async fn session(State(app): App, headers: HeaderMap) -> Response {
+    call(app, headers, |s| Ok(s.principal().clone())).await
+}
+
+pub async fn settings(State(app): App, headers: HeaderMap) -> Response {
+    call(app, headers, |s| s.settings()).await
+}
+
+pub async fn set_settings(
+    State(app): App,
+    headers: HeaderMap,
+    Body(v): Body<Settings>,
+) -> Response {
+    call(app, headers, move |s| s.set_settings(&v)).await
+}
+
+pub async fn search(
+    State(app): App,
+    headers: HeaderMap,
+    Params(p): Params<SearchParams>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.search_on(&p.q, p.limit.unwrap_or(20), p.today)
+    })
+    .await
+}
+
+pub async fn profile(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    call(app, headers, move |s| s.profile(&GuestId(id))).await
+}
+
+pub async fn add_guest(
+    State(app): App,
+    headers: HeaderMap,
+    Body(req): Body<NewGuestRequest>,
+) -> Response {
+    call(app, headers, move |s| s.add_guest(req.id, &req.patch)).await
+}
+
+/// The version an edit read: the body's, else `If-Match`.
+fn if_match(headers: &HeaderMap) -> Option<i64> {
+    let v = headers.get(header::IF_MATCH)?.to_str().ok()?;
+    v.trim().trim_matches('"').parse().ok()
+}
+
+pub async fn update_guest(
+    State(app): App,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Body(req): Body<EditGuestRequest>,
+) -> Response {
+    let version = req.version.or_else(|| if_match(&headers));
+    call(app, headers, move |s| {
+        s.update_guest(&GuestId(id), &req.patch, version)
+    })
+    .await
+}
+
+pub async fn erase(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    call(app, headers, move |s| s.erase(&GuestId(id)).map(|()| OK)).await
+}
+
+pub async fn add_preference(
+    State(app): App,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Body(mut pref): Body<NewPreference>,
+) -> Response {
+    // The path names the guest; the store decides who observed it and for which department.
+    pref.guest_id = GuestId(id);
+    call(app, headers, move |s| s.add_preference(pref)).await
+}
+
+pub async fn retire_preference(
+    State(app): App,
+    headers: HeaderMap,
+    Path((id, number)): Path<(String, i64)>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.retire_preference(&GuestId(id), number).map(|()| OK)
+    })
+    .await
+}
+
+pub async fn note_preference(
+    State(app): App,
+    headers: HeaderMap,
+    Path((id, number)): Path<(String, i64)>,
+    Body(req): Body<NoteRequest>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.note_preference(&GuestId(id), number, &req.note)
+    })
+    .await
+}
+
+pub async fn add_feedback(
+    State(app): App,
+    headers: HeaderMap,
+    Body(feedback): Body<NewFeedback>,
+) -> Response {
+    call(app, headers, move |s| s.add_feedback(feedback)).await
+}
+
+pub async fn resolve_feedback(
+    State(app): App,
+    headers: HeaderMap,
+    Path(number): Path<i64>,
+    Body(req): Body<ResolveRequest>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.resolve_feedback(number, &req.resolution)
+    })
+    .await
+}
+
+pub async fn board(
+    State(app): App,
+    headers: HeaderMap,
+    Params(p): Params<BoardParams>,
+) -> Response {
+    call(app, headers, move |s| s.board(p.date, p.vip_only)).await
+}
+
+pub async fn import(
+    State(app): App,
+    headers: HeaderMap,
+    Path(kind): Path<String>,
+    Body(req): Body<ImportRequest>,
+) -> Response {
+    call(app, headers, move |s| {
+        let kind = kind_of(&kind)?;
+        let mut rows = req.rows.into_iter().map(|row| ImportRow {
+            line: row.line,
+            item: match (row.item, row.problem) {
+                (Some(item), _) => Ok(item),
+                (None, Some(problem)) => Err(problem),
+                (None, None) => Err(crate::store::RowProblem {
+                    column: "row".into(),
+                    reason: Problem::Malformed.text_in(crate::i18n::Lang::En),
+                }),
+            },
+        });
+        s.import(kind, &mut rows, req.bad.into())
+            .map(ImportOutcome::from)
+    })
+    .await
+}
+
+pub async fn export(State(app): App, headers: HeaderMap, Path(kind): Path<String>) -> Response {
+    call(app, headers, move |s| {
+        let kind = kind_of(&kind)?;
+        let mut items: Vec<ImportItem> = Vec::new();
+        s.export(kind, &mut |item| {
+            items.push(item);
+            Ok(())
+        })?;
+        Ok(items)
+    })
+    .await
+}
+
+pub async fn merge(State(app): App, headers: HeaderMap, Body(req): Body<MergeRequest>) -> Response {
+    call(app, headers, move |s| s.merge(&req.keep, &req.other)).await
+}
+
+pub async fn accounts(State(app): App, headers: HeaderMap) -> Response {
+    call(app, headers, |s| s.accounts()).await
+}
+
+pub async fn add_account(
+    State(app): App,
+    headers: HeaderMap,
+    Body(req): Body<NewAccount>,
+) -> Response {
+    call(app, headers, move |s| s.add_account(&req)).await
+}
+
+pub async fn change_account(
+    State(app): App,
+    headers: HeaderMap,
+    Path(user): Path<String>,
+    Body(change): Body<AccountChange>,
+) -> Response {
+    call(app, headers, move |s| s.change_account(&user, &change)).await
+}
+
+pub async fn check(State(app): App, headers: HeaderMap) -> Response {
+    call(app, headers, |s| s.check()).await
+}
+
+pub async fn shift_sample_dates(
+    State(app): App,
+    headers: HeaderMap,
+    Body(req): Body<ShiftRequest>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.shift_sample_dates(req.days).map(|()| OK)
+    })
+    .await
+}
+
+pub async fn data_version(State(app): App, headers: HeaderMap) -> Response {
+    call(app, headers, |s| {
+        s.data_version().map(|version| DataVersion { version })
+    })
+    .await
+}
