@@ -241,6 +241,7 @@ messages! {
     ServerCannotListen => "Cannot listen on {addr}: {reason}", "无法在 {addr} 上监听：{reason}";
     LoggedIn => "Signed in to {url} as {user} ({role}); the session ends after 30 minutes idle or 12 hours.", "已作为 {user}（{role}）登录 {url}；空闲 30 分钟或 12 小时后会话结束。";
     LoggedOut => "Signed out of {url}.", "已从 {url} 退出。";
+    TheServer => "the guestbook server", "guestbook 服务器";
     NotLoggedIn => "Not signed in to any server.", "未登录任何服务器。";
     NewPasswordPrompt => "New password (empty for none): ", "新密码（留空则不设密码）：";
     NewPasswordAgain => "The new password again: ", "请再次输入新密码：";

@@ -114,7 +114,7 @@ fn status_of(err: &StoreError) -> StatusCode {
 pub fn error_response(err: StoreError, lang: Lang) -> Response {
     let status = status_of(&err);
     let body = ErrorBody {
-        error: err.text_in(lang, Msg::TheDatabase.text_in(lang)),
+        error: err.text_in(lang, Msg::TheServer.text_in(lang)),
         reason: err.clone(),
     };
     let mut response = (status, Json(body)).into_response();

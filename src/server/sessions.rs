@@ -73,7 +73,10 @@ impl Sessions {
             .map_err(|e| match e {
                 // Whether an account exists is not told to whoever guesses names.
                 StoreError::UnknownUser { user } if self.config.require_password => {
-                    StoreError::WrongPassword { user }
+                    match who.password {
+                        Some(_) => StoreError::WrongPassword { user },
+                        None => StoreError::SignInRequired { user },
+                    }
                 }
                 other => other,
             })?;
