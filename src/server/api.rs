@@ -2,10 +2,13 @@
 //! blocking task; bodies are read here so that a bad or oversized one answers in the API's
 //! own error shape.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -224,13 +227,18 @@ async fn no_route(headers: HeaderMap) -> Response {
     response
 }
 
-pub async fn login(State(app): App, headers: HeaderMap, Body(req): Body<LoginRequest>) -> Response {
+pub async fn login(
+    State(app): App,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Body(req): Body<LoginRequest>,
+) -> Response {
     let lang = lang_of(&headers);
     let who = Credentials {
         user: req.user,
         password: req.password,
     };
-    let done = tokio::task::spawn_blocking(move || app.login(&who)).await;
+    let done = tokio::task::spawn_blocking(move || app.login(&who, from.ip())).await;
     match done {
         Ok(Ok(begun)) => Json(LoginResponse {
             token: begun.token,
@@ -325,8 +333,10 @@ pub async fn add_preference(
     Path(id): Path<String>,
     Body(mut pref): Body<NewPreference>,
 ) -> Response {
-    // The path names the guest; the store decides who observed it and for which department.
+    // The path names the guest; who observed it and for which department are the session's.
     pref.guest_id = GuestId(id);
+    pref.observed_by = None;
+    pref.source = None;
     call(app, headers, move |s| s.add_preference(pref)).await
 }
 

@@ -5,6 +5,7 @@
 //! [`StoreError`], so a remote store rebuilds exactly the error a file would have given.
 
 mod api;
+mod limit;
 mod openapi;
 mod sessions;
 
@@ -34,6 +35,12 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// The largest import body in bytes (default 256 MiB).
     pub import_limit: usize,
+    /// Failed sign-ins allowed per account in a `login_window` (default 5) ...
+    pub login_failures_per_user: u32,
+    /// ... and per client address (default 20), before 429 with `Retry-After`.
+    pub login_failures_per_address: u32,
+    /// The window failed sign-ins are counted in (default 15 minutes).
+    pub login_window: chrono::Duration,
     pub clock: Clock,
 }
 
@@ -45,6 +52,9 @@ impl Default for ServerConfig {
             require_password: true,
             body_limit: 1 << 20,
             import_limit: 256 << 20,
+            login_failures_per_user: 5,
+            login_failures_per_address: 20,
+            login_window: chrono::Duration::minutes(15),
             clock: Arc::new(Utc::now),
         }
     }

@@ -2,6 +2,7 @@
 //! hash, ended by logout, by the idle timeout or by the absolute one, on the server's clock.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -10,6 +11,7 @@ use chrono::{DateTime, Utc};
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
+use super::limit::Limiter;
 use super::ServerConfig;
 use crate::store::{self, Credentials, Principal, SessionBook, Store, StoreError};
 
@@ -41,6 +43,7 @@ pub struct Sessions {
     config: ServerConfig,
     live: Mutex<HashMap<[u8; 32], Arc<Live>>>,
     book: Mutex<SessionBook>,
+    limiter: Limiter,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -57,9 +60,10 @@ impl Sessions {
         let book = SessionBook::open(&path)?;
         Ok(Sessions {
             path,
-            config,
             live: Mutex::new(HashMap::new()),
             book: Mutex::new(book),
+            limiter: Limiter::new(config.login_window),
+            config,
         })
     }
 
@@ -68,22 +72,62 @@ impl Sessions {
     }
 
     /// Checks the password and begins a session: a 128-bit random token, kept only hashed.
-    pub fn login(&self, who: &Credentials) -> Result<Begun, StoreError> {
-        let store = store::open_for_sign_in(&self.path, who, self.config.require_password)
-            .map_err(|e| match e {
+    /// Too many failures for the account or from the address `from` are refused before any
+    /// password is checked.
+    pub fn login(&self, who: &Credentials, from: IpAddr) -> Result<Begun, StoreError> {
+        let now = (self.config.clock)();
+        let user_key = format!("user:{}", who.user);
+        let addr_key = format!("addr:{from}");
+        self.limiter
+            .check(&user_key, self.config.login_failures_per_user, now)?;
+        self.limiter
+            .check(&addr_key, self.config.login_failures_per_address, now)?;
+        let store = match self.open_checked(who) {
+            Ok(store) => store,
+            Err(e) => {
+                if matches!(
+                    e,
+                    StoreError::WrongPassword { .. }
+                        | StoreError::SignInRequired { .. }
+                        | StoreError::UnknownUser { .. }
+                        | StoreError::NoPasswordSet { .. }
+                        | StoreError::AccountDisabled { .. }
+                ) {
+                    self.limiter.fail(&user_key, now);
+                    self.limiter.fail(&addr_key, now);
+                }
+                return Err(e);
+            }
+        };
+        self.limiter.clear(&user_key);
+        self.begin(who, store, now)
+    }
+
+    /// The store of a sign-in whose password was checked.
+    fn open_checked(&self, who: &Credentials) -> Result<Box<dyn Store>, StoreError> {
+        store::open_for_sign_in(&self.path, who, self.config.require_password).map_err(
+            |e| match e {
                 // Whether an account exists is not told to whoever guesses names.
                 StoreError::UnknownUser { user } if self.config.require_password => {
-                    match who.password {
+                    match &who.password {
                         Some(_) => StoreError::WrongPassword { user },
                         None => StoreError::SignInRequired { user },
                     }
                 }
                 other => other,
-            })?;
+            },
+        )
+    }
+
+    fn begin(
+        &self,
+        who: &Credentials,
+        store: Box<dyn Store>,
+        now: DateTime<Utc>,
+    ) -> Result<Begun, StoreError> {
         let mut bytes = [0u8; 16];
         OsRng.fill_bytes(&mut bytes);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-        let now = (self.config.clock)();
         let key = hash(&token);
         lock(&self.book).begin(&key, &who.user, now)?;
         let principal = store.principal().clone();
