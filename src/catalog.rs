@@ -127,7 +127,7 @@ pub struct Catalog {
 }
 
 /// A category or options a hotel adds in its config file (`[[catalog]]`).
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryConfig {
     pub key: String,
@@ -141,7 +141,7 @@ pub struct CategoryConfig {
     pub unit: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceConfig {
     pub key: String,

@@ -22,7 +22,8 @@ use crate::i18n::{Lang, Msg};
 use crate::model::*;
 use crate::store::wire::*;
 use crate::store::{
-    AccountChange, Credentials, ImportItem, ImportRow, Kind, NewAccount, Store, StoreError,
+    AccountChange, Credentials, ImportItem, ImportRow, Kind, NewAccount, Principal, Store,
+    StoreError,
 };
 
 type App = State<Arc<Sessions>>;
@@ -216,6 +217,7 @@ fn kind_of(text: &str) -> Result<Kind, StoreError> {
 
 const OK: Ok = Ok { ok: true };
 
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Ok)), security(()))]
 pub async fn healthz() -> Json<Ok> {
     Json(OK)
 }
@@ -227,6 +229,7 @@ async fn no_route(headers: HeaderMap) -> Response {
     response
 }
 
+#[utoipa::path(post, path = "/api/v1/login", request_body = LoginRequest, responses((status = 200, body = LoginResponse), (status = 401, description = "Wrong password", body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, description = "Rate-limited; see Retry-After", body = ErrorBody)), security(()))]
 pub async fn login(
     State(app): App,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
@@ -252,6 +255,7 @@ pub async fn login(
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/logout", responses((status = 200, body = Ok), (status = 401, body = ErrorBody)))]
 pub async fn logout(State(app): App, headers: HeaderMap) -> Response {
     let lang = lang_of(&headers);
     let token = bearer(&headers);
@@ -265,14 +269,17 @@ pub async fn logout(State(app): App, headers: HeaderMap) -> Response {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/session", responses((status = 200, body = Principal), (status = 401, body = ErrorBody)))]
 pub async fn session(State(app): App, headers: HeaderMap) -> Response {
     call(app, headers, |s| Ok(s.principal().clone())).await
 }
 
+#[utoipa::path(get, path = "/api/v1/settings", responses((status = 200, body = Settings), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn settings(State(app): App, headers: HeaderMap) -> Response {
     call(app, headers, |s| s.settings()).await
 }
 
+#[utoipa::path(put, path = "/api/v1/settings", request_body = Settings, responses((status = 200, body = Settings), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn set_settings(
     State(app): App,
     headers: HeaderMap,
@@ -281,6 +288,7 @@ pub async fn set_settings(
     call(app, headers, move |s| s.set_settings(&v)).await
 }
 
+#[utoipa::path(get, path = "/api/v1/guests", params(SearchParams), responses((status = 200, body = Vec<SearchHit>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn search(
     State(app): App,
     headers: HeaderMap,
@@ -292,10 +300,12 @@ pub async fn search(
     .await
 }
 
+#[utoipa::path(get, path = "/api/v1/guests/{id}", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Profile), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn profile(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
     call(app, headers, move |s| s.profile(&GuestId(id))).await
 }
 
+#[utoipa::path(post, path = "/api/v1/guests", request_body = NewGuestRequest, responses((status = 200, body = Guest), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn add_guest(
     State(app): App,
     headers: HeaderMap,
@@ -310,6 +320,7 @@ fn if_match(headers: &HeaderMap) -> Option<i64> {
     v.trim().trim_matches('"').parse().ok()
 }
 
+#[utoipa::path(patch, path = "/api/v1/guests/{id}", params(("id" = String, Path, description = "Guest id"), ("If-Match" = Option<i64>, Header, description = "The version read")), request_body = EditGuestRequest, responses((status = 200, body = Guest), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn update_guest(
     State(app): App,
     headers: HeaderMap,
@@ -323,10 +334,12 @@ pub async fn update_guest(
     .await
 }
 
+#[utoipa::path(post, path = "/api/v1/guests/{id}/erase", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Ok), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn erase(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
     call(app, headers, move |s| s.erase(&GuestId(id)).map(|()| OK)).await
 }
 
+#[utoipa::path(post, path = "/api/v1/guests/{id}/preferences", params(("id" = String, Path, description = "Guest id")), request_body = NewPreference, responses((status = 200, body = Preference), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn add_preference(
     State(app): App,
     headers: HeaderMap,
@@ -340,6 +353,7 @@ pub async fn add_preference(
     call(app, headers, move |s| s.add_preference(pref)).await
 }
 
+#[utoipa::path(delete, path = "/api/v1/guests/{id}/preferences/{number}", params(("id" = String, Path, description = "Guest id"), ("number" = i64, Path, description = "Record number")), responses((status = 200, body = Ok), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn retire_preference(
     State(app): App,
     headers: HeaderMap,
@@ -351,6 +365,7 @@ pub async fn retire_preference(
     .await
 }
 
+#[utoipa::path(put, path = "/api/v1/guests/{id}/preferences/{number}/note", params(("id" = String, Path, description = "Guest id"), ("number" = i64, Path, description = "Record number")), request_body = NoteRequest, responses((status = 200, body = Preference), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn note_preference(
     State(app): App,
     headers: HeaderMap,
@@ -363,6 +378,7 @@ pub async fn note_preference(
     .await
 }
 
+#[utoipa::path(post, path = "/api/v1/feedback", request_body = NewFeedback, responses((status = 200, body = Feedback), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn add_feedback(
     State(app): App,
     headers: HeaderMap,
@@ -371,6 +387,7 @@ pub async fn add_feedback(
     call(app, headers, move |s| s.add_feedback(feedback)).await
 }
 
+#[utoipa::path(post, path = "/api/v1/feedback/{number}/resolve", params(("number" = i64, Path, description = "Record number")), request_body = ResolveRequest, responses((status = 200, body = Feedback), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn resolve_feedback(
     State(app): App,
     headers: HeaderMap,
@@ -383,6 +400,7 @@ pub async fn resolve_feedback(
     .await
 }
 
+#[utoipa::path(get, path = "/api/v1/board", params(BoardParams), responses((status = 200, body = Board), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn board(
     State(app): App,
     headers: HeaderMap,
@@ -391,6 +409,7 @@ pub async fn board(
     call(app, headers, move |s| s.board(p.date, p.vip_only)).await
 }
 
+#[utoipa::path(post, path = "/api/v1/import/{kind}", params(("kind" = String, Path, description = "guests, preferences, stays or feedback")), request_body = ImportRequest, responses((status = 200, body = ImportOutcome), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn import(
     State(app): App,
     headers: HeaderMap,
@@ -416,6 +435,7 @@ pub async fn import(
     .await
 }
 
+#[utoipa::path(get, path = "/api/v1/export/{kind}", params(("kind" = String, Path, description = "guests, preferences, stays or feedback")), responses((status = 200, body = Vec<ImportItem>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn export(State(app): App, headers: HeaderMap, Path(kind): Path<String>) -> Response {
     call(app, headers, move |s| {
         let kind = kind_of(&kind)?;
@@ -429,14 +449,17 @@ pub async fn export(State(app): App, headers: HeaderMap, Path(kind): Path<String
     .await
 }
 
+#[utoipa::path(post, path = "/api/v1/merge", request_body = MergeRequest, responses((status = 200, body = Profile), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn merge(State(app): App, headers: HeaderMap, Body(req): Body<MergeRequest>) -> Response {
     call(app, headers, move |s| s.merge(&req.keep, &req.other)).await
 }
 
+#[utoipa::path(get, path = "/api/v1/accounts", responses((status = 200, body = Vec<Account>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn accounts(State(app): App, headers: HeaderMap) -> Response {
     call(app, headers, |s| s.accounts()).await
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts", request_body = NewAccount, responses((status = 200, body = Account), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn add_account(
     State(app): App,
     headers: HeaderMap,
@@ -445,6 +468,7 @@ pub async fn add_account(
     call(app, headers, move |s| s.add_account(&req)).await
 }
 
+#[utoipa::path(patch, path = "/api/v1/accounts/{user}", params(("user" = String, Path)), request_body = AccountChange, responses((status = 200, body = Account), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn change_account(
     State(app): App,
     headers: HeaderMap,
@@ -454,10 +478,12 @@ pub async fn change_account(
     call(app, headers, move |s| s.change_account(&user, &change)).await
 }
 
+#[utoipa::path(get, path = "/api/v1/check", responses((status = 200, body = CheckReport), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn check(State(app): App, headers: HeaderMap) -> Response {
     call(app, headers, |s| s.check()).await
 }
 
+#[utoipa::path(post, path = "/api/v1/sample/shift", request_body = ShiftRequest, responses((status = 200, body = Ok), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn shift_sample_dates(
     State(app): App,
     headers: HeaderMap,
@@ -469,6 +495,7 @@ pub async fn shift_sample_dates(
     .await
 }
 
+#[utoipa::path(get, path = "/api/v1/data_version", responses((status = 200, body = DataVersion), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
 pub async fn data_version(State(app): App, headers: HeaderMap) -> Response {
     call(app, headers, |s| {
         s.data_version().map(|version| DataVersion { version })

@@ -10,7 +10,7 @@ use crate::model::{GuestId, Problem, Role};
 use crate::privacy::Action;
 
 /// Which kind of record a [`StoreError::NotFound`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     Guest,
@@ -21,7 +21,7 @@ pub enum Entity {
 }
 
 /// Why a store call failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error, utoipa::ToSchema)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum StoreError {
     /// No such record (or one the role may not see: the two answer alike).

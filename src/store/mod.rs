@@ -74,7 +74,7 @@ impl std::fmt::Debug for Credentials {
 
 /// Who is acting, as the database's accounts say: resolved once when the store is opened
 /// (or a user signs in), never taken from a terminal's config.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Principal {
     pub user: String,
     pub role: Role,
@@ -164,7 +164,7 @@ pub fn open_file(path: &std::path::Path, user: &str) -> Result<Box<dyn Store>, S
 }
 
 /// A new staff account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewAccount {
     pub user: String,
     pub role: Role,
@@ -174,7 +174,7 @@ pub struct NewAccount {
 }
 
 /// A change to an account (admin).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum AccountChange {
     Role(Role),
     Disable,
@@ -318,7 +318,7 @@ pub struct ImportRow {
     pub item: Result<ImportItem, RowProblem>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "row", rename_all = "snake_case")]
 pub enum ImportItem {
     Guest(Guest),
@@ -328,14 +328,14 @@ pub enum ImportItem {
 }
 
 /// Why a row was refused: which column and what was wrong with it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RowProblem {
     pub column: String,
     pub reason: String,
 }
 
 /// A refused row with where it was.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RowError {
     pub line: u64,
     pub column: String,
@@ -343,7 +343,7 @@ pub struct RowError {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub imported: u64,
     pub updated: u64,

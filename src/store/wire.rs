@@ -22,9 +22,7 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     pub token: String,
     pub expires_at: DateTime<Utc>,
-    #[schema(value_type = String)]
     pub role: Role,
-    #[schema(value_type = Object)]
     pub principal: Principal,
 }
 
@@ -33,7 +31,6 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: String,
-    #[schema(value_type = Object)]
     pub reason: StoreError,
 }
 
@@ -41,9 +38,7 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewGuestRequest {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
     pub id: Option<GuestId>,
-    #[schema(value_type = Object)]
     pub patch: GuestPatch,
 }
 
@@ -51,7 +46,6 @@ pub struct NewGuestRequest {
 /// `version` (or the `If-Match` header's) when one is given.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EditGuestRequest {
-    #[schema(value_type = Object)]
     pub patch: GuestPatch,
     #[serde(default)]
     pub version: Option<i64>,
@@ -72,9 +66,7 @@ pub struct ResolveRequest {
 /// `POST /api/v1/merge`: OTHER goes into KEEP.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MergeRequest {
-    #[schema(value_type = String)]
     pub keep: GuestId,
-    #[schema(value_type = String)]
     pub other: GuestId,
 }
 
@@ -145,7 +137,7 @@ impl From<WireBadRows> for BadRows {
 }
 
 /// One row of an import as sent: the parsed item, or why the client could not parse it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WireRow {
     pub line: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,7 +150,6 @@ pub struct WireRow {
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportRequest {
     pub bad: WireBadRows,
-    #[schema(value_type = Vec<Object>)]
     pub rows: Vec<WireRow>,
 }
 
@@ -166,9 +157,7 @@ pub struct ImportRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportOutcome {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub report: ImportReport,
-    #[schema(value_type = Vec<Object>)]
     pub errors: Vec<RowError>,
     pub committed: bool,
 }
