@@ -461,3 +461,41 @@ fn sign_ins_are_limited_per_account_with_retry_after() {
     hotel.clock.advance_minutes(15);
     login(&hotel, "manager");
 }
+
+#[test]
+fn a_write_retried_with_its_idempotency_key_is_answered_again_not_applied_twice() {
+    let hotel = shared();
+    let token = login(hotel, "fo");
+    let body = serde_json::to_vec(&json!({"guest_id": "G1", "kind": "praise",
+        "text": "remembered my name", "department": null}))
+    .unwrap();
+    let post = |key: &str| {
+        let request = ureq::http::Request::builder()
+            .method("POST")
+            .uri(format!("{}/api/v1/feedback", hotel.url))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .body(body.clone())
+            .unwrap();
+        let mut answer = agent().run(request).unwrap();
+        let status = answer.status().as_u16();
+        let json: Value =
+            serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
+        (status, json)
+    };
+    let (first_status, first) = post("retry-me-1");
+    let (again_status, again) = post("retry-me-1");
+    assert_eq!((first_status, again_status), (200, 200));
+    assert_eq!(first, again);
+    let (_, other) = post("another-write");
+    assert_ne!(other["id"], first["id"]);
+    let (_, profile) = get(hotel, "/api/v1/guests/G1", &token);
+    let praised = profile["feedback"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["text"] == "remembered my name")
+        .count();
+    assert_eq!(praised, 2);
+}

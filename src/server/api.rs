@@ -63,7 +63,11 @@ pub fn routes(sessions: Arc<Sessions>) -> Router {
         .route("/check", get(check))
         .route("/sample/shift", post(shift_sample_dates))
         .route("/data_version", get(data_version))
-        .fallback(no_route);
+        .fallback(no_route)
+        .layer(axum::middleware::from_fn_with_state(
+            sessions.clone(),
+            idempotent,
+        ));
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
@@ -128,6 +132,59 @@ pub fn error_response(err: StoreError, lang: Lang) -> Response {
         }
     }
     response
+}
+
+/// Writes with an `Idempotency-Key` header: the first answer (unless a 5xx, which a retry
+/// should try again) is kept per user and key for a day, and a retry of the same write is
+/// answered with it instead of being applied again.
+async fn idempotent(State(app): App, req: Request, next: axum::middleware::Next) -> Response {
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .map(str::to_string);
+    let token = bearer(req.headers());
+    let (Some(key), Some(token)) = (key, token) else {
+        return next.run(req).await;
+    };
+    if req.method() == axum::http::Method::GET {
+        return next.run(req).await;
+    }
+    let lang = lang_of(req.headers());
+    let (seen_app, seen_key) = (app.clone(), key.clone());
+    let seen = tokio::task::spawn_blocking(move || {
+        let live = seen_app.find(&token)?;
+        let answer = seen_app.answer(&live.user, &seen_key)?;
+        Ok::<_, StoreError>((live.user.clone(), answer))
+    })
+    .await;
+    let user = match seen {
+        Ok(Ok((_, Some((status, body))))) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut response = (status, body).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            return response;
+        }
+        Ok(Ok((user, None))) => user,
+        Ok(Err(err)) => return error_response(err, lang),
+        Err(_) => return error_response(StoreError::Backend, lang),
+    };
+    let response = next.run(req).await;
+    if response.status().is_server_error() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return error_response(StoreError::Backend, lang);
+    };
+    let status = parts.status.as_u16();
+    let kept = bytes.clone();
+    let _ = tokio::task::spawn_blocking(move || app.remember(&user, &key, status, &kept)).await;
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// A JSON body read in the API's terms: too large is 413, unreadable is 400 naming the field.

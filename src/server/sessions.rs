@@ -76,6 +76,8 @@ impl Sessions {
     /// password is checked.
     pub fn login(&self, who: &Credentials, from: IpAddr) -> Result<Begun, StoreError> {
         let now = (self.config.clock)();
+        // Sign-ins are rare enough to clear out ended sessions on.
+        self.sweep()?;
         let user_key = format!("user:{}", who.user);
         let addr_key = format!("addr:{from}");
         self.limiter
@@ -202,6 +204,25 @@ impl Sessions {
     fn end_key(&self, key: &[u8; 32]) -> Result<(), StoreError> {
         lock(&self.live).remove(key);
         lock(&self.book).end(key)
+    }
+
+    /// The first answer to `user`'s write with `key`, if it was already answered.
+    pub fn answer(&self, user: &str, key: &str) -> Result<Option<(u16, Vec<u8>)>, StoreError> {
+        lock(&self.book).answer(user, key)
+    }
+
+    /// Keeps the answer to `user`'s write with `key`, for a retry of it.
+    pub fn remember(
+        &self,
+        user: &str,
+        key: &str,
+        status: u16,
+        body: &[u8],
+    ) -> Result<(), StoreError> {
+        let now = (self.config.clock)();
+        let mut book = lock(&self.book);
+        book.remember(user, key, status, body, now)?;
+        book.forget_answers(now - chrono::Duration::hours(24))
     }
 
     /// Forgets every session past its time, in memory and in the database.

@@ -22,7 +22,7 @@ use crate::model::*;
 
 /// The largest answer read (a whole export travels as one).
 const MAX_ANSWER_BYTES: u64 = 1 << 30;
-/// Waits before each retry of a read that found the server unreachable or unavailable.
+/// Waits before each retry of a call that found the server unreachable or unavailable.
 const READ_RETRIES: [Duration; 3] = [
     Duration::from_millis(100),
     Duration::from_millis(300),
@@ -82,6 +82,7 @@ fn exchange<T: DeserializeOwned>(
     url: &str,
     token: Option<&str>,
     body: Option<Vec<u8>>,
+    idempotency_key: Option<&str>,
 ) -> Result<T, StoreError> {
     let mut builder = Request::builder()
         .method(method)
@@ -90,6 +91,9 @@ fn exchange<T: DeserializeOwned>(
         .header("Accept-Language", crate::i18n::lang_tag());
     if let Some(token) = token {
         builder = builder.header("Authorization", format!("Bearer {token}"));
+    }
+    if let Some(key) = idempotency_key {
+        builder = builder.header("Idempotency-Key", key);
     }
     let answer = match body {
         Some(bytes) => {
@@ -141,6 +145,7 @@ fn login(agent: &ureq::Agent, base: &str, who: &Credentials) -> Result<LoginResp
         &format!("{base}/api/v1/login"),
         None,
         Some(serde_json::to_vec(&body).map_err(|_| StoreError::Backend)?),
+        None,
     )
 }
 
@@ -162,6 +167,7 @@ impl RemoteStore {
                     Method::GET,
                     &format!("{base}/api/v1/session"),
                     Some(token),
+                    None,
                     None,
                 )?;
                 (token.to_string(), principal)
@@ -199,7 +205,14 @@ impl RemoteStore {
         let url = self.url(path);
         let mut waits = READ_RETRIES.iter();
         loop {
-            match exchange(&self.agent, Method::GET, &url, Some(&self.token), None) {
+            match exchange(
+                &self.agent,
+                Method::GET,
+                &url,
+                Some(&self.token),
+                None,
+                None,
+            ) {
                 Err(StoreError::Unavailable) => match waits.next() {
                     Some(wait) => std::thread::sleep(*wait),
                     None => return Err(StoreError::Unavailable),
@@ -209,7 +222,9 @@ impl RemoteStore {
         }
     }
 
-    /// A write (never retried: the server may have applied it).
+    /// A write, with an idempotency key of its own: retried with backoff while the server is
+    /// unreachable or unavailable, and the server answers a retry of a write it already
+    /// applied with its first answer, so it is never applied twice.
     fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         method: Method,
@@ -217,14 +232,35 @@ impl RemoteStore {
         body: &B,
     ) -> Result<T, StoreError> {
         let bytes = serde_json::to_vec(body).map_err(|_| StoreError::Backend)?;
-        exchange(
-            &self.agent,
-            method,
-            &self.url(path),
-            Some(&self.token),
-            Some(bytes),
-        )
+        let key = idempotency_key();
+        let url = self.url(path);
+        let mut waits = READ_RETRIES.iter();
+        loop {
+            let sent = exchange(
+                &self.agent,
+                method.clone(),
+                &url,
+                Some(&self.token),
+                Some(bytes.clone()),
+                Some(&key),
+            );
+            match sent {
+                Err(StoreError::Unavailable) => match waits.next() {
+                    Some(wait) => std::thread::sleep(*wait),
+                    None => return Err(StoreError::Unavailable),
+                },
+                other => return other,
+            }
+        }
     }
+}
+
+/// A fresh random key for one write (128 bits, hex).
+fn idempotency_key() -> String {
+    use rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A query string from pairs, percent-encoded.

@@ -141,14 +141,23 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) 
 ";
 
 /// Version 12: a server's sign-in sessions, kept by the SHA-256 hash of their token only (the
-/// token itself is never stored), so a restarted server keeps everyone signed in. Times are
-/// Unix seconds.
+/// token itself is never stored), so a restarted server keeps everyone signed in; and the
+/// first answer to each write sent with an `Idempotency-Key`, so a retried write is answered
+/// again instead of applied twice. Times are Unix seconds.
 const SESSIONS: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash BLOB PRIMARY KEY,
     user TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     last_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idempotent_answers (
+    user TEXT NOT NULL,
+    key TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (user, key)
 ) WITHOUT ROWID;
 ";
 

@@ -92,6 +92,43 @@ impl SessionBook {
         Ok(())
     }
 
+    /// The first answer (status and body) to the write `user` sent with `key`, if any.
+    pub fn answer(&mut self, user: &str, key: &str) -> Result<Option<(u16, Vec<u8>)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT status, body FROM idempotent_answers WHERE user = ?1 AND key = ?2",
+            )?
+            .query_row([user, key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Keeps the answer to the write `user` sent with `key` (the first one stays).
+    pub fn remember(
+        &mut self,
+        user: &str,
+        key: &str,
+        status: u16,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO idempotent_answers (user, key, status, body, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![user, key, status, body, now.timestamp()],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets the answers kept since before `before`.
+    pub fn forget_answers(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM idempotent_answers WHERE at < ?1",
+            [before.timestamp()],
+        )?;
+        Ok(())
+    }
+
     /// Forgets every session idle since before `idle_before` or begun before `begun_before`.
     pub fn sweep(
         &mut self,
