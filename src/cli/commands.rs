@@ -848,6 +848,12 @@ fn serve(
     };
     let router = crate::server::router(db.to_path_buf(), config)
         .map_err(|e| CliError::Store(e, shown.clone()))?;
+    // Request logs on stderr, where systemd's journal takes them.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

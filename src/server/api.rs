@@ -73,6 +73,7 @@ pub fn routes(sessions: Arc<Sessions>) -> Router {
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(super::openapi::document))
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(sessions)
 }
 
@@ -131,6 +132,35 @@ pub fn error_response(err: StoreError, lang: Lang) -> Response {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }
     }
+    response
+}
+
+/// The user a call ran as, left on its answer for the request log.
+#[derive(Clone)]
+struct SessionUser(String);
+
+/// One log line per request: user, method, route (the template, `/api/v1/guests/{id}`, so no
+/// id, name or phone from the path), status and latency. Bodies and queries are never logged.
+async fn log_request(req: Request, next: axum::middleware::Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(no route)".to_string(), |p| p.as_str().to_string());
+    let response = next.run(req).await;
+    let user = response
+        .extensions()
+        .get::<SessionUser>()
+        .map_or("-", |u| u.0.as_str());
+    tracing::info!(
+        user,
+        method = %method,
+        route,
+        status = response.status().as_u16(),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
     response
 }
 
@@ -232,20 +262,28 @@ where
     let lang = lang_of(&headers);
     let token = bearer(&headers);
     let done = tokio::task::spawn_blocking(move || {
-        let token = token.ok_or(StoreError::SessionEnded)?;
-        let live = app.find(&token)?;
+        let token = token.ok_or((StoreError::SessionEnded, None))?;
+        let live = app.find(&token).map_err(|e| (e, None))?;
         let mut store = live
             .store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(store.as_mut())
+        let user = Some(live.user.clone());
+        match f(store.as_mut()) {
+            Ok(value) => Ok((value, user)),
+            Err(e) => Err((e, user)),
+        }
     })
     .await;
-    match done {
-        Ok(Ok(value)) => Json(value).into_response(),
-        Ok(Err(err)) => error_response(err, lang),
-        Err(_) => error_response(StoreError::Backend, lang),
+    let (mut response, user) = match done {
+        Ok(Ok((value, user))) => (Json(value).into_response(), user),
+        Ok(Err((err, user))) => (error_response(err, lang), user),
+        Err(_) => (error_response(StoreError::Backend, lang), None),
+    };
+    if let Some(user) = user {
+        response.extensions_mut().insert(SessionUser(user));
     }
+    response
 }
 
 /// A query string read in the API's terms: one that does not parse answers like a bad body.
