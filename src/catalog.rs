@@ -130,7 +130,7 @@ pub struct Catalog {
 }
 
 /// A category or options a hotel adds in its config file (`[[catalog]]`).
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryConfig {
     pub key: String,
@@ -147,7 +147,7 @@ pub struct CategoryConfig {
     pub department: Option<Department>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceConfig {
     pub key: String,

@@ -57,6 +57,14 @@ pub fn set_lang(lang: Lang) {
     let _ = CURRENT.set(lang);
 }
 
+/// The process-wide language as a language tag (`en`, `zh-CN`), for `Accept-Language`.
+pub fn lang_tag() -> &'static str {
+    match lang() {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    }
+}
+
 /// The process-wide language (English until set).
 pub fn lang() -> Lang {
     *CURRENT.get().unwrap_or(&Lang::En)
@@ -172,6 +180,7 @@ impl crate::model::Problem {
             P::LastAdmin => Msg::ProbLastAdmin.text_in(lang).into(),
             P::NotAnOpenComplaint => Msg::ProbNotOpenComplaint.text_in(lang).into(),
             P::SignInWithoutPassword => Msg::ProbSignInWithoutPassword.text_in(lang).into(),
+            P::Malformed => Msg::ProbMalformed.text_in(lang).into(),
         }
     }
 }
@@ -257,6 +266,17 @@ messages! {
     CheckCouldNotRead => "part of the database could not be read (a damaged page?); restore the last backup", "数据库有部分内容无法读取（页面损坏？）；请恢复最近的备份";
     CheckMissingGuest => "{table}: a row{row} belongs to a guest who is not in the database", "{table}：有一行{row}所属的客人不在数据库中";
     PasswordPrompt => "Password for {user}: ", "{user} 的密码：";
+    SessionEnded => "Your session on {db} has ended (signed out, or idle too long); sign in again with: guestbook login", "您在 {db} 上的会话已结束（已退出或空闲过久）；请重新登录：guestbook login";
+    RequestTooLarge => "The request is larger than the server takes; send less at once.", "请求超出服务器允许的大小；请分批发送。";
+    TooManyAttempts => "Too many sign-in attempts; try again in {seconds} seconds.", "登录尝试次数过多；请在 {seconds} 秒后再试。";
+    ProbMalformed => "could not be read (malformed or of the wrong shape)", "无法读取（格式错误或结构不符）";
+    ServerListening => "guestbook server on {url} serving {db}", "guestbook 服务器在 {url} 上提供 {db}";
+    ServerPlainHttpRefused => "Refusing plain HTTP on {addr}, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-http.", "拒绝在非本机回环地址 {addr} 上使用明文 HTTP：请提供 --tls-cert 和 --tls-key，或 --insecure-http。";
+    ServerCannotListen => "Cannot listen on {addr}: {reason}", "无法在 {addr} 上监听：{reason}";
+    LoggedIn => "Signed in to {url} as {user} ({role}); the session ends after 30 minutes idle or 12 hours.", "已作为 {user}（{role}）登录 {url}；空闲 30 分钟或 12 小时后会话结束。";
+    LoggedOut => "Signed out of {url}.", "已从 {url} 退出。";
+    TheServer => "the guestbook server", "guestbook 服务器";
+    NotLoggedIn => "Not signed in to any server.", "未登录任何服务器。";
     NewPasswordPrompt => "New password (empty for none): ", "新密码（留空则不设密码）：";
     NewPasswordAgain => "The new password again: ", "请再次输入新密码：";
     PasswordsDiffer => "The two passwords differ; nothing was changed.", "两次输入的密码不一致，未做任何更改。";
@@ -294,6 +314,7 @@ messages! {
     ActRestore => "restore the database from a backup", "从备份恢复数据库";
     BackupDamaged => "The backup is damaged (it fails the integrity check), so it was not restored; {db} is unchanged.", "备份文件已损坏（未通过完整性检查），未恢复；{db} 保持不变。";
     NewerThanBackup => "{db} was last changed at {database}, after the backup was taken ({backup}): restoring would lose those changes, so nothing was restored. Add --force to restore anyway.", "{db} 最后修改于 {database}，晚于备份（{backup}）：恢复会丢失这些修改，因此未恢复。确需恢复请加 --force。";
+    OnServerHostOnly => "Backup and restore work on the database file itself: run them on the host of {db}, with --db.", "备份和恢复直接作用于数据库文件：请在 {db} 所在的主机上用 --db 运行。";
     BackupEmpty => "an empty database", "空数据库";
     BackupWritten => "Backup of {n} guests written to {file} (data as of {at}).", "已将 {n} 位客人的备份写入 {file}（数据截至 {at}）。";
     BackupEncrypted => "It is encrypted: keep the passphrase apart from the file; without it the backup cannot be read.", "备份已加密：请将口令与文件分开保管，没有口令无法读取备份。";

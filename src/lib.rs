@@ -10,6 +10,7 @@ pub mod privacy;
 pub mod report;
 pub mod rules;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A profile's stable id, as the PMS or the hotel gave it (`G0001`), or assigned on create.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct GuestId(pub String);
 
@@ -23,7 +25,7 @@ impl From<&str> for GuestId {
 }
 
 /// A phone number in E.164 form (`+8613800138000`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct E164(pub String);
 
@@ -41,7 +43,7 @@ impl E164 {
 }
 
 /// A phone as the guest gave it, and its normalised form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Phone {
     pub raw: String,
     /// The number in E.164 form; for an unverified number, its digits with the country code
@@ -65,7 +67,7 @@ fn verified_by_default() -> bool {
 macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         impl $name {
@@ -208,8 +210,26 @@ pub struct Guest {
     pub masked: Vec<GuestField>,
 }
 
+/// The schema of a [`Guest`] is the one of its JSON form.
+impl utoipa::PartialSchema for Guest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <GuestWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for Guest {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <GuestWire as utoipa::ToSchema>::schemas(schemas)
+    }
+}
+
 /// [`Guest`] as it travels in JSON.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 struct GuestWire {
     id: GuestId,
     name: String,
@@ -344,7 +364,7 @@ impl Guest {
 
 /// One observation of what a guest likes or refuses. Observations are appended, never edited
 /// in place, so two attendants recording at once never conflict.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Preference {
     pub id: i64,
     pub guest_id: GuestId,
@@ -359,7 +379,7 @@ pub struct Preference {
 }
 
 /// A preference about to be recorded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewPreference {
     pub guest_id: GuestId,
     pub category: String,
@@ -371,7 +391,7 @@ pub struct NewPreference {
 }
 
 /// A reservation as the PMS exports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stay {
     pub reservation_id: String,
     pub guest_id: GuestId,
@@ -404,7 +424,7 @@ impl StayStatus {
 }
 
 /// A complaint or praise, with how it was handled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Feedback {
     pub id: i64,
     pub guest_id: GuestId,
@@ -423,7 +443,7 @@ impl Feedback {
 }
 
 /// A whole profile: the guest and everything recorded about them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Profile {
     #[serde(flatten)]
     pub guest: Guest,
@@ -442,7 +462,7 @@ impl Profile {
 }
 
 /// Something the front office must not miss about a guest on the board.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Alert {
     DoNotRent,
@@ -462,7 +482,7 @@ pub enum Alert {
 }
 
 /// One line of the board: a stay with what every department needs to prepare.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BoardRow {
     pub guest_id: GuestId,
     pub name: String,
@@ -479,7 +499,7 @@ pub struct BoardRow {
     pub preferences: Vec<BoardPreference>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BoardPreference {
     pub category: String,
     pub value: String,
@@ -487,7 +507,7 @@ pub struct BoardPreference {
 }
 
 /// The VIP reception board for one business date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Board {
     pub date: NaiveDate,
     pub arrivals: Vec<BoardRow>,
@@ -497,7 +517,7 @@ pub struct Board {
 
 /// One VIP on the reception sheet: their board row and every complaint they have made (open
 /// or resolved, with how it was resolved), newest first, so no department repeats a fault.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VipEntry {
     #[serde(flatten)]
     pub row: BoardRow,
@@ -507,7 +527,7 @@ pub struct VipEntry {
 /// The data of the VIP reception sheet for one business date (seed 004): the VIPs arriving,
 /// in house and departing, in the board's order. `report` prints it; the store decides who
 /// may have it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VipSheet {
     pub date: NaiveDate,
     pub arrivals: Vec<VipEntry>,
@@ -523,7 +543,7 @@ impl VipSheet {
 }
 
 /// Why a guest matched, so the UI can highlight it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     Phone,
@@ -555,7 +575,7 @@ keyword_enum!(
 
 /// A guest's current or next stay as a hit carries it: in house, arriving within the week
 /// (today included) or leaving today.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HitStay {
     pub status: StayNow,
     pub room: Option<String>,
@@ -564,7 +584,7 @@ pub struct HitStay {
 }
 
 /// One lookup result: the `guestbook search --json` shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchHit {
     pub id: GuestId,
     pub name: String,
@@ -612,7 +632,7 @@ keyword_enum!(
 /// A change to a profile: only the fields that change are present (`Some`); for an optional
 /// field `Some(None)` clears it. Edits travel as patches so two staff changing different
 /// fields never undo each other, and a field the reader could not see is never sent back.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GuestPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -817,7 +837,7 @@ pub const NOTE_MAX_CHARS: usize = 2000;
 
 /// Why a value was refused, as a code with its data: the store and the server send this, and
 /// each front end turns it into a sentence in its user's language (see `i18n`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
     /// A required value is empty.
@@ -850,6 +870,8 @@ pub enum Problem {
     NotAnOpenComplaint,
     /// Sign-in cannot be required by someone who could not sign in themselves.
     SignInWithoutPassword,
+    /// A request's value could not be read as the shape it should have.
+    Malformed,
 }
 
 /// A value refused by a rule: which field and why (the store passes it on as
@@ -870,7 +892,7 @@ impl Invalid {
 }
 
 /// A complaint or praise about to be recorded; the store adds who and when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewFeedback {
     pub guest_id: GuestId,
     pub kind: FeedbackKind,
@@ -880,7 +902,7 @@ pub struct NewFeedback {
 }
 
 /// A staff account as `guestbook user list --json` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Account {
     pub user: String,
     pub role: Role,
@@ -892,7 +914,7 @@ pub struct Account {
 }
 
 /// A copy of a database, as `backup` made it or `restore` read it: `{"guests", "last_change"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BackupSummary {
     /// Profiles in the copy.
     pub guests: u64,
@@ -901,7 +923,7 @@ pub struct BackupSummary {
 }
 
 /// What `check` found: the `guestbook check --json` shape.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CheckReport {
     pub ok: bool,
     pub problems: Vec<String>,
@@ -909,7 +931,7 @@ pub struct CheckReport {
 
 /// The hotel's settings, kept in the database and changed with `guestbook settings` (admin):
 /// every terminal and the server validate against the same values. `{KEY: VALUE, …}` in JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// VIP codes in rank order (the first is the most important).

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Role;
 
 /// What a store call does, as a permission is checked against it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Look guests up and read profiles.

@@ -55,8 +55,30 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Demo) = command {
         return demo(&config, &user, cli.global.today);
     }
-    let path = db_path(&cli.global)?;
-    let target = Target::File(path.clone());
+    match command {
+        Some(Command::Serve {
+            listen,
+            insecure_http,
+            allow_passwordless,
+        }) => {
+            return serve(
+                &db_path(&cli.global)?,
+                listen,
+                insecure_http,
+                allow_passwordless,
+            )
+        }
+        Some(Command::Login { url }) => return login(&url, &user, cli.global.password_stdin),
+        Some(Command::Logout) => return logout(),
+        _ => {}
+    }
+    let target = match &cli.global.remote {
+        Some(url) => Target::Remote {
+            url: url.clone(),
+            token: session_token(url),
+        },
+        None => Target::File(db_path(&cli.global)?),
+    };
     let db = target.shown();
     let new_password = matches!(
         command,
@@ -366,7 +388,12 @@ fn run_on_store(
                 )),
             }
         }
-        Command::Demo | Command::Completions { .. } | Command::Pop { .. } => Ok(()),
+        Command::Demo
+        | Command::Completions { .. }
+        | Command::Pop { .. }
+        | Command::Serve { .. }
+        | Command::Login { .. }
+        | Command::Logout => Ok(()),
     }
 }
 
@@ -1063,4 +1090,149 @@ mod tests {
         assert_eq!(setting_value(&json!(false), "true"), json!(true));
         assert_eq!(setting_value(&json!("CN"), "HK"), json!("HK"));
     }
+}
+
+/// `guestbook serve`: the API over the file at `db` until SIGTERM or Ctrl-C.
+fn serve(
+    db: &Path,
+    listen: std::net::SocketAddr,
+    insecure_http: bool,
+    allow_passwordless: bool,
+) -> Result<(), CliError> {
+    let shown = db.display().to_string();
+    if !listen.ip().is_loopback() && !insecure_http {
+        return Err(CliError::Invalid(
+            Msg::ServerPlainHttpRefused.fill(&[("addr", &listen)]),
+        ));
+    }
+    let config = crate::server::ServerConfig {
+        require_password: !allow_passwordless,
+        ..Default::default()
+    };
+    let router = crate::server::router(db.to_path_buf(), config)
+        .map_err(|e| CliError::Store(e, shown.clone()))?;
+    // Request logs on stderr, where systemd's journal takes them.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+            CliError::Invalid(Msg::ServerCannotListen.fill(&[("addr", &listen), ("reason", &e)]))
+        })?;
+        eprintln!(
+            "{}",
+            Msg::ServerListening.fill(&[("url", &format!("http://{listen}")), ("db", &shown)])
+        );
+        crate::server::serve(listener, router, crate::server::terminated()).await?;
+        Ok(())
+    })
+}
+
+/// A session kept by `guestbook login`: which server, as whom, and its token.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedSession {
+    url: String,
+    user: String,
+    token: String,
+}
+
+fn session_file() -> Option<PathBuf> {
+    config::state_dir().map(|d| d.join("session.json"))
+}
+
+fn saved_session() -> Option<SavedSession> {
+    let text = std::fs::read_to_string(session_file()?).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The token for `url`: GUESTBOOK_TOKEN, else the session `guestbook login` kept for it.
+fn session_token(url: &str) -> Option<String> {
+    if let Some(token) = std::env::var("GUESTBOOK_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+    {
+        return Some(token);
+    }
+    let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+    saved_session()
+        .filter(|s| same(&s.url, url))
+        .map(|s| s.token)
+}
+
+/// Writes the session file readable by its owner only (0600): the token signs its holder in.
+fn save_session(session: &SavedSession) -> Result<(), CliError> {
+    let path = session_file().ok_or_else(|| CliError::Invalid(Msg::NoDataDir.text().into()))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = serde_json::to_string(session).map_err(std::io::Error::other)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// `guestbook login URL`: signs `user` in and keeps the session in the state dir.
+fn login(url: &str, user: &str, password_stdin: bool) -> Result<(), CliError> {
+    let password = if password_stdin {
+        Some(read_password_stdin()?)
+    } else if std::io::stdin().is_terminal() {
+        let prompt = Msg::PasswordPrompt.fill(&[("user", &user)]);
+        Some(rpassword::prompt_password(prompt)?)
+    } else {
+        None
+    };
+    let who = Credentials {
+        user: user.to_string(),
+        password,
+    };
+    let store = store::remote::RemoteStore::open(url, None, &who)
+        .map_err(|e| CliError::Store(e, url.to_string()))?;
+    save_session(&SavedSession {
+        url: url.trim_end_matches('/').to_string(),
+        user: user.to_string(),
+        token: store.token().to_string(),
+    })?;
+    let role = i18n::role_label(store.principal().role, i18n::lang());
+    eprintln!(
+        "{}",
+        Msg::LoggedIn.fill(&[("url", &url), ("user", &user), ("role", &role)])
+    );
+    Ok(())
+}
+
+/// `guestbook logout`: ends the kept session on its server and forgets it.
+fn logout() -> Result<(), CliError> {
+    let Some(saved) = saved_session() else {
+        return Err(CliError::Invalid(Msg::NotLoggedIn.text().into()));
+    };
+    let who = Credentials {
+        user: saved.user.clone(),
+        password: None,
+    };
+    // An ended session, or a server gone for good, still leaves this terminal signed out.
+    if let Ok(mut store) = store::remote::RemoteStore::open(&saved.url, Some(&saved.token), &who) {
+        let _ = store.logout();
+    }
+    if let Some(path) = session_file() {
+        let _ = std::fs::remove_file(path);
+    }
+    eprintln!("{}", Msg::LoggedOut.fill(&[("url", &saved.url)]));
+    Ok(())
 }

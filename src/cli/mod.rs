@@ -46,6 +46,16 @@ pub struct Global {
     /// The SQLite database file (only import, add, user add and demo create one).
     #[arg(long, global = true, env = "GUESTBOOK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// A guestbook server (`guestbook serve`) instead of a file: its URL, such as
+    /// http://10.0.0.5:8731. The session of `guestbook login URL` is used when there is one.
+    #[arg(
+        long,
+        global = true,
+        env = "GUESTBOOK_REMOTE",
+        value_name = "URL",
+        conflicts_with = "db"
+    )]
+    pub remote: Option<String>,
     /// The business date, instead of today's (YYYY-MM-DD).
     #[arg(long, global = true, env = "GUESTBOOK_TODAY", value_name = "DATE", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
@@ -193,6 +203,27 @@ pub enum Command {
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+    /// Serve the database (--db) to terminals on other machines (`--remote URL`).
+    Serve {
+        /// The address and port to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8731")]
+        listen: std::net::SocketAddr,
+        /// Allow plain HTTP on an address other than loopback (passwords and guest data then
+        /// cross the network unencrypted: only behind a TLS-terminating proxy).
+        #[arg(long)]
+        insecure_http: bool,
+        /// Let a user sign in without a password when the hotel does not require sign-in
+        /// (as on a file); by default every sign-in on a server needs the account's password.
+        #[arg(long)]
+        allow_passwordless: bool,
+    },
+    /// Sign in to a guestbook server (as --user) and keep the session for `--remote URL`.
+    Login {
+        /// The server's URL, such as http://127.0.0.1:8731.
+        url: String,
+    },
+    /// End the session kept by `guestbook login`.
+    Logout,
 }
 
 #[derive(Debug, Args)]

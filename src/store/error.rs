@@ -10,7 +10,7 @@ use crate::model::{GuestId, Problem, Role};
 use crate::privacy::Action;
 
 /// Which kind of record a [`StoreError::NotFound`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     Guest,
@@ -21,7 +21,7 @@ pub enum Entity {
 }
 
 /// Why a store call failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error, utoipa::ToSchema)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum StoreError {
     /// No such record (or one the role may not see: the two answer alike).
@@ -64,6 +64,8 @@ pub enum StoreError {
     DiskFull,
     /// A backup to restore fails the integrity check; the database was left as it was.
     BackupDamaged,
+    /// Backup and restore work on the database file, so they run on the server's host.
+    OnServerHostOnly,
     /// The database changed after the backup was taken: restoring would lose those changes
     /// (`--force` restores anyway).
     NewerThanBackup {
@@ -72,6 +74,12 @@ pub enum StoreError {
     },
     /// Any other failure of the backend; its detail went to the debug log.
     Backend,
+    /// The server session is over (signed out, idle too long, or too old): sign in again.
+    SessionEnded,
+    /// A request was larger than the server takes.
+    TooLarge,
+    /// Too many sign-in attempts: the next one is taken after `retry_after` seconds.
+    TooManyAttempts { retry_after: u64 },
 }
 
 impl StoreError {
@@ -126,6 +134,7 @@ impl StoreError {
             ),
             StoreError::DiskFull => fill(Msg::DiskFull, &[("db", &db)]),
             StoreError::BackupDamaged => fill(Msg::BackupDamaged, &[("db", &db)]),
+            StoreError::OnServerHostOnly => fill(Msg::OnServerHostOnly, &[("db", &db)]),
             StoreError::NewerThanBackup { database, backup } => {
                 let when = |t: &DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
                 let never = Msg::BackupEmpty.text_in(lang).to_string();
@@ -139,6 +148,11 @@ impl StoreError {
                 )
             }
             StoreError::Backend => fill(Msg::BackendFailed, &[("db", &db)]),
+            StoreError::SessionEnded => fill(Msg::SessionEnded, &[("db", &db)]),
+            StoreError::TooLarge => Msg::RequestTooLarge.text_in(lang).into(),
+            StoreError::TooManyAttempts { retry_after } => {
+                fill(Msg::TooManyAttempts, &[("seconds", retry_after)])
+            }
         }
     }
 
@@ -255,11 +269,15 @@ mod tests {
             StoreError::SchemaTooNew { found: 9, known: 8 },
             StoreError::DiskFull,
             StoreError::BackupDamaged,
+            StoreError::OnServerHostOnly,
             StoreError::NewerThanBackup {
                 database: Utc::now(),
                 backup: None,
             },
             StoreError::Backend,
+            StoreError::SessionEnded,
+            StoreError::TooLarge,
+            StoreError::TooManyAttempts { retry_after: 60 },
         ]);
         all
     }

@@ -6,7 +6,9 @@
 //! hotel's settings and records who made it. Front ends only ask and show.
 
 mod error;
+pub mod remote;
 mod sqlite;
+pub mod wire;
 
 use std::path::PathBuf;
 
@@ -14,6 +16,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use error::{debug_log, Entity, StoreError};
+pub use sqlite::sessions::{SessionBook, StoredSession};
 
 use crate::model::{
     Account, BackupSummary, Board, CheckReport, Feedback, Guest, GuestId, GuestPatch, NewFeedback,
@@ -25,6 +28,10 @@ use crate::model::{
 pub enum Target {
     /// A SQLite file shared by the terminals of one host.
     File(PathBuf),
+    /// A guestbook server (`guestbook serve`), by its base URL (`http://127.0.0.1:8731`),
+    /// with the token of a session begun by `guestbook login` when there is one; without
+    /// one, opening signs in with the credentials.
+    Remote { url: String, token: Option<String> },
 }
 
 impl Target {
@@ -32,6 +39,7 @@ impl Target {
     pub fn shown(&self) -> String {
         match self {
             Target::File(path) => path.display().to_string(),
+            Target::Remote { url, .. } => url.clone(),
         }
     }
 }
@@ -66,7 +74,7 @@ impl std::fmt::Debug for Credentials {
 
 /// Who is acting, as the database's accounts say: resolved once when the store is opened
 /// (or a user signs in), never taken from a terminal's config.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Principal {
     pub user: String,
     pub role: Role,
@@ -95,7 +103,50 @@ pub fn open(
         Target::File(path) => Ok(Box::new(sqlite::SqliteStore::open(
             path, who, opts, notice,
         )?)),
+        Target::Remote { url, token } => Ok(Box::new(remote::RemoteStore::open(
+            url,
+            token.as_deref(),
+            who,
+        )?)),
     }
+}
+
+/// For the server: opens the file at `path` for a sign-in, which always needs the account's
+/// password (`require_password`) or follows the hotel's setting like a terminal does.
+pub fn open_for_sign_in(
+    path: &std::path::Path,
+    who: &Credentials,
+    require_password: bool,
+) -> Result<Box<dyn Store>, StoreError> {
+    let trust = if require_password {
+        sqlite::Trust::Password
+    } else {
+        sqlite::Trust::Hotel
+    };
+    let opts = OpenOptions::default();
+    Ok(Box::new(sqlite::SqliteStore::open_as(
+        path,
+        who,
+        opts,
+        &mut |_| {},
+        trust,
+    )?))
+}
+
+/// For the server: opens the file at `path` for the user of a session it already checked
+/// (after a restart); the account must still exist and be enabled.
+pub fn open_for_session(path: &std::path::Path, user: &str) -> Result<Box<dyn Store>, StoreError> {
+    let who = Credentials {
+        user: user.to_string(),
+        password: None,
+    };
+    Ok(Box::new(sqlite::SqliteStore::open_as(
+        path,
+        &who,
+        OpenOptions::default(),
+        &mut |_| {},
+        sqlite::Trust::Session,
+    )?))
 }
 
 /// Opens the file at `path` for `user`, creating it when there is none: for the tools beside
@@ -113,7 +164,7 @@ pub fn open_file(path: &std::path::Path, user: &str) -> Result<Box<dyn Store>, S
 }
 
 /// A new staff account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewAccount {
     pub user: String,
     pub role: Role,
@@ -123,7 +174,7 @@ pub struct NewAccount {
 }
 
 /// A change to an account (admin).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum AccountChange {
     Role(Role),
     Disable,
@@ -288,7 +339,8 @@ pub struct ImportRow {
     pub item: Result<ImportItem, RowProblem>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", content = "row", rename_all = "snake_case")]
 pub enum ImportItem {
     Guest(Guest),
     Preference(NewPreference),
@@ -297,14 +349,14 @@ pub enum ImportItem {
 }
 
 /// Why a row was refused: which column and what was wrong with it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RowProblem {
     pub column: String,
     pub reason: String,
 }
 
 /// A refused row with where it was.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RowError {
     pub line: u64,
     pub column: String,
@@ -312,7 +364,7 @@ pub struct RowError {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub imported: u64,
     pub updated: u64,

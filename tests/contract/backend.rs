@@ -18,6 +18,55 @@ pub fn sqlite_file(path: &Path, who: &Credentials) -> Result<Box<dyn Store>, Sto
     store::open(&Target::File(path.to_path_buf()), who, opts, &mut |_| {})
 }
 
+/// A guestbook server on 127.0.0.1 serving a SQLite file, reached over HTTP: one server per
+/// database path, all on one tokio runtime thread of this test process. The server mirrors
+/// the file's sign-in rules (`require_password` off), so the same cases hold on both.
+pub fn loopback_server(path: &Path, who: &Credentials) -> Result<Box<dyn Store>, StoreError> {
+    let url = server_for(path);
+    let target = Target::Remote { url, token: None };
+    store::open(&target, who, OpenOptions::default(), &mut |_| {})
+}
+
+/// The URL of the server for `path`, started on first use.
+fn server_for(path: &Path) -> String {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    static SERVERS: OnceLock<Mutex<HashMap<PathBuf, String>>> = OnceLock::new();
+    let runtime = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    });
+    let mut servers = SERVERS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(url) = servers.get(path) {
+        return url.clone();
+    }
+    // The file exists before the server opens it, as it would on a real server.
+    drop(store::open_file(path, "setup").expect("a database for the server"));
+    let config = guestbook::server::ServerConfig {
+        require_password: false,
+        ..Default::default()
+    };
+    let router = guestbook::server::router(path.to_path_buf(), config).expect("the server starts");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    runtime.spawn(guestbook::server::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
+    servers.insert(path.to_path_buf(), url.clone());
+    url
+}
+
 /// A fresh, empty database of one backend, for one case.
 pub struct Db {
     _dir: tempfile::TempDir,

@@ -43,6 +43,7 @@ contract! {
     // A backend is added here, with one line: `name => factory,` (factories in backend.rs).
     backends {
         sqlite_file => crate::backend::sqlite_file,
+        loopback_server => crate::backend::loopback_server,
     }
     cases {
         store::preference_for_unknown_guest_is_refused,

@@ -9,6 +9,7 @@ mod keys;
 mod postings;
 mod rows;
 mod schema;
+pub mod sessions;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,17 @@ impl FileIdentity {
             .ok()
             .map(|_| FileIdentity { dev: 0, ino: 0 })
     }
+}
+
+/// How an open checks the user's password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// As the hotel's `require_sign_in` setting says (a terminal on the file).
+    Hotel,
+    /// Always: the user must have an account and give its password (a server's sign-in).
+    Password,
+    /// Never: the server checked it when the session began.
+    Session,
 }
 
 /// A guestbook database in a SQLite file.
@@ -139,6 +151,17 @@ impl SqliteStore {
         opts: OpenOptions,
         notice: &mut dyn FnMut(Notice),
     ) -> Result<SqliteStore, StoreError> {
+        Self::open_as(path, who, opts, notice, Trust::Hotel)
+    }
+
+    /// Opens the file for `who`, checking the password as `trust` says.
+    pub fn open_as(
+        path: &Path,
+        who: &Credentials,
+        opts: OpenOptions,
+        notice: &mut dyn FnMut(Notice),
+        trust: Trust,
+    ) -> Result<SqliteStore, StoreError> {
         let mut conn = open_connection(path, opts)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         let version = match file_kind(&conn)? {
@@ -178,13 +201,18 @@ impl SqliteStore {
             settings,
             catalog,
         };
-        store.principal = store.resolve(who)?;
+        store.principal = store.resolve_as(who, trust)?;
         Ok(store)
     }
 
     /// Who `who` is by the accounts table. A database without accounts is a single-user
     /// install whose user acts as an admin.
     fn resolve(&self, who: &Credentials) -> Result<Principal, StoreError> {
+        self.resolve_as(who, Trust::Hotel)
+    }
+
+    /// Who `who` is, checking the password as `trust` says.
+    fn resolve_as(&self, who: &Credentials, trust: Trust) -> Result<Principal, StoreError> {
         let account = self
             .conn
             .prepare_cached(
@@ -203,7 +231,7 @@ impl SqliteStore {
             let any: bool =
                 self.conn
                     .query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?;
-            if any {
+            if any || trust == Trust::Password {
                 return Err(StoreError::UnknownUser {
                     user: who.user.clone(),
                 });
@@ -219,7 +247,12 @@ impl SqliteStore {
                 user: who.user.clone(),
             });
         }
-        if self.settings.require_sign_in {
+        let check = match trust {
+            Trust::Hotel => self.settings.require_sign_in,
+            Trust::Password => true,
+            Trust::Session => false,
+        };
+        if check {
             match (&who.password, &hash) {
                 // Asking for a password the account does not have would help nobody.
                 (_, None) => {

@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 13;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -138,6 +138,31 @@ CREATE TABLE IF NOT EXISTS accounts (
     created_by TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+";
+
+/// Version 12: a server's sign-in sessions, kept by the SHA-256 hash of their token only (the
+/// token itself is never stored), so a restarted server keeps everyone signed in. Times are
+/// Unix seconds.
+const SESSIONS: &str = "
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash BLOB PRIMARY KEY,
+    user TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+";
+
+/// Version 13: the first answer to each write sent to a server with an `Idempotency-Key`, so
+/// a retried write is answered again instead of applied twice. Times are Unix seconds.
+const IDEMPOTENT_ANSWERS: &str = "
+CREATE TABLE IF NOT EXISTS idempotent_answers (
+    user TEXT NOT NULL,
+    key TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (user, key)
+) WITHOUT ROWID;
 ";
 
 /// Version 9: the longest stay in nights, which bounds the board's in-house scan.
@@ -297,6 +322,12 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         // `stays_standing` also serves the board's in-house range, as (departure, arrival)
         // did, and covers the read of every stay standing today.
         tx.execute_batch(STANDING_INDEXES)?;
+    }
+    if version < 12 {
+        tx.execute_batch(SESSIONS)?;
+    }
+    if version < 13 {
+        tx.execute_batch(IDEMPOTENT_ANSWERS)?;
     }
     if (7..10).contains(&version) {
         // Version 10: names are keyed in every reading of their characters, dotted names by

@@ -1,0 +1,144 @@
+//! A server's sign-in sessions, kept in the database by the SHA-256 hash of their token, so
+//! a restarted server keeps everyone signed in and a stolen copy of the file signs nobody in.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{open_connection, tune};
+use crate::store::{OpenOptions, StoreError};
+
+/// A session as stored: whose it is and its times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub user: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+}
+
+/// The sessions table of one database, on a connection of its own.
+pub struct SessionBook {
+    conn: Connection,
+}
+
+fn at(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+impl SessionBook {
+    /// Opens the sessions of the database at `path`, which must exist and be current (the
+    /// server opens a store on it first).
+    pub fn open(path: &Path) -> Result<SessionBook, StoreError> {
+        let conn = open_connection(
+            path,
+            OpenOptions {
+                create: false,
+                read_only: false,
+            },
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        tune(&conn)?;
+        Ok(SessionBook { conn })
+    }
+
+    /// Records a new session for `user`.
+    pub fn begin(
+        &mut self,
+        token_hash: &[u8; 32],
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sessions (token_hash, user, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
+            params![&token_hash[..], user, now.timestamp()],
+        )?;
+        Ok(())
+    }
+
+    /// The session with this token hash, if there is one.
+    pub fn find(&mut self, token_hash: &[u8; 32]) -> Result<Option<StoredSession>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT user, created_at, last_seen FROM sessions WHERE token_hash = ?1",
+            )?
+            .query_row([&token_hash[..]], |r| {
+                Ok(StoredSession {
+                    user: r.get(0)?,
+                    created_at: at(r.get(1)?),
+                    last_seen: at(r.get(2)?),
+                })
+            })
+            .optional()?)
+    }
+
+    /// Moves a session's last activity to `now`.
+    pub fn touch(&mut self, token_hash: &[u8; 32], now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
+            params![&token_hash[..], now.timestamp()],
+        )?;
+        Ok(())
+    }
+
+    /// Ends a session at once.
+    pub fn end(&mut self, token_hash: &[u8; 32]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM sessions WHERE token_hash = ?1",
+            [&token_hash[..]],
+        )?;
+        Ok(())
+    }
+
+    /// The first answer (status and body) to the write `user` sent with `key`, if any.
+    pub fn answer(&mut self, user: &str, key: &str) -> Result<Option<(u16, Vec<u8>)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT status, body FROM idempotent_answers WHERE user = ?1 AND key = ?2",
+            )?
+            .query_row([user, key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Keeps the answer to the write `user` sent with `key` (the first one stays).
+    pub fn remember(
+        &mut self,
+        user: &str,
+        key: &str,
+        status: u16,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO idempotent_answers (user, key, status, body, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![user, key, status, body, now.timestamp()],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets the answers kept since before `before`.
+    pub fn forget_answers(&mut self, before: DateTime<Utc>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM idempotent_answers WHERE at < ?1",
+            [before.timestamp()],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets every session idle since before `idle_before` or begun before `begun_before`.
+    pub fn sweep(
+        &mut self,
+        idle_before: DateTime<Utc>,
+        begun_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
+            params![idle_before.timestamp(), begun_before.timestamp()],
+        )?;
+        Ok(())
+    }
+}

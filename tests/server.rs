@@ -1,0 +1,501 @@
+//! `guestbook serve` as a client meets it over HTTP on loopback: sessions (401 without one,
+//! logout, idle and absolute expiry on an injected clock, a restart), roles enforced from the
+//! session whatever a body says, ids that answer 404 alike, the body limit, the sign-in rate
+//! limit and the fixed routes of api.md. What every store call does is the contract suite's.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
+use guestbook::model::{Guest, GuestId, Role};
+use guestbook::server::ServerConfig;
+use guestbook::store::{self, ImportItem, Kind, NewAccount};
+use serde_json::{json, Value};
+
+/// One runtime thread pool for every server of this test binary.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+}
+
+/// A server's clock, moved by hand: seconds after 2026-06-15 08:00 UTC.
+#[derive(Clone, Default)]
+struct Clock(Arc<AtomicI64>);
+
+impl Clock {
+    fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_781_510_400 + self.0.load(Ordering::SeqCst), 0).unwrap()
+    }
+    fn advance_minutes(&self, minutes: i64) {
+        self.0.fetch_add(minutes * 60, Ordering::SeqCst);
+    }
+}
+
+const PASSWORD: &str = "longjing-22";
+
+/// A hotel with one guest (G1) and an account per role, each with the password above.
+fn hotel(path: &Path) {
+    let mut s = store::open_file(path, "admin").unwrap();
+    for (user, role) in [
+        ("admin", Role::Admin),
+        ("agent", Role::Agent),
+        ("hk", Role::Housekeeping),
+        ("fo", Role::FrontOffice),
+        ("manager", Role::Manager),
+    ] {
+        s.add_account(&NewAccount {
+            user: user.into(),
+            role,
+            department: None,
+            password: Some(PASSWORD.into()),
+        })
+        .unwrap();
+    }
+    let g = Guest::new(GuestId::from("G1"), "张伟");
+    common::import(&mut s, Kind::Guests, vec![ImportItem::Guest(g)]);
+}
+
+/// A server on 127.0.0.1 over the database at `path`, on `clock`; its URL.
+fn serve(path: &Path, clock: &Clock) -> String {
+    let clock = clock.clone();
+    let config = ServerConfig {
+        clock: Arc::new(move || clock.now()),
+        ..Default::default()
+    };
+    let router = guestbook::server::router(path.to_path_buf(), config).expect("the server starts");
+    let listener = runtime()
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    runtime().spawn(guestbook::server::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
+    url
+}
+
+/// A fresh hotel behind its own server.
+struct Hotel {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    url: String,
+    clock: Clock,
+}
+
+fn start() -> Hotel {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotel.db");
+    hotel(&path);
+    let clock = Clock::default();
+    let url = serve(&path, &clock);
+    Hotel {
+        _dir: dir,
+        path,
+        url,
+        clock,
+    }
+}
+
+/// The hotel most tests share (their sessions are their own; nobody moves its clock).
+fn shared() -> &'static Hotel {
+    static HOTEL: OnceLock<Hotel> = OnceLock::new();
+    HOTEL.get_or_init(start)
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// One request: its status and JSON answer.
+fn call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    lang: &str,
+    body: Option<Vec<u8>>,
+) -> (u16, Value) {
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("Accept-Language", lang);
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    let answer = match body {
+        Some(body) => agent().run(
+            request
+                .header("Content-Type", "application/json")
+                .body(body)
+                .unwrap(),
+        ),
+        None => agent().run(request.body(()).unwrap()),
+    };
+    let mut answer = answer.expect("the server answers");
+    let status = answer.status().as_u16();
+    let text = answer.body_mut().read_to_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A PUT written on a plain socket: a server that refuses a body before reading it may close
+/// the connection while a client is still writing, which a client library reports as a
+/// broken pipe instead of the answer.
+fn raw_put(hotel: &Hotel, path: &str, token: &str, body: &str) -> (u16, Value) {
+    use std::io::{Read, Write};
+    let addr = hotel.url.trim_start_matches("http://");
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    let head = format!(
+        "PUT {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = socket.write_all(head.as_bytes());
+    let _ = socket.write_all(body.as_bytes());
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    let status = text[9..12].parse().unwrap();
+    let json = text.split("\r\n\r\n").nth(1).unwrap_or("");
+    (status, serde_json::from_str(json).unwrap_or(Value::Null))
+}
+
+fn get(hotel: &Hotel, path: &str, token: &str) -> (u16, Value) {
+    call(
+        "GET",
+        &format!("{}{path}", hotel.url),
+        Some(token),
+        "en",
+        None,
+    )
+}
+
+fn send(hotel: &Hotel, method: &str, path: &str, token: &str, body: Value) -> (u16, Value) {
+    let body = serde_json::to_vec(&body).unwrap();
+    call(
+        method,
+        &format!("{}{path}", hotel.url),
+        Some(token),
+        "en",
+        Some(body),
+    )
+}
+
+fn login_as(hotel: &Hotel, body: Value) -> (u16, Value) {
+    let body = serde_json::to_vec(&body).unwrap();
+    call(
+        "POST",
+        &format!("{}/api/v1/login", hotel.url),
+        None,
+        "en",
+        Some(body),
+    )
+}
+
+/// Signs `user` in with the right password; the token.
+fn login(hotel: &Hotel, user: &str) -> String {
+    let (status, answer) = login_as(hotel, json!({"user": user, "password": PASSWORD}));
+    assert_eq!(status, 200, "{answer}");
+    answer["token"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn health_and_the_openapi_document_need_no_session_and_the_api_does() {
+    let hotel = shared();
+    let (status, answer) = call("GET", &format!("{}/healthz", hotel.url), None, "en", None);
+    assert_eq!((status, answer), (200, json!({"ok": true})));
+    let (status, doc) = call(
+        "GET",
+        &format!("{}/openapi.json", hotel.url),
+        None,
+        "en",
+        None,
+    );
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
+    // The fixed routes of api.md, each described with its method.
+    for (path, method) in [
+        ("/api/v1/login", "post"),
+        ("/api/v1/logout", "post"),
+        ("/api/v1/guests", "get"),
+        ("/api/v1/guests/{id}", "get"),
+        ("/api/v1/guests/{id}/preferences", "post"),
+        ("/api/v1/board", "get"),
+        ("/healthz", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
+    for path in [
+        "/api/v1/guests?q=zhang",
+        "/api/v1/guests/G1",
+        "/api/v1/board?date=2026-06-15",
+    ] {
+        let (status, answer) = call("GET", &format!("{}{path}", hotel.url), None, "en", None);
+        assert_eq!(status, 401, "{path}");
+        assert_eq!(answer["reason"], json!({"error": "session_ended"}));
+    }
+    let (status, _) = get(hotel, "/api/v1/guests?q=zhang", "not-a-token");
+    assert_eq!(status, 401);
+}
+
+#[test]
+fn a_sign_in_answers_token_expiry_and_role_and_a_wrong_password_is_401() {
+    let hotel = shared();
+    let (status, answer) = login_as(hotel, json!({"user": "fo", "password": PASSWORD}));
+    assert_eq!(status, 200);
+    // 128 random bits, base64url without padding.
+    assert_eq!(answer["token"].as_str().unwrap().len(), 22);
+    assert_eq!(answer["role"], "front_office");
+    assert!(answer["expires_at"].is_string());
+    let (status, answer) = login_as(hotel, json!({"user": "manager", "password": "nope"}));
+    assert_eq!(status, 401);
+    assert_eq!(answer["error"], "Wrong password for manager.");
+    // Whether an account exists is not given away.
+    let (status, answer) = login_as(hotel, json!({"user": "nobody", "password": "nope"}));
+    assert_eq!(status, 401);
+    assert_eq!(answer["reason"]["error"], "wrong_password");
+}
+
+#[test]
+fn housekeeping_records_a_preference_as_itself_but_may_not_edit_a_profile() {
+    let hotel = shared();
+    let token = login(hotel, "hk");
+    let (status, answer) = send(
+        hotel,
+        "PATCH",
+        "/api/v1/guests/G1",
+        &token,
+        json!({"patch": {"vip": "V1"}}),
+    );
+    assert_eq!(status, 403);
+    assert_eq!(
+        answer["error"],
+        "Your role (housekeeping) may not change profiles; ask a manager or an administrator."
+    );
+    assert_eq!(answer["reason"]["error"], "forbidden");
+    // Who observed it and for which department come from the session, not the body.
+    let (status, pref) = send(
+        hotel,
+        "POST",
+        "/api/v1/guests/G1/preferences",
+        &token,
+        json!({"guest_id": "G1", "category": "pillow", "value": "buckwheat", "note": null,
+               "observed_by": "admin", "observed_at": "2026-06-15T08:00:00Z",
+               "source": "front_office"}),
+    );
+    assert_eq!(status, 200, "{pref}");
+    assert_eq!(pref["observed_by"], "hk");
+    assert_eq!(pref["source"], "housekeeping");
+}
+
+#[test]
+fn a_role_sent_in_a_body_is_ignored() {
+    let hotel = shared();
+    let (status, answer) = login_as(
+        hotel,
+        json!({"user": "agent", "password": PASSWORD, "role": "admin", "principal": {"role": "admin"}}),
+    );
+    assert_eq!((status, &answer["role"]), (200, &json!("agent")));
+    let token = answer["token"].as_str().unwrap();
+    let (status, answer) = send(
+        hotel,
+        "POST",
+        "/api/v1/accounts",
+        token,
+        json!({"user": "mallory", "role": "admin", "department": null, "password": "x", "principal": {"user": "admin", "role": "admin"}}),
+    );
+    assert_eq!(status, 403, "{answer}");
+    let (status, answer) = send(
+        hotel,
+        "POST",
+        "/api/v1/guests/G1/erase",
+        token,
+        json!({"role": "admin"}),
+    );
+    assert_eq!(
+        (status, &answer["reason"]["error"]),
+        (403, &json!("forbidden"))
+    );
+}
+
+#[test]
+fn guessed_ids_answer_404_alike_in_the_callers_language() {
+    let hotel = shared();
+    let token = login(hotel, "agent");
+    let (status, answer) = get(hotel, "/api/v1/guests/G999", &token);
+    assert_eq!(status, 404);
+    assert_eq!(answer["error"], "No guest with id G999.");
+    assert_eq!(
+        answer["reason"],
+        json!({"error": "not_found", "what": "guest", "id": "G999"})
+    );
+    let url = format!("{}/api/v1/guests/G998", hotel.url);
+    let (status, answer) = call("GET", &url, Some(&token), "zh-CN,zh;q=0.9", None);
+    assert_eq!(status, 404);
+    assert!(
+        answer["error"].as_str().unwrap().contains("G998"),
+        "{answer}"
+    );
+    assert!(!answer["error"].as_str().unwrap().is_ascii(), "{answer}");
+}
+
+#[test]
+fn a_stale_edit_is_409_naming_who_changed_it() {
+    let hotel = shared();
+    let fo = login(hotel, "fo");
+    let (_, profile) = get(hotel, "/api/v1/guests/G1", &fo);
+    let version = profile["version"].as_i64().unwrap();
+    let manager = login(hotel, "manager");
+    let edit = |token: &str, company: &str| {
+        send(
+            hotel,
+            "PATCH",
+            "/api/v1/guests/G1",
+            token,
+            json!({"patch": {"company": company}, "version": version}),
+        )
+    };
+    assert_eq!(edit(&manager, "Acme").0, 200);
+    let (status, answer) = edit(&fo, "Other");
+    assert_eq!(status, 409);
+    assert_eq!(answer["reason"]["by"], "manager");
+    assert!(
+        answer["error"].as_str().unwrap().contains("manager"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn logout_ends_the_session_at_once() {
+    let hotel = shared();
+    let token = login(hotel, "agent");
+    assert_eq!(get(hotel, "/api/v1/session", &token).0, 200);
+    assert_eq!(
+        send(hotel, "POST", "/api/v1/logout", &token, json!({})).0,
+        200
+    );
+    let (status, answer) = get(hotel, "/api/v1/guests?q=zhang", &token);
+    assert_eq!(
+        (status, &answer["reason"]["error"]),
+        (401, &json!("session_ended"))
+    );
+}
+
+#[test]
+fn a_body_over_the_limit_is_413_in_the_apis_shape() {
+    let hotel = shared();
+    let token = login(hotel, "admin");
+    // Just over the 1 MiB limit, so the whole request fits the loopback socket's buffers
+    // before the server answers without reading it.
+    let big = format!("{{\"note\": \"{}\"}}", "x".repeat(1 << 20));
+    let (status, answer) = raw_put(hotel, "/api/v1/guests/G1/preferences/1/note", &token, &big);
+    assert_eq!(status, 413);
+    assert_eq!(answer["reason"], json!({"error": "too_large"}));
+    // A body that is not the shape asked for names its field.
+    let (status, answer) = send(
+        hotel,
+        "POST",
+        "/api/v1/merge",
+        &token,
+        json!({"keep": "G1"}),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(answer["reason"]["field"], "other");
+}
+
+#[test]
+fn sessions_end_after_30_minutes_idle_or_12_hours_however_busy() {
+    let hotel = start();
+    let idle = login(&hotel, "agent");
+    let busy = login(&hotel, "fo");
+    for _ in 0..24 {
+        hotel.clock.advance_minutes(29);
+        assert_eq!(get(&hotel, "/api/v1/session", &busy).0, 200);
+    }
+    // 11 h 36 min: the idle one has long gone, the busy one is still in.
+    assert_eq!(get(&hotel, "/api/v1/session", &idle).0, 401);
+    hotel.clock.advance_minutes(20);
+    assert_eq!(get(&hotel, "/api/v1/session", &busy).0, 200);
+    hotel.clock.advance_minutes(25);
+    // 12 h 21 min after sign-in.
+    assert_eq!(get(&hotel, "/api/v1/session", &busy).0, 401);
+}
+
+#[test]
+fn a_session_outlives_a_restart_of_the_server() {
+    let hotel = start();
+    let token = login(&hotel, "agent");
+    let second = serve(&hotel.path, &hotel.clock);
+    let url = format!("{second}/api/v1/guests/G1");
+    let (status, profile) = call("GET", &url, Some(&token), "en", None);
+    assert_eq!((status, &profile["name"]), (200, &json!("张伟")));
+}
+
+#[test]
+fn sign_ins_are_limited_per_account_with_retry_after() {
+    let hotel = start();
+    for _ in 0..5 {
+        let (status, _) = login_as(&hotel, json!({"user": "manager", "password": "guess"}));
+        assert_eq!(status, 401);
+    }
+    let (status, answer) = login_as(&hotel, json!({"user": "manager", "password": PASSWORD}));
+    assert_eq!(status, 429);
+    assert_eq!(
+        answer["reason"],
+        json!({"error": "too_many_attempts", "retry_after": 900})
+    );
+    // Another account is not locked out by the guesses at this one.
+    login(&hotel, "agent");
+    hotel.clock.advance_minutes(15);
+    login(&hotel, "manager");
+}
+
+#[test]
+fn a_write_retried_with_its_idempotency_key_is_answered_again_not_applied_twice() {
+    let hotel = shared();
+    let token = login(hotel, "fo");
+    let body = serde_json::to_vec(&json!({"guest_id": "G1", "kind": "praise",
+        "text": "remembered my name", "department": null}))
+    .unwrap();
+    let post = |key: &str| {
+        let request = ureq::http::Request::builder()
+            .method("POST")
+            .uri(format!("{}/api/v1/feedback", hotel.url))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .body(body.clone())
+            .unwrap();
+        let mut answer = agent().run(request).unwrap();
+        let status = answer.status().as_u16();
+        let json: Value =
+            serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
+        (status, json)
+    };
+    let (first_status, first) = post("retry-me-1");
+    let (again_status, again) = post("retry-me-1");
+    assert_eq!((first_status, again_status), (200, 200));
+    assert_eq!(first, again);
+    let (_, other) = post("another-write");
+    assert_ne!(other["id"], first["id"]);
+    let (_, profile) = get(hotel, "/api/v1/guests/G1", &token);
+    let praised = profile["feedback"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["text"] == "remembered my name")
+        .count();
+    assert_eq!(praised, 2);
+}
