@@ -68,6 +68,9 @@ pub fn undo_retires_but_keeps_the_record(db: &Db) {
         ..preference("G1", "tea", "longjing")
     };
     let stored = store.add_preference(pref).unwrap();
+    // The caller cannot say who observed it: the acting user and their department are recorded.
+    assert_eq!(stored.observed_by.as_deref(), Some("test"));
+    assert_eq!(stored.source, Some(store.principal().department));
     let noted = store
         .note_preference(&GuestId::from("G1"), stored.id, "大水杯")
         .unwrap();

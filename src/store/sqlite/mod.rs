@@ -675,9 +675,10 @@ impl Store for SqliteStore {
     fn add_preference(&mut self, pref: NewPreference) -> Result<Preference, StoreError> {
         self.allow(Action::RecordPreference)?;
         let mut pref = validate::preference(&pref, &self.catalog)?;
-        pref.observed_by
-            .get_or_insert_with(|| self.principal.user.clone());
-        pref.source.get_or_insert(self.principal.department);
+        // Who observed it is who is acting: a front end (or a request body) cannot say
+        // otherwise. Only an import carries the file's observers.
+        pref.observed_by = Some(self.principal.user.clone());
+        pref.source = Some(self.principal.department);
         self.write(|tx, who| {
             let (gid, _) = Self::live_gid(tx, &pref.guest_id)?;
             let id = insert_preference(tx, gid, &pref)?;
