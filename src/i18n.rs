@@ -311,6 +311,8 @@ messages! {
     ActExport => "export files", "导出文件";
     ActPrintVipSheet => "print the VIP reception sheet", "打印VIP接待单";
     ActBackup => "back up the database", "备份数据库";
+    ActReadAudit => "read the audit log", "查看审计日志";
+    AuditEmpty => "No audit entries match.", "没有符合条件的审计记录。";
     ActRestore => "restore the database from a backup", "从备份恢复数据库";
     BackupDamaged => "The backup is damaged (it fails the integrity check), so it was not restored; {db} is unchanged.", "备份文件已损坏（未通过完整性检查），未恢复；{db} 保持不变。";
     NewerThanBackup => "{db} was last changed at {database}, after the backup was taken ({backup}): restoring would lose those changes, so nothing was restored. Add --force to restore anyway.", "{db} 最后修改于 {database}，晚于备份（{backup}）：恢复会丢失这些修改，因此未恢复。确需恢复请加 --force。";

@@ -913,6 +913,30 @@ pub struct Account {
     pub has_password: bool,
 }
 
+/// One entry of the audit log, as `guestbook audit --json` shows it: who did what, when,
+/// from which host, to which guest. `detail` holds field names, codes and counts, never a
+/// guest's personal values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub action: String,
+    pub guest_id: Option<GuestId>,
+    pub detail: String,
+    pub host: Option<String>,
+}
+
+/// Which audit entries to read: all filters optional, newest first, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    pub guest: Option<GuestId>,
+    pub by: Option<String>,
+    /// From this day on (UTC).
+    pub since: Option<NaiveDate>,
+    pub limit: Option<u32>,
+}
+
 /// A copy of a database, as `backup` made it or `restore` read it: `{"guests", "last_change"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BackupSummary {

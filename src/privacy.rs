@@ -43,6 +43,8 @@ pub enum Action {
     Check,
     /// Copy the whole database to a file (every guest's personal data).
     Backup,
+    /// Read the audit log.
+    ReadAudit,
     /// Replace the database with a backup.
     Restore,
     /// Move every date of a sample database (the demo).
@@ -66,7 +68,7 @@ impl Action {
             Action::ResolveFeedback | Action::Import | Action::Export | Action::PrintVipSheet => {
                 matches!(role, FrontOffice | Manager | Admin)
             }
-            Action::Merge | Action::Check => matches!(role, Manager | Admin),
+            Action::Merge | Action::Check | Action::ReadAudit => matches!(role, Manager | Admin),
             Action::Erase
             | Action::ManageAccounts
             | Action::ChangeSettings

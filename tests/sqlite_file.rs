@@ -866,3 +866,22 @@ fn only_an_admin_backs_up_or_restores_and_a_foreign_file_is_not_restored() {
     // Nothing was restored: the guest is still there.
     assert!(admin.profile(&GuestId::from("G1")).is_ok());
 }
+
+#[test]
+fn the_audit_log_refuses_to_be_changed_or_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotel.db");
+    drop(hotel(&path));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let entries = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = entries(&conn);
+    assert!(before > 0);
+    for tamper in ["UPDATE audit SET user = 'nobody'", "DELETE FROM audit"] {
+        let err = conn.execute(tamper, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{tamper}: {err}");
+    }
+    assert_eq!(entries(&conn), before);
+}

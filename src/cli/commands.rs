@@ -13,7 +13,8 @@ use crate::config::{self, Config};
 use crate::i18n::{self, Msg};
 use crate::interchange::{self, ImportOptions};
 use crate::model::{
-    BackupSummary, GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, Settings,
+    AuditQuery, BackupSummary, GuestField, GuestId, GuestPatch, NewFeedback, NewPreference,
+    Settings,
 };
 use crate::report::{self, Watermark};
 use crate::rules;
@@ -352,6 +353,25 @@ fn run_on_store(
         Command::Erase { id } => {
             store.erase(&guest_id(&id))?;
             say(&Msg::GuestErased.fill(&[("id", &id.trim())]))
+        }
+        Command::Audit {
+            guest,
+            by,
+            since,
+            limit,
+            json,
+        } => {
+            let query = AuditQuery {
+                guest: guest.as_deref().map(guest_id),
+                by,
+                since,
+                limit: Some(limit),
+            };
+            let entries = store.audit(&query)?;
+            match json {
+                true => print_json(&entries),
+                false => say(&output::audit_table(&entries, i18n::lang())),
+            }
         }
         Command::Flagged { json } => {
             let guests = store.flagged()?;

@@ -156,6 +156,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The audit log, newest first: who did what, when, from which host (manager, admin).
+    Audit {
+        /// Only entries about this guest.
+        #[arg(long, value_name = "ID")]
+        guest: Option<String>,
+        /// Only entries by this user.
+        #[arg(long, value_name = "USER")]
+        by: Option<String>,
+        /// Only entries from this day on (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        since: Option<NaiveDate>,
+        /// At most this many entries.
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Printed sheets: `report vip`, the VIP reception sheet.
     #[command(subcommand)]
     Report(ReportCommand),

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::model::{Account, Guest, SearchHit};
+use crate::model::{Account, AuditEntry, Guest, SearchHit};
 use crate::report;
 
 use super::CliError;
@@ -51,6 +51,32 @@ pub fn hits(hits: &[SearchHit]) -> Result<(), CliError> {
         )?;
     }
     Ok(())
+}
+
+/// Audit entries, one a line: local time, user, host, action, guest, detail.
+pub fn audit_table(entries: &[AuditEntry], lang: crate::i18n::Lang) -> String {
+    if entries.is_empty() {
+        return crate::i18n::Msg::AuditEmpty.text_in(lang).to_string();
+    }
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let at =
+                e.at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S");
+            let guest = e.guest_id.as_ref().map_or("", |g| g.0.as_str());
+            let line = format!(
+                "{at}  {}  {}  {}  {}  {}",
+                report::fit(&e.user, 12),
+                report::fit(e.host.as_deref().unwrap_or("-"), 14),
+                report::fit(&e.action, 17),
+                report::fit(guest, 9),
+                e.detail
+            );
+            crate::i18n::printable(line.trim_end(), false).into_owned()
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// Flagged profiles, one a line: id, name, the flags as staff call them, and the notes

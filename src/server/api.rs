@@ -54,6 +54,7 @@ pub fn routes(sessions: Arc<Sessions>) -> Router {
         .route("/board", get(board))
         .route("/reports/vip", get(vip_sheet))
         .route("/flagged", get(flagged))
+        .route("/audit", get(audit))
         .route(
             "/import/{kind}",
             post(import).layer(DefaultBodyLimit::max(import_limit)),
@@ -516,6 +517,11 @@ pub async fn vip_sheet(
     Params(p): Params<DateParams>,
 ) -> Response {
     call(app, headers, move |s| s.vip_sheet(p.date)).await
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses((status = 200, body = Vec<AuditEntry>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn audit(State(app): App, headers: HeaderMap, Params(q): Params<AuditQuery>) -> Response {
+    call(app, headers, move |s| s.audit(&q)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/flagged", responses((status = 200, body = Vec<Guest>), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]

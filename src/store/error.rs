@@ -204,6 +204,7 @@ fn action_text(action: Action, lang: Lang) -> &'static str {
         Action::Export => Msg::ActExport,
         Action::PrintVipSheet => Msg::ActPrintVipSheet,
         Action::Backup => Msg::ActBackup,
+        Action::ReadAudit => Msg::ActReadAudit,
         Action::Restore => Msg::ActRestore,
         Action::Merge => Msg::ActMerge,
         Action::Erase => Msg::ActErase,

@@ -19,8 +19,9 @@ pub use error::{debug_log, Entity, StoreError};
 pub use sqlite::sessions::{SessionBook, StoredSession};
 
 use crate::model::{
-    Account, BackupSummary, Board, CheckReport, Feedback, Guest, GuestId, GuestPatch, NewFeedback,
-    NewPreference, Preference, Profile, Role, SearchHit, Settings, Source, VipSheet,
+    Account, AuditEntry, AuditQuery, BackupSummary, Board, CheckReport, Feedback, Guest, GuestId,
+    GuestPatch, NewFeedback, NewPreference, Preference, Profile, Role, SearchHit, Settings, Source,
+    VipSheet,
 };
 
 /// Where the data is.
@@ -299,6 +300,10 @@ pub trait Store: Send {
 
     /// Integrity and consistency check; always reports, never fails on what it finds.
     fn check(&mut self) -> Result<CheckReport, StoreError>;
+
+    /// The audit log, newest first, filtered by guest, user and first day (at most
+    /// `query.limit`, default 200). Managers and admins only.
+    fn audit(&mut self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
 
     /// Writes a consistent, compacted copy of the whole database to `to` (a path that does
     /// not exist yet) while other terminals keep working; the copy holds every write

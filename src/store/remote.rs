@@ -462,6 +462,15 @@ impl Store for RemoteStore {
         self.get("/check")
     }
 
+    fn audit(&mut self, q: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut pairs = Vec::new();
+        pairs.extend(q.guest.as_ref().map(|g| ("guest", g.0.clone())));
+        pairs.extend(q.by.clone().map(|u| ("by", u)));
+        pairs.extend(q.since.map(|d| ("since", d.to_string())));
+        pairs.extend(q.limit.map(|n| ("limit", n.to_string())));
+        self.get(&format!("/audit?{}", query(&pairs)))
+    }
+
     fn flagged(&mut self) -> Result<Vec<Guest>, StoreError> {
         self.get("/flagged")
     }

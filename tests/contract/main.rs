@@ -74,6 +74,7 @@ contract! {
         trust::roles_come_from_the_database_and_every_call_is_checked,
         trust::sign_in_is_required_when_the_hotel_says_so,
         trust::settings_in_the_database_are_checked_on_every_write,
+        trust::every_change_is_in_the_audit_log_for_managers_to_read,
         concurrency::four_terminals_recording_at_once_lose_nothing,
         concurrency::reads_during_a_large_import_see_the_old_data,
     }

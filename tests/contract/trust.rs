@@ -144,3 +144,74 @@ pub fn settings_in_the_database_are_checked_on_every_write(db: &Db) {
     // Another terminal reads the settings from the database.
     assert_eq!(db.open("admin").settings().unwrap(), settings);
 }
+
+/// Every change is on record with who, when and from where; the log is read by guest, by
+/// user and from a day, by managers and admins only, and holds no personal values.
+pub fn every_change_is_in_the_audit_log_for_managers_to_read(db: &Db) {
+    let mut admin = db.open("admin");
+    add_account(&mut admin, "admin", Role::Admin);
+    add_account(&mut admin, "fo", Role::FrontOffice);
+    add_account(&mut admin, "mgr", Role::Manager);
+    let mut fo = db.open("fo");
+    let patch = GuestPatch {
+        name: Some("欧阳娜娜".into()),
+        phones: Some(vec![guestbook::search::phone::phone(
+            "13912345678",
+            phonenumber::country::Id::CN,
+        )
+        .unwrap()]),
+        ..GuestPatch::default()
+    };
+    let g = fo.add_guest(Some(GuestId::from("A1")), &patch).unwrap();
+    fo.add_preference(NewPreference {
+        guest_id: g.id.clone(),
+        category: "tea".into(),
+        value: "longjing".into(),
+        note: None,
+        observed_by: None,
+        observed_at: chrono::Utc::now(),
+        source: None,
+    })
+    .unwrap();
+    let mut mgr = db.open("mgr");
+    let about = mgr
+        .audit(&AuditQuery {
+            guest: Some(g.id.clone()),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    let actions: Vec<(&str, &str)> = about
+        .iter()
+        .map(|e| (e.user.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(actions, [("fo", "preference_add"), ("fo", "add")]);
+    assert!(about
+        .iter()
+        .all(|e| e.host.as_deref().is_some_and(|h| !h.is_empty())));
+    let by_admin = mgr
+        .audit(&AuditQuery {
+            by: Some("admin".into()),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert!(by_admin.iter().all(|e| e.user == "admin") && by_admin.len() >= 2);
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let none = mgr
+        .audit(&AuditQuery {
+            since: Some(tomorrow),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert!(none.is_empty());
+    // No personal value reaches the log: the name and the phone are nowhere in it.
+    let all = mgr.audit(&AuditQuery::default()).unwrap();
+    let text = serde_json::to_string(&all).unwrap();
+    assert!(
+        !text.contains("欧阳") && !text.contains("12345678"),
+        "{text}"
+    );
+    assert!(matches!(
+        fo.audit(&AuditQuery::default()),
+        Err(StoreError::Forbidden { .. })
+    ));
+}

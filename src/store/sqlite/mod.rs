@@ -1141,6 +1141,40 @@ impl Store for SqliteStore {
         })
     }
 
+    fn audit(&mut self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        self.allow(Action::ReadAudit)?;
+        let since = query.since.map(|d| d.format("%Y-%m-%d").to_string());
+        let limit = query.limit.unwrap_or(200).min(10_000);
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT id, at, user, action, guest_id, detail, host FROM audit \
+                 WHERE (?1 IS NULL OR guest_id = ?1) AND (?2 IS NULL OR user = ?2) \
+                 AND (?3 IS NULL OR at >= ?3) ORDER BY id DESC LIMIT ?4",
+            )?
+            .query_map(
+                params![
+                    query.guest.as_ref().map(|g| g.0.as_str()),
+                    query.by.as_deref(),
+                    since,
+                    limit
+                ],
+                |r| {
+                    Ok(AuditEntry {
+                        id: r.get(0)?,
+                        at: parse_ts(&r.get::<_, String>(1)?),
+                        user: r.get(2)?,
+                        action: r.get(3)?,
+                        guest_id: r.get::<_, Option<String>>(4)?.map(GuestId),
+                        detail: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                        host: r.get(6)?,
+                    })
+                },
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     fn backup(&mut self, to: &Path) -> Result<BackupSummary, StoreError> {
         self.allow(Action::Backup)?;
         self.write(|tx, who| audit(tx, &who.user, "backup", None, ""))?;

@@ -264,6 +264,23 @@ pub fn same_content(a: &Guest, b: &Guest) -> bool {
     strip(a) == strip(b)
 }
 
+/// Where this process acts from, for the audit: the host name, and over SSH the address the
+/// session came from (`fo-1 via 10.0.0.5`). A server records its own host.
+fn origin() -> &'static str {
+    static ORIGIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ORIGIN.get_or_init(|| {
+        let host = gethostname::gethostname().to_string_lossy().into_owned();
+        let ssh = std::env::var("SSH_CONNECTION").ok();
+        match ssh.as_deref().and_then(|c| c.split_whitespace().next()) {
+            Some(from) => format!("{host} via {from}"),
+            None => host,
+        }
+    })
+}
+
+/// Appends to the audit log (append-only: triggers refuse any change). `detail` never holds
+/// a guest's personal values (names, phones, e-mails, documents): only field names, codes
+/// and counts, so an erased guest leaves nothing personal behind in the log.
 pub fn audit(
     tx: &Connection,
     user: &str,
@@ -272,14 +289,16 @@ pub fn audit(
     detail: &str,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO audit (at, user, action, guest_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO audit (at, user, action, guest_id, detail, host) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         ts(&Utc::now()),
         user,
         action,
         guest.map(|g| g.0.as_str()),
-        detail
+        detail,
+        origin()
     ])?;
     Ok(())
 }

@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -163,6 +163,19 @@ CREATE TABLE IF NOT EXISTS idempotent_answers (
     at INTEGER NOT NULL,
     PRIMARY KEY (user, key)
 ) WITHOUT ROWID;
+";
+
+/// Version 14: the audit log says from which host each entry came, is read by guest and by
+/// user through indexes, and is append-only: no statement may change or delete an entry (a
+/// restore replaces the whole file, log included, through the backup API).
+const AUDIT_APPEND_ONLY: &str = "
+ALTER TABLE audit ADD COLUMN host TEXT;
+CREATE INDEX IF NOT EXISTS audit_guest ON audit(guest_id, id);
+CREATE INDEX IF NOT EXISTS audit_user ON audit(user, id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 ";
 
 /// Version 9: the longest stay in nights, which bounds the board's in-house scan.
@@ -328,6 +341,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     if version < 13 {
         tx.execute_batch(IDEMPOTENT_ANSWERS)?;
+    }
+    if version < 14 {
+        tx.execute_batch(AUDIT_APPEND_ONLY)?;
     }
     if (7..10).contains(&version) {
         // Version 10: names are keyed in every reading of their characters, dotted names by
