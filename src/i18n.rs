@@ -252,7 +252,7 @@ messages! {
     AccountNotFound => "No staff account named {id}.", "没有名为 {id} 的员工账号。";
     SettingNotFound => "There is no setting called {id}.", "没有名为 {id} 的设置项。";
     InvalidField => "{field}: {reason}", "{field}：{reason}";
-    Forbidden => "Your role ({role}) may not {action}; ask a manager or an administrator.", "您的角色（{role}）无权{action}；请联系经理或管理员。";
+    Forbidden => "Your role ({role}) may not {action}; ask someone whose role may.", "您的角色（{role}）无权{action}；请联系有此权限的同事。";
     SignInRequired => "This hotel asks every user to sign in: give the password of {user} (--password-stdin, or GUESTBOOK_PASSWORD_FILE).", "本酒店要求每位用户登录：请提供 {user} 的密码（--password-stdin 或 GUESTBOOK_PASSWORD_FILE）。";
     WrongPassword => "Wrong password for {user}.", "{user} 的密码不正确。";
     UnknownUser => "{user} has no account in this database; ask an administrator to run: guestbook user add {user} --role ROLE", "{user} 在此数据库中没有账号；请管理员运行：guestbook user add {user} --role 角色";
@@ -316,6 +316,7 @@ messages! {
     ActRestore => "restore the database from a backup", "从备份恢复数据库";
     BackupDamaged => "The backup is damaged (it fails the integrity check), so it was not restored; {db} is unchanged.", "备份文件已损坏（未通过完整性检查），未恢复；{db} 保持不变。";
     NewerThanBackup => "{db} was last changed at {database}, after the backup was taken ({backup}): restoring would lose those changes, so nothing was restored. Add --force to restore anyway.", "{db} 最后修改于 {database}，晚于备份（{backup}）：恢复会丢失这些修改，因此未恢复。确需恢复请加 --force。";
+    BackupOntoDatabase => "{file} is the database itself: back it up to another file.", "{file} 就是数据库本身：请备份到另一个文件。";
     OnServerHostOnly => "Backup and restore work on the database file itself: run them on the host of {db}, with --db.", "备份和恢复直接作用于数据库文件：请在 {db} 所在的主机上用 --db 运行。";
     BackupEmpty => "an empty database", "空数据库";
     BackupWritten => "Backup of {n} guests written to {file} (data as of {at}).", "已将 {n} 位客人的备份写入 {file}（数据截至 {at}）。";

@@ -401,6 +401,18 @@ fn an_encrypted_backup_restores_only_with_its_passphrase() {
     let found = json(&guestbook(&fresh, &["search", "陆建华", "--json"]));
     assert_eq!(found[0]["name"], "陆建华");
 
+    // Backing up onto the database itself would replace it under every terminal.
+    let out = guestbook(&db, &["backup", db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is the database itself"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(json(&guestbook(&db, &["check", "--json"]))["ok"]
+        .as_bool()
+        .unwrap());
+
     // A file that is no backup at all is named as such.
     let out = guestbook(&fresh, &["restore", pass.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

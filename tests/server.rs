@@ -282,7 +282,7 @@ fn housekeeping_records_a_preference_as_itself_but_may_not_edit_a_profile() {
     assert_eq!(status, 403);
     assert_eq!(
         answer["error"],
-        "Your role (housekeeping) may not change profiles; ask a manager or an administrator."
+        "Your role (housekeeping) may not change profiles; ask someone whose role may."
     );
     assert_eq!(answer["reason"]["error"], "forbidden");
     // Who observed it and for which department come from the session, not the body.
@@ -498,4 +498,31 @@ fn a_write_retried_with_its_idempotency_key_is_answered_again_not_applied_twice(
         .filter(|f| f["text"] == "remembered my name")
         .count();
     assert_eq!(praised, 2);
+}
+
+/// A new role, a new password or a disabled account ends the user's sessions at once; a
+/// restore ends everyone's (a session ended since the backup would otherwise come back).
+#[test]
+fn account_changes_and_a_restore_end_sessions() {
+    let hotel = start();
+    let token = login(&hotel, "fo");
+    let other = login(&hotel, "agent");
+    let mut admin = store::open_file(&hotel.path, "admin").unwrap();
+    admin
+        .change_account(
+            "fo",
+            &guestbook::store::AccountChange::Role(Role::Housekeeping),
+        )
+        .unwrap();
+    let (status, answer) = get(&hotel, "/api/v1/guests?q=zhang", &token);
+    assert_eq!(
+        (status, &answer["reason"]["error"]),
+        (401, &json!("session_ended"))
+    );
+    assert_eq!(get(&hotel, "/api/v1/session", &other).0, 200);
+
+    let copy = hotel.path.with_file_name("copy.db");
+    admin.backup(&copy).unwrap();
+    admin.restore(&copy, true).unwrap();
+    assert_eq!(get(&hotel, "/api/v1/session", &other).0, 401);
 }

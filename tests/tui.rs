@@ -664,6 +664,11 @@ fn stale_search_reply_is_dropped() {
 #[test]
 fn three_keys_record_a_pillow_preference_under_the_users_department() {
     let mut h = Harness::new(Lang::En);
+    // The screens are lihua's, a housekeeping supervisor: the store acts as her account
+    // (it records who observed, whatever a front end sends).
+    add_account(&mut h.store, "test", Role::Admin);
+    add_account(&mut h.store, "lihua", Role::Housekeeping);
+    h.store = guestbook::store::open_file(&h._dir.path().join("guestbook.db"), "lihua").unwrap();
     h.open("13912345678");
     h.type_text("pp1");
     let stored = h.stored_preferences("G0002");

@@ -334,7 +334,7 @@ fn run_on_store(
             store,
             ctx,
             date.unwrap_or(ctx.today),
-            format,
+            format.unwrap_or_else(|| SheetFormat::from_path(output.as_deref())),
             output.as_deref(),
             json,
         ),
@@ -385,7 +385,7 @@ fn run_on_store(
             encrypt,
             passphrase_file,
             json,
-        } => backup(store, &file, encrypt, passphrase_file.as_deref(), json),
+        } => backup(store, ctx, &file, encrypt, passphrase_file.as_deref(), json),
         Command::Restore {
             file,
             force,
@@ -551,8 +551,10 @@ fn write_whole<T>(
     write: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
     let tmp = path.with_extension("partial");
+    let _ = std::fs::remove_file(&tmp);
     let written = (|| -> Result<T, CliError> {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        // Readable by its owner only from the start: what is written here is guest data.
+        let mut file = std::io::BufWriter::new(private_file(&tmp)?);
         let value = write(&mut file)?;
         file.flush()?;
         drop(file);
@@ -615,11 +617,26 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> Result<age::secrecy::Secret
 /// not) into FILE, replaced whole.
 fn backup(
     store: &mut dyn Store,
+    ctx: &Context,
     file: &Path,
     encrypt: bool,
     passphrase_file: Option<&Path>,
     json: bool,
 ) -> Result<(), CliError> {
+    // Written over the database itself, the copy would replace the open file under every
+    // terminal (and leave its WAL beside the wrong file).
+    let same = |a: &Path, b: &Path| {
+        std::fs::canonicalize(a)
+            .ok()
+            .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+    };
+    let db = Path::new(&ctx.db);
+    let wal = PathBuf::from(format!("{}-wal", ctx.db));
+    if same(file, db) || same(file, &wal) {
+        return Err(CliError::Invalid(
+            Msg::BackupOntoDatabase.fill(&[("file", &file.display())]),
+        ));
+    }
     let key = match encrypt {
         true => Some(passphrase(passphrase_file, true)?),
         false => None,

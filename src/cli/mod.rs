@@ -349,8 +349,9 @@ pub enum ReportCommand {
         date: Option<NaiveDate>,
         /// text (fits the terminal, 80 columns in a file), csv or html (printable A4, a page
         /// per department).
-        #[arg(long, value_enum, default_value_t = SheetFormat::Text)]
-        format: SheetFormat,
+        /// (Default: from the -o file's extension, else text.)
+        #[arg(long, value_enum)]
+        format: Option<SheetFormat>,
         /// Write to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -366,6 +367,20 @@ pub enum SheetFormat {
     Text,
     Csv,
     Html,
+}
+
+impl SheetFormat {
+    /// The format a file's extension names (`.html`, `.htm`, `.csv`), else text.
+    pub fn from_path(path: Option<&std::path::Path>) -> SheetFormat {
+        let ext = path
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("html" | "htm") => SheetFormat::Html,
+            Some("csv") => SheetFormat::Csv,
+            _ => SheetFormat::Text,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -189,7 +189,11 @@ pub fn profile_text(p: &Profile, catalog: &Catalog, lang: Lang) -> String {
         facts.push(format!("VIP {v}"));
     }
     facts.push(format!("{}: {}", Msg::Stays.text_in(lang), p.stay_count));
-    facts.extend(g.flags.iter().map(|f| f.as_str().to_uppercase()));
+    facts.extend(
+        g.flags
+            .iter()
+            .map(|f| crate::i18n::flag_label(*f, lang).to_uppercase()),
+    );
     let _ = writeln!(out, "{}", facts.join("  ·  "));
     for phone in &g.phones {
         let _ = writeln!(out, "  ☎ {}", phone_line(phone, lang));

@@ -447,10 +447,13 @@ pub async fn add_preference(
     Path(id): Path<String>,
     Body(mut pref): Body<NewPreference>,
 ) -> Response {
-    // The path names the guest; who observed it and for which department are the session's.
+    // The path names the guest; who observed it and for which department are the session's
+    // (the store records them), and it was observed when the server took it: a client can
+    // neither backdate an observation nor date it ahead, where it would stay "newest".
     pref.guest_id = GuestId(id);
     pref.observed_by = None;
     pref.source = None;
+    pref.observed_at = chrono::Utc::now();
     call(app, headers, move |s| s.add_preference(pref)).await
 }
 

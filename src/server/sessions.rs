@@ -154,6 +154,14 @@ impl Sessions {
         let now = (self.config.clock)();
         let known = lock(&self.live).get(&key).cloned();
         let live = match known {
+            // The database decides whether a session stands: an admin's change to the
+            // account, a restore or another server process may have ended it (one lookup
+            // by primary key).
+            Some(live) if lock(&self.book).find(&key)?.is_none() => {
+                drop(live);
+                lock(&self.live).remove(&key);
+                return Err(StoreError::SessionEnded);
+            }
             Some(live) => live,
             None => self.resume(&key)?,
         };

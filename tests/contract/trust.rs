@@ -81,6 +81,15 @@ pub fn sign_in_is_required_when_the_hotel_says_so(db: &Db) {
             password: Some("longjing-22".into()),
         })
         .unwrap();
+    // Before the hotel requires sign-in, a password given must still be the right one.
+    let guessed = Credentials {
+        user: "admin".into(),
+        password: Some("guess".into()),
+    };
+    assert!(matches!(
+        db.try_open(&guessed).err().unwrap(),
+        StoreError::WrongPassword { .. }
+    ));
     let settings = Settings {
         require_sign_in: true,
         ..admin.settings().unwrap()

@@ -252,6 +252,14 @@ impl SqliteStore {
             Trust::Password => true,
             Trust::Session => false,
         };
+        // A password given must be right, even where the hotel asks for none.
+        if let (Some(pw), Some(hash)) = (&who.password, &hash) {
+            if !privacy::verify_password(pw, hash) {
+                return Err(StoreError::WrongPassword {
+                    user: who.user.clone(),
+                });
+            }
+        }
         if check {
             match (&who.password, &hash) {
                 // Asking for a password the account does not have would help nobody.
@@ -1086,6 +1094,11 @@ impl Store for SqliteStore {
                 ),
             };
             tx.execute(sql, params![user, value])?;
+            // A new role, a new password or a disabled account ends the user's sessions
+            // on a server at once: they sign in again as what they now are.
+            if !matches!(change, AccountChange::Enable) {
+                tx.execute("DELETE FROM sessions WHERE user = ?1", [user])?;
+            }
             audit(
                 tx,
                 &who.user,
@@ -1217,6 +1230,10 @@ impl Store for SqliteStore {
             None::<fn(rusqlite::backup::Progress)>,
         )?;
         migrate(&mut self.conn)?;
+        // Nobody stays signed in through a restore (a session ended since the backup would
+        // come back), and no stored answer outlives the data it answered about.
+        self.conn
+            .execute_batch("DELETE FROM sessions; DELETE FROM idempotent_answers;")?;
         self.settings = read_settings(&self.conn)?;
         self.catalog = rules::settings::catalog(&self.settings)?;
         let detail = theirs.last_change.map(|t| ts(&t)).unwrap_or_default();

@@ -169,7 +169,6 @@ CREATE TABLE IF NOT EXISTS idempotent_answers (
 /// user through indexes, and is append-only: no statement may change or delete an entry (a
 /// restore replaces the whole file, log included, through the backup API).
 const AUDIT_APPEND_ONLY: &str = "
-ALTER TABLE audit ADD COLUMN host TEXT;
 CREATE INDEX IF NOT EXISTS audit_guest ON audit(guest_id, id);
 CREATE INDEX IF NOT EXISTS audit_user ON audit(user, id);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
@@ -343,6 +342,15 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.execute_batch(IDEMPOTENT_ANSWERS)?;
     }
     if version < 14 {
+        // Only where the column is missing: a file marked older than it is may come back.
+        let has_host: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit') WHERE name = 'host')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_host {
+            tx.execute_batch("ALTER TABLE audit ADD COLUMN host TEXT;")?;
+        }
         tx.execute_batch(AUDIT_APPEND_ONLY)?;
     }
     if (7..10).contains(&version) {
