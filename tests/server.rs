@@ -752,3 +752,109 @@ fn serve_refuses_a_missing_or_non_pem_certificate_file_in_one_sentence() {
         );
     }
 }
+
+#[test]
+fn serve_with_tls_answers_https_and_exits_cleanly_on_sigterm() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    hotel(&db);
+    let (ca, cert, key) = test_certificates(dir.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("LANG", "en_US.UTF-8")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("https://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no https URL in {line:?}"))
+        .to_string();
+    let remote = store::remote::RemoteStore::open(&url, None, &credentials("agent"), Some(&ca));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = bounded(child);
+    assert!(remote.is_ok(), "signed in over HTTPS: {:?}", remote.err());
+    assert!(out.status.success(), "SIGTERM ends the server cleanly");
+}
+
+#[test]
+fn sigterm_over_tls_finishes_a_request_in_flight() {
+    use rustls::pki_types::pem::PemObject;
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotel.db");
+    hotel(&path);
+    let (ca, cert, key) = test_certificates(dir.path());
+    let tls = guestbook::server::tls::server_config(&cert, &key).unwrap();
+    let router = guestbook::server::router(path, ServerConfig::default()).unwrap();
+    let listener = runtime()
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime().spawn(guestbook::server::serve_tls(
+        listener,
+        router,
+        tls,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // A client that sends half a sign-in, then the rest after the server was told to stop.
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_file(&ca).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    let body = format!(r#"{{"user":"agent","password":"{PASSWORD}"}}"#);
+    let (first, rest) = body.split_at(10);
+    write!(
+        tls,
+        "POST /api/v1/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    tls.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stop.send(()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    tls.write_all(rest.as_bytes()).unwrap();
+    tls.flush().unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"token\""), "{answer}");
+    // And then the server is done.
+    let done = runtime()
+        .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(10), server).await });
+    assert!(matches!(done, Ok(Ok(Ok(())))), "{done:?}");
+}

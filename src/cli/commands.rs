@@ -1154,9 +1154,11 @@ fn serve(
             CliError::Invalid(Msg::ServerCannotListen.fill(&[("addr", &listen), ("reason", &e)]))
         })?;
         let scheme = if tls.is_some() { "https" } else { "http" };
+        // The bound address: the port the system chose for `--listen …:0`.
+        let bound = listener.local_addr().unwrap_or(listen);
         eprintln!(
             "{}",
-            Msg::ServerListening.fill(&[("url", &format!("{scheme}://{listen}")), ("db", &shown)])
+            Msg::ServerListening.fill(&[("url", &format!("{scheme}://{bound}")), ("db", &shown)])
         );
         let shutdown = crate::server::terminated();
         match tls {
