@@ -272,6 +272,14 @@ messages! {
     ProbMalformed => "could not be read (malformed or of the wrong shape)", "无法读取（格式错误或结构不符）";
     ServerListening => "guestbook server on {url} serving {db}", "guestbook 服务器在 {url} 上提供 {db}";
     ServerPlainHttpRefused => "Refusing plain HTTP on {addr}, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-http.", "拒绝在非本机回环地址 {addr} 上使用明文 HTTP：请提供 --tls-cert 和 --tls-key，或 --insecure-http。";
+    TlsFileUnreadable => "Cannot read the TLS file {file}: {reason}.", "无法读取 TLS 文件 {file}：{reason}。";
+    TlsReasonMissing => "there is no such file", "文件不存在";
+    TlsReasonDenied => "permission denied", "没有读取权限";
+    TlsNoCertificate => "The file {file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).", "文件 {file} 中没有 PEM 证书（-----BEGIN CERTIFICATE-----）。";
+    TlsNoKey => "The file {file} holds no PEM private key (-----BEGIN PRIVATE KEY-----).", "文件 {file} 中没有 PEM 私钥（-----BEGIN PRIVATE KEY-----）。";
+    TlsPairRefused => "The key {key} does not belong to the certificate {cert}, or is of a kind that is not supported.", "私钥 {key} 与证书 {cert} 不匹配，或其类型不受支持。";
+    TlsCaUnusable => "The file {file} holds no PEM CA certificate to trust.", "文件 {file} 中没有可信任的 PEM CA 证书。";
+    CertificateUntrusted => "The certificate of {db} could not be verified (not signed by a trusted CA, expired, or for another name); give the hotel's CA with --ca FILE.", "无法验证 {db} 的证书（不是由受信任的 CA 签发、已过期或名称不符）；请用 --ca FILE 指定酒店的 CA。";
     ServerCannotListen => "Cannot listen on {addr}: {reason}", "无法在 {addr} 上监听：{reason}";
     LoggedIn => "Signed in to {url} as {user} ({role}); the session ends after 30 minutes idle or 12 hours.", "已作为 {user}（{role}）登录 {url}；空闲 30 分钟或 12 小时后会话结束。";
     LoggedOut => "Signed out of {url}.", "已从 {url} 退出。";

@@ -6,7 +6,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -525,4 +525,363 @@ fn account_changes_and_a_restore_end_sessions() {
     admin.backup(&copy).unwrap();
     admin.restore(&copy, true).unwrap();
     assert_eq!(get(&hotel, "/api/v1/session", &other).0, 401);
+}
+
+/// A test CA and a server certificate it signed for 127.0.0.1 and localhost, as PEM files
+/// in `dir`: (ca, cert, key).
+fn test_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Test Hotel CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = CertificateParams::new(vec!["127.0.0.1".into(), "localhost".into()])
+        .unwrap()
+        .signed_by(&server_key, &issuer)
+        .unwrap();
+    let files = (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    );
+    std::fs::write(&files.0, ca_cert.pem()).unwrap();
+    std::fs::write(&files.1, server_cert.pem()).unwrap();
+    std::fs::write(&files.2, server_key.serialize_pem()).unwrap();
+    files
+}
+
+/// A hotel served over HTTPS on 127.0.0.1 with the test certificates.
+struct TlsHotel {
+    dir: tempfile::TempDir,
+    ca: PathBuf,
+    addr: std::net::SocketAddr,
+}
+
+impl TlsHotel {
+    fn url(&self, host: &str) -> String {
+        format!("https://{host}:{}", self.addr.port())
+    }
+}
+
+fn start_tls() -> TlsHotel {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotel.db");
+    hotel(&path);
+    let (ca, cert, key) = test_certificates(dir.path());
+    let tls = guestbook::server::tls::server_config(&cert, &key).expect("the certificate loads");
+    let router = guestbook::server::router(path, ServerConfig::default()).unwrap();
+    let listener = runtime()
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("a loopback port");
+    let addr = listener.local_addr().unwrap();
+    runtime().spawn(guestbook::server::serve_tls(
+        listener,
+        router,
+        tls,
+        std::future::pending(),
+    ));
+    TlsHotel { dir, ca, addr }
+}
+
+fn credentials(user: &str) -> store::Credentials {
+    store::Credentials {
+        user: user.into(),
+        password: Some(PASSWORD.into()),
+    }
+}
+
+#[test]
+fn over_https_the_hotels_ca_signs_in_and_searches_and_without_it_the_server_is_refused() {
+    let hotel = start_tls();
+    for host in ["127.0.0.1", "localhost"] {
+        let url = hotel.url(host);
+        let mut remote =
+            store::remote::RemoteStore::open(&url, None, &credentials("agent"), Some(&hotel.ca))
+                .expect("signed in over HTTPS");
+        use guestbook::store::Store;
+        let hits = remote.search("张伟", 10).expect("a search over HTTPS");
+        assert_eq!(hits.first().map(|h| h.id.0.as_str()), Some("G1"));
+        // The same store through the front ends' door, Target::Remote.
+        let target = store::Target::Remote {
+            url: url.clone(),
+            token: Some(remote.token().to_string()),
+            ca: Some(hotel.ca.clone()),
+        };
+        let mut again = store::open(
+            &target,
+            &credentials("agent"),
+            Default::default(),
+            &mut |_| {},
+        )
+        .expect("the session reopens over HTTPS");
+        assert_eq!(again.search("张伟", 10).unwrap().len(), hits.len());
+    }
+    // Without the hotel's CA the public roots do not know it: refused at once, not retried.
+    let started = std::time::Instant::now();
+    let refused = store::remote::RemoteStore::open(
+        &hotel.url("127.0.0.1"),
+        None,
+        &credentials("agent"),
+        None,
+    )
+    .err()
+    .expect("an unknown CA is refused");
+    assert_eq!(refused, store::StoreError::Untrusted);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let text = refused.text_in(guestbook::i18n::Lang::En, &hotel.url("127.0.0.1"));
+    assert!(text.contains("could not be verified"), "{text}");
+    assert!(text.contains("--ca"), "{text}");
+}
+
+#[test]
+fn the_cli_trusts_ca_and_names_an_unverified_certificate_in_one_sentence() {
+    let hotel = start_tls();
+    let run = |extra: &[&str]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+            .args(["--remote", &hotel.url("localhost"), "--user", "agent"])
+            .arg("--password-stdin")
+            .args(extra)
+            .args(["search", "张伟", "--json"])
+            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+            .env("XDG_STATE_HOME", hotel.dir.path())
+            .env("XDG_DATA_HOME", hotel.dir.path())
+            .env("HOME", hotel.dir.path())
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("GUESTBOOK_TOKEN")
+            .env_remove("GUESTBOOK_CA")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        bounded(child)
+    };
+    let ca = hotel.ca.display().to_string();
+    let trusted = run(&["--ca", &ca]);
+    assert!(
+        trusted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trusted.stderr)
+    );
+    assert!(String::from_utf8_lossy(&trusted.stdout).contains("G1"));
+    let refused = run(&[]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("could not be verified") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+/// Waits for `child` at most 30 seconds (killing it then) and returns its output.
+fn bounded(mut child: std::process::Child) -> std::process::Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("guestbook did not finish within 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_server_speaks_tls_1_2_and_1_3_and_refuses_a_tls_1_1_client() {
+    use std::io::{Read, Write};
+    let hotel = start_tls();
+    let versions: Vec<_> = guestbook::server::tls::PROTOCOL_VERSIONS
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    use rustls::ProtocolVersion::{TLSv1_2, TLSv1_3};
+    assert_eq!(versions, [TLSv1_3, TLSv1_2]);
+    // An old client's ClientHello (no supported_versions extension): the first byte of the
+    // answer is 0x16 for a ServerHello, 0x15 for an alert.
+    let answer = |version: u8| {
+        let mut hello = vec![0x03, version];
+        hello.extend([0x5a; 32]); // the client's random
+        hello.push(0); // no session id
+                       // Suites the server has (ECDHE-ECDSA/RSA-AES128-GCM-SHA256), so only the version
+                       // differs between the two hellos.
+        hello.extend([0x00, 0x04, 0xc0, 0x2b, 0xc0, 0x2f]);
+        hello.extend([0x01, 0x00]); // no compression
+                                    // Extensions: signature_algorithms (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256,
+                                    // rsa_pkcs1_sha256) and supported_groups (x25519, secp256r1).
+        hello.extend([0x00, 0x16]);
+        hello.extend([
+            0x00, 0x0d, 0x00, 0x08, 0x00, 0x06, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01,
+        ]);
+        hello.extend([0x00, 0x0a, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x17]);
+        let mut record = vec![0x16, 0x03, 0x01, 0x00, hello.len() as u8 + 4];
+        record.extend([0x01, 0x00, 0x00, hello.len() as u8]);
+        record.extend(hello);
+        let mut tcp = std::net::TcpStream::connect(hotel.addr).unwrap();
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        tcp.write_all(&record).unwrap();
+        let mut answer = [0u8; 7];
+        let _ = tcp.read_exact(&mut answer);
+        answer
+    };
+    let tls12 = answer(0x03);
+    assert_eq!(
+        tls12[0], 0x16,
+        "TLS 1.2 answers a ServerHello: {tls12:02x?}"
+    );
+    let tls11 = answer(0x02);
+    // A fatal protocol_version alert, never a ServerHello.
+    assert_eq!(tls11[0], 0x15, "{tls11:02x?}");
+    assert_eq!(tls11[6], 70, "{tls11:02x?}");
+}
+
+#[test]
+fn serve_refuses_a_missing_or_non_pem_certificate_file_in_one_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    hotel(&db);
+    let (_, _, key) = test_certificates(dir.path());
+    let missing = dir.path().join("missing.pem");
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    for (cert, sentence) in [
+        (&missing, "Cannot read the TLS file"),
+        (&not_pem, "holds no PEM certificate"),
+    ] {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+            .arg(cert)
+            .arg("--tls-key")
+            .arg(&key)
+            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+            .env("LANG", "en_US.UTF-8")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = bounded(child);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        assert!(err.contains(sentence), "{err}");
+        assert!(err.contains(&cert.display().to_string()), "{err}");
+        assert!(
+            err.lines().count() == 1 && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn serve_with_tls_answers_https_and_exits_cleanly_on_sigterm() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    hotel(&db);
+    let (ca, cert, key) = test_certificates(dir.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("LANG", "en_US.UTF-8")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("https://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no https URL in {line:?}"))
+        .to_string();
+    let remote = store::remote::RemoteStore::open(&url, None, &credentials("agent"), Some(&ca));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = bounded(child);
+    assert!(remote.is_ok(), "signed in over HTTPS: {:?}", remote.err());
+    assert!(out.status.success(), "SIGTERM ends the server cleanly");
+}
+
+#[test]
+fn sigterm_over_tls_finishes_a_request_in_flight() {
+    use rustls::pki_types::pem::PemObject;
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hotel.db");
+    hotel(&path);
+    let (ca, cert, key) = test_certificates(dir.path());
+    let tls = guestbook::server::tls::server_config(&cert, &key).unwrap();
+    let router = guestbook::server::router(path, ServerConfig::default()).unwrap();
+    let listener = runtime()
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime().spawn(guestbook::server::serve_tls(
+        listener,
+        router,
+        tls,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // A client that sends half a sign-in, then the rest after the server was told to stop.
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_file(&ca).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    let body = format!(r#"{{"user":"agent","password":"{PASSWORD}"}}"#);
+    let (first, rest) = body.split_at(10);
+    write!(
+        tls,
+        "POST /api/v1/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    tls.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stop.send(()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    tls.write_all(rest.as_bytes()).unwrap();
+    tls.flush().unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"token\""), "{answer}");
+    // And then the server is done.
+    let done = runtime()
+        .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(10), server).await });
+    assert!(matches!(done, Ok(Ok(Ok(())))), "{done:?}");
 }

@@ -59,24 +59,32 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match command {
         Some(Command::Serve {
             listen,
+            tls_cert,
+            tls_key,
             insecure_http,
             allow_passwordless,
         }) => {
+            let tls = tls_cert.zip(tls_key);
             return serve(
                 &db_path(&cli.global)?,
                 listen,
+                tls.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
                 insecure_http,
                 allow_passwordless,
-            )
+            );
         }
-        Some(Command::Login { url }) => return login(&url, &user, cli.global.password_stdin),
-        Some(Command::Logout) => return logout(),
+        Some(Command::Login { url }) => {
+            let ca = checked_ca(&cli.global)?;
+            return login(&url, &user, cli.global.password_stdin, ca);
+        }
+        Some(Command::Logout) => return logout(checked_ca(&cli.global)?),
         _ => {}
     }
     let target = match &cli.global.remote {
         Some(url) => Target::Remote {
             url: url.clone(),
             token: session_token(url),
+            ca: checked_ca(&cli.global)?.map(Path::to_path_buf),
         },
         None => Target::File(db_path(&cli.global)?),
     };
@@ -1129,15 +1137,36 @@ mod tests {
     }
 }
 
-/// `guestbook serve`: the API over the file at `db` until SIGTERM or Ctrl-C.
+/// The `--ca` file, refused with a sentence naming it when it holds no usable certificate.
+fn checked_ca(global: &Global) -> Result<Option<&Path>, CliError> {
+    match &global.ca {
+        Some(path) => {
+            store::remote::ca_certificates(path).map_err(|e| CliError::Invalid(e.to_string()))?;
+            Ok(Some(path))
+        }
+        None => Ok(None),
+    }
+}
+
+/// `guestbook serve`: the API over the file at `db` until SIGTERM or Ctrl-C, over HTTPS
+/// with `tls` (certificate and key files) when given.
 fn serve(
     db: &Path,
     listen: std::net::SocketAddr,
+    tls: Option<(&Path, &Path)>,
     insecure_http: bool,
     allow_passwordless: bool,
 ) -> Result<(), CliError> {
     let shown = db.display().to_string();
-    if !listen.ip().is_loopback() && !insecure_http {
+    // Read before anything else, so a bad file is named before the database is opened.
+    let tls = match tls {
+        Some((cert, key)) => Some(
+            crate::server::tls::server_config(cert, key)
+                .map_err(|e| CliError::Invalid(e.to_string()))?,
+        ),
+        None => None,
+    };
+    if tls.is_none() && !listen.ip().is_loopback() && !insecure_http {
         return Err(CliError::Invalid(
             Msg::ServerPlainHttpRefused.fill(&[("addr", &listen)]),
         ));
@@ -1161,11 +1190,18 @@ fn serve(
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
             CliError::Invalid(Msg::ServerCannotListen.fill(&[("addr", &listen), ("reason", &e)]))
         })?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        // The bound address: the port the system chose for `--listen …:0`.
+        let bound = listener.local_addr().unwrap_or(listen);
         eprintln!(
             "{}",
-            Msg::ServerListening.fill(&[("url", &format!("http://{listen}")), ("db", &shown)])
+            Msg::ServerListening.fill(&[("url", &format!("{scheme}://{bound}")), ("db", &shown)])
         );
-        crate::server::serve(listener, router, crate::server::terminated()).await?;
+        let shutdown = crate::server::terminated();
+        match tls {
+            Some(tls) => crate::server::serve_tls(listener, router, tls, shutdown).await?,
+            None => crate::server::serve(listener, router, shutdown).await?,
+        }
         Ok(())
     })
 }
@@ -1225,8 +1261,9 @@ fn save_session(session: &SavedSession) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `guestbook login URL`: signs `user` in and keeps the session in the state dir.
-fn login(url: &str, user: &str, password_stdin: bool) -> Result<(), CliError> {
+/// `guestbook login URL`: signs `user` in (trusting the CA in `ca` for https://) and keeps
+/// the session in the state dir.
+fn login(url: &str, user: &str, password_stdin: bool, ca: Option<&Path>) -> Result<(), CliError> {
     let password = if password_stdin {
         Some(read_password_stdin()?)
     } else if std::io::stdin().is_terminal() {
@@ -1239,7 +1276,7 @@ fn login(url: &str, user: &str, password_stdin: bool) -> Result<(), CliError> {
         user: user.to_string(),
         password,
     };
-    let store = store::remote::RemoteStore::open(url, None, &who)
+    let store = store::remote::RemoteStore::open(url, None, &who, ca)
         .map_err(|e| CliError::Store(e, url.to_string()))?;
     save_session(&SavedSession {
         url: url.trim_end_matches('/').to_string(),
@@ -1255,7 +1292,7 @@ fn login(url: &str, user: &str, password_stdin: bool) -> Result<(), CliError> {
 }
 
 /// `guestbook logout`: ends the kept session on its server and forgets it.
-fn logout() -> Result<(), CliError> {
+fn logout(ca: Option<&Path>) -> Result<(), CliError> {
     let Some(saved) = saved_session() else {
         return Err(CliError::Invalid(Msg::NotLoggedIn.text().into()));
     };
@@ -1264,7 +1301,9 @@ fn logout() -> Result<(), CliError> {
         password: None,
     };
     // An ended session, or a server gone for good, still leaves this terminal signed out.
-    if let Ok(mut store) = store::remote::RemoteStore::open(&saved.url, Some(&saved.token), &who) {
+    if let Ok(mut store) =
+        store::remote::RemoteStore::open(&saved.url, Some(&saved.token), &who, ca)
+    {
         let _ = store.logout();
     }
     if let Some(path) = session_file() {

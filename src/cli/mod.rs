@@ -56,6 +56,10 @@ pub struct Global {
         conflicts_with = "db"
     )]
     pub remote: Option<String>,
+    /// The PEM file of a CA to trust for an https:// server (--remote, login), such as a
+    /// hotel's own; by default the public web roots are trusted.
+    #[arg(long, global = true, env = "GUESTBOOK_CA", value_name = "FILE")]
+    pub ca: Option<PathBuf>,
     /// The business date, instead of today's (YYYY-MM-DD).
     #[arg(long, global = true, env = "GUESTBOOK_TODAY", value_name = "DATE", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
@@ -225,6 +229,13 @@ pub enum Command {
         /// The address and port to listen on.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8731")]
         listen: std::net::SocketAddr,
+        /// Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain, the server's
+        /// certificate first (with --tls-key).
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// Allow plain HTTP on an address other than loopback (passwords and guest data then
         /// cross the network unencrypted: only behind a TLS-terminating proxy).
         #[arg(long)]
@@ -236,7 +247,7 @@ pub enum Command {
     },
     /// Sign in to a guestbook server (as --user) and keep the session for `--remote URL`.
     Login {
-        /// The server's URL, such as http://127.0.0.1:8731.
+        /// The server's URL, such as https://10.0.0.5:8731 (http:// on loopback).
         url: String,
     },
     /// End the session kept by `guestbook login`.

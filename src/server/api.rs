@@ -115,6 +115,7 @@ fn status_of(err: &StoreError) -> StatusCode {
         StoreError::Backend => StatusCode::INTERNAL_SERVER_ERROR,
         StoreError::Busy
         | StoreError::Unavailable
+        | StoreError::Untrusted
         | StoreError::FileGone
         | StoreError::ReadOnly
         | StoreError::NotGuestbook

@@ -8,6 +8,7 @@ mod api;
 mod limit;
 mod openapi;
 mod sessions;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -100,6 +101,34 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Serves `router` over HTTPS with `tls` (see [`tls::server_config`]) on `listener` until
+/// `shutdown` completes, then finishes the requests in flight, as [`serve`] does over plain
+/// HTTP. Handshakes run concurrently and each must finish within 10 seconds.
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    tls: Arc<rustls::ServerConfig>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let handle = axum_server::Handle::<SocketAddr>::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        // No deadline: the requests in flight finish, idle connections close at once.
+        stopper.graceful_shutdown(None);
+    });
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(
+        axum_server::tls_rustls::RustlsConfig::from_config(tls),
+    )
+    .handshake_timeout(std::time::Duration::from_secs(10));
+    axum_server::Server::<SocketAddr>::from_listener(listener)
+        .acceptor(acceptor)
+        .handle(handle)
+        .http1_only()
+        .serve(router.into_make_service_with_connect_info::<SocketAddr>())
+        .await
 }
 
 /// Completes on SIGTERM or Ctrl-C.

@@ -50,6 +50,9 @@ pub enum StoreError {
     Busy,
     /// The store cannot be reached (a server that does not answer).
     Unavailable,
+    /// The server's TLS certificate failed verification (an unknown CA, expired, or for
+    /// another name); not retried, as waiting does not change it.
+    Untrusted,
     /// The database file was deleted or replaced while open; nothing more is written to it.
     FileGone,
     /// The database (or its folder) is read-only: reads work, writes do not.
@@ -124,6 +127,7 @@ impl StoreError {
             StoreError::AccountDisabled { user } => fill(Msg::AccountDisabled, &[("user", user)]),
             StoreError::Busy => Msg::DatabaseBusy.text_in(lang).into(),
             StoreError::Unavailable => fill(Msg::StoreUnavailable, &[("db", &db)]),
+            StoreError::Untrusted => fill(Msg::CertificateUntrusted, &[("db", &db)]),
             StoreError::FileGone => fill(Msg::DatabaseGone, &[("db", &db)]),
             StoreError::ReadOnly => fill(Msg::DatabaseReadOnly, &[("db", &db)]),
             StoreError::NotGuestbook => fill(Msg::NotGuestbook, &[("db", &db)]),
@@ -263,6 +267,7 @@ mod tests {
             StoreError::AccountDisabled { user: "amy".into() },
             StoreError::Busy,
             StoreError::Unavailable,
+            StoreError::Untrusted,
             StoreError::FileGone,
             StoreError::ReadOnly,
             StoreError::NotGuestbook,

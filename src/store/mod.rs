@@ -32,7 +32,13 @@ pub enum Target {
     /// A guestbook server (`guestbook serve`), by its base URL (`http://127.0.0.1:8731`),
     /// with the token of a session begun by `guestbook login` when there is one; without
     /// one, opening signs in with the credentials.
-    Remote { url: String, token: Option<String> },
+    /// `ca` is the PEM file of a CA to trust for an `https://` URL (a hotel's own), instead
+    /// of the public web roots.
+    Remote {
+        url: String,
+        token: Option<String>,
+        ca: Option<PathBuf>,
+    },
 }
 
 impl Target {
@@ -104,10 +110,11 @@ pub fn open(
         Target::File(path) => Ok(Box::new(sqlite::SqliteStore::open(
             path, who, opts, notice,
         )?)),
-        Target::Remote { url, token } => Ok(Box::new(remote::RemoteStore::open(
+        Target::Remote { url, token, ca } => Ok(Box::new(remote::RemoteStore::open(
             url,
             token.as_deref(),
             who,
+            ca.as_deref(),
         )?)),
     }
 }

@@ -6,12 +6,15 @@
 //! The client is blocking (ureq): the TUI worker and the CLI are plain threads, and a
 //! blocking client needs no async runtime on the terminals.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::http::{Method, Request, StatusCode};
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
 use super::wire::*;
 use super::{
@@ -19,6 +22,7 @@ use super::{
     Principal, Store, StoreError,
 };
 use crate::model::*;
+use crate::server::tls::TlsFileError;
 
 /// The largest answer read (a whole export travels as one).
 const MAX_ANSWER_BYTES: u64 = 1 << 30;
@@ -60,19 +64,74 @@ fn segment(text: &str) -> String {
     out
 }
 
-fn agent() -> ureq::Agent {
+/// The CA certificates in the PEM file at `path` (a hotel's own CA, for `--ca`); refused
+/// with a sentence naming the file when it is missing, unreadable or holds none.
+pub fn ca_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, TlsFileError> {
+    let pem = std::fs::read(path).map_err(|e| TlsFileError::Unreadable {
+        file: path.to_path_buf(),
+        reason: crate::server::tls::io_reason(&e),
+    })?;
+    let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => Some(Ok(cert)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| TlsFileError::NoCa {
+            file: path.to_path_buf(),
+        })?;
+    if certs.is_empty() {
+        return Err(TlsFileError::NoCa {
+            file: path.to_path_buf(),
+        });
+    }
+    Ok(certs)
+}
+
+/// The client: certificates are verified against `ca` when given, else the public web roots.
+fn agent(ca: Option<Vec<Certificate<'static>>>) -> ureq::Agent {
+    let roots = match ca {
+        Some(certs) => RootCerts::Specific(Arc::new(certs)),
+        None => RootCerts::WebPki,
+    };
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_connect(Some(Duration::from_secs(5)))
         .timeout_global(Some(Duration::from_secs(300)))
+        .tls_config(TlsConfig::builder().root_certs(roots).build())
         .build()
         .into()
 }
 
-/// Turns a transport failure into what the front end shows: the server does not answer.
+/// Whether `e` is a certificate the client refused (rather than a server not answering).
+fn certificate_refused(e: &ureq::Error) -> bool {
+    let rustls_error = match e {
+        ureq::Error::Rustls(e) => Some(e),
+        ureq::Error::Io(io) => io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        _ => None,
+    };
+    matches!(
+        rustls_error,
+        Some(
+            rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented
+                | rustls::Error::UnsupportedNameType
+        )
+    )
+}
+
+/// Turns a transport failure into what the front end shows: a certificate that failed
+/// verification, or else a server that does not answer.
 fn unreachable(e: ureq::Error) -> StoreError {
     super::debug_log(&e);
-    StoreError::Unavailable
+    if certificate_refused(&e) {
+        StoreError::Untrusted
+    } else {
+        StoreError::Unavailable
+    }
 }
 
 /// One request, its answer read as `T` or its error rebuilt.
@@ -150,15 +209,26 @@ fn login(agent: &ureq::Agent, base: &str, who: &Credentials) -> Result<LoginResp
 }
 
 impl RemoteStore {
-    /// Opens the server at `url` with the session `token`, or, without one, signs `who` in.
-    /// Fails with `Unavailable` when the server does not answer, `SessionEnded` when the
+    /// Opens the server at `url` with the session `token`, or, without one, signs `who` in;
+    /// an `https://` server's certificate is verified against the CA in the PEM file `ca`
+    /// when given, else the public web roots. Fails with `Unavailable` when the server does
+    /// not answer, `Untrusted` when its certificate fails verification (or `ca` holds no
+    /// certificate: check it first with [`ca_certificates`]), `SessionEnded` when the
     /// token's session is over, and the sign-in errors of [`super::open`].
     pub fn open(
         url: &str,
         token: Option<&str>,
         who: &Credentials,
+        ca: Option<&Path>,
     ) -> Result<RemoteStore, StoreError> {
-        let agent = agent();
+        let ca = match ca {
+            Some(path) => Some(ca_certificates(path).map_err(|e| {
+                super::debug_log(&e);
+                StoreError::Untrusted
+            })?),
+            None => None,
+        };
+        let agent = agent(ca);
         let base = url.trim_end_matches('/').to_string();
         let (token, principal) = match token {
             Some(token) => {

@@ -23,7 +23,11 @@ pub fn sqlite_file(path: &Path, who: &Credentials) -> Result<Box<dyn Store>, Sto
 /// the file's sign-in rules (`require_password` off), so the same cases hold on both.
 pub fn loopback_server(path: &Path, who: &Credentials) -> Result<Box<dyn Store>, StoreError> {
     let url = server_for(path);
-    let target = Target::Remote { url, token: None };
+    let target = Target::Remote {
+        url,
+        token: None,
+        ca: None,
+    };
     store::open(&target, who, OpenOptions::default(), &mut |_| {})
 }
 
