@@ -159,6 +159,12 @@ pub fn vip_sheet_carries_past_complaints_for_the_roles_that_print_it(db: &Db) {
         texts,
         [("枕头太高", None), ("早餐面条加了醋", Some("面条重做"))]
     );
+    // Printing is on record.
+    let printed = store.audit(&AuditQuery::default()).unwrap();
+    assert_eq!(
+        (printed[0].action.as_str(), printed[0].detail.as_str()),
+        ("report_vip", "date 2026-06-15")
+    );
 
     add_account(&mut store, "test", Role::Admin);
     for (user, role, allowed) in [

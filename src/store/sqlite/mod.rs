@@ -853,6 +853,9 @@ impl Store for SqliteStore {
             complaints.insert(row.guest_id.clone(), found);
         }
         tx.commit()?;
+        // A printed sheet leaves the building on paper and in photographs: on record.
+        let detail = format!("date {date}");
+        self.write(|tx, who| audit(tx, &who.user, "report_vip", None, &detail))?;
         Ok(rules::board::vip_sheet(board, &complaints))
     }
 
