@@ -324,6 +324,7 @@ messages! {
     ActRestore => "restore the database from a backup", "从备份恢复数据库";
     BackupDamaged => "The backup is damaged (it fails the integrity check), so it was not restored; {db} is unchanged.", "备份文件已损坏（未通过完整性检查），未恢复；{db} 保持不变。";
     NewerThanBackup => "{db} was last changed at {database}, after the backup was taken ({backup}): restoring would lose those changes, so nothing was restored. Add --force to restore anyway.", "{db} 最后修改于 {database}，晚于备份（{backup}）：恢复会丢失这些修改，因此未恢复。确需恢复请加 --force。";
+    PasswdNeedsInput => "No new password for {user} was given, so nothing was changed: pipe it in with --password-stdin, or run this on a terminal.", "未提供 {user} 的新密码，因此未做任何更改：请用 --password-stdin 传入，或在终端上运行。";
     BackupOntoDatabase => "{file} is the database itself: back it up to another file.", "{file} 就是数据库本身：请备份到另一个文件。";
     OnServerHostOnly => "Backup and restore work on the database file itself: run them on the host of {db}, with --db.", "备份和恢复直接作用于数据库文件：请在 {db} 所在的主机上用 --db 运行。";
     BackupEmpty => "an empty database", "空数据库";

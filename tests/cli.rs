@@ -481,3 +481,41 @@ fn pop_says_when_no_window_is_running_and_exits_1() {
     let out = pop(dir.path(), "13800138000");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[test]
+fn user_passwd_without_a_terminal_or_stdin_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    let add = Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .args(["--db", db.to_str().unwrap(), "--user", "admin"])
+        .args([
+            "user",
+            "add",
+            "admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"longjing-22\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(add.status.success(), "{}", stderr(&add));
+    let out = guestbook(&db, &["--user", "admin", "user", "passwd"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("No new password for admin was given"),
+        "{}",
+        stderr(&out)
+    );
+    let accounts = json(&guestbook(
+        &db,
+        &["--user", "admin", "user", "list", "--json"],
+    ));
+    assert_eq!(accounts[0]["has_password"], true);
+}

@@ -893,6 +893,13 @@ fn user(store: &mut dyn Store, command: UserCommand, password_stdin: bool) -> Re
         UserCommand::Enable { name } => store.change_account(&name, &AccountChange::Enable)?,
         UserCommand::Passwd { name } => {
             let name = name.unwrap_or_else(|| store.principal().user.clone());
+            // Without a terminal to ask on, no answer is not "remove the password": a script
+            // that forgot --password-stdin would lock the account out of every server.
+            if !password_stdin && !std::io::stdin().is_terminal() {
+                return Err(CliError::Invalid(
+                    Msg::PasswdNeedsInput.fill(&[("user", &name)]),
+                ));
+            }
             let password = new_password(password_stdin)?;
             store.change_account(&name, &AccountChange::Password(password))?
         }
