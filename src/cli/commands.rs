@@ -621,6 +621,15 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> Result<age::secrecy::Secret
     Ok(text.into())
 }
 
+/// When a backup's data last changed, as the messages say it (`2026-06-15 22:10 UTC`, `-`
+/// for an empty database).
+fn data_as_of(summary: &BackupSummary) -> String {
+    summary.last_change.map_or_else(
+        || "-".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}
+
 /// `backup`: a plain copy from the store into a private scratch file, then (encrypted or
 /// not) into FILE, replaced whole.
 fn backup(
@@ -671,15 +680,10 @@ fn backup(
     })();
     let _ = std::fs::remove_file(&plain);
     let summary = result?;
-    #[cfg(unix)]
-    std::fs::set_permissions(file, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
     if json {
         return print_json(&summary);
     }
-    let at = summary.last_change.map_or_else(
-        || "-".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
+    let at = data_as_of(&summary);
     eprintln!(
         "{}",
         Msg::BackupWritten.fill(&[
@@ -741,10 +745,7 @@ fn restore(
     if json {
         return print_json(&summary);
     }
-    let at = summary.last_change.map_or_else(
-        || "-".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
+    let at = data_as_of(&summary);
     eprintln!(
         "{}",
         Msg::RestoreDone.fill(&[

@@ -30,6 +30,14 @@ pub fn fit(text: &str, max: usize) -> String {
     crate::text::fit(&crate::i18n::printable(text, false), max)
 }
 
+/// `张伟 Zhang Wei`: a board row's name as written, then its Latin form when it differs.
+pub fn display_name(row: &BoardRow) -> String {
+    match &row.name_latin {
+        Some(latin) if latin != &row.name => format!("{} {latin}", row.name),
+        _ => row.name.clone(),
+    }
+}
+
 /// One alert as staff read it.
 pub fn alert_text(alert: &Alert, lang: Lang) -> String {
     match alert {
@@ -148,10 +156,7 @@ pub fn board_text(
         }
         // In the board's own order (`rules::board`): VIP first, then rooms as numbers.
         for row in rows {
-            let name = match &row.name_latin {
-                Some(latin) if latin != &row.name => format!("{} {latin}", row.name),
-                _ => row.name.clone(),
-            };
+            let name = display_name(row);
             let alerts: Vec<String> = row.alerts.iter().map(|a| alert_text(a, lang)).collect();
             let cells = [
                 row.room.as_deref().unwrap_or("-"),

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::{alert_text, section_title, Watermark};
+use super::{alert_text, display_name, section_title, Watermark};
 use crate::catalog::Catalog;
 use crate::i18n::{department_label, labelled, printable, Lang, Msg};
 use crate::model::{BoardPreference, Department, Feedback, FeedbackStatus, VipEntry, VipSheet};
@@ -47,7 +47,7 @@ pub fn department_lists(
                     let items = prep_items(entry, department, catalog, lang);
                     (!items.is_empty()).then(|| PrepLine {
                         room: entry.row.room.clone().unwrap_or_else(|| "-".into()),
-                        name: display_name(entry),
+                        name: display_name(&entry.row),
                         when: when(section, entry, lang),
                         items,
                     })
@@ -145,14 +145,6 @@ pub fn complaint_text(complaint: &Feedback, lang: Lang) -> String {
     text
 }
 
-/// `张伟 Zhang Wei`: the name as written, then its Latin form when it differs.
-fn display_name(entry: &VipEntry) -> String {
-    match &entry.row.name_latin {
-        Some(latin) if latin != &entry.row.name => format!("{} {latin}", entry.row.name),
-        _ => entry.row.name.clone(),
-    }
-}
-
 /// When the guest is here, as the department lists say it.
 fn when(section: usize, entry: &VipEntry, lang: Lang) -> String {
     let day = |d: NaiveDate| d.format("%m-%d").to_string();
@@ -185,7 +177,7 @@ fn title(sheet: &VipSheet, lang: Lang) -> String {
 /// complaints), shared by the text and HTML sheets.
 fn entry_lines(entry: &VipEntry, catalog: &Catalog, lang: Lang) -> Vec<String> {
     let row = &entry.row;
-    let mut head = vec![display_name(entry)];
+    let mut head = vec![display_name(&entry.row)];
     head.extend(row.vip.as_ref().map(|v| format!("VIP {v}")));
     head.push(Msg::TuiStayCount.fill_in(lang, &[("n", &row.stay_count)]));
     let mut dates = format!(
