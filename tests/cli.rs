@@ -476,10 +476,11 @@ fn pop_says_when_no_window_is_running_and_exits_1() {
         );
     }
     // A socket left behind by a window that crashed is no window either.
-    let stale = dir.path().join("guestbook-pop.sock");
+    let stale = dir.path().join("guestbook").join("pop-4000000.sock");
     drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
     let out = pop(dir.path(), "13800138000");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stale.exists(), "the dead window's socket is cleared away");
 }
 
 #[test]

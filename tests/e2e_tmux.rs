@@ -438,6 +438,11 @@ fn pop_from_the_phone_system_brings_the_caller_up_in_the_running_window() {
     let runtime = runtime_dir(dir.path());
     let tmux = Tmux::start("pop", 80, 24, &hotel_tui(dir.path()));
     tmux.wait_for("Find ›");
+    // A second window opened and closed again leaves the first one taking the calls.
+    let second = Tmux::start("pop-second", 80, 24, &hotel_tui(dir.path()));
+    second.wait_for("Find ›");
+    second.keys(&["C-c"]);
+    second.wait_for("EXITED 0");
     let pop = |number: &str| {
         Command::new(BIN)
             .args(["pop", number])

@@ -1103,6 +1103,30 @@ fn board_alerts_are_never_cut_and_come_before_preferences_when_narrow() {
 }
 
 #[test]
+fn a_guest_with_many_flags_keeps_the_names_on_the_board_and_counts_the_rest() {
+    let mut h = Harness::new(Lang::En);
+    let flags = GuestPatch {
+        flags: Some(vec![
+            Flag::NoMarketing,
+            Flag::LegalHold,
+            Flag::EraseRequested,
+        ]),
+        ..GuestPatch::default()
+    };
+    h.store
+        .update_guest(&GuestId::from("G0001"), &flags, None)
+        .unwrap();
+    h.ctrl('b');
+    let screen = h.render(80, 24);
+    let row = screen.lines().find(|l| l.starts_with("1808")).unwrap();
+    assert!(row.contains("张伟"), "{row}");
+    assert!(row.contains(" +"), "{row}");
+    // Every other row keeps its name column where it was.
+    let other = screen.lines().find(|l| l.starts_with("2301")).unwrap();
+    assert!(other.contains("欧阳娜娜 Ouyang N… V2"), "{other}");
+}
+
+#[test]
 fn text_cut_to_fit_ends_with_an_ellipsis() {
     let mut h = Harness::new(Lang::En);
     h.ctrl('b');

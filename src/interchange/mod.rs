@@ -1206,6 +1206,11 @@ impl<'a> RowParser<'a> {
             keyword(s, IdDocType::parse, IdDocType::choices)
         })?;
         g.id_doc_number = c.take("id_doc_number");
+        if g.id_doc_number.is_none() {
+            // A type without a number describes no document (a map's `[fixed] id_doc_type`
+            // reaches every row, also those whose guest gave none).
+            g.id_doc_type = None;
+        }
         let field = c.parse("phones", |s| phone::parse_field(s, self.opts.region))?;
         let field = field.unwrap_or_default();
         for warning in &field.warnings {

@@ -49,15 +49,37 @@ pub fn checked_number(text: &str) -> Result<String, PopError> {
     }
 }
 
-/// `$XDG_RUNTIME_DIR/guestbook-pop.sock`, else `pop.sock` in a directory of the temp dir named
-/// for the uid, which is created 0700 and refused if it is anyone else's or open to others.
-pub fn socket_path() -> io::Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
-        return Ok(Path::new(&dir).join("guestbook-pop.sock"));
-    }
-    let dir = std::env::temp_dir().join(format!("guestbook-{}", uid()?));
+/// The directory of this user's window sockets: `$XDG_RUNTIME_DIR/guestbook`, else
+/// `guestbook-UID` in the temp dir; created 0700 and refused if it is anyone else's or open
+/// to others.
+pub fn socket_dir() -> io::Result<PathBuf> {
+    let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        Some(runtime) => Path::new(&runtime).join("guestbook"),
+        None => std::env::temp_dir().join(format!("guestbook-{}", uid()?)),
+    };
     private_dir(&dir)?;
-    Ok(dir.join("pop.sock"))
+    Ok(dir)
+}
+
+/// Each window listens on a socket of its own, `pop-PID.sock`, so closing one window never
+/// takes the calls away from another.
+fn socket_name(pid: u32) -> String {
+    format!("pop-{pid}.sock")
+}
+
+/// The window sockets in `dir`, newest first (a socket's time is its window's start).
+fn window_sockets(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("pop-") && name.ends_with(".sock")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    found.sort_by(|a, b| b.cmp(a));
+    Ok(found.into_iter().map(|(_, path)| path).collect())
 }
 
 #[cfg(unix)]
@@ -93,36 +115,36 @@ fn private_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Hands `number` (already checked) to the running TUI and waits for it to take it.
+/// Hands `number` (already checked) to this user's newest running window and waits for it
+/// to take it. Sockets left by windows that crashed are removed on the way.
 #[cfg(unix)]
 pub fn send(number: &str) -> Result<(), PopError> {
     use std::os::unix::net::UnixStream;
-    let path = socket_path().map_err(|e| PopError::Failed(e.to_string()))?;
-    let mut stream = match UnixStream::connect(&path) {
-        Ok(stream) => stream,
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
-            ) =>
-        {
-            return Err(PopError::NoTui)
-        }
-        Err(e) => return Err(PopError::Failed(e.to_string())),
-    };
     let failed = |e: io::Error| PopError::Failed(e.to_string());
-    stream.set_read_timeout(Some(TIMEOUT)).map_err(failed)?;
-    stream.set_write_timeout(Some(TIMEOUT)).map_err(failed)?;
-    writeln!(stream, "{number}").map_err(failed)?;
-    let mut answer = String::new();
-    BufReader::new(stream.take(64))
-        .read_line(&mut answer)
-        .map_err(failed)?;
-    match answer.trim() {
-        TAKEN => Ok(()),
-        // The TUI went away between connecting and answering.
-        _ => Err(PopError::NoTui),
+    let dir = socket_dir().map_err(failed)?;
+    for path in window_sockets(&dir).map_err(failed)? {
+        let mut stream = match UnixStream::connect(&path) {
+            Ok(stream) => stream,
+            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                let _ = std::fs::remove_file(&path);
+                continue;
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(failed(e)),
+        };
+        stream.set_read_timeout(Some(TIMEOUT)).map_err(failed)?;
+        stream.set_write_timeout(Some(TIMEOUT)).map_err(failed)?;
+        writeln!(stream, "{number}").map_err(failed)?;
+        let mut answer = String::new();
+        BufReader::new(stream.take(64))
+            .read_line(&mut answer)
+            .map_err(failed)?;
+        if answer.trim() == TAKEN {
+            return Ok(());
+        }
+        // That window went away between connecting and answering: try the next one.
     }
+    Err(PopError::NoTui)
 }
 
 #[cfg(not(unix))]
@@ -130,8 +152,7 @@ pub fn send(_number: &str) -> Result<(), PopError> {
     Err(PopError::NoTui)
 }
 
-/// The listening socket while the TUI runs; removed when dropped (unless a TUI started later
-/// has taken the path over).
+/// The listening socket while the TUI runs; removed when dropped.
 pub struct Listener {
     path: PathBuf,
     #[cfg(unix)]
@@ -152,13 +173,14 @@ impl Drop for Listener {
     }
 }
 
-/// Listens on this user's socket and hands each checked number to `deliver` on its own
-/// thread. The TUI started last takes the socket over: pops go to the newest window.
+/// Listens on this window's socket and hands each checked number to `deliver` on its own
+/// thread. Calls go to the window started last that still runs.
 #[cfg(unix)]
 pub fn listen(deliver: impl Fn(String) -> bool + Send + 'static) -> io::Result<Listener> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::os::unix::net::UnixListener;
-    let path = socket_path()?;
+    let path = socket_dir()?.join(socket_name(std::process::id()));
+    // Left by an earlier process that had this pid and crashed.
     match std::fs::remove_file(&path) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}

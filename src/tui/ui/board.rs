@@ -11,7 +11,8 @@ use crate::i18n::Msg;
 use crate::model::{Board, BoardRow};
 
 use super::{
-    alert_marker, column_widths, cut_line, fit_cells, marker_spans, spinner, width, Theme,
+    alert_marker, column_widths, cut_line, fit_cells, fit_markers, marker_spans, spinner, width,
+    Theme,
 };
 use crate::tui::app::{panel_rows, App};
 
@@ -79,10 +80,13 @@ enum Col {
     Alerts,
 }
 
-/// Columns for a panel `total` wide whose alert markers need `alerts` columns. Alerts are never
-/// cut: below 110 columns they come before the preferences, which take what is left.
+/// Columns for a panel `total` wide whose alert markers need `alerts` columns. Below 110
+/// columns the alerts come before the preferences, which take what is left; they take at most
+/// two fifths of the panel, so a guest with many flags never pushes the names off (the markers
+/// that do not fit are counted as `+N`).
 fn columns(total: u16, alerts: u16) -> Vec<(Col, Constraint)> {
     use Constraint::{Fill, Length};
+    let alerts = alerts.min((total * 2 / 5).max(MIN_ALERTS));
     if total >= 110 {
         return vec![
             (Col::Room, Length(5)),
@@ -110,6 +114,9 @@ fn columns(total: u16, alerts: u16) -> Vec<(Col, Constraint)> {
         (Col::Alerts, Length(alerts)),
     ]
 }
+
+/// The least room the alerts column gets: the heading, or one marker and a count.
+const MIN_ALERTS: u16 = 8;
 
 /// The widest alert markers of any row on the board (so the panels line up), at least the
 /// heading.
@@ -147,7 +154,12 @@ fn draw_panel(
         let widths = column_widths(&constraints, area.width);
         let table_rows: Vec<Row> = rows
             .iter()
-            .map(|r| Row::new(fit_cells(board_cells(r, app, theme, &cols), &widths)))
+            .map(|r| {
+                Row::new(fit_cells(
+                    board_cells(r, app, theme, &cols, &widths),
+                    &widths,
+                ))
+            })
             .collect();
         let mut table = Table::new(table_rows, constraints).column_spacing(1);
         let with_header = list.height >= 3;
@@ -213,9 +225,11 @@ fn board_cells<'a>(
     app: &App,
     theme: &Theme,
     cols: &[(Col, Constraint)],
+    widths: &[usize],
 ) -> Vec<Line<'a>> {
     cols.iter()
-        .map(|(col, _)| match col {
+        .zip(widths)
+        .map(|((col, _), w)| match col {
             Col::Room => Line::raw(row.room.clone().unwrap_or_else(|| "-".into())),
             Col::Name => {
                 let mut name = vec![Span::raw(row.name.clone())];
@@ -231,7 +245,7 @@ fn board_cells<'a>(
                 &app.settings.catalog,
                 app.lang(),
             )),
-            Col::Alerts => Line::from(marker_spans(markers(row, app), theme)),
+            Col::Alerts => Line::from(marker_spans(fit_markers(markers(row, app), *w), theme)),
         })
         .collect()
 }

@@ -262,6 +262,35 @@ pub fn alert_marker(app: &App, alert: &Alert) -> String {
     }
 }
 
+/// The markers that fit `columns` columns (separated by spaces), the rest counted as `+N`;
+/// the first always shows, as the most urgent (a do-not-rent mark comes first).
+pub fn fit_markers(markers: Vec<String>, columns: usize) -> Vec<String> {
+    let total = markers.len();
+    let mut kept: Vec<String> = Vec::new();
+    let mut used = 0;
+    for (i, marker) in markers.into_iter().enumerate() {
+        let gap = usize::from(!kept.is_empty());
+        let rest = total - i - 1;
+        let tail = if rest > 0 {
+            1 + width_of_count(rest)
+        } else {
+            0
+        };
+        if !kept.is_empty() && used + gap + width(&marker) + tail > columns {
+            kept.push(format!("+{}", total - i));
+            return kept;
+        }
+        used += gap + width(&marker);
+        kept.push(marker);
+    }
+    kept
+}
+
+/// Columns of `+N`.
+fn width_of_count(n: usize) -> usize {
+    1 + n.to_string().len()
+}
+
 /// Markers as spans separated by spaces.
 pub fn marker_spans<'a>(markers: Vec<String>, theme: &Theme) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
@@ -287,6 +316,23 @@ pub fn spinner(app: &App) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_that_do_not_fit_are_counted() {
+        let marks = |m: &[&str]| m.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let all = marks(&["DNR", "Deceased", "Legal hold", "Complaint"]);
+        assert_eq!(fit_markers(all.clone(), 40), all);
+        assert_eq!(
+            fit_markers(all.clone(), 15),
+            marks(&["DNR", "Deceased", "+2"])
+        );
+        assert_eq!(fit_markers(all.clone(), 8), marks(&["DNR", "+3"]));
+        assert_eq!(fit_markers(all, 2), marks(&["DNR", "+3"]));
+        assert_eq!(
+            fit_markers(marks(&["免打扰", "已故"]), 8),
+            marks(&["免打扰", "+1"])
+        );
+    }
 
     #[test]
     fn status_bar_keeps_the_bottom_line_at_any_height() {
