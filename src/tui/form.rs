@@ -369,6 +369,7 @@ pub fn guest_text(guest: &Guest, field: GuestField) -> String {
             .map(|t| t.as_str().to_string())
             .unwrap_or_default(),
         GuestField::IdDocNumber => opt(&guest.id_doc_number),
+        GuestField::Pseudonym => opt(&guest.pseudonym),
     }
 }
 

@@ -67,6 +67,7 @@ pub fn queue_keys(
 
 /// Recomputes every key of every guest still in use (after a change of key scheme).
 pub fn rebuild_keys(tx: &Connection) -> Result<(), StoreError> {
+    add_pseudonym(tx)?;
     tx.execute_batch("DELETE FROM name_keys; DELETE FROM phone_keys;")?;
     let sql = format!("SELECT {GUEST_COLUMNS} FROM guests WHERE merged_into IS NULL");
     let mut stmt = tx.prepare(&sql)?;
@@ -265,7 +266,7 @@ fn stay_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, StayRow)> {
 }
 
 /// How many columns `GUEST_COLUMNS` lists.
-const GUEST_COLUMN_COUNT: usize = 21;
+const GUEST_COLUMN_COUNT: usize = 22;
 
 /// The lookup over this database's key tables.
 pub fn search(
