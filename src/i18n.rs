@@ -171,6 +171,7 @@ impl crate::model::Problem {
             P::BadDate { value } => Msg::ProbBadDate.fill_in(lang, &[("value", value)]),
             P::BadEmail { value } => Msg::ProbBadEmail.fill_in(lang, &[("value", value)]),
             P::MaskedValue => Msg::ProbMasked.text_in(lang).into(),
+            P::RevealNotAllowed => Msg::ProbRevealNotAllowed.text_in(lang).into(),
             P::Catalogue { reason } => reason.clone(),
             P::MergeSelf => Msg::ProbMergeSelf.text_in(lang).into(),
             P::Retired { into: None } => Msg::ProbRetired.text_in(lang).into(),

@@ -876,6 +876,8 @@ pub enum Problem {
     BadEmail { value: String },
     /// A masked text (`******1234`) sent back as if it were the value.
     MaskedValue,
+    /// The role may see this field only masked, and may not reveal it.
+    RevealNotAllowed,
     /// The catalogue refused a preference (its own sentence, already in the user's language).
     Catalogue { reason: String },
     /// A profile cannot be merged into itself.

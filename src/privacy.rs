@@ -315,12 +315,24 @@ impl FieldRules {
         self.access(Governed::Name) != Access::Full
     }
 
+    /// Puts an incognito guest's pseudonym in place of their names when the role may not see
+    /// them (the greeting would name them too); true when it did. The lookup scores the
+    /// guests it fetched after this, so a real name finds nobody for such a role.
+    pub fn alias_name(&self, g: &mut Guest) -> bool {
+        match (&g.pseudonym, self.hides_real_names()) {
+            (Some(alias), true) => {
+                g.name = alias.clone();
+                g.name_latin = None;
+                g.preferred_address = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Masks a guest in place and names the fields withheld in `guest.masked`.
     pub fn guest(&self, g: &mut Guest) {
-        if let (Some(alias), true) = (g.pseudonym.clone(), self.hides_real_names()) {
-            g.name = alias;
-            g.name_latin = None;
-            g.preferred_address = None;
+        if self.alias_name(g) {
             g.masked.extend([
                 GuestField::Name,
                 GuestField::NameLatin,
@@ -418,8 +430,7 @@ impl FieldRules {
 
     /// Masks a complaint's text and resolution (its status stays: "a complaint is open").
     pub fn feedback(&self, f: &mut Feedback) {
-        if f.kind == FeedbackKind::Complaint && self.access(Governed::Complaints) != Access::Full
-        {
+        if f.kind == FeedbackKind::Complaint && self.access(Governed::Complaints) != Access::Full {
             f.text = MASK.to_string();
             if f.resolution.is_some() {
                 f.resolution = Some(MASK.to_string());
@@ -437,13 +448,9 @@ impl FieldRules {
         p.feedback.iter_mut().for_each(|f| self.feedback(f));
     }
 
-    /// Masks a lookup hit the way its guest is masked.
-    pub fn hit(&self, h: &mut SearchHit, pseudonym: Option<&str>) {
-        if let (Some(alias), true) = (pseudonym, self.hides_real_names()) {
-            h.name = alias.to_string();
-            h.name_latin = None;
-            h.preferred_address = None;
-        }
+    /// Masks a lookup hit's phones (its names came from a guest already passed through
+    /// [`FieldRules::alias_name`]).
+    pub fn hit(&self, h: &mut SearchHit) {
         match self.access(Governed::Phones) {
             Access::Full => {}
             Access::Masked => {
@@ -593,7 +600,13 @@ mod matrix_tests {
     fn every_masked_text_carries_the_mark() {
         assert!(looks_masked(&masked_tail("1234")));
         assert!(looks_masked(&masked_tail("E12345678")));
-        assert_eq!(parse_birth_date("****-03-15"), NaiveDate::from_ymd_opt(0, 3, 15));
-        assert_eq!(parse_birth_date("1985-03-15"), NaiveDate::from_ymd_opt(1985, 3, 15));
+        assert_eq!(
+            parse_birth_date("****-03-15"),
+            NaiveDate::from_ymd_opt(0, 3, 15)
+        );
+        assert_eq!(
+            parse_birth_date("1985-03-15"),
+            NaiveDate::from_ymd_opt(1985, 3, 15)
+        );
     }
 }
