@@ -2,7 +2,9 @@
 //! a terminal with a stale or hostile config cannot store an unknown category or VIP code.
 
 use crate::catalog::Catalog;
-use crate::model::{Guest, Invalid, NewFeedback, NewPreference, Problem, Settings, NOTE_MAX_CHARS};
+use crate::model::{
+    Guest, Invalid, NewFeedback, NewPreference, Problem, Settings, Stay, NOTE_MAX_CHARS,
+};
 
 /// The longest name, company or other one-line field, in characters.
 pub const LINE_MAX_CHARS: usize = 200;
@@ -70,7 +72,7 @@ pub fn guest(g: &Guest, settings: &Settings) -> Result<(), Invalid> {
 /// Refuses a masked view sent back as data (an export or a remote edit by a role that saw
 /// `******1234`, `****-03-15` or a pseudonym in place of the name): it would overwrite the
 /// real value with its mask.
-fn masked_text(g: &Guest) -> Result<(), Invalid> {
+pub fn masked_text(g: &Guest) -> Result<(), Invalid> {
     use crate::privacy::{looks_masked, MASKED_YEAR};
     use chrono::Datelike;
     let masked = [
@@ -92,6 +94,22 @@ fn masked_text(g: &Guest) -> Result<(), Invalid> {
         ),
     ];
     match masked.iter().find(|(_, is)| *is) {
+        Some((field, _)) => Err(Invalid::new(*field, Problem::MaskedValue)),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a stay whose spend holds a masked text (an export by a role without spend).
+pub fn masked_stay(s: &Stay) -> Result<(), Invalid> {
+    let spend = [
+        ("spend_room", &s.spend_room),
+        ("spend_fnb", &s.spend_fnb),
+        ("spend_other", &s.spend_other),
+    ];
+    match spend
+        .iter()
+        .find(|(_, v)| v.as_deref().is_some_and(crate::privacy::looks_masked))
+    {
         Some((field, _)) => Err(Invalid::new(*field, Problem::MaskedValue)),
         None => Ok(()),
     }
