@@ -106,7 +106,8 @@ pub enum Command {
     Add {
         name: String,
         /// FIELD=VALUE: name_latin, preferred_address, gender, birth_date, nationality,
-        /// language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes.
+        /// language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes,
+        /// pseudonym.
         fields: Vec<String>,
         /// The id to give it (default: assigned).
         #[arg(long)]

@@ -93,6 +93,7 @@ named!(
         NextChoice => "next_choice",
         PrevChoice => "prev_choice",
         None => "none",
+        Reveal => "reveal",
     }
 );
 
@@ -244,6 +245,7 @@ impl Action {
             Action::NextChoice => Msg::TuiActNextChoice,
             Action::PrevChoice => Msg::TuiActPrevChoice,
             Action::None => Msg::TuiActNone,
+            Action::Reveal => Msg::TuiActReveal,
         }
     }
 }
