@@ -153,6 +153,7 @@ impl Action {
                 A::Back,
                 A::Edit,
                 A::Feedback,
+                A::Reveal,
             ],
             Mode::Board => &[
                 A::Up,
