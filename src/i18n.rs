@@ -171,6 +171,7 @@ impl crate::model::Problem {
             P::BadDate { value } => Msg::ProbBadDate.fill_in(lang, &[("value", value)]),
             P::BadEmail { value } => Msg::ProbBadEmail.fill_in(lang, &[("value", value)]),
             P::MaskedValue => Msg::ProbMasked.text_in(lang).into(),
+            P::RevealNotAllowed => Msg::ProbRevealNotAllowed.text_in(lang).into(),
             P::Catalogue { reason } => reason.clone(),
             P::MergeSelf => Msg::ProbMergeSelf.text_in(lang).into(),
             P::Retired { into: None } => Msg::ProbRetired.text_in(lang).into(),
@@ -691,6 +692,19 @@ messages! {
     TuiFixFields => "Some values need correcting; see the marked fields.", "部分内容需要更正，请查看标出的项目。";
     TuiSignedIn => "Signed in as {user}.", "已以 {user} 身份登录。";
     TuiSignedOut => "signed out", "已退出登录";
+    // privacy: role matrix, reveal, incognito
+    ActReveal => "reveal this field", "查看此项的完整内容";
+    ProbRevealNotAllowed => "your role may not reveal this field", "您的角色无权查看此项的完整内容";
+    RevealReasonPrompt => "Reason for revealing {field} of {id}: ", "查看 {id} 的 {field} 的理由：";
+    RevealNeedsReason => "Revealing a field needs a reason: give --reason TEXT.", "查看完整内容需要理由：请使用 --reason 说明。";
+    RevealShown => "{field} of {id} (revealed, on record): {value}", "{id} 的 {field}（已显示完整内容并记录在案）：{value}";
+    TuiFieldPseudonym => "Pseudonym", "化名";
+    TuiFieldReason => "Reason", "理由";
+    TuiFieldField => "Field", "项目";
+    TuiRevealTitle => "Reveal a field of {name}: the reason is on record", "查看 {name} 的完整内容：理由将记录在案";
+    TuiRevealed => "{field}: {value} (revealed, on record)", "{field}：{value}（已显示完整内容并记录在案）";
+    TuiActReveal => "reveal a masked field (with a reason)", "查看被遮蔽的内容（需填写理由）";
+    ShowMaskedNote => "Some fields are masked for your role: {fields}.", "部分内容对您的角色已遮蔽：{fields}。";
 }
 
 #[cfg(test)]

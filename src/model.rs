@@ -67,7 +67,7 @@ fn verified_by_default() -> bool {
 macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         impl $name {
@@ -200,6 +200,9 @@ pub struct Guest {
     pub vip: Option<String>,
     pub flags: Vec<Flag>,
     pub notes: Option<String>,
+    /// The name staff below manager see, search and print instead of the real one (an
+    /// incognito guest: a celebrity, a protected person); see `privacy`.
+    pub pseudonym: Option<String>,
     /// Bumped on every edit; an edit carrying an older version is refused.
     pub version: i64,
     pub created_at: DateTime<Utc>,
@@ -236,6 +239,9 @@ struct GuestWire {
     name_latin: Option<String>,
     preferred_address: Option<String>,
     gender: Option<Gender>,
+    /// `YYYY-MM-DD`, or `****-MM-DD` when the year is masked.
+    #[serde(with = "crate::privacy::birth_date_serde")]
+    #[schema(value_type = Option<String>)]
     birth_date: Option<NaiveDate>,
     nationality: Option<String>,
     language: Option<String>,
@@ -255,6 +261,8 @@ struct GuestWire {
     updated_by: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     masked: Vec<GuestField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pseudonym: Option<String>,
 }
 
 impl From<Guest> for GuestWire {
@@ -282,6 +290,7 @@ impl From<Guest> for GuestWire {
             updated_at: g.updated_at,
             updated_by: g.updated_by,
             masked: g.masked,
+            pseudonym: g.pseudonym,
         }
     }
 }
@@ -324,6 +333,7 @@ impl From<GuestWire> for Guest {
             updated_at: w.updated_at,
             updated_by: w.updated_by,
             masked: w.masked,
+            pseudonym: w.pseudonym,
         }
     }
 }
@@ -349,6 +359,7 @@ impl Guest {
             vip: None,
             flags: Vec::new(),
             notes: None,
+            pseudonym: None,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -626,6 +637,7 @@ keyword_enum!(
         Vip => "vip",
         Flags => "flags",
         Notes => "notes",
+        Pseudonym => "pseudonym",
     }
 );
 
@@ -708,6 +720,12 @@ pub struct GuestPatch {
         deserialize_with = "present"
     )]
     pub notes: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub pseudonym: Option<Option<String>>,
 }
 
 /// A field that is present, even as `null` (`Some(None)`: clear it), as opposed to absent
@@ -742,6 +760,7 @@ impl GuestPatch {
             vip: diff(&old.vip, &new.vip),
             flags: diff(&old.flags, &new.flags),
             notes: diff(&old.notes, &new.notes),
+            pseudonym: diff(&old.pseudonym, &new.pseudonym),
         }
     }
 
@@ -769,6 +788,7 @@ impl GuestPatch {
             (F::Vip, self.vip.is_some()),
             (F::Flags, self.flags.is_some()),
             (F::Notes, self.notes.is_some()),
+            (F::Pseudonym, self.pseudonym.is_some()),
         ];
         set.into_iter()
             .filter(|(_, s)| *s)
@@ -799,6 +819,7 @@ impl GuestPatch {
         put(&mut g.vip, &self.vip);
         put(&mut g.flags, &self.flags);
         put(&mut g.notes, &self.notes);
+        put(&mut g.pseudonym, &self.pseudonym);
         g
     }
 
@@ -827,6 +848,7 @@ impl GuestPatch {
             vip: some(&guest.vip),
             flags: list(&guest.flags),
             notes: some(&guest.notes),
+            pseudonym: some(&guest.pseudonym),
         }
     }
 }
@@ -854,6 +876,8 @@ pub enum Problem {
     BadEmail { value: String },
     /// A masked text (`******1234`) sent back as if it were the value.
     MaskedValue,
+    /// The role may see this field only masked, and may not reveal it.
+    RevealNotAllowed,
     /// The catalogue refused a preference (its own sentence, already in the user's language).
     Catalogue { reason: String },
     /// A profile cannot be merged into itself.
@@ -972,6 +996,9 @@ pub struct Settings {
     pub require_sign_in: bool,
     /// Categories and options the hotel adds to the built-in catalogue.
     pub catalog: Vec<crate::catalog::CategoryConfig>,
+    /// The hotel's changes to the role matrix's field access, role by field
+    /// (`{"agent": {"emails": "hidden"}}`); see `privacy::FieldRules` and docs/privacy.md.
+    pub field_access: crate::privacy::FieldAccessSettings,
 }
 
 impl Default for Settings {
@@ -984,6 +1011,7 @@ impl Default for Settings {
             retention_days: 1826,
             require_sign_in: false,
             catalog: Vec::new(),
+            field_access: Default::default(),
         }
     }
 }

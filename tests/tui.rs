@@ -668,6 +668,18 @@ fn three_keys_record_a_pillow_preference_under_the_users_department() {
     // (it records who observed, whatever a front end sends).
     add_account(&mut h.store, "test", Role::Admin);
     add_account(&mut h.store, "lihua", Role::Housekeeping);
+    // Housekeeping reaches the guests staying on the store's business date only.
+    let today = guestbook::rules::settings::business_date(&h.store.settings().unwrap(), Utc::now());
+    let text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let now = stay(
+        "R0299",
+        "G0002",
+        &text(today - Duration::days(1)),
+        &text(today + Duration::days(1)),
+        StayStatus::InHouse,
+        "2301",
+    );
+    import(&mut h.store, Kind::Stays, vec![ImportItem::Stay(now)]);
     h.store = guestbook::store::open_file(&h._dir.path().join("guestbook.db"), "lihua").unwrap();
     h.open("13912345678");
     h.type_text("pp1");
@@ -2227,4 +2239,85 @@ fn a_call_waits_while_a_note_or_form_is_typed_and_says_so() {
     assert!(!h.render(80, 24).contains("13800138000"));
     h.press(KeyCode::Enter);
     assert_eq!(h.app.profile.id, Some(GuestId::from("G0001")));
+}
+
+// ---------------------------------------------------------------- privacy: masking, reveal
+
+/// The call centre's screens on 欧阳娜娜 (G0002) made incognito as 林女士, in a hotel that
+/// masks phones and hides e-mails from agents (`field_access`): the store masks, the TUI
+/// only shows.
+fn as_agent_of_an_incognito_guest(h: &mut Harness) {
+    use guestbook::privacy::{Access, Governed};
+    add_account(&mut h.store, "test", Role::Admin);
+    add_account(&mut h.store, "ann", Role::Agent);
+    let mut settings = h.store.settings().unwrap();
+    settings.field_access = std::collections::BTreeMap::from([(
+        Role::Agent,
+        std::collections::BTreeMap::from([
+            (Governed::Phones, Access::Masked),
+            (Governed::Emails, Access::Hidden),
+        ]),
+    )]);
+    h.store.set_settings(&settings).unwrap();
+    let patch = GuestPatch {
+        pseudonym: Some(Some("林女士".into())),
+        ..GuestPatch::default()
+    };
+    h.store.update_guest(&"G0002".into(), &patch, None).unwrap();
+    h.store = second_terminal(h, "ann");
+    as_role(h, Role::Agent, Source::CallCentre);
+}
+
+#[test]
+fn snapshot_masked_profile() {
+    snapshot_all("masked_profile", |h| {
+        as_agent_of_an_incognito_guest(h);
+        h.open("13912345678");
+    });
+}
+
+#[test]
+fn snapshot_reveal_prompt() {
+    snapshot_all("reveal_prompt", |h| {
+        as_agent_of_an_incognito_guest(h);
+        h.open("13912345678");
+        h.type_text("v");
+        h.type_text("caller verifies her booking");
+    });
+}
+
+#[test]
+fn a_reveal_shows_the_value_and_puts_the_reason_on_record() {
+    let mut h = Harness::new(Lang::En);
+    as_agent_of_an_incognito_guest(&mut h);
+    h.open("13912345678");
+    let shown = h.app.profile.profile.as_ref().unwrap().guest.clone();
+    assert_eq!(shown.name, "林女士");
+    assert_eq!(shown.phones[0].e164.0, "*********5678");
+    h.type_text("v");
+    assert_eq!(h.app.screen(), Screen::Form);
+    assert_eq!(field_text(&h, FieldKey::RevealField), "phones");
+    // No reason, no reveal: refused on its field.
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        field_error(&h, FieldKey::Reason).as_deref(),
+        Some("a value is required")
+    );
+    h.type_text("caller verifies her booking");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(
+        h.app.message.clone().unwrap().text,
+        "Phones: 13912345678 (revealed, on record)"
+    );
+    let mut admin = second_terminal(&h, "test");
+    let log = admin
+        .audit(&AuditQuery {
+            guest: Some("G0002".into()),
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(log[0].action, "reveal");
+    assert_eq!(log[0].user, "ann");
+    assert_eq!(log[0].detail, "phones: caller verifies her booking");
 }

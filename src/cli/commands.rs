@@ -247,8 +247,16 @@ fn run_on_store(
                 false => super::output::hits(&hits),
             }
         }
-        Command::Show { id, json } => {
-            let profile = store.profile(&guest_id(&id))?;
+        Command::Show {
+            id,
+            json,
+            reveal,
+            reason,
+        } => {
+            let mut profile = store.profile(&guest_id(&id))?;
+            if let Some(field) = reveal {
+                profile.guest = reveal_field(store, &id, &field, reason)?;
+            }
             match json {
                 true => print_json(&profile),
                 false => say(&report::profile_text(&profile, &ctx.catalog, i18n::lang())),
@@ -1319,4 +1327,34 @@ fn logout(ca: Option<&Path>) -> Result<(), CliError> {
     }
     eprintln!("{}", Msg::LoggedOut.fill(&[("url", &saved.url)]));
     Ok(())
+}
+
+/// `show ID --reveal FIELD`: the reason from `--reason`, else asked for on a terminal; the
+/// store decides whether the role may and puts it on record.
+fn reveal_field(
+    store: &mut dyn Store,
+    id: &str,
+    field: &str,
+    reason: Option<String>,
+) -> Result<crate::model::Guest, CliError> {
+    let field = GuestField::parse(field).ok_or_else(|| {
+        CliError::Invalid(Msg::UnknownField.fill(&[
+            ("field", &field.trim()),
+            ("choices", &GuestField::choices()),
+        ]))
+    })?;
+    let reason = match reason {
+        Some(reason) => reason,
+        None if std::io::stdin().is_terminal() => {
+            eprint!(
+                "{}",
+                Msg::RevealReasonPrompt.fill(&[("field", &field), ("id", &id)])
+            );
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim().to_string()
+        }
+        None => return Err(CliError::Usage(Msg::RevealNeedsReason.text().into())),
+    };
+    Ok(store.reveal(&guest_id(id), field, &reason)?)
 }

@@ -94,12 +94,20 @@ pub enum Command {
         id: String,
         #[arg(long)]
         json: bool,
+        /// Show a field masked for your role in full (name, phones, emails, id_doc_number,
+        /// birth_date), if your role may; it is put on record with the reason.
+        #[arg(long, value_name = "FIELD")]
+        reveal: Option<String>,
+        /// Why the field is revealed (asked for on a terminal when missing).
+        #[arg(long, requires = "reveal")]
+        reason: Option<String>,
     },
     /// Create a profile for a guest not on file: `add 王芳 phones=13800138000 vip=V2`.
     Add {
         name: String,
         /// FIELD=VALUE: name_latin, preferred_address, gender, birth_date, nationality,
-        /// language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes.
+        /// language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes,
+        /// pseudonym.
         fields: Vec<String>,
         /// The id to give it (default: assigned).
         #[arg(long)]

@@ -117,6 +117,7 @@ const GUESTS: &[Column] = &[
     opt("vip"),
     opt("flags"),
     opt("notes"),
+    opt("pseudonym"),
 ];
 
 const PREFERENCES: &[Column] = &[
@@ -643,9 +644,27 @@ impl Cells {
 /// Columns of free text: they may hold tabs and line breaks, and up to a note's length.
 const FREE_TEXT: &[&str] = &["notes", "note", "text", "resolution"];
 
+/// Columns the role matrix may mask on export (see `privacy::Governed`).
+const MASKABLE: &[&str] = &[
+    "birth_date",
+    "id_doc_number",
+    "phones",
+    "emails",
+    "spend_room",
+    "spend_fnb",
+    "spend_other",
+    "text",
+    "resolution",
+];
+
 /// No control characters (tab and line breaks only in free text) and no more characters than
 /// the column holds.
 fn check_text(column: &str, text: &str) -> Result<(), RowProblem> {
+    // A masked view (`******1234`) exported by a role that may not see the value is never
+    // data: importing it back would write the mask over what is stored.
+    if MASKABLE.contains(&column) && crate::privacy::looks_masked(text) {
+        return Err(problem(column, Problem::MaskedValue.to_string()));
+    }
     let free = FREE_TEXT.contains(&column);
     let allowed = |c: char| free && matches!(c, '\t' | '\n' | '\r');
     if let Some(c) = text.chars().find(|&c| c.is_control() && !allowed(c)) {
@@ -1222,6 +1241,7 @@ impl<'a> RowParser<'a> {
         g.vip = c.parse("vip", |s| vip(s, &self.opts.vip_codes))?;
         g.flags = c.parse("flags", flags)?.unwrap_or_default();
         g.notes = c.take("notes");
+        g.pseudonym = c.take("pseudonym");
         Ok(g)
     }
 
@@ -1352,6 +1372,7 @@ pub fn patch_field(
         F::PreferredAddress => patch.preferred_address = Some(opt(text)),
         F::Company => patch.company = Some(opt(text)),
         F::Notes => patch.notes = Some(opt(text)),
+        F::Pseudonym => patch.pseudonym = Some(opt(text)),
         F::IdDocNumber => patch.id_doc_number = Some(opt(text)),
         F::Gender => {
             patch.gender = Some(cleared_or(text, |t| {
@@ -1656,7 +1677,9 @@ fn cells_of(item: &ImportItem) -> Vec<String> {
             text(&g.name_latin),
             text(&g.preferred_address),
             g.gender.map(|x| x.as_str().to_string()).unwrap_or_default(),
-            g.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            g.birth_date
+                .map(crate::privacy::birth_date_text)
+                .unwrap_or_default(),
             text(&g.nationality),
             text(&g.language),
             g.id_doc_type
@@ -1669,6 +1692,7 @@ fn cells_of(item: &ImportItem) -> Vec<String> {
             text(&g.vip),
             joined(&g.flags, |f| f.as_str()),
             text(&g.notes),
+            text(&g.pseudonym),
         ],
         ImportItem::Preference(p) => vec![
             p.guest_id.0.clone(),

@@ -2,7 +2,9 @@
 //! a terminal with a stale or hostile config cannot store an unknown category or VIP code.
 
 use crate::catalog::Catalog;
-use crate::model::{Guest, Invalid, NewFeedback, NewPreference, Problem, Settings, NOTE_MAX_CHARS};
+use crate::model::{
+    Guest, Invalid, NewFeedback, NewPreference, Problem, Settings, Stay, NOTE_MAX_CHARS,
+};
 
 /// The longest name, company or other one-line field, in characters.
 pub const LINE_MAX_CHARS: usize = 200;
@@ -34,6 +36,7 @@ pub fn guest(g: &Guest, settings: &Settings) -> Result<(), Invalid> {
         ("id_doc_number", g.id_doc_number.as_ref()),
         ("company", g.company.as_ref()),
         ("vip", g.vip.as_ref()),
+        ("pseudonym", g.pseudonym.as_ref()),
     ];
     for (field, value) in lines {
         if let Some(v) = value {
@@ -63,7 +66,53 @@ pub fn guest(g: &Guest, settings: &Settings) -> Result<(), Invalid> {
     if !g.masked.is_empty() {
         return Err(Invalid::new(g.masked[0].as_str(), Problem::MaskedValue));
     }
-    Ok(())
+    masked_text(g)
+}
+
+/// Refuses a masked view sent back as data (an export or a remote edit by a role that saw
+/// `******1234`, `****-03-15` or a pseudonym in place of the name): it would overwrite the
+/// real value with its mask.
+pub fn masked_text(g: &Guest) -> Result<(), Invalid> {
+    use crate::privacy::{looks_masked, MASKED_YEAR};
+    use chrono::Datelike;
+    let masked = [
+        ("name", g.pseudonym.as_deref() == Some(g.name.as_str())),
+        (
+            "id_doc_number",
+            g.id_doc_number.as_deref().is_some_and(looks_masked),
+        ),
+        (
+            "phones",
+            g.phones
+                .iter()
+                .any(|p| looks_masked(&p.raw) || looks_masked(&p.e164.0)),
+        ),
+        ("emails", g.emails.iter().any(|e| looks_masked(e))),
+        (
+            "birth_date",
+            g.birth_date.is_some_and(|d| d.year() == MASKED_YEAR),
+        ),
+    ];
+    match masked.iter().find(|(_, is)| *is) {
+        Some((field, _)) => Err(Invalid::new(*field, Problem::MaskedValue)),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a stay whose spend holds a masked text (an export by a role without spend).
+pub fn masked_stay(s: &Stay) -> Result<(), Invalid> {
+    let spend = [
+        ("spend_room", &s.spend_room),
+        ("spend_fnb", &s.spend_fnb),
+        ("spend_other", &s.spend_other),
+    ];
+    match spend
+        .iter()
+        .find(|(_, v)| v.as_deref().is_some_and(crate::privacy::looks_masked))
+    {
+        Some((field, _)) => Err(Invalid::new(*field, Problem::MaskedValue)),
+        None => Ok(()),
+    }
 }
 
 /// A preference: category and value in the catalogue (returned in their canonical keys), a
@@ -86,6 +135,9 @@ pub fn preference(p: &NewPreference, catalog: &Catalog) -> Result<NewPreference,
 pub fn feedback(f: &NewFeedback) -> Result<(), Invalid> {
     if f.text.trim().is_empty() {
         return Err(Invalid::new("text", Problem::Required));
+    }
+    if crate::privacy::looks_masked(&f.text) {
+        return Err(Invalid::new("text", Problem::MaskedValue));
     }
     text("text", &f.text, NOTE_MAX_CHARS, true)
 }

@@ -1036,7 +1036,7 @@ pub fn score(plan: &Plan, guest: &Guest, matcher: &SkimMatcherV2) -> Option<Scor
         return None;
     }
     let name = if plan.has_name() {
-        Some(name_score(plan, guest, matcher)?)
+        Some(name_score(plan, guest, matcher).or_else(|| pseudonym_score(plan, guest, matcher))?)
     } else {
         None
     };
@@ -1080,6 +1080,16 @@ fn phone_match(plan: &Plan, guest: &Guest) -> Option<(E164, usize, i64)> {
     }
     let value = SCORE_LAST_DIGITS + (matched as i64).min(BAND - 1);
     Some((p.clone(), matched, value))
+}
+
+/// An incognito guest's pseudonym, scored as a name: everyone finds them by it.
+fn pseudonym_score(
+    plan: &Plan,
+    guest: &Guest,
+    matcher: &SkimMatcherV2,
+) -> Option<(i64, MatchKind)> {
+    let alias = guest.pseudonym.as_deref().filter(|a| *a != guest.name)?;
+    name_score(plan, &Guest::new(guest.id.clone(), alias), matcher)
 }
 
 /// The best of the name's matches: Han, pinyin and initials, Latin words, e-mail; fuzzy last.

@@ -406,6 +406,10 @@ pub fn digits_of(s: &str) -> String {
 /// is hidden (full numbers only where needed). The last `shown_tail` digits stay visible, so
 /// the digits a caller just gave are never hidden from the agent.
 pub fn masked(e164: &E164, shown_tail: usize) -> String {
+    // Already masked by the store for the reader's role (`*********5678`): shown as it is.
+    if e164.0.starts_with('*') {
+        return e164.0.clone();
+    }
     let digits = e164.digits();
     let code_len = country_code_len(digits);
     let national = &digits[code_len.min(digits.len())..];

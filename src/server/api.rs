@@ -66,6 +66,7 @@ pub fn routes(sessions: Arc<Sessions>) -> Router {
         .route("/check", get(check))
         .route("/sample/shift", post(shift_sample_dates))
         .route("/data_version", get(data_version))
+        .route("/guests/{id}/reveal", post(reveal))
         .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             sessions.clone(),
@@ -623,6 +624,19 @@ pub async fn shift_sample_dates(
 pub async fn data_version(State(app): App, headers: HeaderMap) -> Response {
     call(app, headers, |s| {
         s.data_version().map(|version| DataVersion { version })
+    })
+    .await
+}
+
+#[utoipa::path(post, path = "/api/v1/guests/{id}/reveal", params(("id" = String, Path, description = "Guest id")), request_body = RevealRequest, responses((status = 200, description = "The guest with the field in full; the reveal is audited", body = Guest), (status = 400, description = "Bad input, or a field the role may not reveal", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn reveal(
+    State(app): App,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Body(req): Body<RevealRequest>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.reveal(&GuestId(id), req.field, &req.reason)
     })
     .await
 }

@@ -217,6 +217,7 @@ fn action_text(action: Action, lang: Lang) -> &'static str {
         Action::ChangeSettings => Msg::ActChangeSettings,
         Action::Check => Msg::ActCheck,
         Action::ShiftSampleDates => Msg::ActShiftSampleDates,
+        Action::Reveal => Msg::ActReveal,
     };
     msg.text_in(lang)
 }

@@ -19,9 +19,9 @@ pub use error::{debug_log, Entity, StoreError};
 pub use sqlite::sessions::{SessionBook, StoredSession};
 
 use crate::model::{
-    Account, AuditEntry, AuditQuery, BackupSummary, Board, CheckReport, Feedback, Guest, GuestId,
-    GuestPatch, NewFeedback, NewPreference, Preference, Profile, Role, SearchHit, Settings, Source,
-    VipSheet,
+    Account, AuditEntry, AuditQuery, BackupSummary, Board, CheckReport, Feedback, Guest,
+    GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, Preference, Profile, Role,
+    SearchHit, Settings, Source, VipSheet,
 };
 
 /// Where the data is.
@@ -331,6 +331,18 @@ pub trait Store: Send {
 
     /// A number that changes whenever any terminal commits a change (live screens poll it).
     fn data_version(&mut self) -> Result<u64, StoreError>;
+
+    /// The guest with one governed field (`name`, `phones`, `emails`, `id_doc_number`,
+    /// `birth_date`) shown in full, for a role allowed to reveal it (`privacy::may_reveal`;
+    /// `Invalid{field, RevealNotAllowed}` otherwise). `reason` is required and goes to the
+    /// audit with who, when, host and field, never the value. Unknown or unreachable ids
+    /// answer `NotFound` as everywhere.
+    fn reveal(
+        &mut self,
+        id: &GuestId,
+        field: GuestField,
+        reason: &str,
+    ) -> Result<Guest, StoreError>;
 }
 
 /// Which interchange file an import or export is about.

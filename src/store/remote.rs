@@ -574,4 +574,21 @@ impl Store for RemoteStore {
         let v: DataVersion = self.get("/data_version")?;
         Ok(v.version)
     }
+
+    fn reveal(
+        &mut self,
+        id: &GuestId,
+        field: GuestField,
+        reason: &str,
+    ) -> Result<Guest, StoreError> {
+        let body = RevealRequest {
+            field,
+            reason: reason.to_string(),
+        };
+        self.send(
+            Method::POST,
+            &format!("/guests/{}/reveal", segment(&id.0)),
+            &body,
+        )
+    }
 }

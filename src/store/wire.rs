@@ -187,3 +187,11 @@ impl From<ImportOutcome> for ImportReport {
         }
     }
 }
+
+/// `POST /api/v1/guests/{id}/reveal`: one governed field shown in full, with the reason
+/// that goes on record.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RevealRequest {
+    pub field: crate::model::GuestField,
+    pub reason: String,
+}

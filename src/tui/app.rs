@@ -1010,6 +1010,12 @@ impl App {
                     Some(Form::feedback(&p.guest, department))
                 });
             }
+            Action::Reveal => {
+                return self.open_form(Permission::Reveal, |app| {
+                    let p = app.profile.profile.as_ref()?;
+                    Some(Form::reveal(&p.guest))
+                });
+            }
             _ => {}
         }
         Vec::new()
@@ -1320,6 +1326,7 @@ impl App {
                 }
             }
             FormKind::Feedback { guest, .. } => feedback_job(form, guest.clone(), lang),
+            FormKind::Reveal { guest, .. } => reveal_job(form, guest.clone(), lang),
             FormKind::SignIn => {
                 let user = form.text(FieldKey::User).trim().to_string();
                 // Typed once: a refused password is typed again, never kept on screen.
@@ -1377,6 +1384,15 @@ impl App {
                     profile.feedback.insert(0, feedback);
                 }
             }
+            Ok(Answer::Revealed { guest, field }) => {
+                self.stack.retain(|s| *s != Screen::Form);
+                let value = crate::tui::form::guest_text(&guest, field);
+                let name = self.text(FieldKey::Guest(field).label());
+                self.info(self.fill(Msg::TuiRevealed, &[("field", &name), ("value", &value)]));
+                if let Some(profile) = self.shown_profile_of(&guest.id) {
+                    profile.guest = *guest;
+                }
+            }
             Ok(_) => self.stack.retain(|s| *s != Screen::Form),
             Err(Failure::Stale { error, newer }) => {
                 form.rebase(&newer.guest);
@@ -1411,6 +1427,7 @@ impl App {
         if let Failure::Store(StoreError::Invalid { field, problem }) = failure {
             let key = match field.as_str() {
                 "text" => Some(FieldKey::Text),
+                "reason" => Some(FieldKey::Reason),
                 "department" => Some(FieldKey::Department),
                 other => GuestField::parse(other).map(FieldKey::Guest),
             };
@@ -1794,6 +1811,24 @@ fn feedback_job(form: &mut Form, guest_id: GuestId, lang: Lang) -> Option<Job> {
         text,
         department,
     }))
+}
+
+/// The reveal a filled-in reveal form asks for; an empty reason is refused on its field.
+fn reveal_job(form: &mut Form, guest: GuestId, lang: Lang) -> Option<Job> {
+    let reason = form.text(FieldKey::Reason).trim().to_string();
+    if reason.is_empty() {
+        form.refuse(
+            FieldKey::Reason,
+            crate::model::Problem::Required.text_in(lang),
+        );
+        return None;
+    }
+    let field = GuestField::parse(form.text(FieldKey::RevealField))?;
+    Some(Job::Reveal {
+        guest,
+        field,
+        reason,
+    })
 }
 
 /// A board panel's rows: 0 arrivals, 1 in house, 2 departures.

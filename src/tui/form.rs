@@ -1,6 +1,7 @@
 //! The TUI's forms (new profile, edit, complaint or praise, sign-in): their fields, what was
 //! typed, and what the typed text means as a change to send; no I/O happens here.
 
+use crate::i18n::Msg;
 use crate::interchange::{patch_field, ImportOptions};
 use crate::model::{FeedbackKind, Guest, GuestField, GuestId, GuestPatch, Source};
 
@@ -18,9 +19,38 @@ pub enum FieldKey {
     User,
     /// Never drawn as typed.
     Password,
+    /// Which governed field to reveal (a choice).
+    RevealField,
+    /// Why it is revealed (goes on record).
+    Reason,
 }
 
 impl FieldKey {
+    /// The field's label in the message catalogue.
+    pub fn label(self) -> Msg {
+        match self {
+            FieldKey::Guest(field) => match field {
+                GuestField::Name => Msg::TuiFieldName,
+                GuestField::NameLatin => Msg::TuiFieldNameLatin,
+                GuestField::PreferredAddress => Msg::TuiFieldGreeting,
+                GuestField::Phones => Msg::TuiFieldPhones,
+                GuestField::Emails => Msg::TuiFieldEmails,
+                GuestField::Company => Msg::TuiFieldCompany,
+                GuestField::Vip => Msg::TuiFieldVip,
+                GuestField::Flags => Msg::TuiFieldFlags,
+                GuestField::Pseudonym => Msg::TuiFieldPseudonym,
+                _ => Msg::TuiFieldNotes,
+            },
+            FieldKey::Kind => Msg::TuiFieldKind,
+            FieldKey::Text => Msg::TuiFieldText,
+            FieldKey::Department => Msg::TuiFieldDepartment,
+            FieldKey::User => Msg::TuiFieldUser,
+            FieldKey::Password => Msg::TuiFieldPassword,
+            FieldKey::RevealField => Msg::TuiFieldField,
+            FieldKey::Reason => Msg::TuiFieldReason,
+        }
+    }
+
     /// The values a choice field steps through, as stored; `None` for typed fields.
     pub fn choices(self) -> Option<Vec<&'static str>> {
         match self {
@@ -32,6 +62,7 @@ impl FieldKey {
                     .map(|s| s.as_str())
                     .collect(),
             ),
+            FieldKey::RevealField => Some(REVEALABLE.iter().map(|f| f.as_str()).collect()),
             _ => None,
         }
     }
@@ -79,7 +110,21 @@ pub enum FormKind {
         name: String,
     },
     SignIn,
+    /// Reveal one field of a profile, with a reason.
+    Reveal {
+        guest: GuestId,
+        name: String,
+    },
 }
+
+/// The fields a reveal offers (those the role matrix may mask), in that order.
+pub const REVEALABLE: [GuestField; 5] = [
+    GuestField::IdDocNumber,
+    GuestField::Phones,
+    GuestField::Emails,
+    GuestField::BirthDate,
+    GuestField::Name,
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
@@ -184,6 +229,27 @@ impl Form {
         ];
         let mut form = Form::with(
             FormKind::Feedback {
+                guest: guest.id.clone(),
+                name: guest.name.clone(),
+            },
+            fields,
+        );
+        form.focus = 1;
+        form
+    }
+
+    /// A reveal of the first field masked on the profile; the cursor waits in the reason.
+    pub fn reveal(guest: &Guest) -> Form {
+        let first = REVEALABLE
+            .iter()
+            .find(|f| guest.masked.contains(f))
+            .unwrap_or(&REVEALABLE[0]);
+        let fields = vec![
+            Field::new(FieldKey::RevealField, first.as_str().into()),
+            Field::new(FieldKey::Reason, String::new()),
+        ];
+        let mut form = Form::with(
+            FormKind::Reveal {
                 guest: guest.id.clone(),
                 name: guest.name.clone(),
             },
@@ -369,6 +435,7 @@ pub fn guest_text(guest: &Guest, field: GuestField) -> String {
             .map(|t| t.as_str().to_string())
             .unwrap_or_default(),
         GuestField::IdDocNumber => opt(&guest.id_doc_number),
+        GuestField::Pseudonym => opt(&guest.pseudonym),
     }
 }
 

@@ -93,6 +93,7 @@ named!(
         NextChoice => "next_choice",
         PrevChoice => "prev_choice",
         None => "none",
+        Reveal => "reveal",
     }
 );
 
@@ -152,6 +153,7 @@ impl Action {
                 A::Back,
                 A::Edit,
                 A::Feedback,
+                A::Reveal,
             ],
             Mode::Board => &[
                 A::Up,
@@ -244,6 +246,7 @@ impl Action {
             Action::NextChoice => Msg::TuiActNextChoice,
             Action::PrevChoice => Msg::TuiActPrevChoice,
             Action::None => Msg::TuiActNone,
+            Action::Reveal => Msg::TuiActReveal,
         }
     }
 }

@@ -54,6 +54,12 @@ pub enum Job {
     DataVersion,
     /// The profiles of a user's recent list, in its order; those gone since are left out.
     Recent(Vec<GuestId>),
+    /// One field of a profile in full, with the reason that goes on record.
+    Reveal {
+        guest: GuestId,
+        field: crate::model::GuestField,
+        reason: String,
+    },
 }
 
 impl Job {
@@ -98,6 +104,11 @@ pub enum Answer {
     /// The recent profiles still on file, each once (a merged-away id reads as the profile it
     /// went into).
     Recent(Vec<Profile>),
+    /// The guest with the field asked for in full.
+    Revealed {
+        guest: Box<Guest>,
+        field: crate::model::GuestField,
+    },
 }
 
 /// Why a request failed, as data: the UI turns it into one sentence in its user's language.
@@ -201,6 +212,14 @@ fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
         Job::SignIn(who) => Answer::SignedIn(store.sign_in(&who)?),
         Job::DataVersion => Answer::DataVersion(store.data_version()?),
         Job::Recent(ids) => Answer::Recent(recent_profiles(store, &ids)?),
+        Job::Reveal {
+            guest,
+            field,
+            reason,
+        } => Answer::Revealed {
+            guest: Box::new(store.reveal(&guest, field, &reason)?),
+            field,
+        },
     };
     Ok(answer)
 }

@@ -13,6 +13,7 @@ mod backend;
 mod concurrency;
 mod editing;
 mod exchange;
+mod privacy;
 mod search;
 mod store;
 mod trust;
@@ -77,5 +78,11 @@ contract! {
         trust::every_change_is_in_the_audit_log_for_managers_to_read,
         concurrency::four_terminals_recording_at_once_lose_nothing,
         concurrency::reads_during_a_large_import_see_the_old_data,
+        privacy::each_role_sees_a_profile_as_the_matrix_says,
+        privacy::housekeeping_guessing_an_id_not_in_house_gets_not_found,
+        privacy::a_masked_value_is_never_written_back,
+        privacy::a_reveal_is_allowed_per_the_matrix_and_on_record,
+        privacy::incognito_guests_are_found_by_their_real_name_only_from_manager_up,
+        privacy::sign_ins_and_exports_are_on_record,
     }
 }

@@ -10,6 +10,7 @@ use super::rows::*;
 use super::schema::{LAST_STAY_OF_GID, PHONE_RANK_OF_GID, RAISE_LONGEST_STAY};
 use crate::i18n::Msg;
 use crate::model::*;
+use crate::rules::validate;
 use crate::store::{BadRows, ImportItem, ImportReport, ImportRow, Kind, RowError, StoreError};
 
 pub fn import_in_one_transaction(
@@ -249,8 +250,11 @@ pub fn import_item(
     user: &str,
 ) -> Result<(), (String, String)> {
     let db = |e: StoreError| ("-".to_string(), e.to_string());
+    // A masked view (an export by a role that may not see the value) is never data.
+    let masked = |e: crate::model::Invalid| (e.field, e.problem.to_string());
     match item {
         ImportItem::Guest(g) => {
+            validate::masked_text(&g).map_err(masked)?;
             if !g.id.0.is_empty() {
                 first_in_file(tx, "id", &g.id.0, line)?;
             }
@@ -258,6 +262,7 @@ pub fn import_item(
                 Some((gid, old)) => {
                     // Absent columns and empty cells leave the stored value as it is.
                     let g = GuestPatch::filled_from(&g).apply_to(&old);
+                    validate::masked_text(&g).map_err(masked)?;
                     if !same_content(&old, &g) {
                         delete_keys(tx, gid, &old).map_err(db)?;
                         update_guest_row(tx, gid, &g, user).map_err(db)?;
@@ -291,6 +296,7 @@ pub fn import_item(
             }
         }
         ImportItem::Stay(s) => {
+            validate::masked_stay(&s).map_err(masked)?;
             first_in_file(tx, "reservation_id", &s.reservation_id, line)?;
             let gid = import_gid(tx, &s.guest_id)?;
             let old = tx
@@ -350,6 +356,9 @@ pub fn import_item(
             }
         }
         ImportItem::Feedback(f) => {
+            if crate::privacy::looks_masked(&f.text) {
+                return Err(masked(Invalid::new("text", Problem::MaskedValue)));
+            }
             let gid = import_gid(tx, &f.guest_id)?;
             let exists: bool = tx
                     .prepare_cached("SELECT EXISTS (SELECT 1 FROM feedback WHERE gid = ?1 AND at = ?2 AND kind = ?3 AND text = ?4)")

@@ -10,6 +10,7 @@ use super::postings;
 use super::rows::*;
 use super::schema::*;
 use crate::model::*;
+use crate::privacy::FieldRules;
 use crate::rules::merge::ERASED_NAME;
 use crate::rules::StayRow;
 use crate::search::{self, phone, SearchHit};
@@ -19,6 +20,13 @@ use crate::store::StoreError;
 /// repeats the pinyin adds nothing.
 pub fn name_keys_of(g: &Guest) -> Vec<String> {
     let mut keys = search::name::guest_keys(&g.name, g.name_latin.as_deref(), &g.emails);
+    // An incognito guest is found by the pseudonym by everyone (the lookup drops real-name
+    // matches for roles that may not see the name).
+    if let Some(alias) = &g.pseudonym {
+        keys.extend(search::name::guest_keys(alias, None, &[]));
+        keys.sort();
+        keys.dedup();
+    }
     if g.vip.is_some() {
         let marked: Vec<String> = keys.iter().map(|k| search::vip_key(k)).collect();
         keys.extend(marked);
@@ -67,6 +75,7 @@ pub fn queue_keys(
 
 /// Recomputes every key of every guest still in use (after a change of key scheme).
 pub fn rebuild_keys(tx: &Connection) -> Result<(), StoreError> {
+    add_pseudonym(tx)?;
     tx.execute_batch("DELETE FROM name_keys; DELETE FROM phone_keys;")?;
     let sql = format!("SELECT {GUEST_COLUMNS} FROM guests WHERE merged_into IS NULL");
     let mut stmt = tx.prepare(&sql)?;
@@ -123,7 +132,7 @@ pub fn prefix_end(p: &str) -> String {
 }
 
 /// The key tables as the lookup sees them: bounded index range scans, guests by row id.
-struct SqliteKeys<'c>(&'c Connection);
+struct SqliteKeys<'c>(&'c Connection, &'c FieldRules);
 
 impl search::KeyIndex for SqliteKeys<'_> {
     type Error = StoreError;
@@ -188,7 +197,8 @@ impl search::KeyIndex for SqliteKeys<'_> {
             .0
             .prepare_cached(&sql)?
             .query_map([id_list(gids)], |r| {
-                let (gid, guest) = guest_from_row(r)?;
+                let (gid, mut guest) = guest_from_row(r)?;
+                self.1.alias_name(&mut guest);
                 let last: Option<String> = r.get(GUEST_COLUMN_COUNT)?;
                 Ok((
                     gid,
@@ -265,7 +275,7 @@ fn stay_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, StayRow)> {
 }
 
 /// How many columns `GUEST_COLUMNS` lists.
-const GUEST_COLUMN_COUNT: usize = 21;
+const GUEST_COLUMN_COUNT: usize = 22;
 
 /// The lookup over this database's key tables.
 pub fn search(
@@ -274,10 +284,11 @@ pub fn search(
     query: &str,
     limit: usize,
     today: Option<NaiveDate>,
+    rules: &FieldRules,
 ) -> Result<Vec<SearchHit>, StoreError> {
     // One read transaction: the lock is taken once, not once per index scan.
     let tx = conn.unchecked_transaction()?;
-    let hits = search::run(&mut SqliteKeys(&tx), region, query, limit, today)?;
+    let hits = search::run(&mut SqliteKeys(&tx, rules), region, query, limit, today)?;
     tx.commit()?;
     Ok(hits)
 }

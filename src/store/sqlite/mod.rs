@@ -201,7 +201,13 @@ impl SqliteStore {
             settings,
             catalog,
         };
-        store.principal = store.resolve_as(who, trust)?;
+        let resolved = store.resolve_as(who, trust);
+        // A sign-in with a password (a server's, a shared terminal's) is on record, and so
+        // is every refused one.
+        if who.password.is_some() || trust == Trust::Password || resolved.is_err() {
+            store.record_sign_in(&who.user, &resolved);
+        }
+        store.principal = resolved?;
         Ok(store)
     }
 
@@ -317,6 +323,43 @@ impl SqliteStore {
         let out = f(&tx, &self.principal)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// What the acting role sees of governed fields (the role matrix and the hotel's
+    /// `field_access` setting).
+    fn rules(&self) -> privacy::FieldRules {
+        privacy::FieldRules::new(self.principal.role, &self.settings.field_access)
+    }
+
+    /// The business date by the store's own clock: a role's reach (housekeeping's in-house
+    /// guests) never depends on a date a client sends.
+    fn business_date(&self) -> NaiveDate {
+        rules::settings::business_date(&self.settings, Utc::now())
+    }
+
+    /// For roles that only see guests staying on the business date (housekeeping): the ids of
+    /// guests arriving, in house or departing on it; `None` for every other role.
+    fn reach(&self) -> Result<Option<std::collections::HashSet<GuestId>>, StoreError> {
+        if self.principal.role != Role::Housekeeping {
+            return Ok(None);
+        }
+        let date = self.business_date().format("%Y-%m-%d").to_string();
+        let ids = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT g.id FROM stays s JOIN guests g ON g.gid = s.gid \
+                 WHERE s.arrival <= ?1 AND s.departure >= ?1 \
+                 AND s.status NOT IN ('cancelled', 'no_show')",
+            )?
+            .query_map([date], |r| r.get::<_, String>(0).map(GuestId))?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(ids))
+    }
+
+    /// A guest as the acting role may see it.
+    fn shown(&self, mut guest: Guest) -> Guest {
+        self.rules().guest(&mut guest);
+        guest
     }
 
     /// A guest still in use: a merged-away id is refused with the profile it went into.
@@ -517,6 +560,165 @@ fn board_input(
     Ok((stays, facts))
 }
 
+impl SqliteStore {
+    /// A whole profile as stored (masking is the caller's); housekeeping reaches only the
+    /// guests staying on the business date, any other id answers as unknown.
+    fn read_profile(&mut self, id: &GuestId) -> Result<Profile, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let (mut gid, mut guest) = guest_by_id(&tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
+        while let Some(into) = merged_into(&tx, gid)? {
+            let (g, kept) = guest_by_gid(&tx, into)?;
+            (gid, guest) = (g, kept);
+        }
+        let profile = Profile {
+            guest,
+            stay_count: stay_count(&tx, gid)?,
+            preferences: preferences_of(&tx, gid)?
+                .into_iter()
+                .filter(|p| !p.retired)
+                .collect(),
+            stays: stays_of(&tx, gid)?,
+            feedback: feedback_of(&tx, gid)?,
+        };
+        tx.commit()?;
+        if self
+            .reach()?
+            .is_some_and(|ids| !ids.contains(&profile.guest.id))
+        {
+            return Err(StoreError::no_guest(id));
+        }
+        Ok(profile)
+    }
+
+    /// Shows one governed field of a profile in full to a role allowed to reveal it, and
+    /// puts who, when, from where, which field and why on record (never the value).
+    fn reveal_field(
+        &mut self,
+        id: &GuestId,
+        field: GuestField,
+        reason: &str,
+    ) -> Result<Guest, StoreError> {
+        self.allow(Action::Reveal)?;
+        let governed = privacy::Governed::of_field(field).ok_or_else(|| {
+            StoreError::invalid(
+                "field",
+                Problem::NotOneOf {
+                    value: field.as_str().into(),
+                    choices: "name, phones, emails, id_doc_number, birth_date".into(),
+                },
+            )
+        })?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid("reason", Problem::Required));
+        }
+        validate::text("reason", reason, NOTE_MAX_CHARS, true)?;
+        let profile = self.read_profile(id)?;
+        if !privacy::may_reveal(self.principal.role, governed) {
+            return Err(StoreError::invalid(
+                field.as_str(),
+                Problem::RevealNotAllowed,
+            ));
+        }
+        let shown_id = profile.guest.id.clone();
+        let detail = format!("{field}: {}", reason.trim());
+        self.write(|tx, who| audit(tx, &who.user, "reveal", Some(&shown_id), &detail))?;
+        let mut guest = profile.guest;
+        self.rules().revealing(governed).guest(&mut guest);
+        Ok(guest)
+    }
+
+    /// Puts a sign-in on record: `login`, or `login_failed` for credentials refused (the
+    /// user name only, never a password). A read-only file keeps no record.
+    fn record_sign_in(&mut self, user: &str, result: &Result<Principal, StoreError>) {
+        let action = match result {
+            Ok(_) => "login",
+            Err(
+                StoreError::WrongPassword { .. }
+                | StoreError::SignInRequired { .. }
+                | StoreError::UnknownUser { .. }
+                | StoreError::NoPasswordSet { .. }
+                | StoreError::AccountDisabled { .. },
+            ) => "login_failed",
+            Err(_) => return,
+        };
+        let user = user.to_string();
+        if let Err(e) = self.write(|tx, _| audit(tx, &user, action, None, "")) {
+            super::debug_log(&e);
+        }
+    }
+
+    fn add_guest_unmasked(
+        &mut self,
+        id: Option<GuestId>,
+        patch: &GuestPatch,
+    ) -> Result<Guest, StoreError> {
+        self.allow(Action::AddGuest)?;
+        let mut guest = patch.apply_to(&Guest::new(
+            id.clone().unwrap_or(GuestId(String::new())),
+            "",
+        ));
+        guest.updated_by = Some(self.principal.user.clone());
+        validate::guest(&guest, &self.settings)?;
+        if let Some(id) = &id {
+            validate::text("id", &id.0, validate::LINE_MAX_CHARS, false)?;
+        }
+        self.write(|tx, who| {
+            if let Some(id) = &id {
+                if gid_of(tx, id)?.is_some() {
+                    return Err(StoreError::invalid(
+                        "id",
+                        Problem::Duplicate {
+                            value: id.0.clone(),
+                        },
+                    ));
+                }
+            }
+            let mut names = postings::Batch::default();
+            let (_, id) = insert_guest(tx, &guest, &mut names)?;
+            names.flush(tx)?;
+            audit(tx, &who.user, "add", Some(&id), "")?;
+            guest_by_id(tx, &id)?
+                .map(|(_, g)| g)
+                .ok_or_else(|| StoreError::no_guest(&id))
+        })
+    }
+
+    fn update_guest_unmasked(
+        &mut self,
+        id: &GuestId,
+        patch: &GuestPatch,
+        if_version: Option<i64>,
+    ) -> Result<Guest, StoreError> {
+        self.allow(Action::EditGuest)?;
+        let settings = self.settings.clone();
+        self.write(|tx, who| {
+            let (gid, current) = Self::live_gid(tx, id)?;
+            if let Some(version) = if_version {
+                if current.version != version {
+                    return Err(StoreError::Stale {
+                        id: id.clone(),
+                        by: current.updated_by.clone().unwrap_or_else(|| "?".into()),
+                        at: current.updated_at,
+                    });
+                }
+            }
+            let changed = patch.apply_to(&current);
+            validate::guest(&changed, &settings)?;
+            if same_content(&current, &changed) {
+                return Ok(current);
+            }
+            delete_keys(tx, gid, &current)?;
+            update_guest_row(tx, gid, &changed, &who.user)?;
+            write_keys(tx, gid, &changed)?;
+            let fields: Vec<&str> = patch.fields().iter().map(|f| f.as_str()).collect();
+            audit(tx, &who.user, "edit", Some(id), &fields.join(","))?;
+            guest_by_id(tx, id)?
+                .map(|(_, g)| g)
+                .ok_or_else(|| StoreError::no_guest(id))
+        })
+    }
+}
+
 impl Store for SqliteStore {
     fn principal(&self) -> &Principal {
         &self.principal
@@ -524,7 +726,9 @@ impl Store for SqliteStore {
 
     fn sign_in(&mut self, who: &Credentials) -> Result<Principal, StoreError> {
         self.settings = read_settings(&self.conn)?;
-        self.principal = self.resolve(who)?;
+        let resolved = self.resolve(who);
+        self.record_sign_in(&who.user, &resolved);
+        self.principal = resolved?;
         Ok(self.principal.clone())
     }
 
@@ -581,68 +785,41 @@ impl Store for SqliteStore {
         today: Option<NaiveDate>,
     ) -> Result<Vec<SearchHit>, StoreError> {
         self.allow(Action::ReadGuests)?;
-        keys::search(
+        let rules = self.rules();
+        let reach = self.reach()?;
+        // Housekeeping's hits are the guests staying today: the others are filtered out
+        // before the limit, so a full page of strangers never hides them.
+        let fetch = if reach.is_some() {
+            limit.max(200)
+        } else {
+            limit
+        };
+        let mut hits = keys::search(
             &self.conn,
             rules::settings::region(&self.settings),
             query,
-            limit,
+            fetch,
             today,
-        )
+            &rules,
+        )?;
+        if let Some(ids) = &reach {
+            hits.retain(|h| ids.contains(&h.id));
+            hits.truncate(limit);
+        }
+        hits.iter_mut().for_each(|h| rules.hit(h));
+        Ok(hits)
     }
 
     fn profile(&mut self, id: &GuestId) -> Result<Profile, StoreError> {
         self.allow(Action::ReadGuests)?;
-        let tx = self.conn.unchecked_transaction()?;
-        let (mut gid, mut guest) = guest_by_id(&tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
-        // A merged-away id reads as the profile it went into.
-        while let Some(into) = merged_into(&tx, gid)? {
-            let (g, kept) = guest_by_gid(&tx, into)?;
-            (gid, guest) = (g, kept);
-        }
-        let profile = Profile {
-            guest,
-            stay_count: stay_count(&tx, gid)?,
-            preferences: preferences_of(&tx, gid)?
-                .into_iter()
-                .filter(|p| !p.retired)
-                .collect(),
-            stays: stays_of(&tx, gid)?,
-            feedback: feedback_of(&tx, gid)?,
-        };
-        tx.commit()?;
+        let mut profile = self.read_profile(id)?;
+        self.rules().profile(&mut profile);
         Ok(profile)
     }
 
     fn add_guest(&mut self, id: Option<GuestId>, patch: &GuestPatch) -> Result<Guest, StoreError> {
-        self.allow(Action::AddGuest)?;
-        let mut guest = patch.apply_to(&Guest::new(
-            id.clone().unwrap_or(GuestId(String::new())),
-            "",
-        ));
-        guest.updated_by = Some(self.principal.user.clone());
-        validate::guest(&guest, &self.settings)?;
-        if let Some(id) = &id {
-            validate::text("id", &id.0, validate::LINE_MAX_CHARS, false)?;
-        }
-        self.write(|tx, who| {
-            if let Some(id) = &id {
-                if gid_of(tx, id)?.is_some() {
-                    return Err(StoreError::invalid(
-                        "id",
-                        Problem::Duplicate {
-                            value: id.0.clone(),
-                        },
-                    ));
-                }
-            }
-            let mut names = postings::Batch::default();
-            let (_, id) = insert_guest(tx, &guest, &mut names)?;
-            names.flush(tx)?;
-            audit(tx, &who.user, "add", Some(&id), "")?;
-            guest_by_id(tx, &id)?
-                .map(|(_, g)| g)
-                .ok_or_else(|| StoreError::no_guest(&id))
-        })
+        let guest = self.add_guest_unmasked(id, patch)?;
+        Ok(self.shown(guest))
     }
 
     fn update_guest(
@@ -651,34 +828,11 @@ impl Store for SqliteStore {
         patch: &GuestPatch,
         if_version: Option<i64>,
     ) -> Result<Guest, StoreError> {
-        self.allow(Action::EditGuest)?;
-        let settings = self.settings.clone();
-        self.write(|tx, who| {
-            let (gid, current) = Self::live_gid(tx, id)?;
-            if let Some(version) = if_version {
-                if current.version != version {
-                    return Err(StoreError::Stale {
-                        id: id.clone(),
-                        by: current.updated_by.clone().unwrap_or_else(|| "?".into()),
-                        at: current.updated_at,
-                    });
-                }
-            }
-            let changed = patch.apply_to(&current);
-            validate::guest(&changed, &settings)?;
-            if same_content(&current, &changed) {
-                return Ok(current);
-            }
-            delete_keys(tx, gid, &current)?;
-            update_guest_row(tx, gid, &changed, &who.user)?;
-            write_keys(tx, gid, &changed)?;
-            let fields: Vec<&str> = patch.fields().iter().map(|f| f.as_str()).collect();
-            audit(tx, &who.user, "edit", Some(id), &fields.join(","))?;
-            guest_by_id(tx, id)?
-                .map(|(_, g)| g)
-                .ok_or_else(|| StoreError::no_guest(id))
-        })
+        let guest = self.update_guest_unmasked(id, patch, if_version)?;
+        Ok(self.shown(guest))
     }
+
+    // A merged-away id reads as the profile it went into.
 
     fn add_preference(&mut self, pref: NewPreference) -> Result<Preference, StoreError> {
         self.allow(Action::RecordPreference)?;
@@ -807,8 +961,12 @@ impl Store for SqliteStore {
     fn board(&mut self, date: NaiveDate, vip_only: bool) -> Result<Board, StoreError> {
         self.allow(Action::ReadBoard)?;
         let tx = self.conn.unchecked_transaction()?;
-        let (stays, facts) = board_input(&tx, date)?;
+        let (stays, mut facts) = board_input(&tx, date)?;
         tx.commit()?;
+        let rules = self.rules();
+        facts.values_mut().for_each(|f| {
+            rules.alias_name(&mut f.guest);
+        });
         Ok(rules::board::assemble(date, vip_only, stays, &facts))
     }
 
@@ -824,13 +982,24 @@ impl Store for SqliteStore {
             .query_map([], guest_from_row)?
             .map(|row| row.map(|(_, guest)| guest))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows.into_iter().filter(|g| !g.flags.is_empty()).collect())
+        let reach = self.reach()?;
+        Ok(rows
+            .into_iter()
+            .filter(|g| !g.flags.is_empty())
+            .filter(|g| reach.as_ref().is_none_or(|ids| ids.contains(&g.id)))
+            .map(|g| self.shown(g))
+            .collect())
     }
 
     fn vip_sheet(&mut self, date: NaiveDate) -> Result<VipSheet, StoreError> {
         self.allow(Action::PrintVipSheet)?;
         let tx = self.conn.unchecked_transaction()?;
-        let (stays, facts) = board_input(&tx, date)?;
+        let (stays, mut facts) = board_input(&tx, date)?;
+        // A printed sheet shows pseudonyms whoever prints it.
+        let print = self.rules().printing();
+        facts.values_mut().for_each(|f| {
+            print.alias_name(&mut f.guest);
+        });
         let board = rules::board::assemble(date, true, stays, &facts);
         // A VIP sheet holds dozens of rows: one complaint query per guest is cheap.
         let mut complaints: HashMap<GuestId, Vec<Feedback>> = HashMap::new();
@@ -847,6 +1016,10 @@ impl Store for SqliteStore {
                 Some((gid, _)) => feedback_of(&tx, gid)?
                     .into_iter()
                     .filter(|f| f.kind == FeedbackKind::Complaint)
+                    .map(|mut f| {
+                        print.feedback(&mut f);
+                        f
+                    })
                     .collect(),
                 None => Vec::new(),
             };
@@ -888,6 +1061,7 @@ impl Store for SqliteStore {
         sink: &mut dyn FnMut(ImportItem) -> std::io::Result<()>,
     ) -> Result<u64, StoreError> {
         self.allow(Action::Export)?;
+        let rules = self.rules();
         let write_err = |e: std::io::Error| {
             super::debug_log(&e);
             StoreError::Backend
@@ -898,7 +1072,11 @@ impl Store for SqliteStore {
                 let sql = format!("SELECT {GUEST_COLUMNS} FROM guests ORDER BY id");
                 let mut stmt = self.conn.prepare(&sql)?;
                 for row in stmt.query_map([], guest_from_row)? {
-                    sink(ImportItem::Guest(row?.1)).map_err(write_err)?;
+                    let mut guest = row?.1;
+                    rules.guest(&mut guest);
+                    // A file has no list of masked fields: the masks themselves say it.
+                    guest.masked.clear();
+                    sink(ImportItem::Guest(guest)).map_err(write_err)?;
                     n += 1;
                 }
             }
@@ -924,7 +1102,9 @@ impl Store for SqliteStore {
                 let sql = format!("SELECT {STAY_COLUMNS} FROM stays s JOIN guests g ON g.gid = s.gid ORDER BY s.reservation_id");
                 let mut stmt = self.conn.prepare(&sql)?;
                 for row in stmt.query_map([], stay_from_row)? {
-                    sink(ImportItem::Stay(row?)).map_err(write_err)?;
+                    let mut stay = row?;
+                    rules.exported_stay(&mut stay);
+                    sink(ImportItem::Stay(stay)).map_err(write_err)?;
                     n += 1;
                 }
             }
@@ -932,11 +1112,22 @@ impl Store for SqliteStore {
                 let sql = format!("SELECT {FEEDBACK_COLUMNS} FROM feedback f JOIN guests g ON g.gid = f.gid ORDER BY g.id, f.at, f.id");
                 let mut stmt = self.conn.prepare(&sql)?;
                 for row in stmt.query_map([], feedback_from_row)? {
-                    sink(ImportItem::Feedback(row?)).map_err(write_err)?;
+                    let mut feedback = row?;
+                    rules.feedback(&mut feedback);
+                    sink(ImportItem::Feedback(feedback)).map_err(write_err)?;
                     n += 1;
                 }
             }
         }
+        // What left the building, and how much of it (no values).
+        let detail = format!(
+            "{} {n}",
+            serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        );
+        self.write(|tx, who| audit(tx, &who.user, "export", None, &detail))?;
         Ok(n)
     }
 
@@ -1296,6 +1487,15 @@ impl Store for SqliteStore {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    fn reveal(
+        &mut self,
+        id: &GuestId,
+        field: GuestField,
+        reason: &str,
+    ) -> Result<Guest, StoreError> {
+        self.reveal_field(id, field, reason)
     }
 }
 

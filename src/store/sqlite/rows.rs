@@ -77,6 +77,7 @@ pub fn guest_from_row(r: &Row) -> rusqlite::Result<(i64, Guest)> {
             created_at: parse_ts(&r.get::<_, String>(18)?),
             updated_at: parse_ts(&r.get::<_, String>(19)?),
             updated_by: r.get(20)?,
+            pseudonym: r.get(21)?,
             masked: Vec::new(),
         },
     ))
@@ -163,7 +164,7 @@ pub fn phones_json(g: &Guest) -> String {
 }
 
 /// The columns a person enters, `name` to `notes`, in the order of the guests table.
-pub fn entered_columns(g: &Guest) -> [Value; 15] {
+pub fn entered_columns(g: &Guest) -> [Value; 16] {
     let flags: Vec<String> = g.flags.iter().map(|f| f.as_str().to_string()).collect();
     let text = |s: &Option<String>| Value::from(s.clone());
     [
@@ -182,6 +183,7 @@ pub fn entered_columns(g: &Guest) -> [Value; 15] {
         text(&g.vip),
         text(&join(&flags)),
         text(&g.notes),
+        text(&g.pseudonym),
     ]
 }
 
@@ -192,9 +194,9 @@ pub fn insert_guest(
 ) -> Result<(i64, GuestId), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO guests (id, name, name_latin, preferred_address, gender, birth_date, nationality, \
-         language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes, version, \
-         created_at, updated_at, updated_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1, ?17, ?17, ?18)",
+         language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes, pseudonym, \
+         version, created_at, updated_at, updated_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1, ?18, ?18, ?19)",
     )?;
     // An absent id is assigned from the row number once the row exists.
     let placeholder = if g.id.0.is_empty() {
@@ -241,7 +243,7 @@ pub fn update_guest_row(
         "UPDATE guests SET name = ?2, name_latin = ?3, preferred_address = ?4, gender = ?5, \
          birth_date = ?6, nationality = ?7, language = ?8, id_doc_type = ?9, id_doc_number = ?10, \
          phones = ?11, emails = ?12, company = ?13, vip = ?14, flags = ?15, notes = ?16, \
-         version = version + 1, updated_at = ?17, updated_by = ?18 WHERE gid = ?1",
+         pseudonym = ?17, version = version + 1, updated_at = ?18, updated_by = ?19 WHERE gid = ?1",
     )?
     .execute(params_from_iter(
         [Value::from(gid)]

@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -108,7 +108,7 @@ pub const IMPORT_CACHE_KIB: &str = "-131072";
 pub const GUEST_COLUMNS: &str =
     "gid, id, name, name_latin, preferred_address, gender, birth_date, \
     nationality, language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes, \
-    version, created_at, updated_at, updated_by";
+    version, created_at, updated_at, updated_by, pseudonym";
 
 pub const STAY_COLUMNS: &str = "s.reservation_id, g.id, s.arrival, s.departure, s.status, s.room, \
     s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes";
@@ -260,6 +260,20 @@ pub fn file_kind(conn: &Connection) -> Result<FileKind, StoreError> {
     })
 }
 
+/// Version 15: incognito guests carry the name staff below manager see, search and print.
+/// Also run before an older migration rebuilds the keys (it reads every guest column).
+pub fn add_pseudonym(tx: &Connection) -> Result<(), StoreError> {
+    let has: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('guests') WHERE name = 'pseudonym')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has {
+        tx.execute_batch("ALTER TABLE guests ADD COLUMN pseudonym TEXT;")?;
+    }
+    Ok(())
+}
+
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     // Checked without a lock first, so opening a current file never waits on a long import.
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -352,6 +366,9 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             tx.execute_batch("ALTER TABLE audit ADD COLUMN host TEXT;")?;
         }
         tx.execute_batch(AUDIT_APPEND_ONLY)?;
+    }
+    if version < 15 {
+        add_pseudonym(&tx)?;
     }
     if (7..10).contains(&version) {
         // Version 10: names are keyed in every reading of their characters, dotted names by

@@ -97,28 +97,12 @@ fn title(app: &App, form: &Form) -> String {
         ),
         FormKind::Feedback { name, .. } => app.fill(Msg::TuiFeedbackTitle, &[("name", name)]),
         FormKind::SignIn => app.text(Msg::TuiSignInTitle).to_string(),
+        FormKind::Reveal { name, .. } => app.fill(Msg::TuiRevealTitle, &[("name", name)]),
     }
 }
 
 fn label(app: &App, key: FieldKey) -> &'static str {
-    app.text(match key {
-        FieldKey::Guest(field) => match field {
-            GuestField::Name => Msg::TuiFieldName,
-            GuestField::NameLatin => Msg::TuiFieldNameLatin,
-            GuestField::PreferredAddress => Msg::TuiFieldGreeting,
-            GuestField::Phones => Msg::TuiFieldPhones,
-            GuestField::Emails => Msg::TuiFieldEmails,
-            GuestField::Company => Msg::TuiFieldCompany,
-            GuestField::Vip => Msg::TuiFieldVip,
-            GuestField::Flags => Msg::TuiFieldFlags,
-            _ => Msg::TuiFieldNotes,
-        },
-        FieldKey::Kind => Msg::TuiFieldKind,
-        FieldKey::Text => Msg::TuiFieldText,
-        FieldKey::Department => Msg::TuiFieldDepartment,
-        FieldKey::User => Msg::TuiFieldUser,
-        FieldKey::Password => Msg::TuiFieldPassword,
-    })
+    app.text(key.label())
 }
 
 /// What a field shows: a choice by its label between arrows, a password as stars, text with
@@ -139,6 +123,11 @@ fn value_text(app: &App, field: &Field, focused: bool, room: usize) -> (String, 
             return (format!("< {label} >"), 0);
         }
         FieldKey::Password => "*".repeat(field.text.chars().count()),
+        FieldKey::RevealField => {
+            let label =
+                GuestField::parse(&field.text).map_or("-", |f| label(app, FieldKey::Guest(f)));
+            return (format!("< {label} >"), 0);
+        }
         _ => field.text.clone(),
     };
     let count = if field.key == FieldKey::Text && focused {
