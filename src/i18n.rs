@@ -131,6 +131,26 @@ pub fn flag_label(flag: crate::model::Flag, lang: Lang) -> &'static str {
     .text_in(lang)
 }
 
+/// Why two profiles look like one person, as staff read it, strongest first, joined.
+pub fn dupe_reasons(reasons: &[crate::model::DupeReason], lang: Lang) -> String {
+    use crate::model::DupeReason as R;
+    let texts: Vec<&str> = reasons
+        .iter()
+        .map(|r| match r {
+            R::IdDocument => Msg::DupeIdDocument,
+            R::Phone => Msg::DupePhone,
+            R::Email => Msg::DupeEmail,
+            R::NameBirthDate => Msg::DupeNameBirthDate,
+            R::NameLastFour => Msg::DupeNameLastFour,
+        })
+        .map(|m| m.text_in(lang))
+        .collect();
+    texts.join(match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    })
+}
+
 /// A department as staff call it, in `lang` (`餐饮部` for F&B).
 pub fn department_label(department: crate::model::Department, lang: Lang) -> &'static str {
     use crate::model::Department;
@@ -691,6 +711,25 @@ messages! {
     TuiFixFields => "Some values need correcting; see the marked fields.", "部分内容需要更正，请查看标出的项目。";
     TuiSignedIn => "Signed in as {user}.", "已以 {user} 身份登录。";
     TuiSignedOut => "signed out", "已退出登录";
+    // --- likely duplicates, merge from the TUI, history, VIP sheet from the board ---
+    DupeIdDocument => "same ID document", "证件相同";
+    DupePhone => "same phone", "电话相同";
+    DupeEmail => "same e-mail", "邮箱相同";
+    DupeNameBirthDate => "same name and birth date", "姓名和出生日期相同";
+    DupeNameLastFour => "same name and last 4 phone digits", "姓名和电话后4位相同";
+    DupesNone => "No likely duplicates.", "没有疑似重复的档案。";
+    DupesNeverMarked => "{a} and {b} are marked as different people; the pair will not be proposed again.", "已标记 {a} 和 {b} 为不同的人，今后不再提示这一对。";
+    AddLikelyDuplicate => "{id} may be the same person as {other} ({reasons}); see guestbook dupes and guestbook merge.", "{id} 可能与 {other} 是同一人（{reasons}）；请查看 guestbook dupes 和 guestbook merge。";
+    RowLikelyDuplicate => "looks like the same person as {other} ({reasons})", "可能与 {other} 是同一人（{reasons}）";
+    TuiMergeWithTitle => "Merge {id} with…", "将 {id} 与…合并";
+    TuiNoDupes => "No likely duplicates of {id}.", "没有 {id} 的疑似重复档案。";
+    TuiMergeKeep => "keep", "保留";
+    TuiMergeGoes => "merged in", "并入";
+    TuiMergeDiffers => "≠ marks a field that differs.", "≠ 表示两边不同的项目。";
+    TuiHistoryTitle => "History of {id}", "{id} 的记录";
+    TuiHistoryEmpty => "Nothing on record for {id}.", "{id} 没有记录。";
+    TuiVipPrinted => "VIP sheet written to {path}.", "VIP 接待单已写入 {path}。";
+    TuiVipFormat => "VIP sheet for {date}: h HTML, t text, c CSV (Esc cancels)", "{date} 的 VIP 接待单：h 网页，t 文本，c CSV（Esc 取消）";
 }
 
 #[cfg(test)]

@@ -252,6 +252,18 @@ pub enum Command {
     },
     /// End the session kept by `guestbook login`.
     Logout,
+    /// Likely duplicate profiles, best first, with their reasons and score (manager, admin);
+    /// `--never A B` marks a pair as different people so it is never proposed again.
+    Dupes {
+        /// At most this many pairs.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// A and B are not the same person: never propose the pair again (audited).
+        #[arg(long, num_args = 2, value_names = ["A", "B"])]
+        never: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

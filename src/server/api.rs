@@ -66,6 +66,9 @@ pub fn routes(sessions: Arc<Sessions>) -> Router {
         .route("/check", get(check))
         .route("/sample/shift", post(shift_sample_dates))
         .route("/data_version", get(data_version))
+        .route("/dupes", get(dupes))
+        .route("/dupes/never", post(never_dupes))
+        .route("/guests/{id}/dupes", get(dupes_of))
         .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             sessions.clone(),
@@ -625,4 +628,23 @@ pub async fn data_version(State(app): App, headers: HeaderMap) -> Response {
         s.data_version().map(|version| DataVersion { version })
     })
     .await
+}
+
+#[utoipa::path(get, path = "/api/v1/dupes", params(DupesParams), responses((status = 200, body = Vec<DupePair>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn dupes(State(app): App, headers: HeaderMap, Params(p): Params<DupesParams>) -> Response {
+    call(app, headers, move |s| s.dupes(p.limit.unwrap_or(50))).await
+}
+
+#[utoipa::path(get, path = "/api/v1/guests/{id}/dupes", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Vec<DupePair>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn dupes_of(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    call(app, headers, move |s| s.dupes_of(&GuestId(id))).await
+}
+
+#[utoipa::path(post, path = "/api/v1/dupes/never", request_body = NeverRequest, responses((status = 200, body = Ok), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn never_dupes(
+    State(app): App,
+    headers: HeaderMap,
+    Body(req): Body<NeverRequest>,
+) -> Response {
+    call(app, headers, move |s| s.never_dupes(&req.a, &req.b).map(|()| OK)).await
 }
