@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{Local, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use clap::CommandFactory;
 
 use super::output::{print_json, say};
@@ -776,21 +776,15 @@ fn report_vip(
         return print_json(&sheet);
     }
     let (lang, mark) = (i18n::lang(), watermark(store));
-    let text = match format {
-        SheetFormat::Text => {
-            let width = match output.is_none() && std::io::stdout().is_terminal() {
-                true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
-                false => 80,
-            };
-            report::vip_text(&sheet, &ctx.catalog, lang, &mark, width, ctx.today)
-        }
-        SheetFormat::Csv => report::vip_csv(&sheet, &ctx.catalog, lang, &mark),
-        SheetFormat::Html => report::vip_html(&sheet, &ctx.catalog, lang, &mark, ctx.today),
+    let width = match output.is_none() && std::io::stdout().is_terminal() {
+        true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
+        false => 80,
     };
+    let text = report::render_vip(&sheet, &ctx.catalog, lang, &mark, format, width, ctx.today);
     let Some(path) = output else {
         return say(text.trim_end());
     };
-    write_whole(path, |file| Ok(file.write_all(text.as_bytes())?))?;
+    report::write_private(path, text.as_bytes())?;
     let guests: usize = sheet.sections().iter().map(|s| s.len()).sum();
     eprintln!(
         "{}",
@@ -974,11 +968,7 @@ fn setting_value(old: &serde_json::Value, text: &str) -> serde_json::Value {
 }
 
 fn watermark(store: &dyn Store) -> Watermark {
-    Watermark {
-        user: store.principal().user.clone(),
-        host: gethostname::gethostname().to_string_lossy().into_owned(),
-        at: Local::now().format("%Y-%m-%d %H:%M").to_string(),
-    }
+    report::watermark(store)
 }
 
 fn board(

@@ -16,6 +16,7 @@ use crate::model::{FeedbackKind, Role, Source};
 use crate::store::{Kind, StoreError};
 
 pub use commands::{create_demo, run};
+pub use crate::report::SheetFormat;
 
 /// The sample data's reference day: `demo` moves it to today.
 pub const SAMPLE_REFERENCE_DAY: &str = "2026-06-15";
@@ -382,28 +383,6 @@ pub enum ReportCommand {
         #[arg(long, conflicts_with = "format")]
         json: bool,
     },
-}
-
-/// The VIP sheet's file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SheetFormat {
-    Text,
-    Csv,
-    Html,
-}
-
-impl SheetFormat {
-    /// The format a file's extension names (`.html`, `.htm`, `.csv`), else text.
-    pub fn from_path(path: Option<&std::path::Path>) -> SheetFormat {
-        let ext = path
-            .and_then(|p| p.extension())
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("html" | "htm") => SheetFormat::Html,
-            Some("csv") => SheetFormat::Csv,
-            _ => SheetFormat::Text,
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]
