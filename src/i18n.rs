@@ -729,7 +729,17 @@ messages! {
     TuiHistoryTitle => "History of {id}", "{id} 的记录";
     TuiHistoryEmpty => "Nothing on record for {id}.", "{id} 没有记录。";
     TuiVipPrinted => "VIP sheet written to {path}.", "VIP 接待单已写入 {path}。";
-    TuiVipFormat => "VIP sheet for {date}: h HTML, t text, c CSV (Esc cancels)", "{date} 的 VIP 接待单：h 网页，t 文本，c CSV（Esc 取消）";
+    TuiVipNotWritten => "The VIP sheet could not be written here or in the home directory: {reason}", "无法在当前目录或主目录写入 VIP 接待单：{reason}";
+    TuiModeMerge => "Merge", "合并";
+    TuiFieldBorn => "Born", "出生日期";
+    TuiFieldIdDoc => "ID document", "证件";
+    TuiFieldStays => "Stays", "入住次数";
+    TuiModeHistory => "History", "记录";
+    TuiActMergeWith => "merge with a likely duplicate", "与疑似重复档案合并";
+    TuiActHistory => "the profile's history (audit log)", "档案的操作记录";
+    TuiActSwap => "swap which profile is kept", "交换保留的档案";
+    TuiActConfirm => "merge, keeping the left profile", "合并，保留左边的档案";
+    TuiActPrintVip => "print the day's VIP sheet to an HTML file", "将当日 VIP 接待单打印为网页文件";
 }
 
 #[cfg(test)]

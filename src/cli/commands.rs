@@ -14,8 +14,8 @@ use crate::config::{self, Config};
 use crate::i18n::{self, Msg};
 use crate::interchange::{self, ImportOptions};
 use crate::model::{
-    AuditQuery, BackupSummary, DupePair, GuestField, GuestId, GuestPatch, NewFeedback, NewPreference,
-    Settings,
+    AuditQuery, BackupSummary, DupePair, GuestField, GuestId, GuestPatch, NewFeedback,
+    NewPreference, Settings,
 };
 use crate::report::{self, Watermark};
 use crate::rules;
@@ -1364,7 +1364,8 @@ fn with_duplicates(
 ) -> Result<serde_json::Value, CliError> {
     let mut value = serde_json::to_value(profile).map_err(|e| CliError::Invalid(e.to_string()))?;
     if let (false, Some(map)) = (duplicates.is_empty(), value.as_object_mut()) {
-        let list = serde_json::to_value(duplicates).map_err(|e| CliError::Invalid(e.to_string()))?;
+        let list =
+            serde_json::to_value(duplicates).map_err(|e| CliError::Invalid(e.to_string()))?;
         map.insert("duplicates".into(), list);
     }
     Ok(value)

@@ -15,8 +15,8 @@ use crate::interchange::{Format, InterchangeError};
 use crate::model::{FeedbackKind, Role, Source};
 use crate::store::{Kind, StoreError};
 
-pub use commands::{create_demo, run};
 pub use crate::report::SheetFormat;
+pub use commands::{create_demo, run};
 
 /// The sample data's reference day: `demo` moves it to today.
 pub const SAMPLE_REFERENCE_DAY: &str = "2026-06-15";

@@ -449,7 +449,10 @@ pub fn import_file(
         column: "id".to_string(),
         reason: Msg::RowLikelyDuplicate.fill(&[
             ("other", &d.other),
-            ("reasons", &crate::i18n::dupe_reasons(&d.reasons, crate::i18n::lang())),
+            (
+                "reasons",
+                &crate::i18n::dupe_reasons(&d.reasons, crate::i18n::lang()),
+            ),
         ]),
     }));
     warnings.sort_by_key(|w| w.line);

@@ -4,7 +4,7 @@
 mod print;
 mod vip;
 
-pub use print::{print_vip, render_vip, watermark, write_private, SheetFormat};
+pub use print::{print_vip, render_vip, watermark, write_private, PrintError, SheetFormat};
 
 pub use vip::{complaint_text, department_lists, vip_csv, vip_html, vip_text, PrepLine};
 

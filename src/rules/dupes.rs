@@ -126,7 +126,10 @@ pub fn reasons(a: &Guest, b: &Guest) -> Vec<DupeReason> {
     if document_key(a).is_some() && document_key(a) == document_key(b) {
         out.push(DupeReason::IdDocument);
     }
-    if a.phones.iter().any(|p| b.phones.iter().any(|q| q.e164 == p.e164)) {
+    if a.phones
+        .iter()
+        .any(|p| b.phones.iter().any(|q| q.e164 == p.e164))
+    {
         out.push(DupeReason::Phone);
     }
     let emails: BTreeSet<String> = a.emails.iter().map(|e| email_key(e)).collect();
@@ -172,7 +175,9 @@ mod tests {
     fn shares_a_key(a: &Guest, b: &Guest) -> bool {
         let kb = keys(b);
         keys(a).iter().any(|k| kb.contains(k))
-            || a.phones.iter().any(|p| b.phones.iter().any(|q| q.e164 == p.e164))
+            || a.phones
+                .iter()
+                .any(|p| b.phones.iter().any(|q| q.e164 == p.e164))
     }
 
     #[test]

@@ -631,7 +631,11 @@ pub async fn data_version(State(app): App, headers: HeaderMap) -> Response {
 }
 
 #[utoipa::path(get, path = "/api/v1/dupes", params(DupesParams), responses((status = 200, body = Vec<DupePair>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
-pub async fn dupes(State(app): App, headers: HeaderMap, Params(p): Params<DupesParams>) -> Response {
+pub async fn dupes(
+    State(app): App,
+    headers: HeaderMap,
+    Params(p): Params<DupesParams>,
+) -> Response {
     call(app, headers, move |s| s.dupes(p.limit.unwrap_or(50))).await
 }
 
@@ -646,5 +650,8 @@ pub async fn never_dupes(
     headers: HeaderMap,
     Body(req): Body<NeverRequest>,
 ) -> Response {
-    call(app, headers, move |s| s.never_dupes(&req.a, &req.b).map(|()| OK)).await
+    call(app, headers, move |s| {
+        s.never_dupes(&req.a, &req.b).map(|()| OK)
+    })
+    .await
 }

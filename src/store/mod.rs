@@ -20,9 +20,8 @@ pub use sqlite::sessions::{SessionBook, StoredSession};
 
 use crate::model::{
     Account, AuditEntry, AuditQuery, BackupSummary, Board, CheckReport, DupePair, Feedback, Guest,
-    GuestId,
-    GuestPatch, NewFeedback, NewPreference, Preference, Profile, Role, SearchHit, Settings, Source,
-    VipSheet,
+    GuestId, GuestPatch, NewFeedback, NewPreference, Preference, Profile, Role, SearchHit,
+    Settings, Source, VipSheet,
 };
 
 /// Where the data is.

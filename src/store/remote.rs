@@ -576,7 +576,10 @@ impl Store for RemoteStore {
     }
 
     fn dupes(&mut self, limit: usize) -> Result<Vec<DupePair>, StoreError> {
-        self.get(&format!("/dupes?{}", query(&[("limit", limit.to_string())])))
+        self.get(&format!(
+            "/dupes?{}",
+            query(&[("limit", limit.to_string())])
+        ))
     }
 
     fn dupes_of(&mut self, id: &GuestId) -> Result<Vec<DupePair>, StoreError> {

@@ -134,7 +134,13 @@ pub fn only_managers_list_dupes_and_mark_pairs(db: &Db) {
         desk.never_dupes(&"G1".into(), &"G2".into()).unwrap_err(),
     ] {
         assert!(
-            matches!(err, StoreError::Forbidden { role: Role::FrontOffice, .. }),
+            matches!(
+                err,
+                StoreError::Forbidden {
+                    role: Role::FrontOffice,
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }
@@ -152,7 +158,10 @@ pub fn merged_and_erased_profiles_are_never_listed(db: &Db) {
     store.merge(&"G1".into(), &"G2".into()).unwrap();
     // KEEP took G2's phone; G2 itself is gone from every pair.
     let pairs = store.dupes(50).unwrap();
-    assert!(pairs.iter().all(|p| p.a.0 != "G2" && p.b.0 != "G2"), "{pairs:?}");
+    assert!(
+        pairs.iter().all(|p| p.a.0 != "G2" && p.b.0 != "G2"),
+        "{pairs:?}"
+    );
     assert_eq!(pairs.len(), 2);
     // The merged-away id reads as KEEP.
     let of_g2 = store.dupes_of(&"G2".into()).unwrap();
@@ -209,7 +218,11 @@ pub fn an_import_names_the_rows_that_look_like_other_profiles(db: &Db) {
     assert!(warnings[0].contains(":2:"), "{warnings:?}");
     let others: Vec<bool> = ["G1", "G10"]
         .iter()
-        .map(|o| warnings.iter().any(|w| w.contains(&format!("same person as {o} (same phone)"))))
+        .map(|o| {
+            warnings
+                .iter()
+                .any(|w| w.contains(&format!("same person as {o} (same phone)")))
+        })
         .collect();
     assert_eq!(others, [true, true], "{warnings:?}");
 }
@@ -220,8 +233,22 @@ pub fn after_a_merge_reads_agree_and_writes_to_the_old_id_name_keep(db: &Db) {
     let mut store = hotel(db);
     let today = crate::common::date("2026-06-15");
     let stays = vec![
-        ImportItem::Stay(stay("R1", "G2", "2026-06-14", "2026-06-17", StayStatus::InHouse, "1201")),
-        ImportItem::Stay(stay("R0", "G1", "2025-01-01", "2025-01-03", StayStatus::Departed, "802")),
+        ImportItem::Stay(stay(
+            "R1",
+            "G2",
+            "2026-06-14",
+            "2026-06-17",
+            StayStatus::InHouse,
+            "1201",
+        )),
+        ImportItem::Stay(stay(
+            "R0",
+            "G1",
+            "2025-01-01",
+            "2025-01-03",
+            StayStatus::Departed,
+            "802",
+        )),
     ];
     import(&mut store, Kind::Stays, stays);
     let pref = store
@@ -249,9 +276,17 @@ pub fn after_a_merge_reads_agree_and_writes_to_the_old_id_name_keep(db: &Db) {
         ..GuestPatch::default()
     };
     keep_named(store.update_guest(&"G2".into(), &patch, None).unwrap_err());
-    keep_named(store.add_preference(preference("G2", "pillow", "down")).unwrap_err());
+    keep_named(
+        store
+            .add_preference(preference("G2", "pillow", "down"))
+            .unwrap_err(),
+    );
     keep_named(store.retire_preference(&"G2".into(), pref.id).unwrap_err());
-    keep_named(store.note_preference(&"G2".into(), pref.id, "n").unwrap_err());
+    keep_named(
+        store
+            .note_preference(&"G2".into(), pref.id, "n")
+            .unwrap_err(),
+    );
     keep_named(
         store
             .add_feedback(NewFeedback {
@@ -268,7 +303,12 @@ pub fn after_a_merge_reads_agree_and_writes_to_the_old_id_name_keep(db: &Db) {
     let mut rows = std::iter::once(ImportRow {
         line: 2,
         item: Ok(ImportItem::Stay(stay(
-            "R9", "G2", "2026-07-01", "2026-07-02", StayStatus::Expected, "301",
+            "R9",
+            "G2",
+            "2026-07-01",
+            "2026-07-02",
+            StayStatus::Expected,
+            "301",
         ))),
     });
     let report = store

@@ -33,7 +33,8 @@ SELECT json_group_array(gid) FROM dupe_keys GROUP BY key HAVING count(*) BETWEEN
 
 /// Files `g` under its duplicate keys.
 pub fn write(tx: &Connection, gid: i64, g: &Guest) -> Result<(), StoreError> {
-    let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO dupe_keys (key, gid) VALUES (?1, ?2)")?;
+    let mut stmt =
+        tx.prepare_cached("INSERT OR IGNORE INTO dupe_keys (key, gid) VALUES (?1, ?2)")?;
     for key in rule::keys(g) {
         stmt.execute(params![key, gid])?;
     }

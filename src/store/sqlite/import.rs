@@ -5,10 +5,10 @@
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::keys::*;
-use super::{guest_id_of, merged_into};
 use super::postings;
 use super::rows::*;
 use super::schema::{LAST_STAY_OF_GID, PHONE_RANK_OF_GID, RAISE_LONGEST_STAY};
+use super::{guest_id_of, merged_into};
 use crate::i18n::Msg;
 use crate::model::*;
 use crate::store::{
