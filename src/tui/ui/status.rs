@@ -143,7 +143,7 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
         Mode::Form => &[Action::Submit, Action::NextField, Action::Cancel],
         Mode::Locked => &[Action::Unlock],
         Mode::Recent => &[Action::Open, Action::Back],
-        Mode::Merge => &[Action::Open, Action::Confirm, Action::Swap, Action::Back],
+        Mode::Merge => &[Action::Confirm, Action::Swap, Action::Open, Action::Back],
         Mode::History => &[Action::Back],
         Mode::Global => &[],
     }
