@@ -1624,10 +1624,9 @@ impl App {
     // ------------------------------------------------------------ replies and time
 
     fn on_reply(&mut self, reply: Reply) -> Vec<Effect> {
-        let reply = match self.on_governance_reply(reply) {
-            Ok(effects) => return effects,
-            Err(reply) => reply,
-        };
+        if self.governance_awaits(reply.gen) {
+            return self.on_governance_reply(reply);
+        }
         if self.sign_in.as_ref().and_then(|f| f.pending) == Some(reply.gen) {
             self.dirty = true;
             self.on_signed_in(reply.result);

@@ -132,12 +132,14 @@ impl App {
         }
     }
 
-    /// Takes the replies these actions wait for; hands any other reply back.
-    pub(super) fn on_governance_reply(&mut self, reply: Reply) -> Result<Vec<Effect>, Reply> {
+    /// Whether the reply `gen` is one these actions wait for.
+    pub(super) fn governance_awaits(&self, gen: u64) -> bool {
+        [self.merge.pending, self.history.pending, self.printing].contains(&Some(gen))
+    }
+
+    /// Takes a reply these actions wait for ([`App::governance_awaits`]).
+    pub(super) fn on_governance_reply(&mut self, reply: Reply) -> Vec<Effect> {
         let gen = Some(reply.gen);
-        if gen != self.merge.pending && gen != self.history.pending && gen != self.printing {
-            return Err(reply);
-        }
         self.dirty = true;
         if gen == self.merge.pending {
             self.merge.pending = None;
@@ -173,7 +175,7 @@ impl App {
                 self.stack.retain(|s| *s != Screen::Merge);
                 let effects = self.open_profile(kept.guest.id.clone());
                 self.info(text);
-                return Ok(effects);
+                return effects;
             }
             Ok(Answer::History { id, entries }) => {
                 self.history.id = Some(id);
@@ -191,6 +193,6 @@ impl App {
                 self.error(text);
             }
         }
-        Ok(Vec::new())
+        Vec::new()
     }
 }
