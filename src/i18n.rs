@@ -131,6 +131,26 @@ pub fn flag_label(flag: crate::model::Flag, lang: Lang) -> &'static str {
     .text_in(lang)
 }
 
+/// Why two profiles look like one person, as staff read it, strongest first, joined.
+pub fn dupe_reasons(reasons: &[crate::model::DupeReason], lang: Lang) -> String {
+    use crate::model::DupeReason as R;
+    let texts: Vec<&str> = reasons
+        .iter()
+        .map(|r| match r {
+            R::IdDocument => Msg::DupeIdDocument,
+            R::Phone => Msg::DupePhone,
+            R::Email => Msg::DupeEmail,
+            R::NameBirthDate => Msg::DupeNameBirthDate,
+            R::NameLastFour => Msg::DupeNameLastFour,
+        })
+        .map(|m| m.text_in(lang))
+        .collect();
+    texts.join(match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    })
+}
+
 /// A department as staff call it, in `lang` (`餐饮部` for F&B).
 pub fn department_label(department: crate::model::Department, lang: Lang) -> &'static str {
     use crate::model::Department;
@@ -705,6 +725,35 @@ messages! {
     TuiRevealed => "{field}: {value} (revealed, on record)", "{field}：{value}（已显示完整内容并记录在案）";
     TuiActReveal => "reveal a masked field (with a reason)", "查看被遮蔽的内容（需填写理由）";
     ShowMaskedNote => "Some fields are masked for your role: {fields}.", "部分内容对您的角色已遮蔽：{fields}。";
+    // --- likely duplicates, merge from the TUI, history, VIP sheet from the board ---
+    DupeIdDocument => "same ID document", "证件相同";
+    DupePhone => "same phone", "电话相同";
+    DupeEmail => "same e-mail", "邮箱相同";
+    DupeNameBirthDate => "same name and birth date", "姓名和出生日期相同";
+    DupeNameLastFour => "same name and last 4 phone digits", "姓名和电话后4位相同";
+    DupesNone => "No likely duplicates.", "没有疑似重复的档案。";
+    DupesNeverMarked => "{a} and {b} are marked as different people; the pair will not be proposed again.", "已标记 {a} 和 {b} 为不同的人，今后不再提示这一对。";
+    AddLikelyDuplicate => "{id} may be the same person as {other} ({reasons}); see guestbook dupes and guestbook merge.", "{id} 可能与 {other} 是同一人（{reasons}）；请查看 guestbook dupes 和 guestbook merge。";
+    RowLikelyDuplicate => "looks like the same person as {other} ({reasons})", "可能与 {other} 是同一人（{reasons}）";
+    TuiMergeWithTitle => "Merge {id} with…", "将 {id} 与…合并";
+    TuiNoDupes => "No likely duplicates of {id}.", "没有 {id} 的疑似重复档案。";
+    TuiMergeKeep => "keep", "保留";
+    TuiMergeGoes => "merged in", "并入";
+    TuiMergeDiffers => "≠ marks a field that differs.", "≠ 表示两边不同的项目。";
+    TuiHistoryTitle => "History of {id}", "{id} 的记录";
+    TuiHistoryEmpty => "Nothing on record for {id}.", "{id} 没有记录。";
+    TuiVipPrinted => "VIP sheet written to {path}.", "VIP 接待单已写入 {path}。";
+    TuiVipNotWritten => "The VIP sheet could not be written here or in the home directory: {reason}", "无法在当前目录或主目录写入 VIP 接待单：{reason}";
+    TuiModeMerge => "Merge", "合并";
+    TuiFieldBorn => "Born", "出生日期";
+    TuiFieldIdDoc => "ID document", "证件";
+    TuiFieldStays => "Stays", "入住次数";
+    TuiModeHistory => "History", "记录";
+    TuiActMergeWith => "merge with a likely duplicate", "与疑似重复档案合并";
+    TuiActHistory => "the profile's history (audit log)", "档案的操作记录";
+    TuiActSwap => "swap which profile is kept", "交换保留的档案";
+    TuiActConfirm => "merge, keeping the left profile", "合并，保留左边的档案";
+    TuiActPrintVip => "print the day's VIP sheet to an HTML file", "将当日 VIP 接待单打印为网页文件";
 }
 
 #[cfg(test)]

@@ -1036,6 +1036,29 @@ pub fn room_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
     }
 }
 
+keyword_enum!(
+    /// Why two profiles look like one person, strongest first (see [`crate::rules::dupes`]).
+    DupeReason {
+        IdDocument => "id_document",
+        Phone => "phone",
+        Email => "email",
+        NameBirthDate => "name_birth_date",
+        NameLastFour => "name_last4",
+    }
+);
+
+/// Two profiles that likely belong to one person, as `guestbook dupes --json` prints them:
+/// `{"a", "b", "score", "reasons"}`. `a` is the older profile (the one a merge would usually
+/// keep); `score` is the sum of the reasons' weights ([`crate::rules::dupes::weight`]);
+/// `reasons` are listed strongest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DupePair {
+    pub a: GuestId,
+    pub b: GuestId,
+    pub score: u32,
+    pub reasons: Vec<DupeReason>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -520,3 +520,69 @@ fn user_passwd_without_a_terminal_or_stdin_changes_nothing() {
     ));
     assert_eq!(accounts[0]["has_password"], true);
 }
+
+#[test]
+fn dupes_lists_pairs_with_reasons_and_never_keeps_a_pair_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let pairs = json(&guestbook(&db, &["dupes", "--json"]));
+    assert_eq!(
+        pairs,
+        serde_json::json!([{"a": "G0233", "b": "G0280", "score": 30, "reasons": ["phone"]}])
+    );
+    let out = guestbook(&db, &["dupes"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        text.trim_end(),
+        " 30  G0233    刘洋            G0280    张伟            same phone"
+    );
+    let out = guestbook(&db, &["dupes", "--never", "G0280", "G0233"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        json(&guestbook(&db, &["dupes", "--json"])),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&guestbook(&db, &["dupes"]).stdout).trim_end(),
+        "No likely duplicates."
+    );
+    // A merged-away id is refused, naming the profile it went into (exit 1).
+    json(&guestbook(&db, &["merge", "G0001", "G0100", "--json"]));
+    let out = guestbook(&db, &["dupes", "--never", "G0100", "G0002"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("merged into G0001"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn add_warns_of_a_likely_duplicate_and_json_gains_the_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let out = guestbook(
+        &db,
+        &[
+            "add",
+            "Zhang Wei",
+            "phones=18871056897",
+            "--id",
+            "G9001",
+            "--json",
+        ],
+    );
+    let profile = json(&out);
+    assert_eq!(profile["id"], "G9001");
+    assert_eq!(
+        profile["duplicates"],
+        serde_json::json!([{"a": "G9001", "b": "G0002", "score": 30, "reasons": ["phone"]}])
+    );
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "G9001 may be the same person as G0002 (same phone); see guestbook dupes and guestbook merge."
+    );
+    let out = guestbook(&db, &["add", "Nobody Alike", "--id", "G9002", "--json"]);
+    assert!(json(&out).get("duplicates").is_none());
+    assert_eq!(stderr(&out), "");
+}

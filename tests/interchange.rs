@@ -784,7 +784,14 @@ fn every_regions_example_numbers_import_as_their_e164() {
     let mut db = store(dir.path(), "world.db");
     let outcome = import_ok(&mut db, Kind::Guests, &path);
     assert_eq!(outcome.report.imported, 482);
-    assert_eq!(outcome.warnings(), []);
+    // Regions sharing a numbering plan share example numbers: those guests are only named as
+    // likely duplicates (same phone); no number is taken with a warning of its own.
+    let not_shared: Vec<_> = outcome
+        .warnings()
+        .iter()
+        .filter(|w| !(w.column == "id" && w.reason.ends_with("(same phone)")))
+        .collect();
+    assert_eq!(not_shared, Vec::<&guestbook::interchange::BadRow>::new());
     let mut wrong = Vec::new();
     for (i, row) in examples.iter().enumerate() {
         let guest = db

@@ -2321,3 +2321,172 @@ fn a_reveal_shows_the_value_and_puts_the_reason_on_record() {
     assert_eq!(log[0].user, "ann");
     assert_eq!(log[0].detail, "phones: caller verifies her booking");
 }
+// ---------------------------------------------------------------- duplicates, history, print
+
+/// 张伟 G0001 gets a twin: G0006, the same name and birth date under another number.
+fn with_twin(h: &mut Harness) {
+    let mut twin = guest("G0006", "张伟", &["13700001234"]);
+    twin.birth_date = Some(date("1978-06-17"));
+    twin.company = Some("华东贸易".into());
+    import(&mut h.store, Kind::Guests, vec![ImportItem::Guest(twin)]);
+}
+
+/// The store of the harness acting as a new account with `role` (the first account, "test",
+/// is the admin).
+fn store_as(h: &mut Harness, user: &str, role: Role) {
+    for (name, role) in [("test", Role::Admin), (user, role)] {
+        add_account(&mut h.store, name, role);
+    }
+    h.store = second_terminal(h, user);
+}
+
+/// Audit times and the host are the run's own: shown as placeholders.
+fn without_run_details(screen: &str) -> String {
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    screen
+        .lines()
+        .map(|l| match l.strip_prefix(" 20").filter(|r| r.len() > 14) {
+            Some(rest) => format!(" YYYY-MM-DD HH:MM{}", &rest[14..]),
+            None => l.to_string(),
+        })
+        .map(|l| l.replace(&host, "HOST"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn snapshot_merge_with_a_likely_duplicate_side_by_side() {
+    for (lang, tag) in LANGS {
+        let mut h = Harness::new(lang);
+        as_role(&mut h, Role::Manager, Source::FrontOffice);
+        with_twin(&mut h);
+        h.open("13800138000");
+        h.type_text("m");
+        assert_eq!(h.app.screen(), Screen::Merge);
+        for (w, height) in SIZES {
+            insta::assert_snapshot!(
+                format!("merge_list_{tag}_{w}x{height}"),
+                h.render(w, height)
+            );
+        }
+        h.press(KeyCode::Enter);
+        for (w, height) in SIZES {
+            insta::assert_snapshot!(
+                format!("merge_compare_{tag}_{w}x{height}"),
+                h.render(w, height)
+            );
+        }
+    }
+}
+
+#[test]
+fn merge_keeps_the_left_profile_and_swap_keeps_the_other() {
+    let mut h = Harness::new(Lang::En);
+    with_twin(&mut h);
+    h.open("13800138000");
+    h.type_text("m");
+    h.press(KeyCode::Enter);
+    // Differences are marked in the text itself, not by colour alone.
+    let screen = h.render(80, 24);
+    assert!(screen.contains("≠ Phones"), "{screen}");
+    assert!(screen.contains("  Born"), "{screen}");
+    h.type_text("s");
+    let (keep, other, _) = h.app.merge.sides().unwrap();
+    assert_eq!(
+        (keep.guest.id.0.as_str(), other.guest.id.0.as_str()),
+        ("G0006", "G0001")
+    );
+    h.type_text("s");
+    h.type_text("y");
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(h.app.profile.id, Some(GuestId::from("G0001")));
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.text, "Merged G0006 into G0001 (张伟).");
+    let kept = h.store.profile(&GuestId::from("G0006")).unwrap();
+    assert_eq!(kept.guest.id.0, "G0001");
+    assert_eq!(kept.guest.phones.len(), 2);
+}
+
+#[test]
+fn merge_refused_for_the_role_and_no_duplicates_are_status_sentences() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13912345678");
+    h.type_text("m");
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert_eq!(
+        h.app.message.clone().unwrap().text,
+        "No likely duplicates of G0002."
+    );
+    let mut h = Harness::new(Lang::En);
+    with_twin(&mut h);
+    store_as(&mut h, "desk", Role::FrontOffice);
+    h.open("13800138000");
+    h.type_text("m");
+    h.press(KeyCode::Enter);
+    h.type_text("y");
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(message.text.contains("merge profiles"), "{}", message.text);
+    assert_eq!(h.app.screen(), Screen::Merge, "the comparison stays");
+    assert_eq!(
+        h.store.profile(&GuestId::from("G0006")).unwrap().guest.id.0,
+        "G0006"
+    );
+}
+
+#[test]
+fn snapshot_profile_history_from_the_audit_log() {
+    for (lang, tag) in LANGS {
+        let mut h = Harness::new(lang);
+        h.open("13800138000");
+        h.type_text("pp1");
+        h.type_text("h");
+        assert_eq!(h.app.screen(), Screen::History);
+        for (w, height) in SIZES {
+            let screen = without_run_details(&h.render(w, height));
+            insta::assert_snapshot!(format!("history_{tag}_{w}x{height}"), screen);
+        }
+    }
+}
+
+#[test]
+fn history_is_refused_with_a_sentence_for_roles_that_may_not_read_the_audit() {
+    let mut h = Harness::new(Lang::En);
+    store_as(&mut h, "amy", Role::Agent);
+    h.open("13800138000");
+    h.type_text("h");
+    assert_eq!(h.app.screen(), Screen::Profile);
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(message.text.contains("audit"), "{}", message.text);
+}
+
+#[test]
+fn snapshot_board_prints_the_vip_sheet_to_a_private_file() {
+    for (lang, tag) in LANGS {
+        let mut h = Harness::new(lang);
+        let dir = tempfile::tempdir().unwrap();
+        h.app.print_dir = Some(dir.path().to_path_buf());
+        h.ctrl('b');
+        h.type_text("p");
+        let path = dir.path().join("vip-2026-06-15.html");
+        let html = std::fs::read_to_string(&path).unwrap();
+        assert!(html.contains("张伟"), "the V1 arrival is on the sheet");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let shown = dir.path().display().to_string();
+        let screen = h.render(120, 40).replace(&shown, "DIR");
+        insta::assert_snapshot!(format!("board_print_{tag}_120x40"), screen);
+    }
+    let mut h = Harness::new(Lang::En);
+    store_as(&mut h, "hk", Role::Housekeeping);
+    h.ctrl('b');
+    h.type_text("p");
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(message.text.contains("VIP"), "{}", message.text);
+}

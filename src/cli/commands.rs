@@ -1,9 +1,10 @@
 //! Each command's work, over a `dyn Store` opened for the acting user.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{Local, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use clap::CommandFactory;
 
 use super::output::{print_json, say};
@@ -13,8 +14,8 @@ use crate::config::{self, Config};
 use crate::i18n::{self, Msg};
 use crate::interchange::{self, ImportOptions};
 use crate::model::{
-    AuditQuery, BackupSummary, GuestField, GuestId, GuestPatch, NewFeedback, NewPreference,
-    Settings,
+    AuditQuery, BackupSummary, DupePair, GuestField, GuestId, GuestPatch, NewFeedback,
+    NewPreference, Settings,
 };
 use crate::report::{self, Watermark};
 use crate::rules;
@@ -271,8 +272,9 @@ fn run_on_store(
             let mut patch = patch_from(ctx, &fields)?;
             patch.name = Some(name);
             let guest = store.add_guest(id.as_deref().map(guest_id), &patch)?;
+            let duplicates = warn_duplicates(store, &guest.id);
             match json {
-                true => print_json(&store.profile(&guest.id)?),
+                true => print_json(&with_duplicates(&store.profile(&guest.id)?, &duplicates)?),
                 false => say(&Msg::GuestAdded.fill(&[("name", &guest.name), ("id", &guest.id)])),
             }
         }
@@ -424,6 +426,7 @@ fn run_on_store(
                 )),
             }
         }
+        Command::Dupes { limit, never, json } => dupes(store, limit, never, json),
         Command::Demo
         | Command::Completions { .. }
         | Command::Pop { .. }
@@ -781,21 +784,15 @@ fn report_vip(
         return print_json(&sheet);
     }
     let (lang, mark) = (i18n::lang(), watermark(store));
-    let text = match format {
-        SheetFormat::Text => {
-            let width = match output.is_none() && std::io::stdout().is_terminal() {
-                true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
-                false => 80,
-            };
-            report::vip_text(&sheet, &ctx.catalog, lang, &mark, width, ctx.today)
-        }
-        SheetFormat::Csv => report::vip_csv(&sheet, &ctx.catalog, lang, &mark),
-        SheetFormat::Html => report::vip_html(&sheet, &ctx.catalog, lang, &mark, ctx.today),
+    let width = match output.is_none() && std::io::stdout().is_terminal() {
+        true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
+        false => 80,
     };
+    let text = report::render_vip(&sheet, &ctx.catalog, lang, &mark, format, width, ctx.today);
     let Some(path) = output else {
         return say(text.trim_end());
     };
-    write_whole(path, |file| Ok(file.write_all(text.as_bytes())?))?;
+    report::write_private(path, text.as_bytes())?;
     let guests: usize = sheet.sections().iter().map(|s| s.len()).sum();
     eprintln!(
         "{}",
@@ -979,11 +976,7 @@ fn setting_value(old: &serde_json::Value, text: &str) -> serde_json::Value {
 }
 
 fn watermark(store: &dyn Store) -> Watermark {
-    Watermark {
-        user: store.principal().user.clone(),
-        host: gethostname::gethostname().to_string_lossy().into_owned(),
-        at: Local::now().format("%Y-%m-%d %H:%M").to_string(),
-    }
+    report::watermark(store)
 }
 
 fn board(
@@ -1357,4 +1350,60 @@ fn reveal_field(
         None => return Err(CliError::Usage(Msg::RevealNeedsReason.text().into())),
     };
     Ok(store.reveal(&guest_id(id), field, &reason)?)
+}
+/// `guestbook dupes`: the likely duplicate pairs, or `--never A B`.
+fn dupes(
+    store: &mut dyn Store,
+    limit: usize,
+    never: Option<Vec<String>>,
+    json: bool,
+) -> Result<(), CliError> {
+    if let Some([a, b]) = never.as_deref() {
+        let (a, b) = (guest_id(a), guest_id(b));
+        store.never_dupes(&a, &b)?;
+        return say(&Msg::DupesNeverMarked.fill(&[("a", &a), ("b", &b)]));
+    }
+    let pairs = store.dupes(limit)?;
+    if json {
+        return print_json(&pairs);
+    }
+    let mut names = HashMap::new();
+    for id in pairs.iter().flat_map(|p| [&p.a, &p.b]) {
+        if !names.contains_key(id) {
+            names.insert(id.clone(), store.profile(id)?.guest.name);
+        }
+    }
+    say(&output::dupes_table(&pairs, &names, i18n::lang()))
+}
+
+/// Says on stderr which profiles the new one may duplicate, and why; returns them. Only
+/// advice: the profile is added whatever this finds, so a failure to look is not an error.
+fn warn_duplicates(store: &mut dyn Store, id: &GuestId) -> Vec<DupePair> {
+    let pairs = store.dupes_of(id).unwrap_or_default();
+    for p in &pairs {
+        eprintln!(
+            "{}",
+            Msg::AddLikelyDuplicate.fill(&[
+                ("id", &p.a),
+                ("other", &p.b),
+                ("reasons", &i18n::dupe_reasons(&p.reasons, i18n::lang())),
+            ])
+        );
+    }
+    pairs
+}
+
+/// The profile as `add --json` prints it: with a `duplicates` field when it has likely
+/// duplicates (cli.md: fields may only be added).
+fn with_duplicates(
+    profile: &crate::model::Profile,
+    duplicates: &[DupePair],
+) -> Result<serde_json::Value, CliError> {
+    let mut value = serde_json::to_value(profile).map_err(|e| CliError::Invalid(e.to_string()))?;
+    if let (false, Some(map)) = (duplicates.is_empty(), value.as_object_mut()) {
+        let list =
+            serde_json::to_value(duplicates).map_err(|e| CliError::Invalid(e.to_string()))?;
+        map.insert("duplicates".into(), list);
+    }
+    Ok(value)
 }

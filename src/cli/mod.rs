@@ -15,6 +15,7 @@ use crate::interchange::{Format, InterchangeError};
 use crate::model::{FeedbackKind, Role, Source};
 use crate::store::{Kind, StoreError};
 
+pub use crate::report::SheetFormat;
 pub use commands::{create_demo, run};
 
 /// The sample data's reference day: `demo` moves it to today.
@@ -260,6 +261,18 @@ pub enum Command {
     },
     /// End the session kept by `guestbook login`.
     Logout,
+    /// Likely duplicate profiles, best first, with their reasons and score (manager, admin);
+    /// `--never A B` marks a pair as different people so it is never proposed again.
+    Dupes {
+        /// At most this many pairs.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// A and B are not the same person: never propose the pair again (audited).
+        #[arg(long, num_args = 2, value_names = ["A", "B"])]
+        never: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -378,28 +391,6 @@ pub enum ReportCommand {
         #[arg(long, conflicts_with = "format")]
         json: bool,
     },
-}
-
-/// The VIP sheet's file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SheetFormat {
-    Text,
-    Csv,
-    Html,
-}
-
-impl SheetFormat {
-    /// The format a file's extension names (`.html`, `.htm`, `.csv`), else text.
-    pub fn from_path(path: Option<&std::path::Path>) -> SheetFormat {
-        let ext = path
-            .and_then(|p| p.extension())
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("html" | "htm") => SheetFormat::Html,
-            Some("csv") => SheetFormat::Csv,
-            _ => SheetFormat::Text,
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]

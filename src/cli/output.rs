@@ -140,3 +140,32 @@ pub fn settings(values: &serde_json::Value) -> String {
     }
     out
 }
+
+/// Likely duplicate pairs, one a line: score, both ids with their names, the reasons.
+/// Says so when there are none.
+pub fn dupes_table(
+    pairs: &[crate::model::DupePair],
+    names: &std::collections::HashMap<crate::model::GuestId, String>,
+    lang: crate::i18n::Lang,
+) -> String {
+    if pairs.is_empty() {
+        return crate::i18n::Msg::DupesNone.text_in(lang).to_string();
+    }
+    let name = |id: &crate::model::GuestId| names.get(id).map_or("", String::as_str).to_string();
+    let lines: Vec<String> = pairs
+        .iter()
+        .map(|p| {
+            let line = format!(
+                "{:>3}  {} {}  {} {}  {}",
+                p.score,
+                report::fit(&p.a.0, 8),
+                report::fit(&name(&p.a), 14),
+                report::fit(&p.b.0, 8),
+                report::fit(&name(&p.b), 14),
+                crate::i18n::dupe_reasons(&p.reasons, lang)
+            );
+            crate::i18n::printable(line.trim_end(), false).into_owned()
+        })
+        .collect();
+    lines.join("\n")
+}

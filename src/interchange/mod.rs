@@ -443,7 +443,20 @@ pub fn import_file(
     };
     progress.finish_and_clear();
     let errors = located(&report, &shown);
-    let warnings = parser.warnings_outside(&errors, &shown);
+    let mut warnings = parser.warnings_outside(&errors, &shown);
+    warnings.extend(report.duplicates.iter().map(|d| BadRow {
+        path: shown.clone(),
+        line: d.line,
+        column: "id".to_string(),
+        reason: Msg::RowLikelyDuplicate.fill(&[
+            ("other", &d.other),
+            (
+                "reasons",
+                &crate::i18n::dupe_reasons(&d.reasons, crate::i18n::lang()),
+            ),
+        ]),
+    }));
+    warnings.sort_by_key(|w| w.line);
     let rejects_file = if opts.skip_bad && !opts.dry_run && !errors.is_empty() {
         let target = opts
             .rejects

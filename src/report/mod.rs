@@ -1,7 +1,10 @@
 //! Printed views for people: the board, the VIP reception sheet (`vip`) and a whole profile,
 //! watermarked with who printed them, where and when.
 
+mod print;
 mod vip;
+
+pub use print::{print_vip, render_vip, watermark, write_private, PrintError, SheetFormat};
 
 pub use vip::{complaint_text, department_lists, vip_csv, vip_html, vip_text, PrepLine};
 

@@ -4,6 +4,7 @@
 
 pub mod board;
 pub mod celebrate;
+pub mod dupes;
 pub mod merge;
 pub mod settings;
 pub mod validate;

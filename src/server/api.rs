@@ -67,6 +67,9 @@ pub fn routes(sessions: Arc<Sessions>) -> Router {
         .route("/sample/shift", post(shift_sample_dates))
         .route("/data_version", get(data_version))
         .route("/guests/{id}/reveal", post(reveal))
+        .route("/dupes", get(dupes))
+        .route("/dupes/never", post(never_dupes))
+        .route("/guests/{id}/dupes", get(dupes_of))
         .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             sessions.clone(),
@@ -637,6 +640,31 @@ pub async fn reveal(
 ) -> Response {
     call(app, headers, move |s| {
         s.reveal(&GuestId(id), req.field, &req.reason)
+    })
+    .await
+}
+#[utoipa::path(get, path = "/api/v1/dupes", params(DupesParams), responses((status = 200, body = Vec<DupePair>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn dupes(
+    State(app): App,
+    headers: HeaderMap,
+    Params(p): Params<DupesParams>,
+) -> Response {
+    call(app, headers, move |s| s.dupes(p.limit.unwrap_or(50))).await
+}
+
+#[utoipa::path(get, path = "/api/v1/guests/{id}/dupes", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Vec<DupePair>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn dupes_of(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    call(app, headers, move |s| s.dupes_of(&GuestId(id))).await
+}
+
+#[utoipa::path(post, path = "/api/v1/dupes/never", request_body = NeverRequest, responses((status = 200, body = Ok), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn never_dupes(
+    State(app): App,
+    headers: HeaderMap,
+    Body(req): Body<NeverRequest>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.never_dupes(&req.a, &req.b).map(|()| OK)
     })
     .await
 }

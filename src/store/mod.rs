@@ -19,7 +19,7 @@ pub use error::{debug_log, Entity, StoreError};
 pub use sqlite::sessions::{SessionBook, StoredSession};
 
 use crate::model::{
-    Account, AuditEntry, AuditQuery, BackupSummary, Board, CheckReport, Feedback, Guest,
+    Account, AuditEntry, AuditQuery, BackupSummary, Board, CheckReport, DupePair, Feedback, Guest,
     GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, Preference, Profile, Role,
     SearchHit, Settings, Source, VipSheet,
 };
@@ -343,6 +343,21 @@ pub trait Store: Send {
         field: GuestField,
         reason: &str,
     ) -> Result<Guest, StoreError>;
+    /// Likely duplicate profiles, best first, at most `limit` (reasons and scores of
+    /// [`crate::rules::dupes`]). Merged-away and erased profiles, and pairs marked "not the
+    /// same person", never appear. Roles that may merge (manager, admin): finding duplicates
+    /// is the first step of a merge.
+    fn dupes(&mut self, limit: usize) -> Result<Vec<DupePair>, StoreError>;
+
+    /// The likely duplicates of one profile, best first, each with that profile as `a` (a
+    /// merged-away id reads as the profile it went into). Roles that may add profiles: it is
+    /// the warning `add` gives, and the list of the TUI's "merge with…".
+    fn dupes_of(&mut self, id: &GuestId) -> Result<Vec<DupePair>, StoreError>;
+
+    /// Marks A and B as not the same person, so the pair is never proposed again, whatever
+    /// reason would find it; audited. Refused for a merged-away id (naming the profile it
+    /// went into) and for A = B. Roles that may merge.
+    fn never_dupes(&mut self, a: &GuestId, b: &GuestId) -> Result<(), StoreError>;
 }
 
 /// Which interchange file an import or export is about.
@@ -387,6 +402,16 @@ pub struct RowError {
     pub reason: String,
 }
 
+/// A guest row of an import that looks like another profile: its line, its id, the other
+/// profile's id and why, strongest reason first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RowDuplicate {
+    pub line: u64,
+    pub id: GuestId,
+    pub other: GuestId,
+    pub reasons: Vec<crate::model::DupeReason>,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ImportReport {
@@ -402,6 +427,10 @@ pub struct ImportReport {
     pub warnings: u64,
     #[serde(skip)]
     pub errors: Vec<RowError>,
+    /// Guest rows that look like another profile (see [`crate::rules::dupes`]): taken, and
+    /// named in the summary as warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicates: Vec<RowDuplicate>,
     /// Whether the good rows were written (false when bad rows stopped the import).
     #[serde(skip)]
     pub committed: bool,

@@ -591,4 +591,23 @@ impl Store for RemoteStore {
             &body,
         )
     }
+    fn dupes(&mut self, limit: usize) -> Result<Vec<DupePair>, StoreError> {
+        self.get(&format!(
+            "/dupes?{}",
+            query(&[("limit", limit.to_string())])
+        ))
+    }
+
+    fn dupes_of(&mut self, id: &GuestId) -> Result<Vec<DupePair>, StoreError> {
+        self.get(&format!("/guests/{}/dupes", segment(&id.0)))
+    }
+
+    fn never_dupes(&mut self, a: &GuestId, b: &GuestId) -> Result<(), StoreError> {
+        let body = NeverRequest {
+            a: a.clone(),
+            b: b.clone(),
+        };
+        let _: Ok = self.send(Method::POST, "/dupes/never", &body)?;
+        Ok(())
+    }
 }

@@ -195,3 +195,15 @@ pub struct RevealRequest {
     pub field: crate::model::GuestField,
     pub reason: String,
 }
+/// `GET /api/v1/dupes`: at most this many pairs (50 when absent).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::IntoParams)]
+pub struct DupesParams {
+    pub limit: Option<usize>,
+}
+
+/// `POST /api/v1/dupes/never`: A and B are not the same person.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NeverRequest {
+    pub a: GuestId,
+    pub b: GuestId,
+}

@@ -1,6 +1,10 @@
 //! The TUI's state and `update()`: each key, reply or clock tick becomes a state change plus the
 //! requests and effects it causes; no I/O and no clock reads happen here.
 
+mod governance;
+
+pub use governance::{HistoryView, MergeView};
+
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 
@@ -126,6 +130,10 @@ pub enum Screen {
     Form,
     /// The profiles last opened here (`App::recent`).
     Recent,
+    /// "Merge with…": a profile's likely duplicates, then two side by side (`App::merge`).
+    Merge,
+    /// A profile's history from the audit log (`App::history`).
+    History,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,6 +280,13 @@ pub struct App {
     pub spinner: usize,
     /// The poll that keeps the board and an open profile current.
     pub live: Live,
+    /// "Merge with…" and a profile's history (`governance.rs`).
+    pub merge: MergeView,
+    pub history: HistoryView,
+    /// The VIP sheet printed from the board in flight.
+    pub printing: Option<u64>,
+    /// Where the board prints the VIP sheet; `None`: the current directory, else `$HOME`.
+    pub print_dir: Option<std::path::PathBuf>,
     writes: Vec<(u64, Write)>,
     /// Keys typed while waiting for what they act on (Enter's results, a profile opening),
     /// applied in order once it has come.
@@ -299,6 +314,10 @@ impl App {
             dirty: true,
             spinner: 0,
             live: Live::default(),
+            merge: MergeView::default(),
+            history: HistoryView::default(),
+            printing: None,
+            print_dir: None,
             writes: Vec::new(),
             held: VecDeque::new(),
             next_gen: 0,
@@ -365,6 +384,8 @@ impl App {
             Screen::Board => Mode::Board,
             Screen::Form => Mode::Form,
             Screen::Recent => Mode::Recent,
+            Screen::Merge => Mode::Merge,
+            Screen::History => Mode::History,
             Screen::Profile => match self.profile.entry {
                 None => Mode::Profile,
                 Some(Entry::Category | Entry::Options { .. }) => Mode::Record,
@@ -379,6 +400,9 @@ impl App {
             || self.profile.pending.is_some()
             || self.board.pending.is_some()
             || self.recent.pending.is_some()
+            || self.merge.pending.is_some()
+            || self.history.pending.is_some()
+            || self.printing.is_some()
             || self.active_form().is_some_and(|f| f.pending.is_some())
             || !self.writes.is_empty()
     }
@@ -584,6 +608,11 @@ impl App {
             Mode::Input => self.input_action(action),
             Mode::Form => self.form_action(action),
             Mode::Recent => self.recent_action(action),
+            Mode::Merge => self.merge_action(action),
+            Mode::History => {
+                self.history_action(action);
+                Vec::new()
+            }
             Mode::Locked => {
                 if action == Action::Unlock {
                     self.locked = false;
@@ -1016,6 +1045,8 @@ impl App {
                     Some(Form::reveal(&p.guest))
                 });
             }
+            Action::MergeWith => return self.open_merge(),
+            Action::History => return self.open_history(),
             _ => {}
         }
         Vec::new()
@@ -1529,6 +1560,7 @@ impl App {
             }
             Action::Reload => return self.load_board(),
             Action::Back => self.pop(),
+            Action::PrintVip => return self.print_vip(),
             _ => {}
         }
         Vec::new()
@@ -1609,6 +1641,9 @@ impl App {
     // ------------------------------------------------------------ replies and time
 
     fn on_reply(&mut self, reply: Reply) -> Vec<Effect> {
+        if self.governance_awaits(reply.gen) {
+            return self.on_governance_reply(reply);
+        }
         if self.sign_in.as_ref().and_then(|f| f.pending) == Some(reply.gen) {
             self.dirty = true;
             self.on_signed_in(reply.result);

@@ -47,6 +47,8 @@ named!(
         Form => "form",
         Locked => "locked",
         Recent => "recent",
+        Merge => "merge",
+        History => "history",
     }
 );
 
@@ -92,6 +94,11 @@ named!(
         PrevField => "prev_field",
         NextChoice => "next_choice",
         PrevChoice => "prev_choice",
+        MergeWith => "merge_with",
+        History => "history",
+        Swap => "swap",
+        Confirm => "confirm",
+        PrintVip => "print_vip",
         None => "none",
         Reveal => "reveal",
     }
@@ -115,6 +122,8 @@ impl Mode {
             Mode::Form => Msg::TuiModeForm,
             Mode::Locked => Msg::TuiModeLocked,
             Mode::Recent => Msg::TuiModeRecent,
+            Mode::Merge => Msg::TuiModeMerge,
+            Mode::History => Msg::TuiModeHistory,
         }
     }
 }
@@ -154,6 +163,8 @@ impl Action {
                 A::Edit,
                 A::Feedback,
                 A::Reveal,
+                A::MergeWith,
+                A::History,
             ],
             Mode::Board => &[
                 A::Up,
@@ -172,6 +183,7 @@ impl Action {
                 A::Copy,
                 A::Reload,
                 A::Back,
+                A::PrintVip,
             ],
             Mode::Help => &[A::Up, A::Down, A::PageUp, A::PageDown, A::Back],
             Mode::Record => &[A::Cancel, A::NextPage, A::PrevPage],
@@ -195,6 +207,16 @@ impl Action {
                 A::Top,
                 A::Bottom,
                 A::Open,
+                A::Back,
+            ],
+            Mode::Merge => &[A::Up, A::Down, A::Open, A::Swap, A::Confirm, A::Back],
+            Mode::History => &[
+                A::Up,
+                A::Down,
+                A::PageUp,
+                A::PageDown,
+                A::Top,
+                A::Bottom,
                 A::Back,
             ],
         };
@@ -245,6 +267,11 @@ impl Action {
             Action::PrevField => Msg::TuiActPrevField,
             Action::NextChoice => Msg::TuiActNextChoice,
             Action::PrevChoice => Msg::TuiActPrevChoice,
+            Action::MergeWith => Msg::TuiActMergeWith,
+            Action::History => Msg::TuiActHistory,
+            Action::Swap => Msg::TuiActSwap,
+            Action::Confirm => Msg::TuiActConfirm,
+            Action::PrintVip => Msg::TuiActPrintVip,
             Action::None => Msg::TuiActNone,
             Action::Reveal => Msg::TuiActReveal,
         }

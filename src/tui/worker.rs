@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 
 use crate::i18n::{Lang, Msg};
 use crate::model::{
-    Board, Feedback, Guest, GuestId, GuestPatch, NewFeedback, NewPreference, Preference, Profile,
+    AuditEntry, AuditQuery, Board, DupePair, Feedback, Guest, GuestId, GuestPatch, NewFeedback,
+    NewPreference, Preference, Profile,
 };
 use crate::search::SearchHit;
 use crate::store::{Credentials, Principal, Store, StoreError};
@@ -60,6 +61,24 @@ pub enum Job {
         field: crate::model::GuestField,
         reason: String,
     },
+    /// A profile and its likely duplicates, each read whole (the TUI's "merge with…").
+    DupesOf(GuestId),
+    /// Merges OTHER into KEEP.
+    Merge {
+        keep: GuestId,
+        other: GuestId,
+    },
+    /// A profile's history from the audit log.
+    History(GuestId),
+    /// Prints the VIP sheet of `date` to `vip-DATE.html` in `dir`, else the current
+    /// directory, else the home directory.
+    PrintVip {
+        date: NaiveDate,
+        today: NaiveDate,
+        lang: Lang,
+        catalog: Box<crate::catalog::Catalog>,
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 impl Job {
@@ -109,6 +128,20 @@ pub enum Answer {
         guest: Box<Guest>,
         field: crate::model::GuestField,
     },
+    /// A profile and its likely duplicates with their profiles, best first.
+    Dupes {
+        of: Box<Profile>,
+        others: Vec<(DupePair, Profile)>,
+    },
+    /// KEEP's profile after a merge.
+    Merged(Box<Profile>),
+    /// The audit entries about one profile, newest first.
+    History {
+        id: GuestId,
+        entries: Vec<AuditEntry>,
+    },
+    /// Where the VIP sheet was written.
+    Printed(std::path::PathBuf),
 }
 
 /// Why a request failed, as data: the UI turns it into one sentence in its user's language.
@@ -123,6 +156,8 @@ pub enum Failure {
     },
     /// The store panicked; the text is the panic's.
     Internal(String),
+    /// A printed sheet could not be written to a file (the reason from the system).
+    NotWritten(String),
 }
 
 impl Failure {
@@ -131,7 +166,16 @@ impl Failure {
         match self {
             Failure::Store(error) | Failure::Stale { error, .. } => error.text_in(lang, db),
             Failure::Internal(reason) => Msg::TuiInternal.fill_in(lang, &[("reason", reason)]),
+            Failure::NotWritten(reason) => {
+                Msg::TuiVipNotWritten.fill_in(lang, &[("reason", reason)])
+            }
         }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Failure {
+        Failure::Store(error)
     }
 }
 
@@ -177,11 +221,11 @@ fn run_job(store: &mut dyn Store, job: Job) -> Result<Answer, Failure> {
             },
             Err(error) => Err(Failure::Store(error)),
         },
-        job => run_simple(store, job).map_err(Failure::Store),
+        job => run_simple(store, job),
     }
 }
 
-fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
+fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, Failure> {
     let answer = match job {
         Job::Search {
             query,
@@ -220,6 +264,47 @@ fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, StoreError> {
             guest: Box::new(store.reveal(&guest, field, &reason)?),
             field,
         },
+        Job::DupesOf(id) => {
+            let of = Box::new(store.profile(&id)?);
+            let mut others = Vec::new();
+            for pair in store.dupes_of(&of.guest.id)? {
+                let profile = store.profile(&pair.b)?;
+                others.push((pair, profile));
+            }
+            Answer::Dupes { of, others }
+        }
+        Job::Merge { keep, other } => Answer::Merged(Box::new(store.merge(&keep, &other)?)),
+        Job::History(id) => {
+            let query = AuditQuery {
+                guest: Some(id.clone()),
+                ..AuditQuery::default()
+            };
+            Answer::History {
+                entries: store.audit(&query)?,
+                id,
+            }
+        }
+        Job::PrintVip {
+            date,
+            today,
+            lang,
+            catalog,
+            dir,
+        } => {
+            let dirs: Vec<std::path::PathBuf> = dir
+                .into_iter()
+                .chain(std::env::current_dir().ok())
+                .chain(std::env::var_os("HOME").map(Into::into))
+                .collect();
+            let format = crate::report::SheetFormat::Html;
+            match crate::report::print_vip(store, date, today, &catalog, lang, format, &dirs) {
+                Ok(path) => Answer::Printed(path),
+                Err(crate::report::PrintError::Store(e)) => return Err(Failure::Store(e)),
+                Err(crate::report::PrintError::Write(e)) => {
+                    return Err(Failure::NotWritten(e.to_string()))
+                }
+            }
+        }
     };
     Ok(answer)
 }

@@ -33,7 +33,7 @@ fn export(store: &mut Box<dyn Store>, kind: Kind, format: Format) -> String {
 }
 
 /// The sample hotel: 337 guests, their preferences, stays and feedback.
-fn sample_hotel(db: &Db) -> Box<dyn Store> {
+pub fn sample_hotel(db: &Db) -> Box<dyn Store> {
     let mut store = db.open("admin");
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     for kind in KINDS {

@@ -11,6 +11,7 @@ mod common;
 
 mod backend;
 mod concurrency;
+mod dupes;
 mod editing;
 mod exchange;
 mod privacy;
@@ -84,5 +85,12 @@ contract! {
         privacy::a_reveal_is_allowed_per_the_matrix_and_on_record,
         privacy::incognito_guests_are_found_by_their_real_name_only_from_manager_up,
         privacy::sign_ins_and_exports_are_on_record,
+        dupes::dupes_are_scored_best_first_and_namesakes_are_not_flagged,
+        dupes::the_sample_hotel_flags_its_shared_line_and_no_namesakes,
+        dupes::a_pair_marked_never_stays_away_whatever_reason_finds_it,
+        dupes::only_managers_list_dupes_and_mark_pairs,
+        dupes::merged_and_erased_profiles_are_never_listed,
+        dupes::an_import_names_the_rows_that_look_like_other_profiles,
+        dupes::after_a_merge_reads_agree_and_writes_to_the_old_id_name_keep,
     }
 }

@@ -8,10 +8,13 @@ use super::keys::*;
 use super::postings;
 use super::rows::*;
 use super::schema::{LAST_STAY_OF_GID, PHONE_RANK_OF_GID, RAISE_LONGEST_STAY};
+use super::{guest_id_of, merged_into};
 use crate::i18n::Msg;
 use crate::model::*;
 use crate::rules::validate;
-use crate::store::{BadRows, ImportItem, ImportReport, ImportRow, Kind, RowError, StoreError};
+use crate::store::{
+    BadRows, ImportItem, ImportReport, ImportRow, Kind, RowDuplicate, RowError, StoreError,
+};
 
 pub fn import_in_one_transaction(
     conn: &mut Connection,
@@ -263,10 +266,14 @@ pub fn import_item(
                     // Absent columns and empty cells leave the stored value as it is.
                     let g = GuestPatch::filled_from(&g).apply_to(&old);
                     validate::masked_text(&g).map_err(masked)?;
+                    if let Some(into) = merged_into(tx, gid).map_err(db)? {
+                        return Err(retired_row(tx, into)?);
+                    }
                     if !same_content(&old, &g) {
                         delete_keys(tx, gid, &old).map_err(db)?;
                         update_guest_row(tx, gid, &g, user).map_err(db)?;
                         queue_keys(tx, gid, &g, names).map_err(db)?;
+                        note_duplicates(tx, gid, &g, line, report).map_err(db)?;
                         report.updated += 1;
                     } else {
                         report.unchanged += 1;
@@ -277,7 +284,9 @@ pub fn import_item(
                         updated_by: Some(user.to_string()),
                         ..g
                     };
-                    insert_guest(tx, &g, names).map_err(db)?;
+                    let (gid, id) = insert_guest(tx, &g, names).map_err(db)?;
+                    let g = Guest { id, ..g };
+                    note_duplicates(tx, gid, &g, line, report).map_err(db)?;
                     report.imported += 1;
                 }
             }
@@ -386,15 +395,46 @@ pub fn import_item(
     Ok(())
 }
 
+/// The guest a row is addressed to; refused when unknown or merged away (naming the profile
+/// it went into).
 pub fn import_gid(tx: &Connection, id: &GuestId) -> Result<i64, (String, String)> {
-    gid_of(tx, id)
-        .map_err(|e| ("-".to_string(), e.to_string()))?
-        .ok_or_else(|| {
-            (
-                "guest_id".to_string(),
-                Msg::RowUnknownGuest.fill(&[("id", id)]),
-            )
-        })
+    let db = |e: StoreError| ("-".to_string(), e.to_string());
+    let gid = gid_of(tx, id).map_err(db)?.ok_or_else(|| {
+        (
+            "guest_id".to_string(),
+            Msg::RowUnknownGuest.fill(&[("id", id)]),
+        )
+    })?;
+    match merged_into(tx, gid).map_err(db)? {
+        Some(into) => Err(retired_row(tx, into)?),
+        None => Ok(gid),
+    }
+}
+
+/// The row error of a row addressed to a merged-away profile, naming the one it went into.
+fn retired_row(tx: &Connection, into: i64) -> Result<(String, String), (String, String)> {
+    let into = guest_id_of(tx, into).map_err(|e| ("-".to_string(), e.to_string()))?;
+    let problem = Problem::Retired { into };
+    Ok(("guest_id".to_string(), problem.text_in(crate::i18n::lang())))
+}
+
+/// Records the likely duplicates of the guest a row just wrote, found by the keys it wrote.
+fn note_duplicates(
+    tx: &Connection,
+    gid: i64,
+    g: &Guest,
+    line: u64,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    for pair in super::dupes::of(tx, gid, g)? {
+        report.duplicates.push(RowDuplicate {
+            line,
+            id: g.id.clone(),
+            other: pair.b,
+            reasons: pair.reasons,
+        });
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- the trait

@@ -70,13 +70,15 @@ pub fn queue_keys(
     for key in phone_keys_of(&g.phones) {
         phones.execute(params![gid, key])?;
     }
-    Ok(())
+    super::dupes::write(tx, gid, g)
 }
 
 /// Recomputes every key of every guest still in use (after a change of key scheme).
 pub fn rebuild_keys(tx: &Connection) -> Result<(), StoreError> {
     add_pseudonym(tx)?;
-    tx.execute_batch("DELETE FROM name_keys; DELETE FROM phone_keys;")?;
+    // A file older than version 16 gets its duplicate keys here too (then again at 16).
+    tx.execute_batch(super::dupes::SCHEMA)?;
+    tx.execute_batch("DELETE FROM name_keys; DELETE FROM phone_keys; DELETE FROM dupe_keys;")?;
     let sql = format!("SELECT {GUEST_COLUMNS} FROM guests WHERE merged_into IS NULL");
     let mut stmt = tx.prepare(&sql)?;
     let guests = stmt.query_map([], guest_from_row)?;
@@ -98,7 +100,7 @@ pub fn delete_keys(tx: &Connection, gid: i64, old: &Guest) -> Result<(), StoreEr
     for key in phone_keys_of(&old.phones) {
         phones.execute(params![key, gid])?;
     }
-    Ok(())
+    super::dupes::delete(tx, gid, old)
 }
 
 pub fn refresh_last_stay(tx: &Connection, gid: i64) -> Result<(), StoreError> {

@@ -4,6 +4,7 @@
 //! are in `crate::rules`, the SQL in its child modules.
 
 mod backup;
+mod dupes;
 mod import;
 mod keys;
 mod postings;
@@ -858,6 +859,7 @@ impl Store for SqliteStore {
     fn retire_preference(&mut self, guest: &GuestId, id: i64) -> Result<(), StoreError> {
         self.allow(Action::RecordPreference)?;
         self.write(|tx, who| {
+            Self::live_gid(tx, guest)?;
             let pref = preference_by_id(tx, guest, id)?;
             tx.execute("UPDATE preferences SET retired = 1 WHERE id = ?1", [id])?;
             audit(
@@ -879,6 +881,7 @@ impl Store for SqliteStore {
         self.allow(Action::RecordPreference)?;
         validate::text("note", note, NOTE_MAX_CHARS, true)?;
         self.write(|tx, who| {
+            Self::live_gid(tx, guest)?;
             preference_by_id(tx, guest, id)?;
             let note = Some(note.trim()).filter(|n| !n.is_empty());
             tx.execute(
@@ -1496,6 +1499,53 @@ impl Store for SqliteStore {
         reason: &str,
     ) -> Result<Guest, StoreError> {
         self.reveal_field(id, field, reason)
+    }
+    fn dupes(&mut self, limit: usize) -> Result<Vec<DupePair>, StoreError> {
+        self.allow(Action::Merge)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let pairs = dupes::all(&tx, limit)?;
+        tx.commit()?;
+        Ok(pairs)
+    }
+
+    fn dupes_of(&mut self, id: &GuestId) -> Result<Vec<DupePair>, StoreError> {
+        self.allow(Action::AddGuest)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let (mut gid, mut guest) = guest_by_id(&tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
+        while let Some(into) = merged_into(&tx, gid)? {
+            (gid, guest) = guest_by_gid(&tx, into)?;
+        }
+        let pairs = dupes::of(&tx, gid, &guest)?;
+        tx.commit()?;
+        Ok(pairs)
+    }
+
+    fn never_dupes(&mut self, a: &GuestId, b: &GuestId) -> Result<(), StoreError> {
+        self.allow(Action::Merge)?;
+        if a == b {
+            return Err(StoreError::invalid(a.0.clone(), Problem::MergeSelf));
+        }
+        self.write(|tx, who| {
+            let (a_gid, _) = Self::live_gid(tx, a)?;
+            let (b_gid, _) = Self::live_gid(tx, b)?;
+            if dupes::never(tx, a_gid, b_gid, &who.user)? {
+                audit(
+                    tx,
+                    &who.user,
+                    "dupes_never",
+                    Some(a),
+                    &format!("{a} and {b} are not the same person"),
+                )?;
+                audit(
+                    tx,
+                    &who.user,
+                    "dupes_never",
+                    Some(b),
+                    &format!("{a} and {b} are not the same person"),
+                )?;
+            }
+            Ok(())
+        })
     }
 }
 

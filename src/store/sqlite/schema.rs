@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 15;
+pub const SCHEMA_VERSION: i64 = 16;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -369,6 +369,12 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     if version < 15 {
         add_pseudonym(&tx)?;
+    }
+    if version < 16 {
+        // Version 16: likely duplicates are found by grouping keys, and pairs marked "not the
+        // same person" stay apart.
+        tx.execute_batch(super::dupes::SCHEMA)?;
+        super::dupes::rebuild(&tx)?;
     }
     if (7..10).contains(&version) {
         // Version 10: names are keyed in every reading of their characters, dotted names by

@@ -35,6 +35,8 @@ fn screen_mode(app: &App) -> Mode {
         Screen::Board => Mode::Board,
         Screen::Form => Mode::Form,
         Screen::Recent => Mode::Recent,
+        Screen::Merge => Mode::Merge,
+        Screen::History => Mode::History,
     }
 }
 
@@ -51,6 +53,8 @@ pub fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
             Mode::Profile,
             Mode::Board,
             Mode::Recent,
+            Mode::Merge,
+            Mode::History,
             Mode::Help,
             Mode::Form,
             Mode::Locked,
@@ -103,7 +107,7 @@ fn shown_keys(keymap: &Keymap, mode: Mode, action: Action) -> Vec<Key> {
     let mut keys = keymap.keys_for(mode, action);
     let falls_through = matches!(
         mode,
-        Mode::Profile | Mode::Board | Mode::Help | Mode::Recent
+        Mode::Profile | Mode::Board | Mode::Help | Mode::Recent | Mode::Merge | Mode::History
     );
     if falls_through {
         let acts_here = |k: &Key| k.typed().is_some() && keymap.action(mode, *k).is_none();

@@ -2,6 +2,7 @@
 
 pub mod board;
 pub mod form;
+pub mod governance;
 pub mod help;
 pub mod lookup;
 pub mod profile;
@@ -113,6 +114,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Screen::Profile => profile::draw(frame, body, app, &theme),
             Screen::Board => board::draw(frame, body, app, &theme),
             Screen::Recent => recent::draw(frame, body, app, &theme),
+            Screen::Merge => governance::draw_merge(frame, body, app, &theme),
+            Screen::History => governance::draw_history(frame, body, app, &theme),
             Screen::Form => match &app.form {
                 Some(f) => form::draw(frame, body, app, f, &theme),
                 None => lookup::draw(frame, body, app, &theme),

@@ -143,6 +143,8 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
         Mode::Form => &[Action::Submit, Action::NextField, Action::Cancel],
         Mode::Locked => &[Action::Unlock],
         Mode::Recent => &[Action::Open, Action::Back],
+        Mode::Merge => &[Action::Confirm, Action::Swap, Action::Open, Action::Back],
+        Mode::History => &[Action::Back],
         Mode::Global => &[],
     }
 }
@@ -154,6 +156,9 @@ fn permitted(app: &App, action: Action) -> bool {
         Action::NewGuest => P::AddGuest,
         Action::Edit => P::EditGuest,
         Action::Feedback => P::RecordFeedback,
+        Action::MergeWith | Action::Confirm => P::Merge,
+        Action::History => P::ReadAudit,
+        Action::PrintVip => P::PrintVipSheet,
         _ => return true,
     };
     needs.allowed(app.settings.role)

@@ -1,0 +1,127 @@
+//! Printing the VIP sheet to a file, the one way the CLI (`report vip -o`) and the TUI's board
+//! do it: rendered in a format, watermarked, written readable by its owner only.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate};
+
+use super::{vip_csv, vip_html, vip_text, Watermark};
+use crate::catalog::Catalog;
+use crate::i18n::Lang;
+use crate::model::VipSheet;
+use crate::store::{Store, StoreError};
+
+/// The VIP sheet's file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetFormat {
+    Text,
+    Csv,
+    Html,
+}
+
+impl SheetFormat {
+    /// The format a file's extension names (`.html`, `.htm`, `.csv`), else text.
+    pub fn from_path(path: Option<&Path>) -> SheetFormat {
+        let ext = path
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("html" | "htm") => SheetFormat::Html,
+            Some("csv") => SheetFormat::Csv,
+            _ => SheetFormat::Text,
+        }
+    }
+
+    /// The file extension of the format (`html`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            SheetFormat::Text => "txt",
+            SheetFormat::Csv => "csv",
+            SheetFormat::Html => "html",
+        }
+    }
+}
+
+/// Who prints, on which machine, now (local time): the watermark of every printed sheet.
+pub fn watermark(store: &dyn Store) -> Watermark {
+    Watermark {
+        user: store.principal().user.clone(),
+        host: gethostname::gethostname().to_string_lossy().into_owned(),
+        at: Local::now().format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// The sheet in `format`; text is `width` columns wide.
+pub fn render_vip(
+    sheet: &VipSheet,
+    catalog: &Catalog,
+    lang: Lang,
+    mark: &Watermark,
+    format: SheetFormat,
+    width: usize,
+    today: NaiveDate,
+) -> String {
+    match format {
+        SheetFormat::Text => vip_text(sheet, catalog, lang, mark, width, today),
+        SheetFormat::Csv => vip_csv(sheet, catalog, lang, mark),
+        SheetFormat::Html => vip_html(sheet, catalog, lang, mark, today),
+    }
+}
+
+/// Writes `bytes` to `path` whole or not at all, readable by its owner only (0600) from the
+/// start: what is printed is guest data. A file already there is replaced.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("partial");
+    let _ = std::fs::remove_file(&tmp);
+    let written = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Why printing to a file failed.
+#[derive(Debug)]
+pub enum PrintError {
+    /// The store refused or failed (a role that may not print the sheet is `Forbidden`).
+    Store(StoreError),
+    /// No directory could take the file.
+    Write(std::io::Error),
+}
+
+/// Prints the VIP sheet of `date` (audited by the store) as `vip-YYYY-MM-DD.EXT` into the
+/// first of `dirs` that takes it (the TUI passes the current directory, then `$HOME`);
+/// returns the file's path.
+pub fn print_vip(
+    store: &mut dyn Store,
+    date: NaiveDate,
+    today: NaiveDate,
+    catalog: &Catalog,
+    lang: Lang,
+    format: SheetFormat,
+    dirs: &[PathBuf],
+) -> Result<PathBuf, PrintError> {
+    let sheet = store.vip_sheet(date).map_err(PrintError::Store)?;
+    let text = render_vip(&sheet, catalog, lang, &watermark(store), format, 80, today);
+    let name = format!("vip-{date}.{}", format.extension());
+    let mut last = std::io::Error::from(std::io::ErrorKind::NotFound);
+    for dir in dirs {
+        let path = dir.join(&name);
+        match write_private(&path, text.as_bytes()) {
+            Ok(()) => return Ok(path),
+            Err(e) => last = e,
+        }
+    }
+    Err(PrintError::Write(last))
+}
