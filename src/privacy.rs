@@ -49,6 +49,15 @@ pub enum Action {
     Restore,
     /// Move every date of a sample database (the demo).
     ShiftSampleDates,
+    /// Anonymise the profiles past the retention period (issue 11: admin).
+    Purge,
+    /// List what the retention rule would anonymise, writing nothing (issue 11: manager).
+    PurgeDryRun,
+    /// Read the destruction record.
+    ReadDestructions,
+    /// Export everything held about one guest, for an access request (a privacy officer's
+    /// or manager's job, not the front desk's: the export is the whole unmasked record).
+    ExportGuest,
 }
 
 impl Action {
@@ -75,6 +84,10 @@ impl Action {
             | Action::Backup
             | Action::Restore
             | Action::ShiftSampleDates => role == Admin,
+            Action::Purge => role == Admin,
+            Action::PurgeDryRun | Action::ReadDestructions | Action::ExportGuest => {
+                matches!(role, Manager | Admin)
+            }
         }
     }
 }

@@ -442,7 +442,15 @@ pub fn import_file(
     };
     progress.finish_and_clear();
     let errors = located(&report, &shown);
-    let warnings = parser.warnings_outside(&errors, &shown);
+    let mut warnings = parser.warnings_outside(&errors, &shown);
+    // Rows the store left out (about erased guests) are warnings, in file order.
+    warnings.extend(report.notices.iter().map(|e| BadRow {
+        path: shown.clone(),
+        line: e.line,
+        column: e.column.clone(),
+        reason: e.reason.clone(),
+    }));
+    warnings.sort_by_key(|w| w.line);
     let rejects_file = if opts.skip_bad && !opts.dry_run && !errors.is_empty() {
         let target = opts
             .rejects
