@@ -13,6 +13,7 @@ mod backend;
 mod concurrency;
 mod editing;
 mod exchange;
+mod retention;
 mod search;
 mod store;
 mod trust;
@@ -77,5 +78,8 @@ contract! {
         trust::every_change_is_in_the_audit_log_for_managers_to_read,
         concurrency::four_terminals_recording_at_once_lose_nothing,
         concurrency::reads_during_a_large_import_see_the_old_data,
+        retention::retention_anonymises_old_profiles_and_counts_the_blocked,
+        retention::an_erased_id_is_a_tombstone_no_import_or_add_brings_back,
+        retention::export_guest_holds_everything_about_one_guest_and_is_audited,
     }
 }
