@@ -52,10 +52,7 @@ fn traces(tag: &str, mobile: &str) -> Vec<String> {
 /// The bytes of the database file and of its WAL (absent counts as empty).
 fn file_bytes(db: &Path) -> Vec<u8> {
     let mut bytes = std::fs::read(db).unwrap();
-    let wal = db.with_file_name(format!(
-        "{}-wal",
-        db.file_name().unwrap().to_string_lossy()
-    ));
+    let wal = db.with_file_name(format!("{}-wal", db.file_name().unwrap().to_string_lossy()));
     bytes.extend(std::fs::read(wal).unwrap_or_default());
     bytes
 }
@@ -78,7 +75,14 @@ fn record_around(store: &mut Box<dyn Store>, db: &Path, id: &str, tag: &str, roo
             source: None,
         })
         .unwrap();
-    let mut s = stay(&format!("R-{id}"), id, "2019-01-01", "2019-01-03", StayStatus::Departed, room);
+    let mut s = stay(
+        &format!("R-{id}"),
+        id,
+        "2019-01-01",
+        "2019-01-03",
+        StayStatus::Departed,
+        room,
+    );
     s.notes = Some(format!("{tag} stay note"));
     import(store, Kind::Stays, vec![ImportItem::Stay(s)]);
     store
@@ -101,8 +105,12 @@ fn filler(store: &mut Box<dyn Store>) {
     let others: Vec<ImportItem> = (0..300)
         .map(|i| {
             let mut g = Guest::new(GuestId(format!("F{i:04}")), &format!("王{i}"));
-            g.phones = vec![phone::phone(&format!("1370000{i:04}"), phonenumber::country::Id::CN).unwrap()];
-            g.notes = Some(format!("filler guest number {i} with a longer note to fill pages"));
+            g.phones = vec![
+                phone::phone(&format!("1370000{i:04}"), phonenumber::country::Id::CN).unwrap(),
+            ];
+            g.notes = Some(format!(
+                "filler guest number {i} with a longer note to fill pages"
+            ));
             ImportItem::Guest(g)
         })
         .collect();
@@ -115,8 +123,15 @@ fn erased_values_are_nowhere_in_the_file_or_its_wal() {
     let db = dir.path().join("hotel.db");
     let mut s = store::open_file(&db, "admin").unwrap();
     filler(&mut s);
-    let (gone, kept) = (unique_guest("E1", "Xyzzy", "13955501234"), unique_guest("C1", "Plugh", "13966607788"));
-    import(&mut s, Kind::Guests, vec![ImportItem::Guest(gone), ImportItem::Guest(kept)]);
+    let (gone, kept) = (
+        unique_guest("E1", "Xyzzy", "13955501234"),
+        unique_guest("C1", "Plugh", "13966607788"),
+    );
+    import(
+        &mut s,
+        Kind::Guests,
+        vec![ImportItem::Guest(gone), ImportItem::Guest(kept)],
+    );
     record_around(&mut s, &db, "E1", "Xyzzy", "901");
     record_around(&mut s, &db, "C1", "Plugh", "902");
     // Edits leave older versions of the row behind in freed cells: they must go too.
@@ -174,7 +189,10 @@ fn purged_values_are_nowhere_in_the_file_or_its_wal() {
     import(
         &mut s,
         Kind::Guests,
-        vec![ImportItem::Guest(unique_guest("E1", "Xyzzy", "13955501234")), ImportItem::Guest(kept)],
+        vec![
+            ImportItem::Guest(unique_guest("E1", "Xyzzy", "13955501234")),
+            ImportItem::Guest(kept),
+        ],
     );
     record_around(&mut s, &db, "E1", "Xyzzy", "901");
     record_around(&mut s, &db, "C1", "Plugh", "902");
@@ -220,28 +238,51 @@ fn purge_destructions_and_export_guest_on_the_command_line() {
     import(
         &mut s,
         Kind::Guests,
-        vec![ImportItem::Guest(unique_guest("E1", "Xyzzy", "13955501234"))],
+        vec![ImportItem::Guest(unique_guest(
+            "E1",
+            "Xyzzy",
+            "13955501234",
+        ))],
     );
     drop(s);
     let future = (Utc::now().date_naive() + chrono::Duration::days(1900)).to_string();
 
     // The dry run: manager may; JSON as cli.md says, plus the list.
-    let out = cli(&db, "mgr", &["--today", &future, "purge", "--dry-run", "--json"]);
+    let out = cli(
+        &db,
+        "mgr",
+        &["--today", &future, "purge", "--dry-run", "--json"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((json["anonymized"].as_u64(), json["blocked"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(
+        (json["anonymized"].as_u64(), json["blocked"].as_u64()),
+        (Some(1), Some(0))
+    );
     assert_eq!(json["guests"][0]["id"], "E1");
     // The real purge is the admin's: refused for the manager with exit 4.
     let out = cli(&db, "mgr", &["--today", &future, "purge"]);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("may not purge profiles past retention"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("may not purge profiles past retention"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // The export: the front desk may not; a manager writes a file only its owner reads.
     let file = dir.path().join("E1.json");
-    let out = cli(&db, "fo", &["export-guest", "E1", "-o", file.to_str().unwrap()]);
+    let out = cli(
+        &db,
+        "fo",
+        &["export-guest", "E1", "-o", file.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(4));
     assert!(!file.exists());
-    let out = cli(&db, "mgr", &["export-guest", "E1", "-o", file.to_str().unwrap()]);
+    let out = cli(
+        &db,
+        "mgr",
+        &["export-guest", "E1", "-o", file.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     #[cfg(unix)]
     {
@@ -251,18 +292,33 @@ fn purge_destructions_and_export_guest_on_the_command_line() {
     }
     let record: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(record["guest"]["id_doc_number"], "PXXyzzy7731");
-    assert_eq!(record["audit"].as_array().unwrap().last().unwrap()["action"], "export_guest");
+    assert_eq!(
+        record["audit"].as_array().unwrap().last().unwrap()["action"],
+        "export_guest"
+    );
 
     let out = cli(&db, "admin", &["--today", &future, "purge"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).starts_with("Anonymised 1 profiles"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).starts_with("Anonymised 1 profiles"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = cli(&db, "admin", &["erase", "E1", "--reason", "DSR-9"]);
-    assert!(out.status.success(), "erasing a tombstone again is harmless: {}", text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "erasing a tombstone again is harmless: {}",
+        text(&out.stderr)
+    );
 
     // Staff see that the guest was erased, not a profile called [erased].
     let out = cli(&db, "fo", &["show", "E1"]);
     assert!(out.status.success());
-    assert!(text(&out.stdout).starts_with("Guest E1: personal data erased on "), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).starts_with("Guest E1: personal data erased on "),
+        "{}",
+        text(&out.stdout)
+    );
 
     let out = cli(&db, "mgr", &["destructions", "--json"]);
     let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -281,10 +337,17 @@ fn purge_destructions_and_export_guest_on_the_command_line() {
     // A PMS import of the erased id is left out with a warning naming line and id.
     let csv = dir.path().join("guests.csv");
     std::fs::write(&csv, "id,name\nE1,琥珀Xyzzy鸾\nN1,New Guest\n").unwrap();
-    let out = cli(&db, "admin", &["import", "guests", csv.to_str().unwrap(), "--json"]);
+    let out = cli(
+        &db,
+        "admin",
+        &["import", "guests", csv.to_str().unwrap(), "--json"],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((summary["imported"].as_u64(), summary["erased"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (summary["imported"].as_u64(), summary["erased"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert!(
         text(&out.stderr).contains("guests.csv:2: column id: guest E1 was erased"),
         "{}",

@@ -1388,7 +1388,12 @@ fn purge_text(report: &crate::model::PurgeReport, lang: i18n::Lang) -> String {
                 Blocker::DoNotRent => i18n::flag_label(crate::model::Flag::DoNotRent, lang),
             })
             .collect();
-        let line = format!("{}  {}  {}", report::fit(&c.id.0, 12), c.last_activity, why.join(", "));
+        let line = format!(
+            "{}  {}  {}",
+            report::fit(&c.id.0, 12),
+            c.last_activity,
+            why.join(", ")
+        );
         lines.push(i18n::printable(line.trim_end(), false).into_owned());
     }
     lines.join("\n")
@@ -1415,7 +1420,9 @@ fn destructions_text(records: &[crate::model::Destruction], lang: i18n::Lang) ->
                     ("feedback", &d.counts.feedback),
                 ],
             );
-            let at = d.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S");
+            let at =
+                d.at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S");
             let line = format!(
                 "{at}  {}  {}  {}  {}",
                 report::fit(&d.user, 12),

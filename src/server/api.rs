@@ -638,7 +638,10 @@ pub async fn erase_because(
     Path(id): Path<String>,
     Body(req): Body<EraseRequest>,
 ) -> Response {
-    call(app, headers, move |s| s.erase_because(&GuestId(id), req.note.as_deref())).await
+    call(app, headers, move |s| {
+        s.erase_because(&GuestId(id), req.note.as_deref())
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/guests/{id}/record", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = GuestRecord), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]

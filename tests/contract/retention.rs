@@ -33,9 +33,30 @@ fn old_and_new_guests(db: &Db) -> Box<dyn Store> {
         guests.into_iter().map(ImportItem::Guest).collect(),
     );
     let stays = vec![
-        stay("R1", "G1", "2020-03-01", "2020-03-04", StayStatus::Departed, "801"),
-        stay("R2", "G2", "2028-12-30", "2029-01-02", StayStatus::Departed, "802"),
-        stay("R3", "G3", "2020-05-01", "2020-05-02", StayStatus::Expected, "803"),
+        stay(
+            "R1",
+            "G1",
+            "2020-03-01",
+            "2020-03-04",
+            StayStatus::Departed,
+            "801",
+        ),
+        stay(
+            "R2",
+            "G2",
+            "2028-12-30",
+            "2029-01-02",
+            StayStatus::Departed,
+            "802",
+        ),
+        stay(
+            "R3",
+            "G3",
+            "2020-05-01",
+            "2020-05-02",
+            StayStatus::Expected,
+            "803",
+        ),
     ];
     import(
         &mut s,
@@ -130,7 +151,10 @@ pub fn retention_anonymises_old_profiles_and_counts_the_blocked(db: &Db) {
         })
         .unwrap();
     assert_eq!(audit[0].action, "purge");
-    assert!(audit[0].detail.contains("0 anonymized, 3 blocked"), "{audit:?}");
+    assert!(
+        audit[0].detail.contains("0 anonymized, 3 blocked"),
+        "{audit:?}"
+    );
 }
 
 pub fn an_erased_id_is_a_tombstone_no_import_or_add_brings_back(db: &Db) {
@@ -174,11 +198,21 @@ pub fn an_erased_id_is_a_tombstone_no_import_or_add_brings_back(db: &Db) {
     assert!(report.committed);
     assert_eq!((report.imported, report.rejected, report.erased), (1, 0, 1));
     assert_eq!(report.notices.len(), 1);
-    assert_eq!((report.notices[0].line, report.notices[0].column.as_str()), (2, "id"));
-    assert!(report.notices[0].reason.contains("G1"), "{:?}", report.notices);
+    assert_eq!(
+        (report.notices[0].line, report.notices[0].column.as_str()),
+        (2, "id")
+    );
+    assert!(
+        report.notices[0].reason.contains("G1"),
+        "{:?}",
+        report.notices
+    );
     let mut prefs = vec![ImportItem::Preference(preference("G1", "tea", "longjing"))]
         .into_iter()
-        .map(|item| ImportRow { line: 2, item: Ok(item) });
+        .map(|item| ImportRow {
+            line: 2,
+            item: Ok(item),
+        });
     let report = admin
         .import(Kind::Preferences, &mut prefs, BadRows::Refuse)
         .unwrap();
@@ -188,13 +222,25 @@ pub fn an_erased_id_is_a_tombstone_no_import_or_add_brings_back(db: &Db) {
     assert!(g1.stays[0].notes.is_none());
 
     // Nor may anyone add the id again or write to the tombstone.
-    let erased = |e: StoreError| matches!(e, StoreError::Invalid { problem: Problem::Erased, .. });
+    let erased = |e: StoreError| {
+        matches!(
+            e,
+            StoreError::Invalid {
+                problem: Problem::Erased,
+                ..
+            }
+        )
+    };
     let patch = GuestPatch {
         name: Some("张无忌".into()),
         ..GuestPatch::default()
     };
-    assert!(erased(admin.add_guest(Some("G1".into()), &patch).unwrap_err()));
-    assert!(erased(admin.update_guest(&"G1".into(), &patch, None).unwrap_err()));
+    assert!(erased(
+        admin.add_guest(Some("G1".into()), &patch).unwrap_err()
+    ));
+    assert!(erased(
+        admin.update_guest(&"G1".into(), &patch, None).unwrap_err()
+    ));
     assert!(erased(
         admin
             .add_preference(preference("G1", "tea", "longjing"))

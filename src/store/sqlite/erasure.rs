@@ -213,10 +213,7 @@ pub fn past_retention(
 }
 
 /// When the guest at `gid` was erased, if it was.
-pub fn erased_at(
-    conn: &Connection,
-    gid: i64,
-) -> Result<Option<chrono::DateTime<Utc>>, StoreError> {
+pub fn erased_at(conn: &Connection, gid: i64) -> Result<Option<chrono::DateTime<Utc>>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT erased_at FROM guests WHERE gid = ?1")?
         .query_row([gid], |r| r.get::<_, Option<String>>(0))
@@ -227,11 +224,7 @@ pub fn erased_at(
 
 /// Everything held about the person at `gid` (and the profiles merged into it): unmasked,
 /// withdrawn preferences included, and the audit entries about each of their ids.
-pub fn guest_record(
-    conn: &Connection,
-    gid: i64,
-    user: &str,
-) -> Result<GuestRecord, StoreError> {
+pub fn guest_record(conn: &Connection, gid: i64, user: &str) -> Result<GuestRecord, StoreError> {
     let (_, guest) = guest_by_gid(conn, gid)?;
     let mut merged_ids = Vec::new();
     let mut audit = Vec::new();
