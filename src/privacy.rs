@@ -105,6 +105,30 @@ mod tests {
         assert!(!Action::Erase.allowed(Role::Manager));
         assert!(Action::ManageAccounts.allowed(Role::Admin));
     }
+
+    #[test]
+    fn managers_look_at_retention_and_only_admins_purge() {
+        let allowed = |action: Action| -> Vec<Role> {
+            [
+                Role::Agent,
+                Role::Housekeeping,
+                Role::FrontOffice,
+                Role::Manager,
+                Role::Admin,
+            ]
+            .into_iter()
+            .filter(|r| action.allowed(*r))
+            .collect()
+        };
+        assert_eq!(allowed(Action::Purge), vec![Role::Admin]);
+        for action in [
+            Action::PurgeDryRun,
+            Action::ReadDestructions,
+            Action::ExportGuest,
+        ] {
+            assert_eq!(allowed(action), vec![Role::Manager, Role::Admin], "{action:?}");
+        }
+    }
 }
 
 /// An argon2id hash of a password, in the PHC string format (salt and parameters included).
