@@ -126,7 +126,11 @@ mod tests {
             Action::ReadDestructions,
             Action::ExportGuest,
         ] {
-            assert_eq!(allowed(action), vec![Role::Manager, Role::Admin], "{action:?}");
+            assert_eq!(
+                allowed(action),
+                vec![Role::Manager, Role::Admin],
+                "{action:?}"
+            );
         }
     }
 }
