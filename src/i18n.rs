@@ -202,6 +202,8 @@ impl crate::model::Problem {
             P::NotAnOpenComplaint => Msg::ProbNotOpenComplaint.text_in(lang).into(),
             P::SignInWithoutPassword => Msg::ProbSignInWithoutPassword.text_in(lang).into(),
             P::Malformed => Msg::ProbMalformed.text_in(lang).into(),
+            P::Erased => Msg::ProbErased.text_in(lang).into(),
+            P::LegalHold => Msg::ProbLegalHold.text_in(lang).into(),
         }
     }
 }
@@ -754,6 +756,24 @@ messages! {
     TuiActSwap => "swap which profile is kept", "交换保留的档案";
     TuiActConfirm => "merge, keeping the left profile", "合并，保留左边的档案";
     TuiActPrintVip => "print the day's VIP sheet to an HTML file", "将当日 VIP 接待单打印为网页文件";
+    // --- retention and erasure ---
+    ActPurge => "purge profiles past retention", "清理超过保存期限的档案";
+    ActPurgeDryRun => "list the profiles past retention", "查看超过保存期限的档案";
+    ActReadDestructions => "read the destruction record", "查看销毁记录";
+    ActExportGuest => "export a guest's whole record", "导出客人的全部资料";
+    ProbErased => "this guest's personal data was erased; the id takes no new data", "该客人的个人信息已删除，此编号不再接收新数据";
+    ProbLegalHold => "the profile is under legal hold; lift the hold before erasing it", "该档案处于法律保全状态，须先解除保全才能删除";
+    RowErasedGuest => "guest {id} was erased; this row was left out so the guest is not brought back", "客人 {id} 的个人信息已删除；此行未导入，以免恢复该客人";
+    ShowErased => "Guest {id}: personal data erased on {date}; {stays} stays kept as anonymous statistics.", "客人 {id}：个人信息已于 {date} 删除；{stays} 条住店记录作为匿名统计保留。";
+    PurgeSummary => "Anonymised {n} profiles whose last activity was before {cutoff}; {blocked} kept (current stay, legal hold or do not rent).", "已匿名化 {n} 份最后活动早于 {cutoff} 的档案；{blocked} 份保留（在住或预订、法律保全或禁止入住）。";
+    PurgeDryRunSummary => "Would anonymise {n} profiles whose last activity was before {cutoff}; {blocked} blocked. Nothing was changed.", "将匿名化 {n} 份最后活动早于 {cutoff} 的档案；{blocked} 份受阻。未作任何更改。";
+    BlockedByStay => "current stay", "在住或预订";
+    NoDestructions => "No destruction records.", "没有销毁记录。";
+    DestroyedOnRequest => "request", "本人申请";
+    DestroyedByRetention => "retention", "保存期满";
+    DestructionCounts => "{guests} profiles, {stays} stays kept, {prefs} preferences and {feedback} feedback removed", "{guests} 份档案，保留 {stays} 条住店记录，删除 {prefs} 条偏好和 {feedback} 条反馈";
+    ImportErasedLeftOut => "{n} row(s) about erased guests left out (listed above): erased guests are not brought back.", "{n} 行涉及已删除的客人，未导入（见上）：已删除的客人不会被恢复。";
+    GuestExported => "Wrote everything held about guest {id} to {path}.", "已将客人 {id} 的全部资料写入 {path}。";
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod erasure;
+pub use erasure::*;
+
 /// A profile's stable id, as the PMS or the hotel gave it (`G0001`), or assigned on create.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
@@ -463,6 +466,10 @@ pub struct Profile {
     pub preferences: Vec<Preference>,
     pub stays: Vec<Stay>,
     pub feedback: Vec<Feedback>,
+    /// When the guest's personal data was erased: the profile is a tombstone, kept so the id
+    /// is not given out again or brought back by an import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl Profile {
@@ -896,6 +903,10 @@ pub enum Problem {
     SignInWithoutPassword,
     /// A request's value could not be read as the shape it should have.
     Malformed,
+    /// The guest's personal data was erased: the id is a tombstone and takes no data.
+    Erased,
+    /// The profile is flagged `legal_hold`: nothing may erase it until the hold is lifted.
+    LegalHold,
 }
 
 /// A value refused by a rule: which field and why (the store passes it on as

@@ -57,6 +57,15 @@ pub enum Action {
     /// Show a masked field of one profile in full, with a reason (audited); which fields a
     /// role may reveal is [`may_reveal`].
     Reveal,
+    /// Anonymise the profiles past the retention period (issue 11: admin).
+    Purge,
+    /// List what the retention rule would anonymise, writing nothing (issue 11: manager).
+    PurgeDryRun,
+    /// Read the destruction record.
+    ReadDestructions,
+    /// Export everything held about one guest, for an access request (a privacy officer's
+    /// or manager's job, not the front desk's: the export is the whole unmasked record).
+    ExportGuest,
 }
 
 impl Action {
@@ -84,6 +93,10 @@ impl Action {
             | Action::Restore
             | Action::ShiftSampleDates => role == Admin,
             Action::Reveal => role != Housekeeping,
+            Action::Purge => role == Admin,
+            Action::PurgeDryRun | Action::ReadDestructions | Action::ExportGuest => {
+                matches!(role, Manager | Admin)
+            }
         }
     }
 }
@@ -100,6 +113,34 @@ mod tests {
         assert!(Action::Import.allowed(Role::FrontOffice));
         assert!(!Action::Erase.allowed(Role::Manager));
         assert!(Action::ManageAccounts.allowed(Role::Admin));
+    }
+
+    #[test]
+    fn managers_look_at_retention_and_only_admins_purge() {
+        let allowed = |action: Action| -> Vec<Role> {
+            [
+                Role::Agent,
+                Role::Housekeeping,
+                Role::FrontOffice,
+                Role::Manager,
+                Role::Admin,
+            ]
+            .into_iter()
+            .filter(|r| action.allowed(*r))
+            .collect()
+        };
+        assert_eq!(allowed(Action::Purge), vec![Role::Admin]);
+        for action in [
+            Action::PurgeDryRun,
+            Action::ReadDestructions,
+            Action::ExportGuest,
+        ] {
+            assert_eq!(
+                allowed(action),
+                vec![Role::Manager, Role::Admin],
+                "{action:?}"
+            );
+        }
     }
 }
 

@@ -1144,6 +1144,7 @@ fn guest_text_printed_to_a_terminal_has_its_control_characters_escaped() {
         preferences: Vec::new(),
         stays: Vec::new(),
         feedback: Vec::new(),
+        erased_at: None,
     };
     let catalog = guestbook::catalog::Catalog::builtin();
     let text = guestbook::report::profile_text(&profile, &catalog, guestbook::i18n::Lang::En);

@@ -258,9 +258,10 @@ fn run_on_store(
             if let Some(field) = reveal {
                 profile.guest = reveal_field(store, &id, &field, reason)?;
             }
-            match json {
-                true => print_json(&profile),
-                false => say(&report::profile_text(&profile, &ctx.catalog, i18n::lang())),
+            match (json, profile.erased_at) {
+                (true, _) => print_json(&profile),
+                (false, Some(at)) => say(&erased_text(&profile, at)),
+                (false, None) => say(&report::profile_text(&profile, &ctx.catalog, i18n::lang())),
             }
         }
         Command::Add {
@@ -368,8 +369,8 @@ fn run_on_store(
                 ])),
             }
         }
-        Command::Erase { id } => {
-            store.erase(&guest_id(&id))?;
+        Command::Erase { id, reason } => {
+            store.erase_because(&guest_id(&id), reason.as_deref())?;
             say(&Msg::GuestErased.fill(&[("id", &id.trim())]))
         }
         Command::Audit {
@@ -433,6 +434,32 @@ fn run_on_store(
         | Command::Serve { .. }
         | Command::Login { .. }
         | Command::Logout => Ok(()),
+        Command::Purge { dry_run, json } => {
+            let report = store.purge(ctx.today, dry_run)?;
+            match json {
+                true => print_json(&report),
+                false => say(&purge_text(&report, i18n::lang())),
+            }
+        }
+        Command::Destructions { json } => {
+            let records = store.destructions()?;
+            match json {
+                true => print_json(&records),
+                false => say(&destructions_text(&records, i18n::lang())),
+            }
+        }
+        Command::ExportGuest { id, output } => {
+            let record = store.export_guest(&guest_id(&id))?;
+            let Some(path) = output else {
+                return print_json(&record);
+            };
+            write_whole(&path, |file| {
+                serde_json::to_writer_pretty(&mut *file, &record)
+                    .map_err(|e| CliError::Io(e.into()))?;
+                Ok(writeln!(file)?)
+            })?;
+            say(&Msg::GuestExported.fill(&[("id", &record.guest.id), ("path", &path.display())]))
+        }
     }
 }
 
@@ -518,8 +545,11 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
             ("unchanged", &report.unchanged),
             ("rejected", &report.rejected),
         ]))?;
-        if report.warnings > 0 {
-            say(&Msg::ImportWarnings.fill(&[("n", &report.warnings)]))?;
+        if report.erased > 0 {
+            say(&Msg::ImportErasedLeftOut.fill(&[("n", &report.erased)]))?;
+        }
+        if report.warnings > report.erased {
+            say(&Msg::ImportWarnings.fill(&[("n", &(report.warnings - report.erased))]))?;
         }
     }
     let bad = report.rejected;
@@ -1406,4 +1436,88 @@ fn with_duplicates(
         map.insert("duplicates".into(), list);
     }
     Ok(value)
+}
+/// What staff see of an erased guest: that it was erased and when, not a profile named
+/// `[erased]`; its stays remain as anonymous statistics.
+fn erased_text(profile: &crate::model::Profile, at: chrono::DateTime<Utc>) -> String {
+    Msg::ShowErased.fill(&[
+        ("id", &profile.guest.id),
+        ("date", &at.format("%Y-%m-%d")),
+        ("stays", &profile.stays.len()),
+    ])
+}
+
+/// A purge's summary, and for a dry run every profile that would go and every blocked one
+/// with why (one a line: id, last activity, reasons).
+fn purge_text(report: &crate::model::PurgeReport, lang: i18n::Lang) -> String {
+    use crate::model::Blocker;
+    let head = if report.dry_run {
+        Msg::PurgeDryRunSummary
+    } else {
+        Msg::PurgeSummary
+    };
+    let mut lines = vec![head.fill_in(
+        lang,
+        &[
+            ("n", &report.anonymized),
+            ("blocked", &report.blocked),
+            ("cutoff", &report.cutoff),
+        ],
+    )];
+    for c in report.guests.iter().chain(&report.blocked_guests) {
+        let why: Vec<&str> = c
+            .blocked_by
+            .iter()
+            .map(|b| match b {
+                Blocker::CurrentStay => Msg::BlockedByStay.text_in(lang),
+                Blocker::LegalHold => i18n::flag_label(crate::model::Flag::LegalHold, lang),
+                Blocker::DoNotRent => i18n::flag_label(crate::model::Flag::DoNotRent, lang),
+            })
+            .collect();
+        let line = format!(
+            "{}  {}  {}",
+            report::fit(&c.id.0, 12),
+            c.last_activity,
+            why.join(", ")
+        );
+        lines.push(i18n::printable(line.trim_end(), false).into_owned());
+    }
+    lines.join("\n")
+}
+
+/// The destruction record, one line an entry: when, who, why, the reference, the counts.
+fn destructions_text(records: &[crate::model::Destruction], lang: i18n::Lang) -> String {
+    if records.is_empty() {
+        return Msg::NoDestructions.text_in(lang).to_string();
+    }
+    let lines: Vec<String> = records
+        .iter()
+        .map(|d| {
+            let reason = match d.reason {
+                crate::model::DestructionReason::Request => Msg::DestroyedOnRequest,
+                crate::model::DestructionReason::Retention => Msg::DestroyedByRetention,
+            };
+            let counts = Msg::DestructionCounts.fill_in(
+                lang,
+                &[
+                    ("guests", &d.counts.guests),
+                    ("stays", &d.counts.stays_kept),
+                    ("prefs", &d.counts.preferences),
+                    ("feedback", &d.counts.feedback),
+                ],
+            );
+            let at =
+                d.at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S");
+            let line = format!(
+                "{at}  {}  {}  {}  {}",
+                report::fit(&d.user, 12),
+                report::fit(reason.text_in(lang), 10),
+                counts,
+                d.note.as_deref().unwrap_or("")
+            );
+            i18n::printable(line.trim_end(), false).into_owned()
+        })
+        .collect();
+    lines.join("\n")
 }

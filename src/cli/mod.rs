@@ -196,9 +196,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Erase a guest's personal data on request (stays remain, anonymous; the audit log keeps
-    /// the destruction record).
-    Erase { id: String },
+    /// Erase a guest's personal data on request (admin): stays remain, anonymous; the id
+    /// stays as a tombstone no import brings back; the destruction record keeps when, who,
+    /// why and counts.
+    Erase {
+        id: String,
+        /// The request's reference (a case number), kept in the destruction record; never
+        /// the guest's name or contact.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
     /// Integrity and foreign-key check of the database.
     Check {
         #[arg(long)]
@@ -272,6 +279,30 @@ pub enum Command {
         never: Option<Vec<String>>,
         #[arg(long)]
         json: bool,
+    },
+    /// Apply the retention rule on the business date (admin): anonymise the profiles whose
+    /// last activity is more than `retention_days` ago, except those with a current stay,
+    /// a legal hold or do-not-rent (blocked).
+    Purge {
+        /// List what would go and what is blocked, changing nothing (manager, admin).
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The destruction record: each erasure and purge, when, by whom, why, with its counts
+    /// (manager, admin).
+    Destructions {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything held about one guest as JSON, for an access request (manager, admin;
+    /// audited).
+    ExportGuest {
+        id: String,
+        /// Write to this file (readable by its owner only) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 

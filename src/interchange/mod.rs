@@ -456,6 +456,13 @@ pub fn import_file(
             ),
         ]),
     }));
+    // Rows the store left out (about erased guests) are warnings, in file order.
+    warnings.extend(report.notices.iter().map(|e| BadRow {
+        path: shown.clone(),
+        line: e.line,
+        column: e.column.clone(),
+        reason: e.reason.clone(),
+    }));
     warnings.sort_by_key(|w| w.line);
     let rejects_file = if opts.skip_bad && !opts.dry_run && !errors.is_empty() {
         let target = opts

@@ -70,6 +70,10 @@ pub fn routes(sessions: Arc<Sessions>) -> Router {
         .route("/dupes", get(dupes))
         .route("/dupes/never", post(never_dupes))
         .route("/guests/{id}/dupes", get(dupes_of))
+        .route("/guests/{id}/erasure", post(erase_because))
+        .route("/guests/{id}/record", get(export_guest))
+        .route("/purge", post(purge))
+        .route("/destructions", get(destructions))
         .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             sessions.clone(),
@@ -667,4 +671,31 @@ pub async fn never_dupes(
         s.never_dupes(&req.a, &req.b).map(|()| OK)
     })
     .await
+}
+#[utoipa::path(post, path = "/api/v1/guests/{id}/erasure", params(("id" = String, Path, description = "Guest id")), request_body = EraseRequest, responses((status = 200, body = DestructionCounts), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn erase_because(
+    State(app): App,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Body(req): Body<EraseRequest>,
+) -> Response {
+    call(app, headers, move |s| {
+        s.erase_because(&GuestId(id), req.note.as_deref())
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/v1/guests/{id}/record", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = GuestRecord), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn export_guest(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    call(app, headers, move |s| s.export_guest(&GuestId(id))).await
+}
+
+#[utoipa::path(post, path = "/api/v1/purge", request_body = PurgeRequest, responses((status = 200, body = PurgeReport), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn purge(State(app): App, headers: HeaderMap, Body(req): Body<PurgeRequest>) -> Response {
+    call(app, headers, move |s| s.purge(req.date, req.dry_run)).await
+}
+
+#[utoipa::path(get, path = "/api/v1/destructions", responses((status = 200, body = Vec<Destruction>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
+pub async fn destructions(State(app): App, headers: HeaderMap) -> Response {
+    call(app, headers, |s| s.destructions()).await
 }

@@ -218,6 +218,10 @@ fn action_text(action: Action, lang: Lang) -> &'static str {
         Action::Check => Msg::ActCheck,
         Action::ShiftSampleDates => Msg::ActShiftSampleDates,
         Action::Reveal => Msg::ActReveal,
+        Action::Purge => Msg::ActPurge,
+        Action::PurgeDryRun => Msg::ActPurgeDryRun,
+        Action::ReadDestructions => Msg::ActReadDestructions,
+        Action::ExportGuest => Msg::ActExportGuest,
     };
     msg.text_in(lang)
 }

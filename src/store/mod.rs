@@ -23,6 +23,7 @@ use crate::model::{
     GuestField, GuestId, GuestPatch, NewFeedback, NewPreference, Preference, Profile, Role,
     SearchHit, Settings, Source, VipSheet,
 };
+use crate::model::{Destruction, DestructionCounts, GuestRecord, PurgeReport};
 
 /// Where the data is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -358,6 +359,31 @@ pub trait Store: Send {
     /// reason would find it; audited. Refused for a merged-away id (naming the profile it
     /// went into) and for A = B. Roles that may merge.
     fn never_dupes(&mut self, a: &GuestId, b: &GuestId) -> Result<(), StoreError>;
+    /// Erases a guest's personal data on request (admin), as [`Store::erase`] does, with the
+    /// reference staff gave (a request's case number) kept in the destruction record. The
+    /// profile and those merged into it become tombstones; stays stay as anonymous
+    /// statistics; preferences and feedback go; the file is compacted so no erased value
+    /// stays in its bytes. Refused with `Invalid{problem: LegalHold}` under a legal hold.
+    fn erase_because(
+        &mut self,
+        id: &GuestId,
+        note: Option<&str>,
+    ) -> Result<DestructionCounts, StoreError>;
+
+    /// The retention rule on the business date `today`: anonymises, through the same path as
+    /// erase, every profile whose last activity (last departure of a stay that took place,
+    /// or creation if later) is more than the `retention_days` setting before `today`;
+    /// blocked (kept, counted, listed in a dry run) are those with an expected or in-house
+    /// stay or flagged `legal_hold` or `do_not_rent`. Admin; a `dry_run` (which writes
+    /// nothing) also managers.
+    fn purge(&mut self, today: NaiveDate, dry_run: bool) -> Result<PurgeReport, StoreError>;
+
+    /// The destruction record, newest first (managers and admins).
+    fn destructions(&mut self) -> Result<Vec<Destruction>, StoreError>;
+
+    /// Everything held about one guest for an access request, unmasked (managers and
+    /// admins); the export itself is audited.
+    fn export_guest(&mut self, id: &GuestId) -> Result<GuestRecord, StoreError>;
 }
 
 /// Which interchange file an import or export is about.
@@ -431,6 +457,13 @@ pub struct ImportReport {
     /// named in the summary as warnings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub duplicates: Vec<RowDuplicate>,
+    /// Rows about erased guests, left out so a PMS import cannot bring a guest back; each is
+    /// one of `notices` (and counted with the warnings).
+    #[serde(default)]
+    pub erased: u64,
+    /// Rows left out with a warning rather than refused: they stop no import.
+    #[serde(skip)]
+    pub notices: Vec<RowError>,
     /// Whether the good rows were written (false when bad rows stopped the import).
     #[serde(skip)]
     pub committed: bool,

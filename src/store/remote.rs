@@ -610,4 +610,34 @@ impl Store for RemoteStore {
         let _: Ok = self.send(Method::POST, "/dupes/never", &body)?;
         Ok(())
     }
+    fn erase_because(
+        &mut self,
+        id: &GuestId,
+        note: Option<&str>,
+    ) -> Result<DestructionCounts, StoreError> {
+        let body = EraseRequest {
+            note: note.map(String::from),
+        };
+        self.send(
+            Method::POST,
+            &format!("/guests/{}/erasure", segment(&id.0)),
+            &body,
+        )
+    }
+
+    fn purge(&mut self, today: NaiveDate, dry_run: bool) -> Result<PurgeReport, StoreError> {
+        let body = PurgeRequest {
+            date: today,
+            dry_run,
+        };
+        self.send(Method::POST, "/purge", &body)
+    }
+
+    fn destructions(&mut self) -> Result<Vec<Destruction>, StoreError> {
+        self.get("/destructions")
+    }
+
+    fn export_guest(&mut self, id: &GuestId) -> Result<GuestRecord, StoreError> {
+        self.get(&format!("/guests/{}/record", segment(&id.0)))
+    }
 }

@@ -166,6 +166,8 @@ pub struct ImportOutcome {
     pub report: ImportReport,
     pub errors: Vec<RowError>,
     pub committed: bool,
+    #[serde(default)]
+    pub notices: Vec<RowError>,
 }
 
 impl From<ImportReport> for ImportOutcome {
@@ -173,6 +175,7 @@ impl From<ImportReport> for ImportOutcome {
         ImportOutcome {
             errors: report.errors.clone(),
             committed: report.committed,
+            notices: report.notices.clone(),
             report,
         }
     }
@@ -183,6 +186,7 @@ impl From<ImportOutcome> for ImportReport {
         ImportReport {
             errors: o.errors,
             committed: o.committed,
+            notices: o.notices,
             ..o.report
         }
     }
@@ -206,4 +210,19 @@ pub struct DupesParams {
 pub struct NeverRequest {
     pub a: GuestId,
     pub b: GuestId,
+}
+/// `POST /api/v1/guests/{id}/erasure`: erase on request, with the request's reference.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EraseRequest {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST /api/v1/purge`: the retention rule on the business date `date`; `dry_run` lists
+/// and changes nothing.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PurgeRequest {
+    pub date: chrono::NaiveDate,
+    #[serde(default)]
+    pub dry_run: bool,
 }

@@ -15,6 +15,7 @@ mod dupes;
 mod editing;
 mod exchange;
 mod privacy;
+mod retention;
 mod search;
 mod store;
 mod trust;
@@ -92,5 +93,8 @@ contract! {
         dupes::merged_and_erased_profiles_are_never_listed,
         dupes::an_import_names_the_rows_that_look_like_other_profiles,
         dupes::after_a_merge_reads_agree_and_writes_to_the_old_id_name_keep,
+        retention::retention_anonymises_old_profiles_and_counts_the_blocked,
+        retention::an_erased_id_is_a_tombstone_no_import_or_add_brings_back,
+        retention::export_guest_holds_everything_about_one_guest_and_is_audited,
     }
 }

@@ -262,6 +262,7 @@ pub fn import_item(
                 first_in_file(tx, "id", &g.id.0, line)?;
             }
             match guest_by_id(tx, &g.id).map_err(db)? {
+                Some((gid, _)) if erased(tx, gid, &g.id, line, "id", report)? => {}
                 Some((gid, old)) => {
                     // Absent columns and empty cells leave the stored value as it is.
                     let g = GuestPatch::filled_from(&g).apply_to(&old);
@@ -293,6 +294,9 @@ pub fn import_item(
         }
         ImportItem::Preference(p) => {
             let gid = import_gid(tx, &p.guest_id)?;
+            if erased(tx, gid, &p.guest_id, line, "guest_id", report)? {
+                return Ok(());
+            }
             let exists: bool = tx
                     .prepare_cached("SELECT EXISTS (SELECT 1 FROM preferences WHERE gid = ?1 AND observed_at = ?2 AND category = ?3 AND value = ?4)")
                     .and_then(|mut s| s.query_row(params![gid, ts(&p.observed_at), p.category, p.value], |r| r.get(0)))
@@ -308,6 +312,9 @@ pub fn import_item(
             validate::masked_stay(&s).map_err(masked)?;
             first_in_file(tx, "reservation_id", &s.reservation_id, line)?;
             let gid = import_gid(tx, &s.guest_id)?;
+            if erased(tx, gid, &s.guest_id, line, "guest_id", report)? {
+                return Ok(());
+            }
             let old = tx
                 .prepare_cached(STAY_BY_RESERVATION)
                 .and_then(|mut st| {
@@ -369,6 +376,9 @@ pub fn import_item(
                 return Err(masked(Invalid::new("text", Problem::MaskedValue)));
             }
             let gid = import_gid(tx, &f.guest_id)?;
+            if erased(tx, gid, &f.guest_id, line, "guest_id", report)? {
+                return Ok(());
+            }
             let exists: bool = tx
                     .prepare_cached("SELECT EXISTS (SELECT 1 FROM feedback WHERE gid = ?1 AND at = ?2 AND kind = ?3 AND text = ?4)")
                     .and_then(|mut s| s.query_row(params![gid, ts(&f.at), f.kind.as_str(), f.text], |r| r.get(0)))
@@ -393,6 +403,29 @@ pub fn import_item(
         }
     }
     Ok(())
+}
+
+/// Whether the row's guest was erased: then the row is left out with a warning naming the
+/// line and the id, so a PMS import cannot bring the guest back, and the rest of the file
+/// goes in.
+fn erased(
+    tx: &Connection,
+    gid: i64,
+    id: &GuestId,
+    line: u64,
+    column: &str,
+    report: &mut ImportReport,
+) -> Result<bool, (String, String)> {
+    let at = super::erasure::erased_at(tx, gid).map_err(|e| ("-".to_string(), e.to_string()))?;
+    if at.is_some() {
+        report.erased += 1;
+        report.notices.push(RowError {
+            line,
+            column: column.to_string(),
+            reason: Msg::RowErasedGuest.fill(&[("id", id)]),
+        });
+    }
+    Ok(at.is_some())
 }
 
 /// The guest a row is addressed to; refused when unknown or merged away (naming the profile

@@ -5,6 +5,7 @@
 
 mod backup;
 mod dupes;
+mod erasure;
 mod import;
 mod keys;
 mod postings;
@@ -374,6 +375,9 @@ impl SqliteStore {
                 },
             ));
         }
+        if erasure::erased_at(tx, gid)?.is_some() {
+            return Err(StoreError::invalid(id.0.clone(), Problem::Erased));
+        }
         Ok((gid, guest))
     }
 }
@@ -580,6 +584,7 @@ impl SqliteStore {
                 .collect(),
             stays: stays_of(&tx, gid)?,
             feedback: feedback_of(&tx, gid)?,
+            erased_at: erasure::erased_at(&tx, gid)?,
         };
         tx.commit()?;
         if self
@@ -665,7 +670,11 @@ impl SqliteStore {
         }
         self.write(|tx, who| {
             if let Some(id) = &id {
-                if gid_of(tx, id)?.is_some() {
+                if let Some(gid) = gid_of(tx, id)? {
+                    // An erased id is a tombstone: the guest is not brought back under it.
+                    if erasure::erased_at(tx, gid)?.is_some() {
+                        return Err(StoreError::invalid(id.0.clone(), Problem::Erased));
+                    }
                     return Err(StoreError::invalid(
                         "id",
                         Problem::Duplicate {
@@ -1171,25 +1180,7 @@ impl Store for SqliteStore {
     }
 
     fn erase(&mut self, id: &GuestId) -> Result<(), StoreError> {
-        self.allow(Action::Erase)?;
-        self.write(|tx, who| {
-            let (gid, guest) = guest_by_id(tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
-            delete_keys(tx, gid, &guest)?;
-            update_guest_row(tx, gid, &merge::erased_guest(&guest), &who.user)?;
-            let prefs = tx.execute("DELETE FROM preferences WHERE gid = ?1", [gid])?;
-            let feedback = tx.execute("DELETE FROM feedback WHERE gid = ?1", [gid])?;
-            let stays = tx.execute("UPDATE stays SET notes = NULL WHERE gid = ?1", [gid])?;
-            audit(
-                tx,
-                &who.user,
-                "erase",
-                Some(id),
-                &format!(
-                    "personal data erased; {stays} stays kept anonymously; \
-                     {prefs} preferences and {feedback} feedback removed"
-                ),
-            )
-        })
+        self.erase_because(id, None).map(|_| ())
     }
 
     fn accounts(&mut self) -> Result<Vec<Account>, StoreError> {
@@ -1545,6 +1536,134 @@ impl Store for SqliteStore {
                 )?;
             }
             Ok(())
+        })
+    }
+    fn erase_because(
+        &mut self,
+        id: &GuestId,
+        note: Option<&str>,
+    ) -> Result<DestructionCounts, StoreError> {
+        self.allow(Action::Erase)?;
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if let Some(note) = note {
+            validate::text("reason", note, NOTE_MAX_CHARS, false)?;
+        }
+        let counts = self.write(|tx, who| {
+            let (gid, _) = guest_by_id(tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
+            // A merged-away id erases the person it was merged into.
+            let mut gid = gid;
+            while let Some(into) = merged_into(tx, gid)? {
+                gid = into;
+            }
+            let mut ids = std::collections::HashSet::new();
+            let counts = erasure::erase_gid(tx, gid, &who.user, &mut ids)?;
+            erasure::forget_answers_about(tx, &ids)?;
+            erasure::record_destruction(tx, &who.user, DestructionReason::Request, note, counts)?;
+            audit(
+                tx,
+                &who.user,
+                "erase",
+                Some(id),
+                &format!(
+                    "personal data erased; {} stays kept anonymously; \
+                     {} preferences and {} feedback removed",
+                    counts.stays_kept, counts.preferences, counts.feedback
+                ),
+            )?;
+            Ok(counts)
+        })?;
+        erasure::compact(&self.conn)?;
+        Ok(counts)
+    }
+
+    fn purge(&mut self, today: NaiveDate, dry_run: bool) -> Result<PurgeReport, StoreError> {
+        self.allow(if dry_run {
+            Action::PurgeDryRun
+        } else {
+            Action::Purge
+        })?;
+        self.settings = read_settings(&self.conn)?;
+        let cutoff = erasure::cutoff(today, self.settings.retention_days);
+        let mut report = PurgeReport {
+            anonymized: 0,
+            blocked: 0,
+            dry_run,
+            cutoff,
+            guests: Vec::new(),
+            blocked_guests: Vec::new(),
+        };
+        if dry_run {
+            let tx = self.conn.unchecked_transaction()?;
+            erasure::past_retention(&tx, cutoff, &mut |_, candidate| {
+                if candidate.blocked_by.is_empty() {
+                    report.anonymized += 1;
+                    report.guests.push(candidate);
+                } else {
+                    report.blocked += 1;
+                    report.blocked_guests.push(candidate);
+                }
+                Ok(())
+            })?;
+            tx.commit()?;
+            return Ok(report);
+        }
+        self.write(|tx, who| {
+            // Row ids only: the candidates are read first, then erased one by one.
+            let mut gids = Vec::new();
+            erasure::past_retention(tx, cutoff, &mut |gid, candidate| {
+                if candidate.blocked_by.is_empty() {
+                    gids.push(gid);
+                } else {
+                    report.blocked += 1;
+                }
+                Ok(())
+            })?;
+            let mut counts = DestructionCounts::default();
+            let mut ids = std::collections::HashSet::new();
+            for gid in gids {
+                counts.add(erasure::erase_gid(tx, gid, &who.user, &mut ids)?);
+                report.anonymized += 1;
+            }
+            erasure::forget_answers_about(tx, &ids)?;
+            if report.anonymized > 0 {
+                erasure::record_destruction(
+                    tx,
+                    &who.user,
+                    DestructionReason::Retention,
+                    None,
+                    counts,
+                )?;
+            }
+            audit(
+                tx,
+                &who.user,
+                "purge",
+                None,
+                &format!(
+                    "before {cutoff}: {} anonymized, {} blocked",
+                    report.anonymized, report.blocked
+                ),
+            )
+        })?;
+        erasure::compact(&self.conn)?;
+        Ok(report)
+    }
+
+    fn destructions(&mut self) -> Result<Vec<Destruction>, StoreError> {
+        self.allow(Action::ReadDestructions)?;
+        erasure::destructions(&self.conn)
+    }
+
+    fn export_guest(&mut self, id: &GuestId) -> Result<GuestRecord, StoreError> {
+        self.allow(Action::ExportGuest)?;
+        self.write(|tx, who| {
+            let (mut gid, _) = guest_by_id(tx, id)?.ok_or_else(|| StoreError::no_guest(id))?;
+            while let Some(into) = merged_into(tx, gid)? {
+                gid = into;
+            }
+            // On record before it leaves: an access request's export is the whole profile.
+            audit(tx, &who.user, "export_guest", Some(id), "")?;
+            erasure::guest_record(tx, gid, &who.user)
         })
     }
 }

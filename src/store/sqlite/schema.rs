@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 16;
+pub const SCHEMA_VERSION: i64 = 17;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -175,6 +175,29 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+/// Version 17: erasure. `guests.erased_at` marks a tombstone (an erased id kept without
+/// personal data, so an import cannot bring the guest back); `destructions` is the record of
+/// every erasure and retention purge (when, who, why, counts; no personal data), append-only
+/// like the audit log; erasing a profile finds the profiles merged into it by index.
+const ERASURE: &str = "
+CREATE INDEX IF NOT EXISTS guests_merged_into ON guests(merged_into) WHERE merged_into IS NOT NULL;
+CREATE TABLE IF NOT EXISTS destructions (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    note TEXT,
+    guests INTEGER NOT NULL,
+    stays_kept INTEGER NOT NULL,
+    preferences INTEGER NOT NULL,
+    feedback INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS destructions_no_update BEFORE UPDATE ON destructions
+    BEGIN SELECT RAISE(ABORT, 'the destruction record is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS destructions_no_delete BEFORE DELETE ON destructions
+    BEGIN SELECT RAISE(ABORT, 'the destruction record is append-only'); END;
 ";
 
 /// Version 9: the longest stay in nights, which bounds the board's in-house scan.
@@ -375,6 +398,22 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         // same person" stay apart.
         tx.execute_batch(super::dupes::SCHEMA)?;
         super::dupes::rebuild(&tx)?;
+    }
+    if version < 17 {
+        tx.execute_batch(ERASURE)?;
+        let has_erased: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('guests') WHERE name = 'erased_at')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_erased {
+            tx.execute_batch("ALTER TABLE guests ADD COLUMN erased_at TEXT;")?;
+            // Guests erased before version 17 carry the placeholder name only.
+            tx.execute(
+                "UPDATE guests SET erased_at = updated_at WHERE name = ?1",
+                [crate::rules::merge::ERASED_NAME],
+            )?;
+        }
     }
     if (7..10).contains(&version) {
         // Version 10: names are keyed in every reading of their characters, dotted names by

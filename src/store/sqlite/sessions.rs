@@ -40,6 +40,8 @@ impl SessionBook {
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
         tune(&conn)?;
+        // Stored answers hold guest data: when they expire their bytes are zeroed too.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         Ok(SessionBook { conn })
     }
 
