@@ -77,5 +77,6 @@ contract! {
         trust::every_change_is_in_the_audit_log_for_managers_to_read,
         concurrency::four_terminals_recording_at_once_lose_nothing,
         concurrency::reads_during_a_large_import_see_the_old_data,
+        trust::shifting_the_sample_dates_is_in_the_audit_log,
     }
 }
