@@ -196,7 +196,12 @@ fn cpu_time(pid: u32) -> Duration {
     let fields: Vec<&str> = stat
         .rsplit_once(") ")
         .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     let per_second = Command::new("getconf")
         .arg("CLK_TCK")
         .output()
@@ -331,7 +336,10 @@ fn client(
             let answer = agent
                 .post(format!("{url}/api/v1/guests/{}/preferences", encode(&id.0)))
                 .header("Authorization", &bearer)
-                .header("Idempotency-Key", &format!("bench-{seed}-{}", samples.len()))
+                .header(
+                    "Idempotency-Key",
+                    &format!("bench-{seed}-{}", samples.len()),
+                )
                 .send_json(&body);
             ("write", answer.map_or(0, |mut a| drain(&mut a)))
         } else {

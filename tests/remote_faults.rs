@@ -344,7 +344,11 @@ fn a_write_whose_answer_was_lost_after_commit_is_sent_again_with_its_key_and_app
         })
         .unwrap();
     let sent = seen.lock().unwrap().clone();
-    assert_eq!(sent.len(), 2, "the write was sent again after the lost answer");
+    assert_eq!(
+        sent.len(),
+        2,
+        "the write was sent again after the lost answer"
+    );
     let keys: Vec<_> = sent
         .iter()
         .map(|r| header(r, "idempotency-key").unwrap())

@@ -2276,7 +2276,10 @@ fn a_session_that_ends_asks_the_same_user_for_the_password_and_keeps_the_half_ty
         screen.contains("Your session on the server has ended."),
         "{screen}"
     );
-    assert!(!screen.contains("张伟"), "nothing personal while signed out");
+    assert!(
+        !screen.contains("张伟"),
+        "nothing personal while signed out"
+    );
     // The password goes where the cursor is; the user is already filled in.
     h.type_text("secret");
     h.press(KeyCode::Enter);
@@ -2313,5 +2316,8 @@ fn a_session_that_ends_asks_the_same_user_for_the_password_and_keeps_the_half_ty
         .into_iter()
         .map(|p| p.note)
         .collect();
-    assert!(notes.contains(&Some("same as last time".into())), "{notes:?}");
+    assert!(
+        notes.contains(&Some("same as last time".into())),
+        "{notes:?}"
+    );
 }

@@ -474,7 +474,11 @@ pub async fn search(
 }
 
 #[utoipa::path(get, path = "/api/v1/guests/{id}", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Profile), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
-pub async fn profile(State(app): App, headers: HeaderMap, Segments(id): Segments<String>) -> Response {
+pub async fn profile(
+    State(app): App,
+    headers: HeaderMap,
+    Segments(id): Segments<String>,
+) -> Response {
     call(app, headers, move |s| s.profile(&GuestId(id))).await
 }
 
@@ -508,7 +512,11 @@ pub async fn update_guest(
 }
 
 #[utoipa::path(post, path = "/api/v1/guests/{id}/erase", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Ok), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
-pub async fn erase(State(app): App, headers: HeaderMap, Segments(id): Segments<String>) -> Response {
+pub async fn erase(
+    State(app): App,
+    headers: HeaderMap,
+    Segments(id): Segments<String>,
+) -> Response {
     call(app, headers, move |s| s.erase(&GuestId(id)).map(|()| OK)).await
 }
 
@@ -631,7 +639,11 @@ pub async fn import(
 }
 
 #[utoipa::path(get, path = "/api/v1/export/{kind}", params(("kind" = String, Path, description = "guests, preferences, stays or feedback")), responses((status = 200, body = Vec<ImportItem>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
-pub async fn export(State(app): App, headers: HeaderMap, Segments(kind): Segments<String>) -> Response {
+pub async fn export(
+    State(app): App,
+    headers: HeaderMap,
+    Segments(kind): Segments<String>,
+) -> Response {
     call(app, headers, move |s| {
         let kind = kind_of(&kind)?;
         let mut items: Vec<ImportItem> = Vec::new();

@@ -1,8 +1,8 @@
 //! The background thread that owns the store: the UI sends it tagged requests and gets tagged
 //! replies, so a slow or failing store never freezes the screen.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::collections::VecDeque;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::Duration;
