@@ -448,7 +448,7 @@ fn bench_dir() -> PathBuf {
 }
 
 /// The cached database of `n` guests, generated on first use.
-fn database(n: u64) -> PathBuf {
+pub(crate) fn database(n: u64) -> PathBuf {
     let path = bench_dir().join(format!("lookup-v{DATA_VERSION}-{n}.db"));
     if path.exists() {
         return path;

@@ -52,7 +52,8 @@ fn main() {
     );
     in_process(&db, &queries);
     live_poll(&db);
-    through_pty(&db, &queries);
+    let args = ["--db", &db.display().to_string(), "--today", TODAY].map(String::from);
+    through_pty(&args, &[], &queries);
 }
 
 // ---------------------------------------------------------------- data
@@ -362,14 +363,14 @@ fn percentiles(times: &mut [Duration]) -> String {
 /// at a time, waiting for the output to go quiet after each key.
 const PTY_SCRIPT: &str = r#"
 import fcntl, json, os, pty, select, struct, sys, termios, time
-binary, db, today, queries = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+binary, args, queries = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 start = time.monotonic()
 pid, fd = pty.fork()
 if pid == 0:
     fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     os.environ.update({"LANG": "C.UTF-8", "TERM": "xterm-256color", "GUESTBOOK_USER": "bench",
                        "GUESTBOOK_CONFIG": "/nonexistent/config.toml"})
-    os.execv(binary, [binary, "--db", db, "--today", today])
+    os.execv(binary, [binary] + args)
 
 def read_until(quiet, needle=None, limit=10.0):
     got, last, begin = b"", time.monotonic(), time.monotonic()
@@ -418,12 +419,13 @@ print(json.dumps({"first_frame_ms": first_frame_ms, "rss_start_kb": rss_start, "
                   "bytes": per_key_bytes, "ms": per_key_ms, "exit": os.waitstatus_to_exitcode(status)}))
 "#;
 
-fn through_pty(db: &Path, queries: &[String]) {
+/// The binary run with `args` (and `envs`) in a pty, `queries` typed into it.
+pub(crate) fn through_pty(args: &[String], envs: &[(&str, &str)], queries: &[String]) {
     let queries_json = serde_json::to_string(queries).expect("queries as JSON");
+    let args_json = serde_json::to_string(args).expect("arguments as JSON");
     let out = Command::new("python3")
-        .args(["-c", PTY_SCRIPT, BIN])
-        .arg(db)
-        .args([TODAY, &queries_json])
+        .args(["-c", PTY_SCRIPT, BIN, &args_json, &queries_json])
+        .envs(envs.iter().copied())
         .output();
     let out = match out {
         Ok(out) if out.status.success() => out,

@@ -280,7 +280,7 @@ messages! {
     WrongPassword => "Wrong password for {user}.", "{user} 的密码不正确。";
     UnknownUser => "{user} has no account in this database; ask an administrator to run: guestbook user add {user} --role ROLE", "{user} 在此数据库中没有账号；请管理员运行：guestbook user add {user} --role 角色";
     AccountDisabled => "The account {user} is disabled; ask an administrator.", "账号 {user} 已停用；请联系管理员。";
-    StoreUnavailable => "The guestbook server does not answer ({db}); try again in a moment.", "guestbook 服务器无响应（{db}），请稍后再试。";
+    StoreUnavailable => "The guestbook server at {db} does not answer; try again in a moment.", "位于 {db} 的 guestbook 服务器无响应，请稍后再试。";
     DatabaseGone => "The database was deleted or replaced while guestbook had it open ({db}); nothing more was written. Restart guestbook.", "数据库在打开期间被删除或替换（{db}），未再写入任何内容。请重新启动 guestbook。";
     DatabaseReadOnly => "The database is read-only ({db}): it can be read, but nothing was changed.", "数据库是只读的（{db}）：可以查看，但未做任何更改。";
     NotGuestbook => "This is not a guestbook database ({db}); it was left untouched.", "这不是 guestbook 数据库（{db}），未对其做任何改动。";
@@ -774,6 +774,10 @@ messages! {
     DestructionCounts => "{guests} profiles, {stays} stays kept, {prefs} preferences and {feedback} feedback removed", "{guests} 份档案，保留 {stays} 条住店记录，删除 {prefs} 条偏好和 {feedback} 条反馈";
     ImportErasedLeftOut => "{n} row(s) about erased guests left out (listed above): erased guests are not brought back.", "{n} 行涉及已删除的客人，未导入（见上）：已删除的客人不会被恢复。";
     GuestExported => "Wrote everything held about guest {id} to {path}.", "已将客人 {id} 的全部资料写入 {path}。";
+    TuiServerRetrying => "server unreachable — retrying", "服务器无法连接——正在重试";
+    IdempotencyKeyReused => "This Idempotency-Key was already used for another request; send a new key with each write.", "此 Idempotency-Key 已用于另一个请求；每次写入请使用新的键。";
+    TuiBackendServer => "server: {url}", "服务器：{url}";
+    TuiSessionEnded => "Your session on the server has ended. Type your password to carry on where you were.", "您在服务器上的会话已结束。请输入密码，从刚才的位置继续。";
 }
 
 #[cfg(test)]

@@ -70,8 +70,21 @@ fn verified_by_default() -> bool {
 macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        // Written out, as the derive does not see the serde spellings through the macro:
+        // the API document must name the values the API sends.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -1009,6 +1022,7 @@ pub struct Settings {
     pub catalog: Vec<crate::catalog::CategoryConfig>,
     /// The hotel's changes to the role matrix's field access, role by field
     /// (`{"agent": {"emails": "hidden"}}`); see `privacy::FieldRules` and docs/privacy.md.
+    #[schema(value_type = Object)]
     pub field_access: crate::privacy::FieldAccessSettings,
 }
 

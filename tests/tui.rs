@@ -2490,3 +2490,119 @@ fn snapshot_board_prints_the_vip_sheet_to_a_private_file() {
     assert_eq!(message.kind, MessageKind::Error);
     assert!(message.text.contains("VIP"), "{}", message.text);
 }
+// ---------------------------------------------------------------- over a server
+
+/// The reply the worker gives a request it cannot run: `failure`.
+fn failed(gen: u64, failure: guestbook::tui::worker::Failure) -> Input {
+    Input::Reply(guestbook::tui::worker::Reply {
+        gen,
+        result: Err(failure),
+    })
+}
+
+/// A search typed while the server does not answer: the worker said it keeps trying.
+fn server_away(h: &mut Harness) {
+    h.auto = false;
+    h.type_text("138");
+    let search = h.queue.pop_front().unwrap();
+    h.feed(failed(
+        search.gen,
+        guestbook::tui::worker::Failure::Retrying,
+    ));
+}
+
+#[test]
+fn snapshot_server_unreachable() {
+    snapshot_all("server_unreachable", server_away);
+}
+
+#[test]
+fn an_unreachable_server_is_said_in_the_status_bar_keys_are_kept_and_it_clears_by_itself() {
+    let mut h = Harness::new(Lang::En);
+    server_away(&mut h);
+    let screen = h.render(80, 24);
+    let status = screen.lines().nth(23).unwrap();
+    assert!(
+        status.starts_with(" server unreachable — retrying  lihua · "),
+        "{screen}"
+    );
+    assert!(h.app.busy(), "the search is still in flight");
+    // Keys typed meanwhile are applied: the query grows and its search is queued.
+    h.type_text("00138000");
+    assert_eq!(h.app.lookup.query, "13800138000");
+    h.press(KeyCode::Enter);
+    h.auto = true;
+    h.serve_all();
+    assert!(!h.app.unreachable);
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert!(!h.render(80, 24).contains("unreachable"));
+}
+
+#[test]
+fn a_session_that_ends_asks_the_same_user_for_the_password_and_keeps_the_half_typed_note() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    h.type_text("pp1nsame as");
+    h.auto = false;
+    let mut later = clock();
+    later.utc += Duration::seconds(2);
+    h.feed(Input::Tick(later));
+    let poll = h.queue.pop_front().expect("a poll");
+    assert_eq!(poll.job, Job::DataVersion);
+    h.feed(failed(
+        poll.gen,
+        guestbook::tui::worker::Failure::Store(guestbook::store::StoreError::SessionEnded),
+    ));
+    assert!(h.app.locked);
+    let form = h.app.sign_in.as_ref().expect("the sign-in form");
+    assert_eq!(form.text(FieldKey::User), "lihua");
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("Your session on the server has ended."),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("张伟"),
+        "nothing personal while signed out"
+    );
+    // The password goes where the cursor is; the user is already filled in.
+    h.type_text("secret");
+    h.press(KeyCode::Enter);
+    let sign_in = h.queue.pop_front().expect("the sign-in");
+    assert_eq!(
+        sign_in.job,
+        Job::SignIn(guestbook::store::Credentials {
+            user: "lihua".into(),
+            password: Some("secret".into()),
+        })
+    );
+    h.feed(Input::Reply(guestbook::tui::worker::Reply {
+        gen: sign_in.gen,
+        result: Ok(guestbook::tui::worker::Answer::SignedIn(
+            guestbook::store::Principal {
+                user: "lihua".into(),
+                role: Role::Housekeeping,
+                department: Source::Housekeeping,
+            },
+        )),
+    }));
+    // The worker runs the refused poll again; the screen is as it was.
+    h.queue.push_back(poll);
+    h.auto = true;
+    h.serve_all();
+    assert!(!h.app.locked);
+    assert_eq!(h.app.lookup.query, "13800138000");
+    assert_eq!(h.app.screen(), Screen::Profile);
+    assert!(matches!(&h.app.profile.entry, Some(Entry::Note { text, .. }) if text == "same as"));
+    h.type_text(" last time");
+    h.press(KeyCode::Enter);
+    let notes: Vec<Option<String>> = h
+        .stored_preferences("G0001")
+        .into_iter()
+        .map(|p| p.note)
+        .collect();
+    assert!(
+        notes.contains(&Some("same as last time".into())),
+        "{notes:?}"
+    );
+}

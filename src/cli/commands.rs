@@ -31,6 +31,8 @@ struct Context {
     today: NaiveDate,
     /// How the user named the database, for messages.
     db: String,
+    /// The database is a server's (`--remote`), not a file.
+    remote: bool,
 }
 
 /// Runs the parsed command line.
@@ -64,6 +66,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             tls_key,
             insecure_http,
             allow_passwordless,
+            trust_proxy,
         }) => {
             let tls = tls_cert.zip(tls_key);
             return serve(
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 listen,
                 tls.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
                 insecure_http,
+                trust_proxy,
                 allow_passwordless,
             );
         }
@@ -130,6 +134,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             .unwrap_or_else(|| rules::settings::business_date(&settings, Utc::now())),
         settings,
         config,
+        remote: cli.global.remote.is_some(),
         db: db.clone(),
     };
     let Some(command) = command else {
@@ -1112,6 +1117,7 @@ fn demo(config: &Config, user: &str, today: Option<NaiveDate>) -> Result<(), Cli
         settings,
         today,
         config: config.clone(),
+        remote: false,
         db: path.display().to_string(),
     };
     if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
@@ -1133,7 +1139,11 @@ fn open_tui(
     let start = crate::tui::Start {
         query: find,
         phone,
-        backend: Msg::TuiBackendFile.fill(&[("path", &ctx.db)]),
+        backend: if ctx.remote {
+            Msg::TuiBackendServer.fill(&[("url", &ctx.db)])
+        } else {
+            Msg::TuiBackendFile.fill(&[("path", &ctx.db)])
+        },
         database: ctx.db.clone(),
         today: Some(ctx.today),
     };
@@ -1194,6 +1204,7 @@ fn serve(
     listen: std::net::SocketAddr,
     tls: Option<(&Path, &Path)>,
     insecure_http: bool,
+    trust_proxy: bool,
     allow_passwordless: bool,
 ) -> Result<(), CliError> {
     let shown = db.display().to_string();
@@ -1212,6 +1223,7 @@ fn serve(
     }
     let config = crate::server::ServerConfig {
         require_password: !allow_passwordless,
+        trust_proxy,
         ..Default::default()
     };
     let router = crate::server::router(db.to_path_buf(), config)

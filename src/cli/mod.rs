@@ -260,6 +260,10 @@ pub enum Command {
         /// (as on a file); by default every sign-in on a server needs the account's password.
         #[arg(long)]
         allow_passwordless: bool,
+        /// Behind a reverse proxy: take the client's address for the sign-in limit from the
+        /// last hop of X-Forwarded-For (which the proxy adds), not from the connection.
+        #[arg(long)]
+        trust_proxy: bool,
     },
     /// Sign in to a guestbook server (as --user) and keep the session for `--remote URL`.
     Login {

@@ -22,8 +22,8 @@ use crate::i18n::{Lang, Msg};
 use crate::model::*;
 use crate::store::wire::*;
 use crate::store::{
-    AccountChange, Credentials, ImportItem, ImportRow, Kind, NewAccount, Principal, Store,
-    StoreError,
+    AccountChange, Credentials, ImportItem, ImportRow, KeptAnswer, Kind, NewAccount, Principal,
+    Store, StoreError,
 };
 
 type App = State<Arc<Sessions>>;
@@ -120,6 +120,7 @@ fn status_of(err: &StoreError) -> StatusCode {
         | StoreError::SessionEnded => StatusCode::UNAUTHORIZED,
         StoreError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         StoreError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        StoreError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         StoreError::Backend => StatusCode::INTERNAL_SERVER_ERROR,
         StoreError::Busy
         | StoreError::Unavailable
@@ -181,7 +182,8 @@ async fn log_request(req: Request, next: axum::middleware::Next) -> Response {
 
 /// Writes with an `Idempotency-Key` header: the first answer (unless a 5xx, which a retry
 /// should try again) is kept per user and key for a day, and a retry of the same write is
-/// answered with it instead of being applied again.
+/// answered with it instead of being applied again. The key names one request: sent again
+/// with another method, path or body it is refused with 422 and nothing is applied.
 async fn idempotent(State(app): App, req: Request, next: axum::middleware::Next) -> Response {
     let key = req
         .headers()
@@ -197,6 +199,18 @@ async fn idempotent(State(app): App, req: Request, next: axum::middleware::Next)
         return next.run(req).await;
     }
     let lang = lang_of(req.headers());
+    // The body is read here to know the request; the route's own limit still applies.
+    let limit = if req.uri().path().starts_with("/import/") {
+        app.config().import_limit
+    } else {
+        app.config().body_limit
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return error_response(StoreError::TooLarge, lang);
+    };
+    let fingerprint = request_hash(&parts, &bytes);
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
     let (seen_app, seen_key) = (app.clone(), key.clone());
     let seen = tokio::task::spawn_blocking(move || {
         let live = seen_app.find(&token)?;
@@ -205,9 +219,12 @@ async fn idempotent(State(app): App, req: Request, next: axum::middleware::Next)
     })
     .await;
     let user = match seen {
-        Ok(Ok((_, Some((status, body))))) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            let mut response = (status, body).into_response();
+        Ok(Ok((_, Some(kept)))) => {
+            if kept.request.as_ref().is_some_and(|r| *r != fingerprint) {
+                return error_response(StoreError::KeyReused, lang);
+            }
+            let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK);
+            let mut response = (status, kept.body).into_response();
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
@@ -226,10 +243,48 @@ async fn idempotent(State(app): App, req: Request, next: axum::middleware::Next)
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return error_response(StoreError::Backend, lang);
     };
-    let status = parts.status.as_u16();
-    let kept = bytes.clone();
-    let _ = tokio::task::spawn_blocking(move || app.remember(&user, &key, status, &kept)).await;
+    let kept = KeptAnswer {
+        status: parts.status.as_u16(),
+        body: bytes.to_vec(),
+        request: Some(fingerprint),
+    };
+    let _ = tokio::task::spawn_blocking(move || app.remember(&user, &key, &kept)).await;
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The SHA-256 of a request's method, path (with its query) and body: what an
+/// `Idempotency-Key` is bound to.
+fn request_hash(parts: &axum::http::request::Parts, body: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(parts.method.as_str().as_bytes());
+    hash.update([0]);
+    let target = parts.uri.path_and_query().map_or("", |p| p.as_str());
+    hash.update(target.as_bytes());
+    hash.update([0]);
+    hash.update(body);
+    hash.finalize().to_vec()
+}
+
+/// The client's address for the sign-in limit: the connection's, or behind a trusted proxy
+/// (`--trust-proxy`) the last hop of `X-Forwarded-For`, which that proxy appended (the hops
+/// before it are whatever the client wrote). No usable header falls back to the connection.
+fn client_address(
+    headers: &HeaderMap,
+    connection: std::net::IpAddr,
+    trust_proxy: bool,
+) -> std::net::IpAddr {
+    if !trust_proxy {
+        return connection;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|hop| hop.trim().parse().ok())
+        .unwrap_or(connection)
 }
 
 /// A JSON body read in the API's terms: too large is 413, unreadable is 400 naming the field.
@@ -315,6 +370,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// Path parameters read in the API's terms: one that does not parse (a record number that is
+/// not a number) answers like a bad body, naming the path.
+pub struct Segments<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Segments<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| Segments(v))
+            .map_err(|_| error_response(malformed("path".into()), lang_of(&parts.headers)))
+    }
+}
+
 fn kind_of(text: &str) -> Result<Kind, StoreError> {
     match text {
         "guests" => Ok(Kind::Guests),
@@ -351,7 +421,8 @@ pub async fn login(
         user: req.user,
         password: req.password,
     };
-    let done = tokio::task::spawn_blocking(move || app.login(&who, from.ip())).await;
+    let from = client_address(&headers, from.ip(), app.config().trust_proxy);
+    let done = tokio::task::spawn_blocking(move || app.login(&who, from)).await;
     match done {
         Ok(Ok(begun)) => Json(LoginResponse {
             token: begun.token,
@@ -411,7 +482,11 @@ pub async fn search(
 }
 
 #[utoipa::path(get, path = "/api/v1/guests/{id}", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Profile), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
-pub async fn profile(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn profile(
+    State(app): App,
+    headers: HeaderMap,
+    Segments(id): Segments<String>,
+) -> Response {
     call(app, headers, move |s| s.profile(&GuestId(id))).await
 }
 
@@ -434,7 +509,7 @@ fn if_match(headers: &HeaderMap) -> Option<i64> {
 pub async fn update_guest(
     State(app): App,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Segments(id): Segments<String>,
     Body(req): Body<EditGuestRequest>,
 ) -> Response {
     let version = req.version.or_else(|| if_match(&headers));
@@ -445,7 +520,11 @@ pub async fn update_guest(
 }
 
 #[utoipa::path(post, path = "/api/v1/guests/{id}/erase", params(("id" = String, Path, description = "Guest id")), responses((status = 200, body = Ok), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 409, description = "Stale edit: who changed it and when", body = ErrorBody), (status = 413, description = "Body too large", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
-pub async fn erase(State(app): App, headers: HeaderMap, Path(id): Path<String>) -> Response {
+pub async fn erase(
+    State(app): App,
+    headers: HeaderMap,
+    Segments(id): Segments<String>,
+) -> Response {
     call(app, headers, move |s| s.erase(&GuestId(id)).map(|()| OK)).await
 }
 
@@ -453,7 +532,7 @@ pub async fn erase(State(app): App, headers: HeaderMap, Path(id): Path<String>) 
 pub async fn add_preference(
     State(app): App,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    Segments(id): Segments<String>,
     Body(mut pref): Body<NewPreference>,
 ) -> Response {
     // The path names the guest; who observed it and for which department are the session's
@@ -470,7 +549,7 @@ pub async fn add_preference(
 pub async fn retire_preference(
     State(app): App,
     headers: HeaderMap,
-    Path((id, number)): Path<(String, i64)>,
+    Segments((id, number)): Segments<(String, i64)>,
 ) -> Response {
     call(app, headers, move |s| {
         s.retire_preference(&GuestId(id), number).map(|()| OK)
@@ -482,7 +561,7 @@ pub async fn retire_preference(
 pub async fn note_preference(
     State(app): App,
     headers: HeaderMap,
-    Path((id, number)): Path<(String, i64)>,
+    Segments((id, number)): Segments<(String, i64)>,
     Body(req): Body<NoteRequest>,
 ) -> Response {
     call(app, headers, move |s| {
@@ -504,7 +583,7 @@ pub async fn add_feedback(
 pub async fn resolve_feedback(
     State(app): App,
     headers: HeaderMap,
-    Path(number): Path<i64>,
+    Segments(number): Segments<i64>,
     Body(req): Body<ResolveRequest>,
 ) -> Response {
     call(app, headers, move |s| {
@@ -545,7 +624,7 @@ pub async fn flagged(State(app): App, headers: HeaderMap) -> Response {
 pub async fn import(
     State(app): App,
     headers: HeaderMap,
-    Path(kind): Path<String>,
+    Segments(kind): Segments<String>,
     Body(req): Body<ImportRequest>,
 ) -> Response {
     call(app, headers, move |s| {
@@ -568,7 +647,11 @@ pub async fn import(
 }
 
 #[utoipa::path(get, path = "/api/v1/export/{kind}", params(("kind" = String, Path, description = "guests, preferences, stays or feedback")), responses((status = 200, body = Vec<ImportItem>), (status = 400, description = "Bad input", body = ErrorBody), (status = 401, description = "No session", body = ErrorBody), (status = 403, description = "The role may not", body = ErrorBody), (status = 404, description = "Unknown id", body = ErrorBody), (status = 503, description = "Store unavailable", body = ErrorBody)))]
-pub async fn export(State(app): App, headers: HeaderMap, Path(kind): Path<String>) -> Response {
+pub async fn export(
+    State(app): App,
+    headers: HeaderMap,
+    Segments(kind): Segments<String>,
+) -> Response {
     call(app, headers, move |s| {
         let kind = kind_of(&kind)?;
         let mut items: Vec<ImportItem> = Vec::new();
@@ -604,7 +687,7 @@ pub async fn add_account(
 pub async fn change_account(
     State(app): App,
     headers: HeaderMap,
-    Path(user): Path<String>,
+    Segments(user): Segments<String>,
     Body(change): Body<AccountChange>,
 ) -> Response {
     call(app, headers, move |s| s.change_account(&user, &change)).await

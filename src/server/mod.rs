@@ -42,6 +42,10 @@ pub struct ServerConfig {
     pub login_failures_per_address: u32,
     /// The window failed sign-ins are counted in (default 15 minutes).
     pub login_window: chrono::Duration,
+    /// Behind a reverse proxy every connection comes from the proxy: when set, the client's
+    /// address (for the per-address sign-in limit) is the last hop of `X-Forwarded-For`,
+    /// the one the proxy itself added (default off: a client could write any address there).
+    pub trust_proxy: bool,
     pub clock: Clock,
 }
 
@@ -56,6 +60,7 @@ impl Default for ServerConfig {
             login_failures_per_user: 5,
             login_failures_per_address: 20,
             login_window: chrono::Duration::minutes(15),
+            trust_proxy: false,
             clock: Arc::new(Utc::now),
         }
     }

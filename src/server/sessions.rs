@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::limit::Limiter;
 use super::ServerConfig;
-use crate::store::{self, Credentials, Principal, SessionBook, Store, StoreError};
+use crate::store::{self, Credentials, KeptAnswer, Principal, SessionBook, Store, StoreError};
 
 /// How long after its last request a session's activity is written to the database again:
 /// a read is not a write each time, and a restart loses at most this much idleness.
@@ -215,21 +215,15 @@ impl Sessions {
     }
 
     /// The first answer to `user`'s write with `key`, if it was already answered.
-    pub fn answer(&self, user: &str, key: &str) -> Result<Option<(u16, Vec<u8>)>, StoreError> {
+    pub fn answer(&self, user: &str, key: &str) -> Result<Option<KeptAnswer>, StoreError> {
         lock(&self.book).answer(user, key)
     }
 
     /// Keeps the answer to `user`'s write with `key`, for a retry of it.
-    pub fn remember(
-        &self,
-        user: &str,
-        key: &str,
-        status: u16,
-        body: &[u8],
-    ) -> Result<(), StoreError> {
+    pub fn remember(&self, user: &str, key: &str, answer: &KeptAnswer) -> Result<(), StoreError> {
         let now = (self.config.clock)();
         let mut book = lock(&self.book);
-        book.remember(user, key, status, body, now)?;
+        book.remember(user, key, answer, now)?;
         book.forget_answers(now - chrono::Duration::hours(24))
     }
 

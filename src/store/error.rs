@@ -83,6 +83,9 @@ pub enum StoreError {
     TooLarge,
     /// Too many sign-in attempts: the next one is taken after `retry_after` seconds.
     TooManyAttempts { retry_after: u64 },
+    /// An `Idempotency-Key` sent again with another request than the one it first came with
+    /// (api.md: a key names one write); nothing was applied.
+    KeyReused,
 }
 
 impl StoreError {
@@ -157,6 +160,7 @@ impl StoreError {
             StoreError::TooManyAttempts { retry_after } => {
                 fill(Msg::TooManyAttempts, &[("seconds", retry_after)])
             }
+            StoreError::KeyReused => Msg::IdempotencyKeyReused.text_in(lang).into(),
         }
     }
 
@@ -289,6 +293,7 @@ mod tests {
             StoreError::SessionEnded,
             StoreError::TooLarge,
             StoreError::TooManyAttempts { retry_after: 60 },
+            StoreError::KeyReused,
         ]);
         all
     }

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use error::{debug_log, Entity, StoreError};
-pub use sqlite::sessions::{SessionBook, StoredSession};
+pub use sqlite::sessions::{KeptAnswer, SessionBook, StoredSession};
 
 use crate::model::{
     Account, AuditEntry, AuditQuery, BackupSummary, Board, CheckReport, DupePair, Feedback, Guest,

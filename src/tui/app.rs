@@ -274,6 +274,8 @@ pub struct App {
     /// the screen is locked; a newer call replaces it.
     pub held_call: Option<String>,
     pub locked: bool,
+    /// The server does not answer: the status bar says so while the worker keeps trying.
+    pub unreachable: bool,
     pub message: Option<Message>,
     /// Set when something visible changed; the loop draws and clears it.
     pub dirty: bool,
@@ -310,6 +312,7 @@ impl App {
             sign_in: None,
             held_call: None,
             locked: false,
+            unreachable: false,
             message: None,
             dirty: true,
             spinner: 0,
@@ -1505,6 +1508,8 @@ impl App {
             // Answers to the previous user's requests are dropped when they come.
             self.writes.clear();
             self.held.clear();
+            // A poll refused with the previous session is not answered: ask afresh.
+            self.live.pending = None;
         }
         self.settings.user = principal.user;
         self.settings.role = principal.role;
@@ -1641,6 +1646,9 @@ impl App {
     // ------------------------------------------------------------ replies and time
 
     fn on_reply(&mut self, reply: Reply) -> Vec<Effect> {
+        if self.on_connection(&reply.result) {
+            return Vec::new();
+        }
         if self.governance_awaits(reply.gen) {
             return self.on_governance_reply(reply);
         }
@@ -1714,6 +1722,47 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Follows the server's state from a reply: unreachable (the worker retries the read, which
+    /// stays in flight) or answering again, and a session that ended, after which the worker
+    /// keeps the refused requests until the same user signs in. True when the reply is only
+    /// about that and nothing else is to be done with it.
+    fn on_connection(&mut self, result: &Result<Answer, Failure>) -> bool {
+        let unreachable = matches!(
+            result,
+            Err(Failure::Retrying | Failure::Store(StoreError::Unavailable))
+        );
+        if unreachable != self.unreachable {
+            self.unreachable = unreachable;
+            self.dirty = true;
+        }
+        match result {
+            Err(Failure::Retrying) => true,
+            Err(Failure::Store(StoreError::SessionEnded)) => {
+                self.session_ended();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Asks the same user for their password, over the screen as it is: the query, the open
+    /// profile, a half-typed note and keys waiting stay, and the refused requests run again
+    /// once signed in.
+    fn session_ended(&mut self) {
+        self.dirty = true;
+        if self.sign_in.is_some() {
+            return;
+        }
+        let mut form = Form::sign_in();
+        if let Some(user) = form.field_mut(FieldKey::User) {
+            user.text = self.settings.user.clone();
+        }
+        form.focus = 1;
+        form.notice = Some(self.text(Msg::TuiSessionEnded).to_string());
+        self.sign_in = Some(form);
+        self.locked = true;
     }
 
     fn on_write(&mut self, write: Write, result: Result<Answer, Failure>) {

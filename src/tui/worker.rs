@@ -1,9 +1,11 @@
 //! The background thread that owns the store: the UI sends it tagged requests and gets tagged
 //! replies, so a slow or failing store never freezes the screen.
 
+use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -92,6 +94,19 @@ impl Job {
                 | (Job::Recent(_), Job::Recent(_))
         )
     }
+
+    /// Whether the job only reads: a read that found the server unreachable is tried again
+    /// until it answers, a write is not (the user decides whether to send it again).
+    fn is_read(&self) -> bool {
+        matches!(
+            self,
+            Job::Search { .. }
+                | Job::Profile(_)
+                | Job::Board { .. }
+                | Job::DataVersion
+                | Job::Recent(_)
+        )
+    }
 }
 
 /// A job tagged with the generation the UI gave it.
@@ -158,6 +173,9 @@ pub enum Failure {
     Internal(String),
     /// A printed sheet could not be written to a file (the reason from the system).
     NotWritten(String),
+    /// The server does not answer: the worker keeps trying this read and replies again with
+    /// its answer when the server is back (the request is still in flight).
+    Retrying,
 }
 
 impl Failure {
@@ -169,6 +187,7 @@ impl Failure {
             Failure::NotWritten(reason) => {
                 Msg::TuiVipNotWritten.fill_in(lang, &[("reason", reason)])
             }
+            Failure::Retrying => Msg::TuiServerRetrying.text_in(lang).to_string(),
         }
     }
 }
@@ -359,12 +378,67 @@ impl Worker {
     }
 }
 
+/// How long the worker waits before trying a read again while the server does not answer
+/// (on top of the remote store's own quick retries); a new request cuts the wait short.
+const UNREACHABLE_RETRY: Duration = Duration::from_secs(1);
+
 fn work(mut store: Box<dyn Store>, inbox: Receiver<Request>, deliver: impl Fn(Reply)) {
-    while let Ok(first) = inbox.recv() {
-        let mut batch = vec![first];
-        batch.extend(inbox.try_iter());
-        for request in without_superseded(batch) {
-            deliver(serve(store.as_mut(), request));
+    let mut queue: VecDeque<Request> = VecDeque::new();
+    // Requests refused because the session ended, kept for after the same user signs in.
+    let mut parked: Vec<Request> = Vec::new();
+    let mut retrying = false;
+    loop {
+        if queue.is_empty() {
+            match inbox.recv() {
+                Ok(first) => queue.push_back(first),
+                Err(_) => return,
+            }
+        }
+        queue.extend(inbox.try_iter());
+        queue = without_superseded(queue.into_iter().collect()).into();
+        let Some(request) = queue.pop_front() else {
+            continue;
+        };
+        let read = request.job.is_read();
+        let signing_in = matches!(request.job, Job::SignIn(_));
+        let user_before = store.principal().user.clone();
+        let reply = serve(store.as_mut(), request.clone());
+        match &reply.result {
+            Err(Failure::Store(StoreError::Unavailable)) if read => {
+                if !retrying {
+                    retrying = true;
+                    deliver(Reply {
+                        gen: reply.gen,
+                        result: Err(Failure::Retrying),
+                    });
+                }
+                queue.push_front(request);
+                // Wait, but let a newer request (a key typed meanwhile) in at once.
+                match inbox.recv_timeout(UNREACHABLE_RETRY) {
+                    Ok(newer) => queue.push_back(newer),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+                continue;
+            }
+            Err(Failure::Store(StoreError::SessionEnded)) => {
+                retrying = false;
+                parked.push(request);
+                deliver(reply);
+                continue;
+            }
+            _ => retrying = false,
+        }
+        let signed_in_again = signing_in && reply.result.is_ok();
+        deliver(reply);
+        if signed_in_again {
+            // The same user carries on where they were; anyone else starts afresh.
+            let parked_now = std::mem::take(&mut parked);
+            if store.principal().user == user_before {
+                for (at, request) in parked_now.into_iter().enumerate() {
+                    queue.insert(at, request);
+                }
+            }
         }
     }
 }

@@ -96,5 +96,6 @@ contract! {
         retention::retention_anonymises_old_profiles_and_counts_the_blocked,
         retention::an_erased_id_is_a_tombstone_no_import_or_add_brings_back,
         retention::export_guest_holds_everything_about_one_guest_and_is_audited,
+        trust::shifting_the_sample_dates_is_in_the_audit_log,
     }
 }

@@ -224,3 +224,30 @@ pub fn every_change_is_in_the_audit_log_for_managers_to_read(db: &Db) {
         Err(StoreError::Forbidden { .. })
     ));
 }
+
+/// The demo's date shift moves every date in the file: it is on record like any other write,
+/// and a role that may not shift is refused with nothing shifted and nothing logged.
+pub fn shifting_the_sample_dates_is_in_the_audit_log(db: &Db) {
+    let mut admin = db.open("admin");
+    add_account(&mut admin, "admin", Role::Admin);
+    add_account(&mut admin, "fo", Role::FrontOffice);
+    let mut fo = db.open("fo");
+    let before = snapshot(&mut admin);
+    assert!(matches!(
+        fo.shift_sample_dates(3).unwrap_err(),
+        StoreError::Forbidden {
+            role: Role::FrontOffice,
+            ..
+        }
+    ));
+    assert_eq!(snapshot(&mut admin), before);
+    admin.shift_sample_dates(-2).unwrap();
+    let shifts: Vec<(String, String)> = admin
+        .audit(&AuditQuery::default())
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "sample_shift")
+        .map(|e| (e.user, e.detail))
+        .collect();
+    assert_eq!(shifts, [("admin".to_string(), "-2 days".to_string())]);
+}

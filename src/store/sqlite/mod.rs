@@ -1431,8 +1431,10 @@ impl Store for SqliteStore {
 
     fn shift_sample_dates(&mut self, days: i64) -> Result<(), StoreError> {
         self.allow(Action::ShiftSampleDates)?;
-        self.write(|tx, _| {
+        self.write(|tx, who| {
             let shift = format!("{days:+} days");
+            // Every date in the file moves: on record like any other write.
+            audit(tx, &who.user, "sample_shift", None, &shift)?;
             tx.execute(
                 "UPDATE stays SET arrival = date(arrival, ?1), departure = date(departure, ?1)",
                 params![shift],

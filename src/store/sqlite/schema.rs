@@ -16,7 +16,7 @@ pub const PHONE_RANK_OF_GID: &str =
     "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
 
 /// The schema this build writes; older files are migrated on open.
-pub const SCHEMA_VERSION: i64 = 17;
+pub const SCHEMA_VERSION: i64 = 18;
 
 /// `PRAGMA application_id` of a guestbook file ("GBk1"), set from version 8 on.
 pub const APPLICATION_ID: i64 = 0x47426b31;
@@ -413,6 +413,19 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
                 "UPDATE guests SET erased_at = updated_at WHERE name = ?1",
                 [crate::rules::merge::ERASED_NAME],
             )?;
+        }
+    }
+    if version < 18 {
+        // Version 18: the SHA-256 of the request each kept answer answered (method, path and
+        // body), so a key sent again with another request is refused instead of answered.
+        let has_request: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info('idempotent_answers') \
+             WHERE name = 'request')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_request {
+            tx.execute_batch("ALTER TABLE idempotent_answers ADD COLUMN request BLOB;")?;
         }
     }
     if (7..10).contains(&version) {

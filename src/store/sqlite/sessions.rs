@@ -94,30 +94,45 @@ impl SessionBook {
         Ok(())
     }
 
-    /// The first answer (status and body) to the write `user` sent with `key`, if any.
-    pub fn answer(&mut self, user: &str, key: &str) -> Result<Option<(u16, Vec<u8>)>, StoreError> {
+    /// The first answer (status and body) to the write `user` sent with `key`, if any, with
+    /// the SHA-256 of the request it answered (`None` for answers kept before version 18).
+    pub fn answer(&mut self, user: &str, key: &str) -> Result<Option<KeptAnswer>, StoreError> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT status, body FROM idempotent_answers WHERE user = ?1 AND key = ?2",
+                "SELECT status, body, request FROM idempotent_answers \
+                 WHERE user = ?1 AND key = ?2",
             )?
-            .query_row([user, key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([user, key], |r| {
+                Ok(KeptAnswer {
+                    status: r.get(0)?,
+                    body: r.get(1)?,
+                    request: r.get(2)?,
+                })
+            })
             .optional()?)
     }
 
-    /// Keeps the answer to the write `user` sent with `key` (the first one stays).
+    /// Keeps the answer to the write `user` sent with `key` (the first one stays), with the
+    /// SHA-256 of the request (method, path and body).
     pub fn remember(
         &mut self,
         user: &str,
         key: &str,
-        status: u16,
-        body: &[u8],
+        answer: &KeptAnswer,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT OR IGNORE INTO idempotent_answers (user, key, status, body, at) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![user, key, status, body, now.timestamp()],
+            "INSERT OR IGNORE INTO idempotent_answers (user, key, status, body, at, request) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                user,
+                key,
+                answer.status,
+                answer.body,
+                now.timestamp(),
+                answer.request
+            ],
         )?;
         Ok(())
     }
@@ -143,4 +158,16 @@ impl SessionBook {
         )?;
         Ok(())
     }
+}
+
+/// The first answer to a write sent with an `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptAnswer {
+    /// The HTTP status it was answered with.
+    pub status: u16,
+    /// The JSON body it was answered with.
+    pub body: Vec<u8>,
+    /// The SHA-256 of the request's method, path and body (`None` when kept by a version
+    /// before 18, which did not keep it).
+    pub request: Option<Vec<u8>>,
 }

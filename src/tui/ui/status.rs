@@ -15,10 +15,23 @@ use crate::tui::keymap::{Action, Mode};
 
 /// The watermark line. When the window is narrow the backend goes first, then the role and
 /// the label, so user, date and clock stay.
+///
+/// While the server does not answer, the bar says so first, in the error style, and the
+/// watermark takes the rest of the line.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let text = watermark(app, area.width as usize);
-    let line = Line::styled(fit(&text, area.width as usize), theme.status());
-    frame.render_widget(Paragraph::new(line), area);
+    let max = area.width as usize;
+    let mut spans = Vec::new();
+    if app.unreachable {
+        let notice = format!(" {} ", app.text(Msg::TuiServerRetrying));
+        let notice = fit(&notice, width(&notice).min(max));
+        spans.push(Span::styled(notice, theme.error()));
+    }
+    let rest = max.saturating_sub(spans.iter().map(|s| width(&s.content)).sum());
+    if rest > 0 {
+        let text = watermark(app, rest);
+        spans.push(Span::styled(fit(&text, rest), theme.status()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 pub fn watermark(app: &App, max: usize) -> String {
