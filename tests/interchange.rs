@@ -113,7 +113,7 @@ fn fixture_rows_import_with_canonical_values() {
     assert_eq!(
         zhang,
         "G0001,张伟,Zhang Wei,张总,M,1975-03-08,CN,zh-CN,national_id,110101197503080011,\
-         '+86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\""
+         '+86 138 0013 8000;(021) 6234 5678,zhang.wei@example.cn,华夏贸易,V1,,\"corner room, high floor\","
     );
     assert!(
         guests.contains("G0003,Anna Müller,,Dr. Müller,F,1988-11-30,DE,de,"),
@@ -143,7 +143,7 @@ fn header_matches_by_name_in_any_order_and_case_with_a_bom() {
     import_ok(&mut db, Kind::Guests, &path);
     assert_eq!(
         export(&mut db, Kind::Guests, Format::Csv).lines().nth(1),
-        Some("G9,王芳,Wang Fang,,,,,,,,13800138000,,,,,")
+        Some("G9,王芳,Wang Fang,,,,,,,,13800138000,,,,,,")
     );
 }
 
@@ -385,7 +385,7 @@ fn an_unknown_column_refuses_the_file_naming_it() {
         format!(
             "{}:1: unknown column 'shoe_size' (known columns: id, name, name_latin, \
              preferred_address, gender, birth_date, nationality, language, id_doc_type, \
-             id_doc_number, phones, emails, company, vip, flags, notes); use --ignore-unknown to skip it.",
+             id_doc_number, phones, emails, company, vip, flags, notes, pseudonym); use --ignore-unknown to skip it.",
             path.display()
         )
     );
@@ -1302,12 +1302,12 @@ fn csv_export_defuses_formulas_and_import_takes_the_prefix_off() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[1],
-        "F1,Ann,,,,,,,,,,,\"'=HYPERLINK(\"\"http://x\"\")\",,,'-2 pillows"
+        "F1,Ann,,,,,,,,,,,\"'=HYPERLINK(\"\"http://x\"\")\",,,'-2 pillows,"
     );
-    assert_eq!(lines[2], "F2,'@Bob,,,,,,,,,,,''quoted,,,''=not a formula");
+    assert_eq!(lines[2], "F2,'@Bob,,,,,,,,,,,''quoted,,,''=not a formula,");
     assert_eq!(
         lines[3],
-        "F3,Cat,,,,,,,,,'+86 138 0013 8000,,'+cmd|' /C calc'!A0,,,"
+        "F3,Cat,,,,,,,,,'+86 138 0013 8000,,'+cmd|' /C calc'!A0,,,,"
     );
     // JSON Lines is not for spreadsheets: values as they are.
     let jsonl = export(&mut db, Kind::Guests, Format::Jsonl);
@@ -1776,9 +1776,9 @@ fn a_pms_profile_export_imports_through_its_shipped_map() {
     assert_eq!(
         lines,
         vec![
-            "P1,张伟,ZHANG WEI,张总,M,1975-03-08,CN,zh-CN,passport,E12345678,13800138000,zw@example.cn,华夏贸易,V1,,corner room",
-            "P2,John Smith,,Mr. Smith,M,,GB,en,,,'+44 20 7946 0000,,,,,",
-            "P3,Anna Müller,,Dr. Müller,F,,DE,de,passport,C01X00T47,,,Siemens,V3,,",
+            "P1,张伟,ZHANG WEI,张总,M,1975-03-08,CN,zh-CN,passport,E12345678,13800138000,zw@example.cn,华夏贸易,V1,,corner room,",
+            "P2,John Smith,,Mr. Smith,M,,GB,en,,,'+44 20 7946 0000,,,,,,",
+            "P3,Anna Müller,,Dr. Müller,F,,DE,de,passport,C01X00T47,,,Siemens,V3,,,",
         ]
     );
     // The same export again changes nothing.
@@ -1948,9 +1948,9 @@ fn a_map_reads_json_lines_keys_as_their_columns() {
     let guests = export(&mut db, Kind::Guests, Format::Csv);
     for row in [
         // The map's fixed document type only where the row has a document number.
-        "P1,张伟,ZHANG WEI,,M,,,,,,13800138000,,,,,",
-        "P2,John Smith,,,F,,,,,,,js@example.com;john@example.com,,,,",
-        "P3,Anna Weber,,,,,,,passport,C01X00T47,,,,,,",
+        "P1,张伟,ZHANG WEI,,M,,,,,,13800138000,,,,,,",
+        "P2,John Smith,,,F,,,,,,,js@example.com;john@example.com,,,,,",
+        "P3,Anna Weber,,,,,,,passport,C01X00T47,,,,,,,",
     ] {
         assert!(guests.lines().any(|l| l == row), "{row}\n{guests}");
     }

@@ -96,7 +96,12 @@ fn record_around(store: &mut Box<dyn Store>, db: &Path, id: &str, tag: &str, roo
     let profile = store.profile(&id.into()).unwrap();
     let body = serde_json::to_vec(&(profile, pref)).unwrap();
     let mut book = SessionBook::open(db).unwrap();
-    book.remember("admin", &format!("key-{id}"), 200, &body, Utc::now())
+    let answer = guestbook::store::KeptAnswer {
+        status: 200,
+        body,
+        request: Some(vec![7; 32]),
+    };
+    book.remember("admin", &format!("key-{id}"), &answer, Utc::now())
         .unwrap();
 }
 
