@@ -761,6 +761,7 @@ messages! {
     ActPurgeDryRun => "list the profiles past retention", "查看超过保存期限的档案";
     ActReadDestructions => "read the destruction record", "查看销毁记录";
     ActExportGuest => "export a guest's whole record", "导出客人的全部资料";
+    ActSetPseudonym => "set or clear a guest's pseudonym", "设置或取消客人的化名";
     ProbErased => "this guest's personal data was erased; the id takes no new data", "该客人的个人信息已删除，此编号不再接收新数据";
     ProbLegalHold => "the profile is under legal hold; lift the hold before erasing it", "该档案处于法律保全状态，须先解除保全才能删除";
     RowErasedGuest => "guest {id} was erased; this row was left out so the guest is not brought back", "客人 {id} 的个人信息已删除；此行未导入，以免恢复该客人";

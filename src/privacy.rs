@@ -66,6 +66,9 @@ pub enum Action {
     /// Export everything held about one guest, for an access request (a privacy officer's
     /// or manager's job, not the front desk's: the export is the whole unmasked record).
     ExportGuest,
+    /// Give an incognito guest a pseudonym, change or clear it: whoever may see the real name
+    /// (clearing it shows the real name to everyone).
+    SetPseudonym,
 }
 
 impl Action {
@@ -94,7 +97,10 @@ impl Action {
             | Action::ShiftSampleDates => role == Admin,
             Action::Reveal => role != Housekeeping,
             Action::Purge => role == Admin,
-            Action::PurgeDryRun | Action::ReadDestructions | Action::ExportGuest => {
+            Action::PurgeDryRun
+            | Action::ReadDestructions
+            | Action::ExportGuest
+            | Action::SetPseudonym => {
                 matches!(role, Manager | Admin)
             }
         }

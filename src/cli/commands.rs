@@ -260,13 +260,24 @@ fn run_on_store(
             reason,
         } => {
             let mut profile = store.profile(&guest_id(&id))?;
+            let mut revealed = None;
             if let Some(field) = reveal {
                 profile.guest = reveal_field(store, &id, &field, reason)?;
+                revealed = GuestField::parse(&field);
             }
             match (json, profile.erased_at) {
-                (true, _) => print_json(&profile),
-                (false, Some(at)) => say(&erased_text(&profile, at)),
-                (false, None) => say(&report::profile_text(&profile, &ctx.catalog, i18n::lang())),
+                (true, _) => return print_json(&profile),
+                (false, Some(at)) => return say(&erased_text(&profile, at)),
+                (false, None) => say(&report::profile_text(&profile, &ctx.catalog, i18n::lang()))?,
+            }
+            match revealed {
+                // The profile's text may not show the field (an ID number, a birth date).
+                Some(field) => say(&Msg::RevealShown.fill(&[
+                    ("field", &field),
+                    ("id", &profile.guest.id),
+                    ("value", &revealed_value(&profile.guest, field)),
+                ])),
+                None => Ok(()),
             }
         }
         Command::Add {
@@ -453,7 +464,7 @@ fn run_on_store(
                 false => say(&destructions_text(&records, i18n::lang())),
             }
         }
-        Command::ExportGuest { id, output } => {
+        Command::ExportGuest { id, output, .. } => {
             let record = store.export_guest(&guest_id(&id))?;
             let Some(path) = output else {
                 return print_json(&record);
@@ -1362,6 +1373,25 @@ fn logout(ca: Option<&Path>) -> Result<(), CliError> {
     }
     eprintln!("{}", Msg::LoggedOut.fill(&[("url", &saved.url)]));
     Ok(())
+}
+
+/// The text of a field `show --reveal` may show in full.
+fn revealed_value(g: &crate::model::Guest, field: GuestField) -> String {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    match field {
+        GuestField::Name => g.name.clone(),
+        GuestField::NameLatin => text(&g.name_latin),
+        GuestField::IdDocNumber => text(&g.id_doc_number),
+        GuestField::BirthDate => g.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        GuestField::Phones => g
+            .phones
+            .iter()
+            .map(|p| p.e164.0.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        GuestField::Emails => g.emails.join("; "),
+        _ => String::new(),
+    }
 }
 
 /// `show ID --reveal FIELD`: the reason from `--reason`, else asked for on a terminal; the

@@ -307,6 +307,9 @@ pub enum Command {
         /// Write to this file (readable by its owner only) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Accepted like every command's: the record is JSON either way.
+        #[arg(long)]
+        json: bool,
     },
 }
 

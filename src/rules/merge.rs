@@ -50,6 +50,13 @@ pub fn erased_guest(g: &Guest) -> Guest {
         name: ERASED_NAME.to_string(),
         name_latin: None,
         preferred_address: None,
+        // With a room and dates, a gender, nationality, language or VIP code can still
+        // point to one person.
+        gender: None,
+        nationality: None,
+        language: None,
+        vip: None,
+        pseudonym: None,
         birth_date: None,
         id_doc_type: None,
         id_doc_number: None,
@@ -59,5 +66,29 @@ pub fn erased_guest(g: &Guest) -> Guest {
         notes: None,
         flags: Vec::new(),
         ..g.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Gender, GuestId};
+
+    #[test]
+    fn an_erased_guest_keeps_nothing_that_points_to_the_person() {
+        let mut g = Guest::new(GuestId("G1".into()), "Nuria Puig");
+        g.gender = Some(Gender::Female);
+        g.nationality = Some("ES".into());
+        g.language = Some("es".into());
+        g.vip = Some("V3".into());
+        g.pseudonym = Some("林女士".into());
+        let erased = erased_guest(&g);
+        assert_eq!(erased.name, ERASED_NAME);
+        assert_eq!(
+            (erased.gender, erased.nationality, erased.language),
+            (None, None, None)
+        );
+        assert_eq!((erased.vip, erased.pseudonym), (None, None));
+        assert_eq!(erased.id, g.id);
     }
 }

@@ -226,6 +226,7 @@ fn action_text(action: Action, lang: Lang) -> &'static str {
         Action::PurgeDryRun => Msg::ActPurgeDryRun,
         Action::ReadDestructions => Msg::ActReadDestructions,
         Action::ExportGuest => Msg::ActExportGuest,
+        Action::SetPseudonym => Msg::ActSetPseudonym,
     };
     msg.text_in(lang)
 }

@@ -610,6 +610,7 @@ impl Store for RemoteStore {
         let _: Ok = self.send(Method::POST, "/dupes/never", &body)?;
         Ok(())
     }
+
     fn erase_because(
         &mut self,
         id: &GuestId,

@@ -86,6 +86,7 @@ contract! {
         privacy::a_reveal_is_allowed_per_the_matrix_and_on_record,
         privacy::incognito_guests_are_found_by_their_real_name_only_from_manager_up,
         privacy::sign_ins_and_exports_are_on_record,
+        privacy::only_who_sees_the_real_name_changes_it_or_the_pseudonym,
         dupes::dupes_are_scored_best_first_and_namesakes_are_not_flagged,
         dupes::the_sample_hotel_flags_its_shared_line_and_no_namesakes,
         dupes::a_pair_marked_never_stays_away_whatever_reason_finds_it,

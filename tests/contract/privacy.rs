@@ -207,6 +207,69 @@ pub fn housekeeping_guessing_an_id_not_in_house_gets_not_found(db: &Db) {
     // The call centre reaches every guest.
     let mut agent = db.open(&user(Role::Agent));
     assert_eq!(agent.profile(&"G2".into()).unwrap().guest.name, "张伟");
+    // Nor does the board of another day show housekeeping a guest it may not open.
+    let mut admin = db.open("admin");
+    let day = today(&mut admin);
+    let text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let later = stay(
+        "R2",
+        "G2",
+        &text(day + Duration::days(10)),
+        &text(day + Duration::days(12)),
+        StayStatus::Expected,
+        "2301",
+    );
+    import(&mut admin, Kind::Stays, vec![ImportItem::Stay(later)]);
+    let arriving = |store: &mut Box<dyn Store>| -> Vec<String> {
+        let board = store.board(day + Duration::days(10), false).unwrap();
+        board.arrivals.into_iter().map(|r| r.guest_id.0).collect()
+    };
+    assert_eq!(arriving(&mut agent), ["G2"]);
+    assert!(arriving(&mut hk).is_empty());
+    let today_board = hk.board(day, false).unwrap();
+    assert_eq!(today_board.in_house[0].guest_id.0, "G1");
+}
+
+/// An incognito guest's pseudonym is set, changed or cleared only by who may see the real
+/// name (clearing it would show the name to everyone), and a role that sees the pseudonym
+/// cannot overwrite the names behind it blind.
+pub fn only_who_sees_the_real_name_changes_it_or_the_pseudonym(db: &Db) {
+    let _admin = governed_hotel(db);
+    for role in [Role::Agent, Role::FrontOffice] {
+        let mut store = db.open(&user(role));
+        let clear = GuestPatch {
+            pseudonym: Some(None),
+            ..GuestPatch::default()
+        };
+        assert!(
+            matches!(
+                store.update_guest(&"G1".into(), &clear, None).unwrap_err(),
+                StoreError::Forbidden {
+                    action: guestbook::privacy::Action::SetPseudonym,
+                    ..
+                }
+            ),
+            "{role}"
+        );
+        let rename = GuestPatch {
+            name: Some("林 女士".into()),
+            ..GuestPatch::default()
+        };
+        match store.update_guest(&"G1".into(), &rename, None).unwrap_err() {
+            StoreError::Invalid { field, problem } => {
+                assert_eq!((field.as_str(), problem), ("name", Problem::MaskedValue))
+            }
+            other => panic!("{role}: {other:?}"),
+        }
+    }
+    let mut manager = db.open(&user(Role::Manager));
+    assert_eq!(manager.profile(&"G1".into()).unwrap().guest.name, "王芳");
+    let clear = GuestPatch {
+        pseudonym: Some(None),
+        ..GuestPatch::default()
+    };
+    let cleared = manager.update_guest(&"G1".into(), &clear, None).unwrap();
+    assert_eq!(cleared.pseudonym, None);
 }
 
 /// A masked text sent back as data is refused naming the field, whether in an edit or in an

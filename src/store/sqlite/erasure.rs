@@ -228,21 +228,10 @@ pub fn guest_record(conn: &Connection, gid: i64, user: &str) -> Result<GuestReco
     let mut merged_ids = Vec::new();
     let mut audit = Vec::new();
     let mut audit_of = |id: &str| -> Result<(), StoreError> {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, at, user, action, guest_id, detail, host FROM audit \
-             WHERE guest_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: parse_ts(&r.get::<_, String>(1)?),
-                user: r.get(2)?,
-                action: r.get(3)?,
-                guest_id: r.get::<_, Option<String>>(4)?.map(GuestId),
-                detail: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                host: r.get(6)?,
-            })
-        })?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE guest_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([id], audit_entry_from_row)?;
         for row in rows {
             audit.push(row?);
         }

@@ -700,9 +700,25 @@ impl SqliteStore {
         if_version: Option<i64>,
     ) -> Result<Guest, StoreError> {
         self.allow(Action::EditGuest)?;
+        if patch.pseudonym.is_some() {
+            self.allow(Action::SetPseudonym)?;
+        }
         let settings = self.settings.clone();
+        let hides_real_names = self.rules().hides_real_names();
         self.write(|tx, who| {
             let (gid, current) = Self::live_gid(tx, id)?;
+            // A role that sees an incognito guest by the pseudonym cannot see the names it
+            // would overwrite.
+            if hides_real_names && current.pseudonym.is_some() {
+                let names = [
+                    ("name", patch.name.is_some()),
+                    ("name_latin", patch.name_latin.is_some()),
+                    ("preferred_address", patch.preferred_address.is_some()),
+                ];
+                if let Some((field, _)) = names.iter().find(|(_, touched)| *touched) {
+                    return Err(StoreError::invalid(*field, Problem::MaskedValue));
+                }
+            }
             if let Some(version) = if_version {
                 if current.version != version {
                     return Err(StoreError::Stale {
@@ -979,7 +995,18 @@ impl Store for SqliteStore {
         facts.values_mut().for_each(|f| {
             rules.alias_name(&mut f.guest);
         });
-        Ok(rules::board::assemble(date, vip_only, stays, &facts))
+        let mut board = rules::board::assemble(date, vip_only, stays, &facts);
+        // Housekeeping sees the guests it may open and no others, whatever day it asks for.
+        if let Some(ids) = self.reach()? {
+            for panel in [
+                &mut board.arrivals,
+                &mut board.in_house,
+                &mut board.departures,
+            ] {
+                panel.retain(|row| ids.contains(&row.guest_id));
+            }
+        }
+        Ok(board)
     }
 
     fn flagged(&mut self) -> Result<Vec<Guest>, StoreError> {
@@ -1348,11 +1375,11 @@ impl Store for SqliteStore {
         let limit = query.limit.unwrap_or(200).min(10_000);
         let rows = self
             .conn
-            .prepare_cached(
-                "SELECT id, at, user, action, guest_id, detail, host FROM audit \
+            .prepare_cached(&format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit \
                  WHERE (?1 IS NULL OR guest_id = ?1) AND (?2 IS NULL OR user = ?2) \
-                 AND (?3 IS NULL OR at >= ?3) ORDER BY id DESC LIMIT ?4",
-            )?
+                 AND (?3 IS NULL OR at >= ?3) ORDER BY id DESC LIMIT ?4"
+            ))?
             .query_map(
                 params![
                     query.guest.as_ref().map(|g| g.0.as_str()),
@@ -1360,17 +1387,7 @@ impl Store for SqliteStore {
                     since,
                     limit
                 ],
-                |r| {
-                    Ok(AuditEntry {
-                        id: r.get(0)?,
-                        at: parse_ts(&r.get::<_, String>(1)?),
-                        user: r.get(2)?,
-                        action: r.get(3)?,
-                        guest_id: r.get::<_, Option<String>>(4)?.map(GuestId),
-                        detail: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                        host: r.get(6)?,
-                    })
-                },
+                audit_entry_from_row,
             )?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
@@ -1540,6 +1557,7 @@ impl Store for SqliteStore {
             Ok(())
         })
     }
+
     fn erase_because(
         &mut self,
         id: &GuestId,

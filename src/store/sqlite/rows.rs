@@ -280,6 +280,22 @@ fn origin() -> &'static str {
     })
 }
 
+/// The columns [`audit_entry_from_row`] reads, in its order.
+pub const AUDIT_COLUMNS: &str = "id, at, user, action, guest_id, detail, host";
+
+/// An audit row read with [`AUDIT_COLUMNS`].
+pub fn audit_entry_from_row(r: &Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: parse_ts(&r.get::<_, String>(1)?),
+        user: r.get(2)?,
+        action: r.get(3)?,
+        guest_id: r.get::<_, Option<String>>(4)?.map(GuestId),
+        detail: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+        host: r.get(6)?,
+    })
+}
+
 /// Appends to the audit log (append-only: triggers refuse any change). `detail` never holds
 /// a guest's personal values (names, phones, e-mails, documents): only field names, codes
 /// and counts, so an erased guest leaves nothing personal behind in the log.
