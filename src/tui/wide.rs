@@ -19,7 +19,7 @@ use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 
 /// Unchanged cells worth re-sending rather than moving the cursor over them.
-const MAX_GAP: u16 = 4;
+const MAX_GAP: u16 = 3;
 /// Blank cells at the end of a row from which `ESC[K` (3 bytes) beats writing them.
 const MIN_ERASE: usize = 4;
 
@@ -81,15 +81,18 @@ impl<W: Write> WideAware<W> {
     }
 
     /// The cells shown between the cursor and the next change on the same row, when there are
-    /// few and all are one column wide (re-sending half of a wide character would garble it).
-    fn gap(&self, from: Position, to: Position) -> Option<Vec<Op>> {
+    /// few, all one column wide (re-sending half of a wide character would garble it) and in
+    /// the style of the cell written before them or of the one after (a style change costs
+    /// more than a move, and the one after needs its own anyway).
+    fn gap(&self, from: Position, to: Position, pens: [Pen; 2]) -> Option<Vec<Op>> {
         if from.y != to.y || to.x <= from.x || to.x - from.x > MAX_GAP {
             return None;
         }
         (from.x..to.x)
             .map(|x| {
                 let cell = self.shown.cell((x, to.y))?;
-                (cell.cell_width() == 1).then(|| Op::Cell(x, to.y, cell.clone()))
+                (cell.cell_width() == 1 && pens.contains(&Pen::of(cell)))
+                    .then(|| Op::Cell(x, to.y, cell.clone()))
             })
             .collect()
     }
@@ -166,7 +169,12 @@ impl<W: Write> WideAware<W> {
         y: u16,
         cell: Cell,
     ) {
-        if let Some(gap) = next.and_then(|from| self.gap(from, Position::new(x, y))) {
+        let pen = match ops.last() {
+            Some(Op::Cell(_, _, before)) => Pen::of(before),
+            _ => Pen::RESET,
+        };
+        let pens = [pen, Pen::of(&cell)];
+        if let Some(gap) = next.and_then(|from| self.gap(from, Position::new(x, y), pens)) {
             ops.extend(gap);
         }
         // ratatui's own measure: a half-width katakana with its sound mark is two columns.
@@ -224,6 +232,16 @@ fn move_to(out: &mut impl Write, at: Option<(u16, u16)>, x: u16, y: u16) -> io::
     match at {
         Some((ax, ay)) if ay == y && x > ax && x - ax == 1 => out.write_all(b"\x1b[C"),
         Some((ax, ay)) if ay == y && x > ax => write!(out, "\x1b[{}C", x - ax),
+        // The next row: carriage return and line feed (the terminal is raw: a line feed only
+        // moves down), then along it. Never from the last row, where a line feed scrolls.
+        Some((_, ay)) if y == ay + 1 => {
+            out.write_all(b"\r\n")?;
+            match x {
+                0 => Ok(()),
+                1 => out.write_all(b"\x1b[C"),
+                _ => write!(out, "\x1b[{x}C"),
+            }
+        }
         _ if x == 0 => write!(out, "\x1b[{}H", y + 1),
         _ => write!(out, "\x1b[{};{}H", y + 1, x + 1),
     }
