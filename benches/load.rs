@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use guestbook::model::{GuestId, Role};
 use guestbook::search::name::NameForms;
+use guestbook::store::remote::segment;
 use guestbook::store::NewAccount;
 
 const BIN: &str = env!("CARGO_BIN_EXE_guestbook");
@@ -174,19 +175,6 @@ fn agent() -> ureq::Agent {
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into()
-}
-
-/// Percent-encodes a query string value.
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The CPU time the process `pid` used so far (user + system).
@@ -334,7 +322,10 @@ fn client(
                 "observed_by": null, "observed_at": chrono::Utc::now(), "source": null,
             });
             let answer = agent
-                .post(format!("{url}/api/v1/guests/{}/preferences", encode(&id.0)))
+                .post(format!(
+                    "{url}/api/v1/guests/{}/preferences",
+                    segment(&id.0)
+                ))
                 .header("Authorization", &bearer)
                 .header(
                     "Idempotency-Key",
@@ -347,7 +338,7 @@ fn client(
             let answer = agent
                 .get(format!(
                     "{url}/api/v1/guests?q={}&limit=20&today={TODAY}",
-                    encode(q)
+                    segment(q)
                 ))
                 .header("Authorization", &bearer)
                 .call();

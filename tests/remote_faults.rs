@@ -12,7 +12,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use guestbook::model::*;
@@ -20,17 +20,6 @@ use guestbook::server::ServerConfig;
 use guestbook::store::{self, Credentials, ImportItem, Kind, NewAccount, Store, StoreError};
 use guestbook::tui::worker::{Answer, Failure, Job, Reply, Request, Worker};
 use serde_json::{json, Value};
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime")
-    })
-}
 
 const PASSWORD: &str = "longjing-22";
 
@@ -76,7 +65,7 @@ impl Server {
     fn run(&mut self) {
         let router = guestbook::server::router(self.path.clone(), self.config.clone())
             .expect("the server starts");
-        let listener = runtime()
+        let listener = common::runtime()
             .block_on(tokio::net::TcpListener::bind(self.addr))
             .expect("the loopback port");
         self.addr = listener.local_addr().unwrap();
@@ -85,7 +74,8 @@ impl Server {
             let _ = stopped.await;
         };
         self.stop = Some(stop);
-        self.done = Some(runtime().spawn(guestbook::server::serve(listener, router, shutdown)));
+        self.done =
+            Some(common::runtime().spawn(guestbook::server::serve(listener, router, shutdown)));
     }
 
     fn url(&self) -> String {
@@ -97,7 +87,7 @@ impl Server {
             let _ = stop.send(());
         }
         if let Some(done) = self.done.take() {
-            runtime()
+            common::runtime()
                 .block_on(async { tokio::time::timeout(Duration::from_secs(10), done).await })
                 .expect("the server stops within 10 s")
                 .unwrap()

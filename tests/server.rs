@@ -16,18 +16,6 @@ use guestbook::server::ServerConfig;
 use guestbook::store::{self, ImportItem, Kind, NewAccount};
 use serde_json::{json, Value};
 
-/// One runtime thread pool for every server of this test binary.
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime")
-    })
-}
-
 /// A server's clock, moved by hand: seconds after 2026-06-15 08:00 UTC.
 #[derive(Clone, Default)]
 struct Clock(Arc<AtomicI64>);
@@ -73,11 +61,11 @@ fn serve(path: &Path, clock: &Clock) -> String {
         ..Default::default()
     };
     let router = guestbook::server::router(path.to_path_buf(), config).expect("the server starts");
-    let listener = runtime()
+    let listener = common::runtime()
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("a loopback port");
     let url = format!("http://{}", listener.local_addr().unwrap());
-    runtime().spawn(guestbook::server::serve(
+    common::runtime().spawn(guestbook::server::serve(
         listener,
         router,
         std::future::pending(),
@@ -575,11 +563,11 @@ fn start_tls() -> TlsHotel {
     let (ca, cert, key) = test_certificates(dir.path());
     let tls = guestbook::server::tls::server_config(&cert, &key).expect("the certificate loads");
     let router = guestbook::server::router(path, ServerConfig::default()).unwrap();
-    let listener = runtime()
+    let listener = common::runtime()
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("a loopback port");
     let addr = listener.local_addr().unwrap();
-    runtime().spawn(guestbook::server::serve_tls(
+    common::runtime().spawn(guestbook::server::serve_tls(
         listener,
         router,
         tls,
@@ -829,12 +817,12 @@ fn sigterm_over_tls_finishes_a_request_in_flight() {
     let (ca, cert, key) = test_certificates(dir.path());
     let tls = guestbook::server::tls::server_config(&cert, &key).unwrap();
     let router = guestbook::server::router(path, ServerConfig::default()).unwrap();
-    let listener = runtime()
+    let listener = common::runtime()
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = runtime().spawn(guestbook::server::serve_tls(
+    let server = common::runtime().spawn(guestbook::server::serve_tls(
         listener,
         router,
         tls,
@@ -881,7 +869,7 @@ fn sigterm_over_tls_finishes_a_request_in_flight() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"token\""), "{answer}");
     // And then the server is done.
-    let done = runtime()
+    let done = common::runtime()
         .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(10), server).await });
     assert!(matches!(done, Ok(Ok(Ok(())))), "{done:?}");
 }

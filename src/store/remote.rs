@@ -51,8 +51,9 @@ fn kind_path(kind: Kind) -> &'static str {
     }
 }
 
-/// Percent-encodes one path segment (guest ids and user names are free text).
-fn segment(text: &str) -> String {
+/// Percent-encodes one path segment or query value (guest ids, user names and queries are
+/// free text): every byte but the URL's unreserved characters as `%XX`.
+pub fn segment(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

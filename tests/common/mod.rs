@@ -85,3 +85,16 @@ pub fn add_account(store: &mut Box<dyn Store>, user: &str, role: Role) {
         })
         .unwrap();
 }
+
+/// One runtime thread pool for every loopback server of a test binary.
+#[allow(dead_code)] // only the test files that start a server need it
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+    })
+}
