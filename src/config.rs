@@ -75,6 +75,19 @@ impl Default for Config {
 }
 
 /// A config problem, with the file it came from.
+/// A TOML file's problem as a person finds it: the line and column where it is (counted in
+/// characters from 1), then what the parser says of it.
+pub fn toml_problem(text: &str, e: &toml::de::Error) -> String {
+    let reason = e.message().trim().to_string();
+    let Some(span) = e.span() else {
+        return reason;
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Msg::TomlAt.fill(&[("line", &line), ("column", &column), ("reason", &reason)])
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("{}", Msg::ConfigError.fill(&[("path", &path.display()), ("reason", reason)]))]
 pub struct ConfigError {
@@ -100,8 +113,8 @@ impl Config {
             path: path.to_path_buf(),
             reason,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        toml::from_str(&text).map_err(|e| err(e.to_string().trim().to_string()))
+        let text = std::fs::read_to_string(path).map_err(|e| err(crate::i18n::io_reason(&e)))?;
+        toml::from_str(&text).map_err(|e| err(toml_problem(&text, &e)))
     }
 
     pub fn lang(&self) -> Lang {

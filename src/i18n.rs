@@ -31,6 +31,28 @@ impl Lang {
     }
 }
 
+/// Why a file could not be read or written, as one clause in the user's language (the
+/// system's own text is English only); an unusual error keeps its number for the admin.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let msg = match e.kind() {
+        K::NotFound => Msg::IoMissing,
+        K::PermissionDenied => Msg::IoDenied,
+        K::IsADirectory => Msg::IoIsFolder,
+        K::NotADirectory => Msg::IoNotFolder,
+        K::AlreadyExists => Msg::IoExists,
+        K::StorageFull | K::QuotaExceeded => Msg::IoDiskFull,
+        K::ReadOnlyFilesystem => Msg::IoReadOnly,
+        _ => {
+            let code = e
+                .raw_os_error()
+                .map_or_else(|| format!("{:?}", e.kind()), |c| c.to_string());
+            return Msg::IoOther.fill(&[("code", &code)]);
+        }
+    };
+    msg.text().to_string()
+}
+
 /// Text safe to print to a terminal: every control character (C0, DEL, C1) written as a
 /// visible escape (`\x1B`), so guest text cannot move the cursor, clear the screen or set the
 /// clipboard; `keep_lines` leaves line breaks and tabs of multi-line text as they are.
@@ -296,8 +318,17 @@ messages! {
     ServerListening => "guestbook server on {url} serving {db}", "guestbook 服务器在 {url} 上提供 {db}";
     ServerPlainHttpRefused => "Refusing plain HTTP on {addr}, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-http.", "拒绝在非本机回环地址 {addr} 上使用明文 HTTP：请提供 --tls-cert 和 --tls-key，或 --insecure-http。";
     TlsFileUnreadable => "Cannot read the TLS file {file}: {reason}.", "无法读取 TLS 文件 {file}：{reason}。";
-    TlsReasonMissing => "there is no such file", "文件不存在";
-    TlsReasonDenied => "permission denied", "没有读取权限";
+    IoMissing => "there is no such file or folder", "文件或文件夹不存在";
+    IoDenied => "permission denied", "没有权限";
+    IoIsFolder => "it is a folder, not a file", "这是文件夹，不是文件";
+    IoNotFolder => "a part of the path is not a folder", "路径中有一部分不是文件夹";
+    IoExists => "it already exists", "文件已存在";
+    IoDiskFull => "the disk is full", "磁盘已满";
+    IoReadOnly => "the disk is read-only", "磁盘为只读";
+    IoOther => "the system refused it (error {code})", "系统拒绝了操作（错误 {code}）";
+    FileWrite => "Cannot write {path}: {reason}.", "无法写入 {path}：{reason}。";
+    FileRead => "Cannot read {path}: {reason}.", "无法读取 {path}：{reason}。";
+    TomlAt => "line {line}, column {column}: {reason}", "第 {line} 行第 {column} 列：{reason}";
     TlsNoCertificate => "The file {file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).", "文件 {file} 中没有 PEM 证书（-----BEGIN CERTIFICATE-----）。";
     TlsNoKey => "The file {file} holds no PEM private key (-----BEGIN PRIVATE KEY-----).", "文件 {file} 中没有 PEM 私钥（-----BEGIN PRIVATE KEY-----）。";
     TlsPairRefused => "The key {key} does not belong to the certificate {cert}, or is of a kind that is not supported.", "私钥 {key} 与证书 {cert} 不匹配，或其类型不受支持。";

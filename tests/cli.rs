@@ -586,3 +586,106 @@ fn add_warns_of_a_likely_duplicate_and_json_gains_the_pairs() {
     assert!(json(&out).get("duplicates").is_none());
     assert_eq!(stderr(&out), "");
 }
+
+/// Every file a command reads or writes that cannot be used is named, with the reason in the
+/// user's language, and leaves nothing behind: export, the VIP sheet, a backup, a restore, an
+/// import and its column map.
+#[test]
+fn a_file_that_cannot_be_read_or_written_is_named_with_the_reason_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    let missing = dir.path().join("no-such-folder");
+    let out_file = |name: &str| missing.join(name).display().to_string();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_guestbook"))
+            .arg("--db")
+            .arg(&db)
+            .args(["--user", "admin"])
+            .args(args)
+            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+            .env("LANG", "zh_CN.UTF-8")
+            .output()
+            .unwrap();
+        (out.status.code(), stderr(&out))
+    };
+    let (csv, html, copy) = (out_file("g.csv"), out_file("vip.html"), out_file("b.db"));
+    let written: [(Vec<&str>, &String); 3] = [
+        (vec!["export", "guests", "-o", &csv], &csv),
+        (
+            vec!["report", "vip", "--date", "2026-06-15", "-o", &html],
+            &html,
+        ),
+        (vec!["backup", &copy], &copy),
+    ];
+    for (args, path) in &written {
+        let (code, text) = run(args);
+        assert_eq!(code, Some(1), "{args:?}: {text}");
+        assert_eq!(
+            text.trim(),
+            format!("guestbook: 无法写入 {path}：文件或文件夹不存在。"),
+            "{args:?}"
+        );
+    }
+    let gone = out_file("backup.db");
+    let (code, text) = run(&["restore", &gone]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        text.trim(),
+        format!("guestbook: 无法读取 {gone}：文件或文件夹不存在。")
+    );
+    let csv = out_file("guests.csv");
+    let (code, text) = run(&["import", "guests", &csv]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains(&format!("无法读取 {csv}：文件或文件夹不存在")),
+        "{text}"
+    );
+    assert!(!text.contains("os error"), "{text}");
+    // Nothing was left beside the targets, and the folder was not made.
+    assert!(!missing.exists());
+}
+
+/// A column map with a value of the wrong kind names the line and column of the map.
+#[test]
+fn a_column_map_of_the_wrong_shape_names_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    let map = dir.path().join("pms.toml");
+    std::fs::write(&map, "[columns]\nname = \"NAME\"\nid = 7\n").unwrap();
+    let csv = dir.path().join("guests.csv");
+    std::fs::write(&csv, "ID,NAME\nP1,Ann\n").unwrap();
+    let out = guestbook(
+        &db,
+        &[
+            "import",
+            "guests",
+            csv.to_str().unwrap(),
+            "--map",
+            map.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(
+        text.contains(&format!(
+            "Cannot use the column map {}: line 3, column 6:",
+            map.display()
+        )),
+        "{text}"
+    );
+    assert!(!db.exists(), "a refused map creates no database");
+    let gone = dir.path().join("gone.csv");
+    let out = guestbook(&db, &["import", "guests", gone.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "guestbook: Cannot read {}: there is no such file or folder",
+            gone.display()
+        )
+    );
+    assert!(
+        !db.exists(),
+        "an import of a missing file creates no database"
+    );
+}

@@ -2019,7 +2019,7 @@ fn a_last_comma_first_column_becomes_the_name_in_its_own_order() {
     let err = guestbook::interchange::map::ColumnMap::load(&typo).unwrap_err();
     assert!(
         err.to_string().starts_with(&format!(
-            "Cannot use the column map {}: unknown field `colums`",
+            "Cannot use the column map {}: line 1, column 2: unknown field `colums`",
             typo.display()
         )),
         "{err}"

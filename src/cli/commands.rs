@@ -109,6 +109,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 | Command::Restore { .. }
         )
     );
+    // An import that cannot start creates no database.
+    if let Some(Command::Import(args)) = &command {
+        import_inputs(args)?;
+    }
     // The sign-in password comes from stdin only when stdin is not the new password.
     let sign_in_stdin = cli.global.password_stdin && !new_password;
     let mut store = open_store(
@@ -505,7 +509,21 @@ fn patch_from(ctx: &Context, fields: &[String]) -> Result<GuestPatch, CliError> 
     Ok(patch)
 }
 
-fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+/// What an import is told besides its rows, read before anything is opened or created: the
+/// file must be readable, the encoding known and the column map sound.
+fn import_inputs(
+    args: &ImportArgs,
+) -> Result<
+    (
+        Option<&'static encoding_rs::Encoding>,
+        Option<interchange::map::ColumnMap>,
+    ),
+    CliError,
+> {
+    std::fs::File::open(&args.file).map_err(|e| InterchangeError::Open {
+        path: args.file.display().to_string(),
+        reason: crate::i18n::io_reason(&e),
+    })?;
     let encoding =
         match &args.encoding {
             Some(name) => Some(interchange::read::encoding_by_name(name).ok_or_else(|| {
@@ -513,6 +531,15 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
             })?),
             None => None,
         };
+    let map = match &args.map {
+        Some(path) => Some(interchange::map::ColumnMap::load(path)?),
+        None => None,
+    };
+    Ok((encoding, map))
+}
+
+fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+    let (encoding, map) = import_inputs(args)?;
     let opts = ImportOptions {
         format: args.format,
         ignore_unknown: args.ignore_unknown,
@@ -522,10 +549,7 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
         encoding,
         delimiter: args.delimiter,
         dry_run: args.dry_run,
-        map: match &args.map {
-            Some(path) => Some(interchange::map::ColumnMap::load(path)?),
-            None => None,
-        },
+        map,
         ..ImportOptions::new(&ctx.settings)?
     };
     let outcome = interchange::import_file(store, args.kind, &args.file, &opts)?;
@@ -609,27 +633,32 @@ fn delimiter_name(d: char) -> String {
     }
 }
 
-/// Writes `path` through `write`, beside it first and renamed at the end, so a failure never
-/// leaves half a file (nor a stale `.partial`).
+/// Writes `path` through `write` whole or not at all, readable by its owner only (see
+/// [`report::write_private_with`]); a file that cannot be written is named with the reason.
 fn write_whole<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
-    let tmp = path.with_extension("partial");
-    let _ = std::fs::remove_file(&tmp);
-    let written = (|| -> Result<T, CliError> {
-        // Readable by its owner only from the start: what is written here is guest data.
-        let mut file = std::io::BufWriter::new(private_file(&tmp)?);
-        let value = write(&mut file)?;
-        file.flush()?;
-        drop(file);
-        std::fs::rename(&tmp, path)?;
-        Ok(value)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    report::write_private_with(path, write).map_err(|e| match e {
+        CliError::Io(e) => write_failed(path, &e),
+        other => other,
+    })
+}
+
+/// The error of a file the command could not read.
+fn read_failed(path: &Path, e: &std::io::Error) -> CliError {
+    CliError::Read {
+        path: path.display().to_string(),
+        reason: crate::i18n::io_reason(e),
     }
-    written
+}
+
+/// The error of a file the command could not write.
+fn write_failed(path: &Path, e: &std::io::Error) -> CliError {
+    CliError::Write {
+        path: path.display().to_string(),
+        reason: crate::i18n::io_reason(e),
+    }
 }
 
 /// The header every age file starts with.
@@ -654,7 +683,8 @@ fn scratch_path(what: &str) -> PathBuf {
 /// `confirm`), else refused.
 fn passphrase(file: Option<&Path>, confirm: bool) -> Result<age::secrecy::SecretString, CliError> {
     let text = match file {
-        Some(file) => std::fs::read_to_string(file)?
+        Some(file) => std::fs::read_to_string(file)
+            .map_err(|e| read_failed(file, &e))?
             .lines()
             .next()
             .unwrap_or_default()
@@ -766,7 +796,9 @@ fn restore(
     json: bool,
 ) -> Result<(), CliError> {
     let mut head = [0u8; 21];
-    let read = std::fs::File::open(file)?.read(&mut head)?;
+    let read = std::fs::File::open(file)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| read_failed(file, &e))?;
     let encrypted = &head[..read] == AGE_MAGIC;
     let not_backup =
         || CliError::Invalid(Msg::BackupNotReadable.fill(&[("file", &file.display())]));
@@ -784,7 +816,9 @@ fn restore(
         let result = (|| -> Result<BackupSummary, CliError> {
             let wrong =
                 || CliError::Invalid(Msg::BackupWrongPassphrase.fill(&[("file", &file.display())]));
-            let input = std::io::BufReader::new(std::fs::File::open(file)?);
+            let input = std::io::BufReader::new(
+                std::fs::File::open(file).map_err(|e| read_failed(file, &e))?,
+            );
             let decryptor = age::Decryptor::new_buffered(input).map_err(|_| not_backup())?;
             let identity = age::scrypt::Identity::new(key);
             let mut reader = decryptor
@@ -838,7 +872,7 @@ fn report_vip(
     let Some(path) = output else {
         return say(text.trim_end());
     };
-    report::write_private(path, text.as_bytes())?;
+    report::write_private(path, text.as_bytes()).map_err(|e| write_failed(path, &e))?;
     let guests: usize = sheet.sections().iter().map(|s| s.len()).sum();
     eprintln!(
         "{}",

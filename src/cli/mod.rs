@@ -495,6 +495,13 @@ pub enum CliError {
     Invalid(String),
     #[error("{}", Msg::Unexpected.fill(&[("reason", .0)]))]
     Io(#[from] std::io::Error),
+    /// A file the command writes (`-o`, a backup) could not be written: which, and why in the
+    /// user's language.
+    #[error("{}", Msg::FileWrite.fill(&[("path", .path), ("reason", .reason)]))]
+    Write { path: String, reason: String },
+    /// A file the command reads (a backup, a passphrase file) could not be read.
+    #[error("{}", Msg::FileRead.fill(&[("path", .path), ("reason", .reason)]))]
+    Read { path: String, reason: String },
     #[error(transparent)]
     Tui(#[from] crate::tui::TuiError),
     /// The import found bad rows and wrote nothing; the rows were already reported.

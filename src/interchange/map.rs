@@ -69,8 +69,9 @@ impl ColumnMap {
             path: path.display().to_string(),
             reason,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let map: ColumnMap = toml::from_str(&text).map_err(|e| err(e.message().to_string()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| err(crate::i18n::io_reason(&e)))?;
+        let map: ColumnMap =
+            toml::from_str(&text).map_err(|e| err(crate::config::toml_problem(&text, &e)))?;
         map.date_formats().map_err(err)?;
         Ok(map)
     }

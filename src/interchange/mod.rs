@@ -556,7 +556,7 @@ const PHONE_PATTERN_CACHE: usize = 8192;
 fn open(path: &Path) -> Result<(File, u64), InterchangeError> {
     let err = |e: io::Error| InterchangeError::Open {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::i18n::io_reason(&e),
     };
     let file = File::open(path).map_err(err)?;
     let len = file.metadata().map_err(err)?.len();
@@ -809,7 +809,7 @@ fn open_text<R: BufRead>(
 ) -> Result<(Records<R>, String), InterchangeError> {
     let read_err = |e: io::Error| InterchangeError::Open {
         path: shown.to_string(),
-        reason: e.to_string(),
+        reason: crate::i18n::io_reason(&e),
     };
     let lines = Lines::new(input, opts.encoding).map_err(read_err)?;
     let mut records = Records::new(lines, b',', false);
@@ -843,7 +843,7 @@ impl<'a, R: BufRead> CsvRows<'a, R> {
             .next_record()
             .map_err(|e| InterchangeError::Open {
                 path: shown.to_string(),
-                reason: e.to_string(),
+                reason: crate::i18n::io_reason(&e),
             })?
             .ok_or_else(|| InterchangeError::Empty {
                 path: shown.to_string(),
@@ -1521,7 +1521,7 @@ fn write_rejects(
 ) -> Result<(), InterchangeError> {
     let err = |e: io::Error| InterchangeError::Rejects {
         path: target.display().to_string(),
-        reason: e.to_string(),
+        reason: crate::i18n::io_reason(&e),
     };
     // Written beside the target and renamed, so it never reads and writes one file at once.
     let mut partial = target.as_os_str().to_owned();

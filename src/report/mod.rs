@@ -4,7 +4,9 @@
 mod print;
 mod vip;
 
-pub use print::{print_vip, render_vip, watermark, write_private, PrintError, SheetFormat};
+pub use print::{
+    print_vip, render_vip, watermark, write_private, write_private_with, PrintError, SheetFormat,
+};
 
 pub use vip::{complaint_text, department_lists, vip_csv, vip_html, vip_text, PrepLine};
 

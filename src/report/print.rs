@@ -72,18 +72,30 @@ pub fn render_vip(
 /// Writes `bytes` to `path` whole or not at all, readable by its owner only (0600) from the
 /// start: what is printed is guest data. A file already there is replaced.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_private_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes `path` through `write`, beside it first (`.partial`, mode 0600 from the start) and
+/// renamed once complete and on disk, so a failure never leaves half a file nor a stale
+/// `.partial`. A file already there is replaced.
+pub fn write_private_with<T, E: From<std::io::Error>>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, E>,
+) -> Result<T, E> {
     let tmp = path.with_extension("partial");
     let _ = std::fs::remove_file(&tmp);
-    let written = (|| {
+    let written = (|| -> Result<T, E> {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
-        file.write_all(bytes)?;
+        let mut file = std::io::BufWriter::new(options.open(&tmp)?);
+        let value = write(&mut file)?;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        Ok(value)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -60,19 +60,10 @@ impl std::fmt::Display for TlsFileError {
 
 impl std::error::Error for TlsFileError {}
 
-/// The reason an I/O error gives, in the user's language where it is a common one.
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => Msg::TlsReasonMissing.text().into(),
-        std::io::ErrorKind::PermissionDenied => Msg::TlsReasonDenied.text().into(),
-        _ => e.to_string(),
-    }
-}
-
 fn read(file: &Path) -> Result<Vec<u8>, TlsFileError> {
     std::fs::read(file).map_err(|e| TlsFileError::Unreadable {
         file: file.to_path_buf(),
-        reason: io_reason(&e),
+        reason: crate::i18n::io_reason(&e),
     })
 }
 

@@ -70,7 +70,7 @@ pub fn segment(text: &str) -> String {
 pub fn ca_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, TlsFileError> {
     let pem = std::fs::read(path).map_err(|e| TlsFileError::Unreadable {
         file: path.to_path_buf(),
-        reason: crate::server::tls::io_reason(&e),
+        reason: crate::i18n::io_reason(&e),
     })?;
     let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
         .filter_map(|item| match item {

@@ -262,7 +262,7 @@ pub fn import_item(
                 first_in_file(tx, "id", &g.id.0, line)?;
             }
             match guest_by_id(tx, &g.id).map_err(db)? {
-                Some((gid, _)) if erased(tx, gid, &g.id, line, "id", report)? => {}
+                Some((gid, _)) if erased(tx, gid, &g.id, line, report)? => {}
                 Some((gid, old)) => {
                     // Absent columns and empty cells leave the stored value as it is.
                     let g = GuestPatch::filled_from(&g).apply_to(&old);
@@ -293,10 +293,9 @@ pub fn import_item(
             }
         }
         ImportItem::Preference(p) => {
-            let gid = import_gid(tx, &p.guest_id)?;
-            if erased(tx, gid, &p.guest_id, line, "guest_id", report)? {
+            let Some(gid) = import_gid(tx, &p.guest_id, line, report)? else {
                 return Ok(());
-            }
+            };
             let exists: bool = tx
                     .prepare_cached("SELECT EXISTS (SELECT 1 FROM preferences WHERE gid = ?1 AND observed_at = ?2 AND category = ?3 AND value = ?4)")
                     .and_then(|mut s| s.query_row(params![gid, ts(&p.observed_at), p.category, p.value], |r| r.get(0)))
@@ -311,10 +310,9 @@ pub fn import_item(
         ImportItem::Stay(s) => {
             validate::masked_stay(&s).map_err(masked)?;
             first_in_file(tx, "reservation_id", &s.reservation_id, line)?;
-            let gid = import_gid(tx, &s.guest_id)?;
-            if erased(tx, gid, &s.guest_id, line, "guest_id", report)? {
+            let Some(gid) = import_gid(tx, &s.guest_id, line, report)? else {
                 return Ok(());
-            }
+            };
             let old = tx
                 .prepare_cached(STAY_BY_RESERVATION)
                 .and_then(|mut st| {
@@ -375,10 +373,9 @@ pub fn import_item(
             if crate::privacy::looks_masked(&f.text) {
                 return Err(masked(Invalid::new("text", Problem::MaskedValue)));
             }
-            let gid = import_gid(tx, &f.guest_id)?;
-            if erased(tx, gid, &f.guest_id, line, "guest_id", report)? {
+            let Some(gid) = import_gid(tx, &f.guest_id, line, report)? else {
                 return Ok(());
-            }
+            };
             let exists: bool = tx
                     .prepare_cached("SELECT EXISTS (SELECT 1 FROM feedback WHERE gid = ?1 AND at = ?2 AND kind = ?3 AND text = ?4)")
                     .and_then(|mut s| s.query_row(params![gid, ts(&f.at), f.kind.as_str(), f.text], |r| r.get(0)))
@@ -405,43 +402,66 @@ pub fn import_item(
     Ok(())
 }
 
-/// Whether the row's guest was erased: then the row is left out with a warning naming the
-/// line and the id, so a PMS import cannot bring the guest back, and the rest of the file
-/// goes in.
+/// Whether the guest at `gid` was erased: then the row is left out with a notice (see
+/// [`note_erased`]).
 fn erased(
     tx: &Connection,
     gid: i64,
     id: &GuestId,
     line: u64,
-    column: &str,
     report: &mut ImportReport,
 ) -> Result<bool, (String, String)> {
     let at = super::erasure::erased_at(tx, gid).map_err(|e| ("-".to_string(), e.to_string()))?;
     if at.is_some() {
-        report.erased += 1;
-        report.notices.push(RowError {
-            line,
-            column: column.to_string(),
-            reason: Msg::RowErasedGuest.fill(&[("id", id)]),
-        });
+        note_erased(id, line, "id", report);
     }
     Ok(at.is_some())
 }
 
-/// The guest a row is addressed to; refused when unknown or merged away (naming the profile
-/// it went into).
-pub fn import_gid(tx: &Connection, id: &GuestId) -> Result<i64, (String, String)> {
-    let db = |e: StoreError| ("-".to_string(), e.to_string());
-    let gid = gid_of(tx, id).map_err(db)?.ok_or_else(|| {
-        (
+/// A row of an erased guest is left out with a warning naming the line and the id, so a PMS
+/// import cannot bring the guest back, and the rest of the file goes in.
+fn note_erased(id: &GuestId, line: u64, column: &str, report: &mut ImportReport) {
+    report.erased += 1;
+    report.notices.push(RowError {
+        line,
+        column: column.to_string(),
+        reason: Msg::RowErasedGuest.fill(&[("id", id)]),
+    });
+}
+
+/// The guest a row is addressed to, found by one read of its row: refused when unknown or
+/// merged away (naming the profile it went into); `None`, with a notice, when erased (the
+/// row is left out so the tombstone stays empty).
+pub fn import_gid(
+    tx: &Connection,
+    id: &GuestId,
+    line: u64,
+    report: &mut ImportReport,
+) -> Result<Option<i64>, (String, String)> {
+    let db = |e: rusqlite::Error| ("-".to_string(), StoreError::from(e).to_string());
+    let found = tx
+        .prepare_cached("SELECT gid, merged_into, erased_at IS NOT NULL FROM guests WHERE id = ?1")
+        .and_then(|mut s| {
+            s.query_row([&id.0], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get(2)?))
+            })
+            .optional()
+        })
+        .map_err(db)?;
+    let Some((gid, merged, erased)) = found else {
+        return Err((
             "guest_id".to_string(),
             Msg::RowUnknownGuest.fill(&[("id", id)]),
-        )
-    })?;
-    match merged_into(tx, gid).map_err(db)? {
-        Some(into) => Err(retired_row(tx, into)?),
-        None => Ok(gid),
+        ));
+    };
+    if let Some(into) = merged {
+        return Err(retired_row(tx, into)?);
     }
+    if erased {
+        note_erased(id, line, "guest_id", report);
+        return Ok(None);
+    }
+    Ok(Some(gid))
 }
 
 /// The row error of a row addressed to a merged-away profile, naming the one it went into.
