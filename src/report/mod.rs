@@ -2,9 +2,12 @@
 //! watermarked with who printed them, where and when.
 
 mod print;
+pub mod retention;
 mod vip;
 
-pub use print::{print_vip, render_vip, watermark, write_private, PrintError, SheetFormat};
+pub use print::{
+    export_guest, print_vip, render_vip, watermark, write_private, PrintError, SheetFormat,
+};
 
 pub use vip::{complaint_text, department_lists, vip_csv, vip_html, vip_text, PrepLine};
 
