@@ -132,6 +132,14 @@ impl Msg {
     }
 }
 
+/// A moment as users read times everywhere: in this terminal's local time zone
+/// (`2026-06-15 22:10:05`), not in UTC.
+pub fn local_time(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 /// `label: value` as each language writes it (`称呼：陆总`, `Greet as: Mr. Lu`).
 pub fn labelled(lang: Lang, label: &str, value: &str) -> String {
     match lang {
@@ -216,6 +224,7 @@ impl crate::model::Problem {
             P::RevealNotAllowed => Msg::ProbRevealNotAllowed.text_in(lang).into(),
             P::Catalogue { reason } => reason.clone(),
             P::MergeSelf => Msg::ProbMergeSelf.text_in(lang).into(),
+            P::SamePair => Msg::ProbSamePair.text_in(lang).into(),
             P::Retired { into: None } => Msg::ProbRetired.text_in(lang).into(),
             P::Retired { into: Some(id) } => Msg::ProbRetiredInto.fill_in(lang, &[("id", id)]),
             P::Duplicate { value } => Msg::ProbDuplicate.fill_in(lang, &[("value", value)]),
@@ -406,6 +415,7 @@ messages! {
     ProbBadEmail => "'{value}' is not an e-mail address", "“{value}”不是电子邮件地址";
     ProbMasked => "a masked value cannot be saved as data; reveal the field first", "遮蔽显示的值不能作为数据保存；请先显示完整内容";
     ProbMergeSelf => "a profile cannot be merged into itself", "不能把档案合并到其自身";
+    ProbSamePair => "a pair marked as not the same person must be two different guests; give two ids", "标记为“不是同一人”的必须是两位不同的客人，请给出两个编号";
     ProbRetired => "this profile was merged into another one; use that profile", "此档案已合并到另一个档案，请使用那个档案";
     ProbRetiredInto => "this profile was merged into {id}; use that profile", "此档案已合并到 {id}，请使用那个档案";
     ProbDuplicate => "'{value}' is already in use", "“{value}”已被使用";
@@ -673,6 +683,10 @@ messages! {
     TuiFlagEraseRequested => "erasure requested", "已申请删除";
     FlagLegalHold => "legal hold", "法律保全";
     NoFlaggedGuests => "No profile carries a flag.", "没有带标记的客史档案。";
+    FlaggedNoneInHouse => "No guest in house today carries a flag. Your role sees only the guests in house; a manager can list every flagged guest.", "今日在住的客人中没有带标记的。您的角色只能查看在住客人；经理可以查看全部带标记的客人。";
+    FlaggedInHouseOnly => "Your role sees only the guests in house today, so only their flags are listed; a manager can list every flagged guest.", "您的角色只能查看今日在住的客人，因此只列出他们的标记；经理可以查看全部带标记的客人。";
+    SearchEmpty => "Nothing to look up: give a name, a phone number (or its last digits), a room or a guest id.", "没有要查找的内容：请给出姓名、电话号码（或其尾号）、房号或客人编号。";
+    NotRevealable => "'{field}' cannot be revealed; the fields that can: {choices}.", "“{field}”无法查看完整内容；可以查看的字段：{choices}。";
     TuiCompany => "Company", "公司";
     TuiNotes => "Notes", "备注";
     TuiPreferences => "Preferences", "偏好";
@@ -793,6 +807,7 @@ messages! {
     ActReadDestructions => "read the destruction record", "查看销毁记录";
     ActExportGuest => "export a guest's whole record", "导出客人的全部资料";
     ActSetPseudonym => "set or clear a guest's pseudonym", "设置或取消客人的化名";
+    ActReviewDupes => "list likely duplicate profiles or mark two as different people", "查看疑似重复档案或将两份档案标记为不同的人";
     ProbErased => "this guest's personal data was erased; the id takes no new data", "该客人的个人信息已删除，此编号不再接收新数据";
     ProbLegalHold => "the profile is under legal hold; lift the hold before erasing it", "该档案处于法律保全状态，须先解除保全才能删除";
     RowErasedGuest => "guest {id} was erased; this row was left out so the guest is not brought back", "客人 {id} 的个人信息已删除；此行未导入，以免恢复该客人";
@@ -806,6 +821,26 @@ messages! {
     DestructionCounts => "{guests} profiles, {stays} stays kept, {prefs} preferences and {feedback} feedback removed", "{guests} 份档案，保留 {stays} 条住店记录，删除 {prefs} 条偏好和 {feedback} 条反馈";
     ImportErasedLeftOut => "{n} row(s) about erased guests left out (listed above): erased guests are not brought back.", "{n} 行涉及已删除的客人，未导入（见上）：已删除的客人不会被恢复。";
     GuestExported => "Wrote everything held about guest {id} to {path}.", "已将客人 {id} 的全部资料写入 {path}。";
+    // --- erasure, export and retention in the TUI ---
+    TuiModeRetention => "Retention", "保存期限";
+    TuiActErase => "erase the guest's data on request (admin)", "应客人要求删除其个人信息（管理员）";
+    TuiActExportGuest => "export the guest's whole record to a file", "将客人的全部资料导出为文件";
+    TuiActRetention => "retention: dry run, purge, destructions", "保存期限：超期档案、清理、销毁记录";
+    TuiActPurge => "purge profiles past retention (asks first)", "清理超期档案（先确认）";
+    TuiFieldConfirm => "Type the id", "输入编号确认";
+    TuiEraseTitle => "Erase the personal data of {name} ({id})", "删除 {name}（{id}）的个人信息";
+    TuiEraseWarning => "This destroys the guest's name, contacts, documents, preferences and feedback for good; stays stay as anonymous statistics. Give the request's reference, then type {id} to confirm.", "此操作将永久删除该客人的姓名、联系方式、证件、偏好和反馈；住店记录作为匿名统计保留。请填写申请编号，并输入 {id} 确认。";
+    TuiEraseMismatch => "type {id} exactly to confirm; nothing was erased", "请准确输入 {id} 以确认；未删除任何内容";
+    TuiErased => "Erased {id}: {stays} stays kept anonymously; {prefs} preferences and {feedback} feedback removed.", "已删除 {id}：{stays} 条住店记录匿名保留，删除 {prefs} 条偏好和 {feedback} 条反馈。";
+    TuiErasedMark => "ERASED", "已删除";
+    TuiRecentErased => "erased on {date}", "已于 {date} 删除";
+    TuiRecordNotWritten => "The guest's record could not be written here or in the home directory: {reason}", "无法在当前目录或主目录写入客人资料：{reason}";
+    TuiRetentionTitle => "Retention: last activity before {cutoff}", "保存期限：最后活动早于 {cutoff}";
+    TuiRetentionGoes => "Would be anonymised (id, last activity)", "将被匿名化（编号、最后活动）";
+    TuiRetentionBlocked => "Blocked, kept (id, last activity, why)", "受阻保留（编号、最后活动、原因）";
+    TuiDestructionsTitle => "Destruction record", "销毁记录";
+    TuiNothingToPurge => "Nothing is past retention: there is nothing to purge.", "没有超过保存期限的档案，无需清理。";
+    TuiPurgeConfirm => "Anonymise {n} profiles now? Their personal data is destroyed for good; stays stay as anonymous statistics. {yes}: purge  {no}: keep them", "现在匿名化 {n} 份档案？其个人信息将被永久删除，住店记录作为匿名统计保留。{yes}：清理  {no}：保留";
     TuiServerRetrying => "server unreachable — retrying", "服务器无法连接——正在重试";
     IdempotencyKeyReused => "This Idempotency-Key was already used for another request; send a new key with each write.", "此 Idempotency-Key 已用于另一个请求；每次写入请使用新的键。";
     TuiBackendServer => "server: {url}", "服务器：{url}";

@@ -902,6 +902,8 @@ pub enum Problem {
     Catalogue { reason: String },
     /// A profile cannot be merged into itself.
     MergeSelf,
+    /// A pair marked "not the same person" must be two different guests.
+    SamePair,
     /// The profile was merged into another and takes no more changes.
     Retired { into: Option<GuestId> },
     /// The id is already in use.

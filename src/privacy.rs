@@ -69,6 +69,9 @@ pub enum Action {
     /// Give an incognito guest a pseudonym, change or clear it: whoever may see the real name
     /// (clearing it shows the real name to everyone).
     SetPseudonym,
+    /// List likely duplicate profiles across the whole file, or mark a pair as two different
+    /// people (`dupes`): the review that comes before a merge, so the same roles.
+    ReviewDupes,
 }
 
 impl Action {
@@ -88,7 +91,9 @@ impl Action {
             Action::ResolveFeedback | Action::Import | Action::Export | Action::PrintVipSheet => {
                 matches!(role, FrontOffice | Manager | Admin)
             }
-            Action::Merge | Action::Check | Action::ReadAudit => matches!(role, Manager | Admin),
+            Action::Merge | Action::ReviewDupes | Action::Check | Action::ReadAudit => {
+                matches!(role, Manager | Admin)
+            }
             Action::Erase
             | Action::ManageAccounts
             | Action::ChangeSettings
@@ -140,6 +145,7 @@ mod tests {
             Action::PurgeDryRun,
             Action::ReadDestructions,
             Action::ExportGuest,
+            Action::ReviewDupes,
         ] {
             assert_eq!(
                 allowed(action),
@@ -285,6 +291,23 @@ pub fn default_access(role: Role, field: Governed) -> Access {
         (FrontOffice, _) => Full,
     }
 }
+
+/// Whether `role` reaches only the guests in house on the business date (housekeeping: the
+/// in-house board and those guests' profiles). Lists such a role reads (search, the flagged
+/// list, the board) are limited to that reach, and say so.
+pub fn reaches_in_house_only(role: Role) -> bool {
+    role == Role::Housekeeping
+}
+
+/// The profile fields a reveal can show in full (those the role matrix may mask), in the
+/// order a form offers them; which of them a role may reveal is [`may_reveal`].
+pub const REVEALABLE: [GuestField; 5] = [
+    GuestField::IdDocNumber,
+    GuestField::Phones,
+    GuestField::Emails,
+    GuestField::BirthDate,
+    GuestField::Name,
+];
 
 /// Whether `role` may reveal `field` with a reason: never housekeeping; spend is not
 /// revealed (it is not a profile field); an incognito guest's real name from front office up;
@@ -532,9 +555,30 @@ pub fn masked_tail(value: &str) -> String {
     format!("{}{tail}", "*".repeat(keep.max(MASK.len())))
 }
 
-/// Whether a text holds a masked value (the mark [`MASK`]); such text is never data.
-pub fn looks_masked(text: &str) -> bool {
-    text.contains(MASK)
+/// Fields whose values can never hold a `*`: phone numbers, e-mail addresses, an ID
+/// document's number, a birth date and amounts of spend. In these a single `*` is taken for
+/// a mask (`***1822`, `*@example.com`), whatever its length, since no real value has one.
+/// Named as the interchange columns and `edit` fields name them.
+pub const STAR_FREE: [&str; 7] = [
+    "phones",
+    "emails",
+    "id_doc_number",
+    "birth_date",
+    "spend_room",
+    "spend_fnb",
+    "spend_other",
+];
+
+/// Whether `text`, as the value of `field`, holds a masked value and so is never data: in a
+/// [`STAR_FREE`] field any `*`; in free text (a complaint, its resolution) the mark [`MASK`]
+/// that masking writes there, since a guest's words may hold a star or two. The one rule
+/// `edit`, a remote patch and an import apply.
+pub fn looks_masked(field: &str, text: &str) -> bool {
+    if STAR_FREE.contains(&field) {
+        text.contains('*')
+    } else {
+        text.contains(MASK)
+    }
 }
 
 /// A birth date as it is shown: `YYYY-MM-DD`, or `****-MM-DD` when its year is masked.
@@ -573,6 +617,40 @@ pub mod birth_date_serde {
                 .map(Some)
                 .ok_or_else(|| serde::de::Error::custom("not a date (YYYY-MM-DD)")),
         }
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::*;
+
+    #[test]
+    fn any_star_in_a_field_that_never_holds_one_is_a_mask() {
+        for (field, text) in [
+            ("id_doc_number", "***1822"),
+            ("id_doc_number", "E1234*678"),
+            ("phones", "*8000"),
+            ("emails", "*@example.com"),
+            ("birth_date", "**-03-15"),
+            ("spend_room", "*"),
+        ] {
+            assert!(looks_masked(field, text), "{field}={text}");
+        }
+        for (field, text) in [
+            ("id_doc_number", "E12341822"),
+            ("phones", "+86 138 0013 8000"),
+            ("emails", "fang@example.com"),
+        ] {
+            assert!(!looks_masked(field, text), "{field}={text}");
+        }
+    }
+
+    #[test]
+    fn free_text_may_hold_stars_but_not_the_mask() {
+        assert!(!looks_masked("text", "Rated the spa ***"));
+        assert!(!looks_masked("text", "*very* noisy"));
+        assert!(looks_masked("text", MASK));
+        assert!(looks_masked("resolution", "****"));
     }
 }
 
@@ -646,8 +724,9 @@ mod matrix_tests {
 
     #[test]
     fn every_masked_text_carries_the_mark() {
-        assert!(looks_masked(&masked_tail("1234")));
-        assert!(looks_masked(&masked_tail("E12345678")));
+        assert!(looks_masked("phones", &masked_tail("1234")));
+        assert!(looks_masked("id_doc_number", &masked_tail("E12345678")));
+        assert!(looks_masked("text", &masked_tail("a complaint")));
         assert_eq!(
             parse_birth_date("****-03-15"),
             NaiveDate::from_ymd_opt(0, 3, 15)

@@ -689,3 +689,271 @@ fn a_column_map_of_the_wrong_shape_names_its_line_and_column() {
         "an import of a missing file creates no database"
     );
 }
+
+// ---------------------------------------------------------------- testers' findings (issue 11)
+
+/// Adds accounts (no passwords) by the first admin.
+fn accounts(db: &Path, users: &[(&str, &str)]) {
+    for (user, role) in users {
+        let out = guestbook(
+            db,
+            &["--user", "admin", "user", "add", user, "--role", role],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+}
+
+/// A small database with one guest, `G1`, made by `add`.
+fn one_guest_db(dir: &Path) -> PathBuf {
+    let db = dir.join("hotel.db");
+    let out = guestbook(
+        &db,
+        &[
+            "add",
+            "韩梅梅",
+            "phones=13800001111",
+            "id_doc_number=110101199003071822",
+            "--id",
+            "G1",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    db
+}
+
+#[test]
+fn a_run_of_stars_is_never_stored_in_a_field_that_cannot_hold_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    for field in [
+        "id_doc_number=***1822",
+        "id_doc_number=1101*1822",
+        "emails=*@example.com",
+        "birth_date=***-03-07",
+    ] {
+        let out = guestbook(&db, &["edit", "G1", field]);
+        assert_eq!(out.status.code(), Some(1), "{field}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("a masked value cannot be saved as data"),
+            "{field}: {}",
+            stderr(&out)
+        );
+    }
+    let shown = json(&guestbook(&db, &["show", "G1", "--json"]));
+    assert_eq!(shown["id_doc_number"], "110101199003071822");
+    assert_eq!(shown["emails"], serde_json::json!([]));
+    // An import is held to the same rule, row by row.
+    let csv = dir.path().join("guests.csv");
+    std::fs::write(&csv, "id,name,id_doc_number\nG1,韩梅梅,**1822\n").unwrap();
+    let out = guestbook(&db, &["import", "guests", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("id_doc_number"), "{}", stderr(&out));
+    let shown = json(&guestbook(&db, &["show", "G1", "--json"]));
+    assert_eq!(shown["id_doc_number"], "110101199003071822");
+}
+
+#[test]
+fn dupes_refusals_name_what_was_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    accounts(&db, &[("admin", "admin"), ("amy", "agent")]);
+    let out = guestbook(&db, &["--user", "amy", "dupes"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim(),
+        "guestbook: Your role (agent) may not list likely duplicate profiles or mark two as \
+         different people; ask someone whose role may."
+    );
+    let out = guestbook(&db, &["--user", "admin", "dupes", "--never", "G1", "G1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("must be two different guests"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("merge"), "{}", stderr(&out));
+}
+
+#[test]
+fn flagged_says_when_the_list_is_limited_to_the_guests_in_house_and_fits_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(dir.path());
+    accounts(&db, &[("admin", "admin"), ("hk", "housekeeping")]);
+    let out = guestbook(
+        &db,
+        &["--user", "admin", "--today", "2026-06-15", "flagged"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("G0086"), "{text}");
+    for line in text.lines() {
+        assert!(
+            guestbook::text::width(line) <= 80,
+            "{} columns: {line}",
+            guestbook::text::width(line)
+        );
+    }
+    // The notes that say why are all there, wrapped under the guest.
+    let joined: String = text.lines().map(str::trim).collect();
+    assert!(
+        joined.contains("经总经理批准列入黑名单，不接受预订。"),
+        "{text}"
+    );
+
+    let out = guestbook(&db, &["--user", "hk", "--today", "2026-06-15", "flagged"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!text.contains("No profile carries a flag"), "{text}");
+    assert!(
+        text.contains("Your role sees only the guests in house"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_empty_search_is_a_usage_error_with_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    for query in ["", "   "] {
+        let out = guestbook(&db, &["search", query]);
+        assert_eq!(out.status.code(), Some(2), "{query:?}");
+        assert_eq!(
+            stderr(&out).trim(),
+            "guestbook: Nothing to look up: give a name, a phone number (or its last digits), \
+             a room or a guest id."
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn reveal_of_an_unknown_field_lists_only_the_fields_that_can_be_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let out = guestbook(&db, &["show", "G1", "--reveal", "bogus", "--reason", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim(),
+        "guestbook: 'bogus' cannot be revealed; the fields that can: id_doc_number, phones, \
+         emails, birth_date, name."
+    );
+    let out = guestbook(&db, &["show", "G1", "--reveal", "notes", "--reason", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("'notes' cannot be revealed"));
+}
+
+#[cfg(unix)]
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn database_files_backups_and_restores_are_readable_by_their_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    assert_eq!(mode_of(&db), 0o600);
+    for part in ["-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{part}", db.display()));
+        if file.exists() {
+            assert_eq!(mode_of(&file), 0o600, "{part}");
+        }
+    }
+    let backup = dir.path().join("copy.db");
+    let out = guestbook(&db, &["backup", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode_of(&backup), 0o600);
+    // A database an older version left readable by everyone is narrowed by a restore.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = guestbook(&db, &["restore", backup.to_str().unwrap(), "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode_of(&db), 0o600);
+    let fresh = dir.path().join("fresh.db");
+    let out = guestbook(&fresh, &["restore", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode_of(&fresh), 0o600);
+}
+
+#[test]
+fn an_encrypted_backup_leaves_no_plain_copy_behind_even_when_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    accounts(&db, &[("admin", "admin"), ("mgr", "manager")]);
+    let (tmp, out_dir) = (dir.path().join("tmp"), dir.path().join("out"));
+    std::fs::create_dir(&tmp).unwrap();
+    std::fs::create_dir(&out_dir).unwrap();
+    let pass = dir.path().join("pass");
+    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
+    let target = out_dir.join("nightly.age");
+    let backup = |user: &str| {
+        Command::new(env!("CARGO_BIN_EXE_guestbook"))
+            .arg("--db")
+            .arg(&db)
+            .args([
+                "--user",
+                user,
+                "backup",
+                target.to_str().unwrap(),
+                "--encrypt",
+            ])
+            .arg("--passphrase-file")
+            .arg(&pass)
+            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+            .env("LANG", "en_US.UTF-8")
+            .env("TMPDIR", &tmp)
+            .output()
+            .unwrap()
+    };
+    let names = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let out = backup("mgr");
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(names(&out_dir), Vec::<String>::new());
+    let out = backup("admin");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(names(&out_dir), vec!["nightly.age"]);
+    assert_eq!(names(&tmp), Vec::<String>::new());
+    assert!(std::fs::read(&target)
+        .unwrap()
+        .starts_with(b"age-encryption.org/v1"));
+}
+
+#[test]
+fn a_stale_edit_says_when_in_the_terminals_local_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let edit = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_guestbook"))
+            .arg("--db")
+            .arg(&db)
+            .args(["--user", "chenjie", "edit", "G1"])
+            .args(args)
+            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+            .env("LANG", "en_US.UTF-8")
+            .env("TZ", "Asia/Shanghai")
+            .output()
+            .unwrap()
+    };
+    let out = edit(&["company=Acme", "--json"]);
+    let saved = json(&out);
+    let at = chrono::DateTime::parse_from_rfc3339(saved["updated_at"].as_str().unwrap()).unwrap();
+    let shanghai = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let local = at.with_timezone(&shanghai).format("%Y-%m-%d %H:%M:%S");
+    let out = edit(&["company=Other", "--if-version", "1"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim(),
+        format!(
+            "guestbook: Guest G1 was changed by chenjie at {local} after you opened it; \
+             reload and try again."
+        )
+    );
+}

@@ -480,3 +480,50 @@ fn pop_from_the_phone_system_brings_the_caller_up_in_the_running_window() {
     // The window is gone, and so is its socket: the phone system hears so.
     assert_eq!(pop("+86 187 4634 8293").status.code(), Some(1));
 }
+
+#[test]
+fn an_admin_erases_a_guest_on_request_at_80_columns_and_the_record_shows_it() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hotel.db");
+    // A night auditor over SSH: 80x24; a file without accounts is run by its admin.
+    let tmux = Tmux::start("erase", 80, 24, &hotel_tui(dir.path()));
+    tmux.wait_for("Find ›");
+    tmux.literal("187 4634 8293");
+    tmux.wait_for("陆建华");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Greet as 陆总");
+
+    // E: the form names the guest and what goes; the reason, then the id typed again.
+    tmux.literal("E");
+    let form = tmux.wait_for("Erase the personal data of 陆建华 (G0324)");
+    assert!(form.contains("anonymous statistics"), "{form}");
+    tmux.literal("DSR-2026-031");
+    tmux.keys(&["Tab"]);
+    tmux.literal("G0324");
+    tmux.keys(&["Enter"]);
+    let erased = tmux.wait_for("ERASED");
+    assert!(!erased.contains("陆建华"), "{erased}");
+    assert!(erased.contains("Erased G0324: "), "{erased}");
+    let profile = show(&db, "G0324");
+    assert!(profile["erased_at"].is_string(), "{profile}");
+    assert_eq!(profile["name"], "[erased]");
+    assert_eq!(profile["phones"], serde_json::json!([]));
+
+    // The recent list says so instead of the old name and number.
+    tmux.keys(&["C-o"]);
+    let recent = tmux.wait_for("ERASED G0324");
+    assert!(recent.contains("erased on"), "{recent}");
+    assert!(!recent.contains("陆建华"), "{recent}");
+
+    // The retention screen's destruction record holds the request's reference.
+    tmux.keys(&["F4"]);
+    let retention = tmux.wait_for("Destruction record");
+    assert!(retention.contains("DSR-2026-031"), "{retention}");
+    assert!(retention.contains("request"), "{retention}");
+    tmux.keys(&["C-c"]);
+    tmux.wait_for("EXITED 0");
+}

@@ -2606,3 +2606,395 @@ fn a_session_that_ends_asks_the_same_user_for_the_password_and_keeps_the_half_ty
         "{notes:?}"
     );
 }
+
+// ---------------------------------------------------------------- erasure, export, retention
+
+/// The day an erasure made now shows (the harness's terminal is at UTC+8), as the placeholder
+/// `ERASED-DAY`, so snapshots hold from one day to the next.
+fn without_erasure_day(screen: &str) -> String {
+    let offset = FixedOffset::east_opt(8 * 3600).unwrap();
+    let day = Utc::now().with_timezone(&offset).date_naive().to_string();
+    screen.replace(&day, "ERASED-DAY")
+}
+
+/// Types the erase form: the reason, then the id typed again, then Enter.
+fn erase_typed(h: &mut Harness, reason: &str, id: &str) {
+    h.type_text("E");
+    assert_eq!(h.app.screen(), Screen::Form);
+    h.type_text(reason);
+    h.press(KeyCode::Tab);
+    h.type_text(id);
+    h.press(KeyCode::Enter);
+}
+
+#[test]
+fn snapshot_erase_form_names_the_guest_and_what_goes() {
+    snapshot_all("erase_form", |h| {
+        as_role(h, Role::Admin, Source::FrontOffice);
+        h.open("13800138000");
+        h.type_text("E");
+        h.type_text("DSR-2026-031");
+    });
+}
+
+#[test]
+fn an_admin_erases_the_open_guest_after_typing_the_id_and_the_profile_shows_as_erased() {
+    for (lang, tag) in LANGS {
+        let mut h = Harness::new(lang);
+        as_role(&mut h, Role::Admin, Source::FrontOffice);
+        h.open("13800138000");
+        // Another guest's id is not a confirmation: nothing is erased.
+        erase_typed(&mut h, "DSR-2026-031", "G0002");
+        assert_eq!(h.app.screen(), Screen::Form);
+        let id = GuestId::from("G0001");
+        assert_eq!(h.store.profile(&id).unwrap().guest.name, "张伟");
+        if lang == Lang::En {
+            assert_eq!(
+                field_error(&h, FieldKey::Confirm).as_deref(),
+                Some("type G0001 exactly to confirm; nothing was erased")
+            );
+        }
+        h.ctrl('u');
+        h.type_text("G0001");
+        h.press(KeyCode::Enter);
+        assert_eq!(h.app.screen(), Screen::Profile);
+        if lang == Lang::En {
+            assert_eq!(
+                h.app.message.clone().unwrap().text,
+                "Erased G0001: 3 stays kept anonymously; 4 preferences and 2 feedback removed."
+            );
+        }
+        let stored = h.store.profile(&id).unwrap();
+        assert!(stored.erased_at.is_some());
+        assert!(stored.guest.phones.is_empty() && stored.preferences.is_empty());
+        let records = h.store.destructions().unwrap();
+        assert_eq!(records[0].note.as_deref(), Some("DSR-2026-031"));
+        assert_eq!(records[0].user, "test");
+        for (w, height) in SIZES {
+            let screen = without_erasure_day(&h.render(w, height));
+            assert!(
+                !screen.contains("张伟") && !screen.contains("138"),
+                "{screen}"
+            );
+            insta::assert_snapshot!(format!("profile_erased_{tag}_{w}x{height}"), screen);
+        }
+        // Erasing it again is not offered: the key says it is done.
+        h.type_text("E");
+        assert_eq!(h.app.screen(), Screen::Profile);
+    }
+}
+
+#[test]
+fn erase_needs_a_reason_and_is_refused_with_the_stores_sentence_for_other_roles() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Admin, Source::FrontOffice);
+    h.open("13800138000");
+    erase_typed(&mut h, "", "G0001");
+    assert_eq!(h.app.screen(), Screen::Form);
+    assert!(field_error(&h, FieldKey::Reason).is_some());
+    h.press(KeyCode::Esc);
+    for role in [Role::Manager, Role::FrontOffice, Role::Housekeeping] {
+        as_role(&mut h, role, Source::FrontOffice);
+        h.type_text("E");
+        assert_eq!(h.app.screen(), Screen::Profile, "{role:?}");
+        let message = h.app.message.clone().unwrap();
+        assert_eq!(message.kind, MessageKind::Error);
+        assert!(
+            message.text.contains("may not erase"),
+            "{role:?}: {}",
+            message.text
+        );
+    }
+    // The store is the one that decides: an admin's key on a manager's account is refused.
+    let mut h = Harness::new(Lang::En);
+    store_as(&mut h, "mgr", Role::Manager);
+    as_role(&mut h, Role::Admin, Source::FrontOffice);
+    h.open("13800138000");
+    erase_typed(&mut h, "DSR-1", "G0001");
+    let form = h.app.active_form().unwrap();
+    assert!(
+        form.notice.as_deref().unwrap().contains("may not erase"),
+        "{:?}",
+        form.notice
+    );
+    let id = GuestId::from("G0001");
+    assert_eq!(h.store.profile(&id).unwrap().guest.name, "张伟");
+}
+
+#[test]
+fn export_writes_the_whole_record_to_a_private_file_and_is_on_record() {
+    let mut h = Harness::new(Lang::En);
+    let dir = tempfile::tempdir().unwrap();
+    h.app.print_dir = Some(dir.path().to_path_buf());
+    h.open("13800138000");
+    h.type_text("x");
+    let day = chrono::Local::now().date_naive();
+    let path = dir.path().join(format!("guest-G0001-{day}.json"));
+    let record: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(record["guest"]["name"], "张伟");
+    assert_eq!(record["preferences"].as_array().unwrap().len(), 4);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Info);
+    assert_eq!(
+        message.text,
+        format!(
+            "Wrote everything held about guest G0001 to {}.",
+            path.display()
+        )
+    );
+    let query = AuditQuery {
+        guest: Some(GuestId::from("G0001")),
+        ..AuditQuery::default()
+    };
+    let audit = h.store.audit(&query).unwrap();
+    assert_eq!(audit[0].action, "export_guest");
+    assert_eq!(audit[0].user, "test");
+
+    // The front desk may not: the store's sentence, and no file.
+    let mut h = Harness::new(Lang::En);
+    let dir = tempfile::tempdir().unwrap();
+    h.app.print_dir = Some(dir.path().to_path_buf());
+    store_as(&mut h, "desk", Role::FrontOffice);
+    h.open("13800138000");
+    h.type_text("x");
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(
+        message.text.contains("export a guest's whole record"),
+        "{}",
+        message.text
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Three profiles past the five-year retention on 2026-06-15: one that would go, one under a
+/// legal hold, one with a booking to come.
+fn with_old_guests(h: &mut Harness) {
+    let old = |id: &str, name: &str, created: &str| {
+        let mut g = guest(id, name, &[]);
+        g.created_at = at(created);
+        g.updated_at = g.created_at;
+        g
+    };
+    let gone = old("G0101", "周杰", "2019-03-01T00:00:00Z");
+    let mut held = old("G0102", "Anna Berg", "2018-01-01T00:00:00Z");
+    held.flags = vec![Flag::LegalHold];
+    let booked = old("G0103", "陈静", "2019-01-01T00:00:00Z");
+    import(
+        &mut h.store,
+        Kind::Guests,
+        [gone, held, booked]
+            .into_iter()
+            .map(ImportItem::Guest)
+            .collect(),
+    );
+    let stays = vec![
+        stay(
+            "R9001",
+            "G0101",
+            "2019-05-01",
+            "2019-05-03",
+            StayStatus::Departed,
+            "0501",
+        ),
+        stay(
+            "R9002",
+            "G0102",
+            "2018-02-01",
+            "2018-02-03",
+            StayStatus::Departed,
+            "0502",
+        ),
+        stay(
+            "R9003",
+            "G0103",
+            "2019-01-10",
+            "2019-01-12",
+            StayStatus::Departed,
+            "0503",
+        ),
+        stay(
+            "R9004",
+            "G0103",
+            "2026-07-01",
+            "2026-07-03",
+            StayStatus::Expected,
+            "0503",
+        ),
+    ];
+    import(
+        &mut h.store,
+        Kind::Stays,
+        stays.into_iter().map(ImportItem::Stay).collect(),
+    );
+}
+
+#[test]
+fn snapshot_retention_dry_run_from_the_board() {
+    snapshot_all("retention", |h| {
+        as_role(h, Role::Manager, Source::FrontOffice);
+        with_old_guests(h);
+        h.ctrl('b');
+        h.type_text("r");
+        assert_eq!(h.app.screen(), Screen::Retention);
+    });
+}
+
+#[test]
+fn an_admin_purges_after_confirming_and_the_destruction_record_shows_it() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Admin, Source::FrontOffice);
+    with_old_guests(&mut h);
+    h.press(KeyCode::F(4));
+    assert_eq!(h.app.screen(), Screen::Retention);
+    let report = h.app.retention.report.clone().unwrap();
+    assert_eq!((report.anonymized, report.blocked), (1, 2));
+    // Asked first; Esc keeps them.
+    h.type_text("p");
+    assert!(h.app.retention.confirming);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("Anonymise 1 profiles now?"), "{screen}");
+    insta::assert_snapshot!("retention_confirm_en_80x24", screen);
+    h.press(KeyCode::Esc);
+    assert!(!h.app.retention.confirming);
+    assert_eq!(h.app.screen(), Screen::Retention);
+    assert!(h
+        .store
+        .profile(&GuestId::from("G0101"))
+        .unwrap()
+        .erased_at
+        .is_none());
+    h.type_text("py");
+    assert_eq!(
+        h.app.message.clone().unwrap().text,
+        "Anonymised 1 profiles whose last activity was before 2021-06-15; 2 kept \
+         (current stay, legal hold or do not rent)."
+    );
+    assert!(h
+        .store
+        .profile(&GuestId::from("G0101"))
+        .unwrap()
+        .erased_at
+        .is_some());
+    assert!(h
+        .store
+        .profile(&GuestId::from("G0102"))
+        .unwrap()
+        .erased_at
+        .is_none());
+    // The screen was read again: nothing more to go, and the record names the purge.
+    let report = h.app.retention.report.clone().unwrap();
+    assert_eq!((report.anonymized, report.blocked), (0, 2));
+    let screen = h.render(80, 24);
+    assert!(screen.contains("  test          retention"), "{screen}");
+    assert!(screen.contains("1 profiles, 1 stays kept"), "{screen}");
+    h.type_text("p");
+    assert_eq!(
+        h.app.message.clone().unwrap().text,
+        "Nothing is past retention: there is nothing to purge."
+    );
+}
+
+#[test]
+fn retention_is_a_managers_dry_run_and_an_admins_purge() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Manager, Source::FrontOffice);
+    with_old_guests(&mut h);
+    h.press(KeyCode::F(4));
+    h.type_text("p");
+    assert!(!h.app.retention.confirming);
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(
+        message
+            .text
+            .contains("may not purge profiles past retention"),
+        "{}",
+        message.text
+    );
+    // Below manager the store refuses the screen itself.
+    let mut h = Harness::new(Lang::En);
+    store_as(&mut h, "desk", Role::FrontOffice);
+    h.press(KeyCode::F(4));
+    assert_eq!(h.app.screen(), Screen::Lookup);
+    let message = h.app.message.clone().unwrap();
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(
+        message.text.contains("list the profiles past retention"),
+        "{}",
+        message.text
+    );
+}
+
+#[test]
+fn a_long_retention_list_scrolls_and_every_line_fits_80_columns() {
+    let mut h = Harness::new(Lang::En);
+    as_role(&mut h, Role::Manager, Source::FrontOffice);
+    let many: Vec<Guest> = (0..40)
+        .map(|i| {
+            let mut g = guest(&format!("OLD{i:04}"), "Old Guest", &[]);
+            g.created_at = at("2019-03-01T00:00:00Z");
+            g.updated_at = g.created_at;
+            g
+        })
+        .collect();
+    import(
+        &mut h.store,
+        Kind::Guests,
+        many.into_iter().map(ImportItem::Guest).collect(),
+    );
+    h.press(KeyCode::F(4));
+    let screen = h.render(80, 24);
+    assert!(
+        screen.contains("OLD0000") && !screen.contains("OLD0039"),
+        "{screen}"
+    );
+    h.press(KeyCode::End);
+    let screen = h.render(80, 24);
+    assert!(screen.contains("OLD0039"), "{screen}");
+    assert!(screen.contains("No destruction records."), "{screen}");
+    for line in h.render(60, 20).lines() {
+        assert!(guestbook::text::width(line) <= 60, "{line}");
+    }
+}
+
+#[test]
+fn the_recent_list_shows_an_erased_guest_as_erased_and_a_merged_one_as_its_keeper() {
+    let mut h = Harness::new(Lang::En);
+    with_twin(&mut h);
+    visit(&mut h, &["13700001234", "13800138000", "欧阳"]);
+    // Another terminal merges the twin into G0001 and erases 欧阳娜娜.
+    let mut other = second_terminal(&h, "test");
+    other
+        .merge(&GuestId::from("G0001"), &GuestId::from("G0006"))
+        .unwrap();
+    other
+        .erase_because(&GuestId::from("G0002"), Some("DSR-7"))
+        .unwrap();
+    h.ctrl('o');
+    assert_eq!(recent_names(&h), vec!["[erased]", "张伟"]);
+    let screen = without_erasure_day(&h.render(80, 24));
+    assert!(screen.contains("ERASED G0002"), "{screen}");
+    assert!(screen.contains("erased on ERASED-DAY"), "{screen}");
+    assert!(
+        !screen.contains("欧阳") && !screen.contains("13912345678"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("recent_erased_and_merged_en_80x24", screen);
+    // The list itself now holds the keeper once, not the merged-away id.
+    assert_eq!(
+        h.app.recent_ids(),
+        &[GuestId::from("G0002"), GuestId::from("G0001")]
+    );
+    // Opening the list again never shows what was read before while it is read again.
+    h.press(KeyCode::Esc);
+    h.auto = false;
+    h.ctrl('o');
+    assert!(h.app.recent.profiles.is_empty());
+}

@@ -247,6 +247,9 @@ fn run_on_store(
         Command::Import(args) => import(store, ctx, &args),
         Command::Export(args) => export(store, &args),
         Command::Search { query, limit, json } => {
+            if query.trim().is_empty() {
+                return Err(CliError::Usage(Msg::SearchEmpty.text().into()));
+            }
             let hits = store.search_on(&query, limit, Some(ctx.today))?;
             if hits.is_empty() && !json {
                 // Said on stderr: a script reading stdout still sees no lines.
@@ -414,9 +417,18 @@ fn run_on_store(
         }
         Command::Flagged { json } => {
             let guests = store.flagged()?;
-            match json {
-                true => print_json(&guests),
-                false => say(&output::flagged_table(&guests, i18n::lang())),
+            if json {
+                return print_json(&guests);
+            }
+            // A role that reaches only the guests in house is told so: "none" would be false.
+            let in_house_only = crate::privacy::reaches_in_house_only(store.principal().role);
+            match (in_house_only, guests.is_empty()) {
+                (true, true) => say(Msg::FlaggedNoneInHouse.text()),
+                (true, false) => {
+                    say(&output::flagged_table(&guests, i18n::lang(), out_width()))?;
+                    say(Msg::FlaggedInHouseOnly.text())
+                }
+                (false, _) => say(&output::flagged_table(&guests, i18n::lang(), out_width())),
             }
         }
         Command::Backup {
@@ -458,14 +470,18 @@ fn run_on_store(
             let report = store.purge(ctx.today, dry_run)?;
             match json {
                 true => print_json(&report),
-                false => say(&purge_text(&report, i18n::lang())),
+                false => say(&report::retention::purge_text(&report, i18n::lang())),
             }
         }
         Command::Destructions { json } => {
             let records = store.destructions()?;
             match json {
                 true => print_json(&records),
-                false => say(&destructions_text(&records, i18n::lang())),
+                false => say(&report::retention::destructions_text(
+                    &records,
+                    i18n::lang(),
+                    &chrono::Local,
+                )),
             }
         }
         Command::ExportGuest { id, output, .. } => {
@@ -673,10 +689,31 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// A fresh, private scratch path in the temp folder for a plain copy on its way in or out.
-fn scratch_path(what: &str) -> PathBuf {
-    let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
-    std::env::temp_dir().join(format!(".guestbook-{what}-{}-{nanos}", std::process::id()))
+/// A private scratch file for a plain (unencrypted) copy on its way in or out, made beside
+/// `near` (the backup being written, the database being restored): never in a shared temp
+/// folder, where a plain copy of every guest would outlive a failure. Created new with mode
+/// 0600, and removed when dropped, on success, error or panic alike.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn beside(near: &Path, what: &str) -> std::io::Result<Scratch> {
+        let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        let name = near
+            .file_name()
+            .map_or_else(|| "guestbook".into(), |n| n.to_string_lossy().into_owned());
+        let dir = near.parent().filter(|d| !d.as_os_str().is_empty());
+        let path = dir
+            .unwrap_or(Path::new("."))
+            .join(format!(".{name}.{what}-{}-{nanos}", std::process::id()));
+        private_file(&path)?;
+        Ok(Scratch(path))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// The backup passphrase: the first line of `file`, else asked on the terminal (twice when
@@ -708,17 +745,17 @@ fn passphrase(file: Option<&Path>, confirm: bool) -> Result<age::secrecy::Secret
     Ok(text.into())
 }
 
-/// When a backup's data last changed, as the messages say it (`2026-06-15 22:10 UTC`, `-`
-/// for an empty database).
+/// When a backup's data last changed, as the messages say it (local time,
+/// `2026-06-15 22:10:05`; `-` for an empty database).
 fn data_as_of(summary: &BackupSummary) -> String {
-    summary.last_change.map_or_else(
-        || "-".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    )
+    summary
+        .last_change
+        .map_or_else(|| "-".to_string(), |t| i18n::local_time(&t))
 }
 
-/// `backup`: a plain copy from the store into a private scratch file, then (encrypted or
-/// not) into FILE, replaced whole.
+/// `backup`: a plain copy from the store into a private scratch file beside FILE, which then
+/// becomes FILE (or is encrypted into it), replaced whole; the scratch never outlives the
+/// command.
 fn backup(
     store: &mut dyn Store,
     ctx: &Context,
@@ -745,28 +782,21 @@ fn backup(
         true => Some(passphrase(passphrase_file, true)?),
         false => None,
     };
-    let plain = scratch_path("backup");
-    private_file(&plain)?;
-    let result = (|| -> Result<BackupSummary, CliError> {
-        let summary = store.backup(&plain)?;
-        let written = match key {
-            Some(key) => write_whole(file, |out| {
-                let mut writer = age::Encryptor::with_user_passphrase(key)
-                    .wrap_output(out)
-                    .map_err(CliError::Io)?;
-                std::io::copy(&mut std::fs::File::open(&plain)?, &mut writer)?;
-                writer.finish()?;
-                Ok(())
-            }),
-            None => write_whole(file, |out| {
-                std::io::copy(&mut std::fs::File::open(&plain)?, out)?;
-                Ok(())
-            }),
-        };
-        written.map(|()| summary)
-    })();
-    let _ = std::fs::remove_file(&plain);
-    let summary = result?;
+    let plain = Scratch::beside(file, "plain").map_err(|e| write_failed(file, &e))?;
+    let summary = store.backup(&plain.0)?;
+    match key {
+        Some(key) => write_whole(file, |out| {
+            let mut writer = age::Encryptor::with_user_passphrase(key)
+                .wrap_output(out)
+                .map_err(CliError::Io)?;
+            std::io::copy(&mut std::fs::File::open(&plain.0)?, &mut writer)?;
+            writer.finish()?;
+            Ok(())
+        })?,
+        // Already whole, private and on the same file system: it becomes FILE at once.
+        None => std::fs::rename(&plain.0, file).map_err(|e| write_failed(file, &e))?,
+    }
+    drop(plain);
     if json {
         return print_json(&summary);
     }
@@ -785,8 +815,8 @@ fn backup(
     Ok(())
 }
 
-/// `restore`: an encrypted backup is decrypted into a private scratch file first; the store
-/// checks the copy and decides whether it may replace the database.
+/// `restore`: an encrypted backup is decrypted into a private scratch file beside the
+/// database first; the store checks the copy and decides whether it may replace the database.
 fn restore(
     store: &mut dyn Store,
     ctx: &Context,
@@ -810,26 +840,27 @@ fn restore(
             other => other.into(),
         })
     };
+    if ctx.remote {
+        // Said before a passphrase is asked for, and before anything is decrypted.
+        return Err(StoreError::OnServerHostOnly.into());
+    }
     let summary = if encrypted {
         let key = passphrase(passphrase_file, false)?;
-        let plain = scratch_path("restore");
-        let result = (|| -> Result<BackupSummary, CliError> {
-            let wrong =
-                || CliError::Invalid(Msg::BackupWrongPassphrase.fill(&[("file", &file.display())]));
-            let input = std::io::BufReader::new(
-                std::fs::File::open(file).map_err(|e| read_failed(file, &e))?,
-            );
-            let decryptor = age::Decryptor::new_buffered(input).map_err(|_| not_backup())?;
-            let identity = age::scrypt::Identity::new(key);
-            let mut reader = decryptor
-                .decrypt(std::iter::once(&identity as &dyn age::Identity))
-                .map_err(|_| wrong())?;
-            let mut out = private_file(&plain)?;
-            std::io::copy(&mut reader, &mut out).map_err(|_| wrong())?;
-            restore_from(&plain)
-        })();
-        let _ = std::fs::remove_file(&plain);
-        result?
+        let wrong =
+            || CliError::Invalid(Msg::BackupWrongPassphrase.fill(&[("file", &file.display())]));
+        let input =
+            std::io::BufReader::new(std::fs::File::open(file).map_err(|e| read_failed(file, &e))?);
+        let decryptor = age::Decryptor::new_buffered(input).map_err(|_| not_backup())?;
+        let identity = age::scrypt::Identity::new(key);
+        let mut reader = decryptor
+            .decrypt(std::iter::once(&identity as &dyn age::Identity))
+            .map_err(|_| wrong())?;
+        // Beside the database it goes into: the same folder already holds this data.
+        let plain = Scratch::beside(Path::new(&ctx.db), "restore")?;
+        let mut out = std::fs::OpenOptions::new().write(true).open(&plain.0)?;
+        std::io::copy(&mut reader, &mut out).map_err(|_| wrong())?;
+        drop(out);
+        restore_from(&plain.0)?
     } else {
         restore_from(file)?
     };
@@ -864,10 +895,7 @@ fn report_vip(
         return print_json(&sheet);
     }
     let (lang, mark) = (i18n::lang(), watermark(store));
-    let width = match output.is_none() && std::io::stdout().is_terminal() {
-        true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
-        false => 80,
-    };
+    let width = if output.is_none() { out_width() } else { 80 };
     let text = report::render_vip(&sheet, &ctx.catalog, lang, &mark, format, width, ctx.today);
     let Some(path) = output else {
         return say(text.trim_end());
@@ -1055,6 +1083,15 @@ fn setting_value(old: &serde_json::Value, text: &str) -> serde_json::Value {
     }
 }
 
+/// Columns of text output: as wide as the terminal, so an 80-column SSH session never wraps
+/// a line; 80 in a file or a pipe.
+fn out_width() -> usize {
+    match std::io::stdout().is_terminal() {
+        true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
+        false => 80,
+    }
+}
+
 fn watermark(store: &dyn Store) -> Watermark {
     report::watermark(store)
 }
@@ -1070,12 +1107,7 @@ fn board(
     if json {
         return print_json(&board);
     }
-    // As wide as the terminal, so an 80-column SSH session never wraps a line; 80 in a file
-    // or a pipe.
-    let width = match std::io::stdout().is_terminal() {
-        true => crossterm::terminal::size().map_or(80, |(w, _)| w as usize),
-        false => 80,
-    };
+    let width = out_width();
     say(&report::board_text(
         &board,
         &ctx.catalog,
@@ -1436,12 +1468,16 @@ fn reveal_field(
     field: &str,
     reason: Option<String>,
 ) -> Result<crate::model::Guest, CliError> {
-    let field = GuestField::parse(field).ok_or_else(|| {
-        CliError::Invalid(Msg::UnknownField.fill(&[
-            ("field", &field.trim()),
-            ("choices", &GuestField::choices()),
-        ]))
-    })?;
+    let revealable = crate::privacy::REVEALABLE;
+    let field = GuestField::parse(field)
+        .filter(|f| revealable.contains(f))
+        .ok_or_else(|| {
+            let choices: Vec<&str> = revealable.iter().map(|f| f.as_str()).collect();
+            CliError::Invalid(
+                Msg::NotRevealable
+                    .fill(&[("field", &field.trim()), ("choices", &choices.join(", "))]),
+            )
+        })?;
     let reason = match reason {
         Some(reason) => reason,
         None if std::io::stdin().is_terminal() => {
@@ -1521,79 +1557,4 @@ fn erased_text(profile: &crate::model::Profile, at: chrono::DateTime<Utc>) -> St
         ("date", &at.format("%Y-%m-%d")),
         ("stays", &profile.stays.len()),
     ])
-}
-
-/// A purge's summary, and for a dry run every profile that would go and every blocked one
-/// with why (one a line: id, last activity, reasons).
-fn purge_text(report: &crate::model::PurgeReport, lang: i18n::Lang) -> String {
-    use crate::model::Blocker;
-    let head = if report.dry_run {
-        Msg::PurgeDryRunSummary
-    } else {
-        Msg::PurgeSummary
-    };
-    let mut lines = vec![head.fill_in(
-        lang,
-        &[
-            ("n", &report.anonymized),
-            ("blocked", &report.blocked),
-            ("cutoff", &report.cutoff),
-        ],
-    )];
-    for c in report.guests.iter().chain(&report.blocked_guests) {
-        let why: Vec<&str> = c
-            .blocked_by
-            .iter()
-            .map(|b| match b {
-                Blocker::CurrentStay => Msg::BlockedByStay.text_in(lang),
-                Blocker::LegalHold => i18n::flag_label(crate::model::Flag::LegalHold, lang),
-                Blocker::DoNotRent => i18n::flag_label(crate::model::Flag::DoNotRent, lang),
-            })
-            .collect();
-        let line = format!(
-            "{}  {}  {}",
-            report::fit(&c.id.0, 12),
-            c.last_activity,
-            why.join(", ")
-        );
-        lines.push(i18n::printable(line.trim_end(), false).into_owned());
-    }
-    lines.join("\n")
-}
-
-/// The destruction record, one line an entry: when, who, why, the reference, the counts.
-fn destructions_text(records: &[crate::model::Destruction], lang: i18n::Lang) -> String {
-    if records.is_empty() {
-        return Msg::NoDestructions.text_in(lang).to_string();
-    }
-    let lines: Vec<String> = records
-        .iter()
-        .map(|d| {
-            let reason = match d.reason {
-                crate::model::DestructionReason::Request => Msg::DestroyedOnRequest,
-                crate::model::DestructionReason::Retention => Msg::DestroyedByRetention,
-            };
-            let counts = Msg::DestructionCounts.fill_in(
-                lang,
-                &[
-                    ("guests", &d.counts.guests),
-                    ("stays", &d.counts.stays_kept),
-                    ("prefs", &d.counts.preferences),
-                    ("feedback", &d.counts.feedback),
-                ],
-            );
-            let at =
-                d.at.with_timezone(&chrono::Local)
-                    .format("%Y-%m-%d %H:%M:%S");
-            let line = format!(
-                "{at}  {}  {}  {}  {}",
-                report::fit(&d.user, 12),
-                report::fit(reason.text_in(lang), 10),
-                counts,
-                d.note.as_deref().unwrap_or("")
-            );
-            i18n::printable(line.trim_end(), false).into_owned()
-        })
-        .collect();
-    lines.join("\n")
 }

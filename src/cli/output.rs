@@ -79,31 +79,40 @@ pub fn audit_table(entries: &[AuditEntry], lang: crate::i18n::Lang) -> String {
     lines.join("\n")
 }
 
-/// Flagged profiles, one a line: id, name, the flags as staff call them, and the notes
-/// (where the reason usually is). Says so when there are none.
-pub fn flagged_table(guests: &[Guest], lang: crate::i18n::Lang) -> String {
+/// Flagged profiles fitted to `width` columns: id, name and the flags as staff call them on
+/// one line, the notes (where the reason usually is) wrapped under them. Says so when there
+/// are none.
+pub fn flagged_table(guests: &[Guest], lang: crate::i18n::Lang, width: usize) -> String {
     if guests.is_empty() {
         return crate::i18n::Msg::NoFlaggedGuests.text_in(lang).to_string();
     }
-    let lines: Vec<String> = guests
-        .iter()
-        .map(|g| {
-            let flags: Vec<&str> = g
-                .flags
-                .iter()
-                .map(|f| crate::i18n::flag_label(*f, lang))
-                .collect();
-            let name = format!("{} {}", g.name, g.name_latin.as_deref().unwrap_or(""));
-            let line = format!(
-                "{}  {}  {}  {}",
-                report::fit(&g.id.0, 9),
-                report::fit(&name, 30),
-                flags.join(", "),
-                g.notes.as_deref().unwrap_or("")
-            );
-            crate::i18n::printable(line.trim_end(), false).into_owned()
-        })
-        .collect();
+    const ID: usize = 9;
+    let indent = " ".repeat(ID + 2);
+    let mut lines = Vec::new();
+    for g in guests {
+        let flags: Vec<&str> = g
+            .flags
+            .iter()
+            .map(|f| crate::i18n::flag_label(*f, lang))
+            .collect();
+        let flags = flags.join(", ");
+        let name = format!("{} {}", g.name, g.name_latin.as_deref().unwrap_or(""));
+        // The flags are what the list is for: the name gives way to them.
+        let room = width.saturating_sub(ID + 2 + 2 + crate::text::width(&flags));
+        let line = format!(
+            "{}  {}  {flags}",
+            report::fit(&g.id.0, ID),
+            report::fit(name.trim_end(), room.clamp(8, 30)),
+        );
+        let line = crate::i18n::printable(line.trim_end(), false).into_owned();
+        lines.push(crate::text::cut(&line, width));
+        if let Some(notes) = &g.notes {
+            let notes = crate::i18n::printable(notes, false);
+            for part in crate::text::wrap(&notes, width.saturating_sub(indent.len()).max(20)) {
+                lines.push(format!("{indent}{part}"));
+            }
+        }
+    }
     lines.join("\n")
 }
 

@@ -682,7 +682,7 @@ const MASKABLE: &[&str] = &[
 fn check_text(column: &str, text: &str) -> Result<(), RowProblem> {
     // A masked view (`******1234`) exported by a role that may not see the value is never
     // data: importing it back would write the mask over what is stored.
-    if MASKABLE.contains(&column) && crate::privacy::looks_masked(text) {
+    if MASKABLE.contains(&column) && crate::privacy::looks_masked(column, text) {
         return Err(problem(column, Problem::MaskedValue.to_string()));
     }
     let free = FREE_TEXT.contains(&column);
@@ -1369,6 +1369,10 @@ pub fn patch_field(
     opts: &ImportOptions,
 ) -> Result<(), String> {
     let text = text.trim();
+    // A mask typed or pasted back (`***1822`) is refused before it is read as a value.
+    if MASKABLE.contains(&field.as_str()) && crate::privacy::looks_masked(field.as_str(), text) {
+        return Err(crate::model::Problem::MaskedValue.to_string());
+    }
     let opt = |t: &str| Some(t.to_string()).filter(|t| !t.is_empty());
     // An empty value clears the field; any other is parsed like its column.
     fn cleared_or<T>(

@@ -2,10 +2,12 @@
 //! watermarked with who printed them, where and when.
 
 mod print;
+pub mod retention;
 mod vip;
 
 pub use print::{
-    print_vip, render_vip, watermark, write_private, write_private_with, PrintError, SheetFormat,
+    export_guest, print_vip, render_vip, watermark, write_private, write_private_with, PrintError,
+    SheetFormat,
 };
 
 pub use vip::{complaint_text, department_lists, vip_csv, vip_html, vip_text, PrepLine};

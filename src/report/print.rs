@@ -1,5 +1,6 @@
 //! Printing the VIP sheet to a file, the one way the CLI (`report vip -o`) and the TUI's board
-//! do it: rendered in a format, watermarked, written readable by its owner only.
+//! do it: rendered in a format, watermarked, written readable by its owner only; and writing
+//! a guest's whole record for an access request from the TUI, the same way.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use chrono::{Local, NaiveDate};
 use super::{vip_csv, vip_html, vip_text, Watermark};
 use crate::catalog::Catalog;
 use crate::i18n::Lang;
-use crate::model::VipSheet;
+use crate::model::{GuestId, VipSheet};
 use crate::store::{Store, StoreError};
 
 /// The VIP sheet's file formats.
@@ -127,10 +128,46 @@ pub fn print_vip(
     let sheet = store.vip_sheet(date).map_err(PrintError::Store)?;
     let text = render_vip(&sheet, catalog, lang, &watermark(store), format, 80, today);
     let name = format!("vip-{date}.{}", format.extension());
+    write_first(dirs, &name, text.as_bytes())
+}
+
+/// Writes everything held about guest `id` for an access request (`Store::export_guest`,
+/// audited by the store) as `guest-ID-YYYY-MM-DD.json` (local date) into the first of `dirs`
+/// that takes it, readable by its owner only, in the shape `guestbook export-guest` writes;
+/// returns the file's path.
+pub fn export_guest(
+    store: &mut dyn Store,
+    id: &GuestId,
+    dirs: &[PathBuf],
+) -> Result<PathBuf, PrintError> {
+    let record = store.export_guest(id).map_err(PrintError::Store)?;
+    let mut json = serde_json::to_vec_pretty(&record)
+        .map_err(|e| PrintError::Write(std::io::Error::other(e)))?;
+    json.push(b'\n');
+    // An id is the PMS's text: anything but letters, digits, `-` and `_` stays out of a
+    // file name.
+    let safe: String = record
+        .guest
+        .id
+        .0
+        .chars()
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                true => c,
+                false => '_',
+            },
+        )
+        .collect();
+    let name = format!("guest-{safe}-{}.json", Local::now().format("%Y-%m-%d"));
+    write_first(dirs, &name, &json)
+}
+
+/// Writes `bytes` as `name` into the first of `dirs` that takes it ([`write_private`]).
+fn write_first(dirs: &[PathBuf], name: &str, bytes: &[u8]) -> Result<PathBuf, PrintError> {
     let mut last = std::io::Error::from(std::io::ErrorKind::NotFound);
     for dir in dirs {
-        let path = dir.join(&name);
-        match write_private(&path, text.as_bytes()) {
+        let path = dir.join(name);
+        match write_private(&path, bytes) {
             Ok(()) => return Ok(path),
             Err(e) => last = e,
         }

@@ -79,15 +79,17 @@ pub fn masked_text(g: &Guest) -> Result<(), Invalid> {
         ("name", g.pseudonym.as_deref() == Some(g.name.as_str())),
         (
             "id_doc_number",
-            g.id_doc_number.as_deref().is_some_and(looks_masked),
+            g.id_doc_number
+                .as_deref()
+                .is_some_and(|n| looks_masked("id_doc_number", n)),
         ),
         (
             "phones",
             g.phones
                 .iter()
-                .any(|p| looks_masked(&p.raw) || looks_masked(&p.e164.0)),
+                .any(|p| looks_masked("phones", &p.raw) || looks_masked("phones", &p.e164.0)),
         ),
-        ("emails", g.emails.iter().any(|e| looks_masked(e))),
+        ("emails", g.emails.iter().any(|e| looks_masked("emails", e))),
         (
             "birth_date",
             g.birth_date.is_some_and(|d| d.year() == MASKED_YEAR),
@@ -106,10 +108,11 @@ pub fn masked_stay(s: &Stay) -> Result<(), Invalid> {
         ("spend_fnb", &s.spend_fnb),
         ("spend_other", &s.spend_other),
     ];
-    match spend
-        .iter()
-        .find(|(_, v)| v.as_deref().is_some_and(crate::privacy::looks_masked))
-    {
+    let masked = |(field, v): &&(&str, &Option<String>)| {
+        v.as_deref()
+            .is_some_and(|v| crate::privacy::looks_masked(field, v))
+    };
+    match spend.iter().find(masked) {
         Some((field, _)) => Err(Invalid::new(*field, Problem::MaskedValue)),
         None => Ok(()),
     }
@@ -136,7 +139,7 @@ pub fn feedback(f: &NewFeedback) -> Result<(), Invalid> {
     if f.text.trim().is_empty() {
         return Err(Invalid::new("text", Problem::Required));
     }
-    if crate::privacy::looks_masked(&f.text) {
+    if crate::privacy::looks_masked("text", &f.text) {
         return Err(Invalid::new("text", Problem::MaskedValue));
     }
     text("text", &f.text, NOTE_MAX_CHARS, true)

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{local_time, Lang, Msg};
 use crate::model::{GuestId, Problem, Role};
 use crate::privacy::Action;
 
@@ -106,11 +106,7 @@ impl StoreError {
             }
             StoreError::Stale { id, by, at } => fill(
                 Msg::StaleEdit,
-                &[
-                    ("id", id),
-                    ("user", by),
-                    ("at", &at.format("%Y-%m-%d %H:%M:%S UTC")),
-                ],
+                &[("id", id), ("user", by), ("at", &local_time(at))],
             ),
             StoreError::Invalid { field, problem } => fill(
                 Msg::InvalidField,
@@ -143,14 +139,13 @@ impl StoreError {
             StoreError::BackupDamaged => fill(Msg::BackupDamaged, &[("db", &db)]),
             StoreError::OnServerHostOnly => fill(Msg::OnServerHostOnly, &[("db", &db)]),
             StoreError::NewerThanBackup { database, backup } => {
-                let when = |t: &DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
                 let never = Msg::BackupEmpty.text_in(lang).to_string();
                 fill(
                     Msg::NewerThanBackup,
                     &[
                         ("db", &db),
-                        ("database", &when(database)),
-                        ("backup", &backup.as_ref().map_or(never, when)),
+                        ("database", &local_time(database)),
+                        ("backup", &backup.as_ref().map_or(never, local_time)),
                     ],
                 )
             }
@@ -227,6 +222,7 @@ fn action_text(action: Action, lang: Lang) -> &'static str {
         Action::ReadDestructions => Msg::ActReadDestructions,
         Action::ExportGuest => Msg::ActExportGuest,
         Action::SetPseudonym => Msg::ActSetPseudonym,
+        Action::ReviewDupes => Msg::ActReviewDupes,
     };
     msg.text_in(lang)
 }
@@ -254,6 +250,7 @@ mod tests {
             },
             Problem::MaskedValue,
             Problem::MergeSelf,
+            Problem::SamePair,
         ];
         let mut all: Vec<StoreError> = problems
             .into_iter()

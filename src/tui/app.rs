@@ -3,7 +3,7 @@
 
 mod governance;
 
-pub use governance::{HistoryView, MergeView};
+pub use governance::{HistoryView, MergeView, RetentionView};
 
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
@@ -134,6 +134,9 @@ pub enum Screen {
     Merge,
     /// A profile's history from the audit log (`App::history`).
     History,
+    /// What the retention rule would anonymise, the purge, the destruction record
+    /// (`App::retention`).
+    Retention,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,7 +288,8 @@ pub struct App {
     /// "Merge with…" and a profile's history (`governance.rs`).
     pub merge: MergeView,
     pub history: HistoryView,
-    /// The VIP sheet printed from the board in flight.
+    pub retention: RetentionView,
+    /// The VIP sheet printed from the board, or a guest's record exported, in flight.
     pub printing: Option<u64>,
     /// Where the board prints the VIP sheet; `None`: the current directory, else `$HOME`.
     pub print_dir: Option<std::path::PathBuf>,
@@ -319,6 +323,7 @@ impl App {
             live: Live::default(),
             merge: MergeView::default(),
             history: HistoryView::default(),
+            retention: RetentionView::default(),
             printing: None,
             print_dir: None,
             writes: Vec::new(),
@@ -389,6 +394,7 @@ impl App {
             Screen::Recent => Mode::Recent,
             Screen::Merge => Mode::Merge,
             Screen::History => Mode::History,
+            Screen::Retention => Mode::Retention,
             Screen::Profile => match self.profile.entry {
                 None => Mode::Profile,
                 Some(Entry::Category | Entry::Options { .. }) => Mode::Record,
@@ -405,6 +411,7 @@ impl App {
             || self.recent.pending.is_some()
             || self.merge.pending.is_some()
             || self.history.pending.is_some()
+            || self.retention.pending.is_some()
             || self.printing.is_some()
             || self.active_form().is_some_and(|f| f.pending.is_some())
             || !self.writes.is_empty()
@@ -590,6 +597,7 @@ impl App {
             }
             Action::Board => return self.open_board(),
             Action::Recent => return self.open_recent(),
+            Action::Retention => return self.open_retention(),
             Action::Lock => {
                 self.lock();
                 return Vec::new();
@@ -616,6 +624,7 @@ impl App {
                 self.history_action(action);
                 Vec::new()
             }
+            Mode::Retention => self.retention_action(action),
             Mode::Locked => {
                 if action == Action::Unlock {
                     self.locked = false;
@@ -955,13 +964,36 @@ impl App {
         }
     }
 
+    /// The user's list as the store answered it: a merged-away id becomes the profile it went
+    /// into (once), one gone since leaves; kept for the next run when it changed.
+    fn resolve_recent(&mut self) -> Vec<Effect> {
+        let user = self.settings.user.clone();
+        let ids: Vec<GuestId> = self
+            .recent
+            .profiles
+            .iter()
+            .map(|p| p.guest.id.clone())
+            .collect();
+        let list = self.recent.by_user.entry(user.clone()).or_default();
+        if *list == ids {
+            return Vec::new();
+        }
+        *list = ids.clone();
+        match self.settings.recent_file {
+            Some(_) => vec![Effect::SaveRecent { user, ids }],
+            None => Vec::new(),
+        }
+    }
+
     fn open_recent(&mut self) -> Vec<Effect> {
         self.help = None;
         self.recent.selected = 0;
         self.push(Screen::Recent);
+        // Never the list as it was last read: a guest erased or merged since would show
+        // their old name and number until the store answers.
+        self.recent.profiles.clear();
         let ids = self.recent_ids().to_vec();
         if ids.is_empty() {
-            self.recent.profiles.clear();
             self.recent.pending = None;
             return Vec::new();
         }
@@ -1050,6 +1082,8 @@ impl App {
             }
             Action::MergeWith => return self.open_merge(),
             Action::History => return self.open_history(),
+            Action::Erase => return self.open_erase(),
+            Action::ExportGuest => return self.export_guest(),
             _ => {}
         }
         Vec::new()
@@ -1278,6 +1312,20 @@ impl App {
         self.failure_text(&Failure::Store(error.clone()))
     }
 
+    /// Whether the user's role may not do `permission` (`privacy::Action::allowed`, the
+    /// store's own rule); if so the key says so in the store's words, and nothing is asked.
+    fn refused(&mut self, permission: Permission) -> bool {
+        if permission.allowed(self.settings.role) {
+            return false;
+        }
+        let refusal = StoreError::Forbidden {
+            action: permission,
+            role: self.settings.role,
+        };
+        self.error(self.store_error_text(&refusal));
+        true
+    }
+
     /// Opens a form, unless the user's role may not do what it is for: then the key says so,
     /// as the store would.
     fn open_form(
@@ -1285,12 +1333,7 @@ impl App {
         permission: Permission,
         build: impl FnOnce(&App) -> Option<Form>,
     ) -> Vec<Effect> {
-        if !permission.allowed(self.settings.role) {
-            let refusal = StoreError::Forbidden {
-                action: permission,
-                role: self.settings.role,
-            };
-            self.error(self.store_error_text(&refusal));
+        if self.refused(permission) {
             return Vec::new();
         }
         if let Some(form) = build(self) {
@@ -1361,6 +1404,7 @@ impl App {
             }
             FormKind::Feedback { guest, .. } => feedback_job(form, guest.clone(), lang),
             FormKind::Reveal { guest, .. } => reveal_job(form, guest.clone(), lang),
+            FormKind::Erase { guest, .. } => erase_job(form, guest.clone(), lang),
             FormKind::SignIn => {
                 let user = form.text(FieldKey::User).trim().to_string();
                 // Typed once: a refused password is typed again, never kept on screen.
@@ -1425,6 +1469,23 @@ impl App {
                 self.info(self.fill(Msg::TuiRevealed, &[("field", &name), ("value", &value)]));
                 if let Some(profile) = self.shown_profile_of(&guest.id) {
                     profile.guest = *guest;
+                }
+            }
+            Ok(Answer::Erased { id, counts }) => {
+                self.stack.retain(|s| *s != Screen::Form);
+                let text = self.fill(
+                    Msg::TuiErased,
+                    &[
+                        ("id", &id),
+                        ("stays", &counts.stays_kept),
+                        ("prefs", &counts.preferences),
+                        ("feedback", &counts.feedback),
+                    ],
+                );
+                self.info(text);
+                // Read again: the profile now shows as erased, with nothing personal kept.
+                if self.profile.id.as_ref() == Some(&id) {
+                    return self.load_profile();
                 }
             }
             Ok(_) => self.stack.retain(|s| *s != Screen::Form),
@@ -1500,6 +1561,7 @@ impl App {
             self.lookup = LookupView::default();
             self.profile = ProfileView::default();
             self.board = BoardView::default();
+            self.retention = RetentionView::default();
             self.form = None;
             self.help = None;
             self.recent.profiles.clear();
@@ -1708,6 +1770,7 @@ impl App {
             Ok(Answer::Recent(profiles)) => {
                 self.recent.selected = self.recent.selected.min(profiles.len().saturating_sub(1));
                 self.recent.profiles = profiles;
+                return self.resolve_recent();
             }
             Ok(_) => {}
             Err(failure) => {
@@ -1899,6 +1962,17 @@ fn feedback_job(form: &mut Form, guest_id: GuestId, lang: Lang) -> Option<Job> {
 
 /// The reveal a filled-in reveal form asks for; an empty reason is refused on its field.
 fn reveal_job(form: &mut Form, guest: GuestId, lang: Lang) -> Option<Job> {
+    let reason = required_reason(form, lang)?;
+    let field = GuestField::parse(form.text(FieldKey::RevealField))?;
+    Some(Job::Reveal {
+        guest,
+        field,
+        reason,
+    })
+}
+
+/// The reason typed in a form, trimmed; an empty one is refused on its field.
+fn required_reason(form: &mut Form, lang: Lang) -> Option<String> {
     let reason = form.text(FieldKey::Reason).trim().to_string();
     if reason.is_empty() {
         form.refuse(
@@ -1907,12 +1981,19 @@ fn reveal_job(form: &mut Form, guest: GuestId, lang: Lang) -> Option<Job> {
         );
         return None;
     }
-    let field = GuestField::parse(form.text(FieldKey::RevealField))?;
-    Some(Job::Reveal {
-        guest,
-        field,
-        reason,
-    })
+    Some(reason)
+}
+
+/// The erasure a filled-in erase form asks for: a reason is required (it goes into the
+/// destruction record), and the guest's id typed again, so nobody erases a guest by a slip.
+fn erase_job(form: &mut Form, guest: GuestId, lang: Lang) -> Option<Job> {
+    let reason = required_reason(form, lang)?;
+    if form.text(FieldKey::Confirm).trim() != guest.0 {
+        let text = Msg::TuiEraseMismatch.fill_in(lang, &[("id", &guest)]);
+        form.refuse(FieldKey::Confirm, text);
+        return None;
+    }
+    Some(Job::Erase { guest, reason })
 }
 
 /// A board panel's rows: 0 arrivals, 1 in house, 2 departures.

@@ -4,6 +4,7 @@
 use crate::i18n::Msg;
 use crate::interchange::{patch_field, ImportOptions};
 use crate::model::{FeedbackKind, Guest, GuestField, GuestId, GuestPatch, Source};
+use crate::privacy::REVEALABLE;
 
 /// What a form field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +22,10 @@ pub enum FieldKey {
     Password,
     /// Which governed field to reveal (a choice).
     RevealField,
-    /// Why it is revealed (goes on record).
+    /// Why it is revealed or erased (goes on record).
     Reason,
+    /// The guest's id typed again, to confirm an erasure.
+    Confirm,
 }
 
 impl FieldKey {
@@ -48,6 +51,7 @@ impl FieldKey {
             FieldKey::Password => Msg::TuiFieldPassword,
             FieldKey::RevealField => Msg::TuiFieldField,
             FieldKey::Reason => Msg::TuiFieldReason,
+            FieldKey::Confirm => Msg::TuiFieldConfirm,
         }
     }
 
@@ -115,16 +119,13 @@ pub enum FormKind {
         guest: GuestId,
         name: String,
     },
+    /// Erase a guest's personal data on request: the reason (a request's reference) and the
+    /// id typed again.
+    Erase {
+        guest: GuestId,
+        name: String,
+    },
 }
-
-/// The fields a reveal offers (those the role matrix may mask), in that order.
-pub const REVEALABLE: [GuestField; 5] = [
-    GuestField::IdDocNumber,
-    GuestField::Phones,
-    GuestField::Emails,
-    GuestField::BirthDate,
-    GuestField::Name,
-];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
@@ -257,6 +258,21 @@ impl Form {
         );
         form.focus = 1;
         form
+    }
+
+    /// An erasure of `guest` on request; the cursor waits in the reason.
+    pub fn erase(guest: &Guest) -> Form {
+        let fields = vec![
+            Field::new(FieldKey::Reason, String::new()),
+            Field::new(FieldKey::Confirm, String::new()),
+        ];
+        Form::with(
+            FormKind::Erase {
+                guest: guest.id.clone(),
+                name: guest.name.clone(),
+            },
+            fields,
+        )
     }
 
     pub fn sign_in() -> Form {

@@ -49,6 +49,7 @@ named!(
         Recent => "recent",
         Merge => "merge",
         History => "history",
+        Retention => "retention",
     }
 );
 
@@ -101,6 +102,10 @@ named!(
         PrintVip => "print_vip",
         None => "none",
         Reveal => "reveal",
+        Erase => "erase",
+        ExportGuest => "export_guest",
+        Retention => "retention",
+        Purge => "purge",
     }
 );
 
@@ -124,16 +129,27 @@ impl Mode {
             Mode::Recent => Msg::TuiModeRecent,
             Mode::Merge => Msg::TuiModeMerge,
             Mode::History => Msg::TuiModeHistory,
+            Mode::Retention => Msg::TuiModeRetention,
         }
     }
 }
+
+/// The actions that work on every screen (but the locked one).
+const GLOBAL: &[Action] = &[
+    Action::Quit,
+    Action::Help,
+    Action::Board,
+    Action::Lock,
+    Action::Recent,
+    Action::Retention,
+];
 
 impl Action {
     /// Whether the action means something in a mode.
     pub fn allowed_in(self, mode: Mode) -> bool {
         use Action as A;
         let list: &[Action] = match mode {
-            Mode::Global => &[A::Quit, A::Help, A::Board, A::Lock, A::Recent],
+            Mode::Global => GLOBAL,
             Mode::Lookup => &[
                 A::Up,
                 A::Down,
@@ -165,6 +181,8 @@ impl Action {
                 A::Reveal,
                 A::MergeWith,
                 A::History,
+                A::Erase,
+                A::ExportGuest,
             ],
             Mode::Board => &[
                 A::Up,
@@ -219,9 +237,21 @@ impl Action {
                 A::Bottom,
                 A::Back,
             ],
+            Mode::Retention => &[
+                A::Up,
+                A::Down,
+                A::PageUp,
+                A::PageDown,
+                A::Top,
+                A::Bottom,
+                A::Reload,
+                A::Purge,
+                A::Confirm,
+                A::Back,
+            ],
         };
         // What works everywhere may also be bound per mode, except while locked.
-        let global = [A::Quit, A::Help, A::Board, A::Lock, A::Recent].contains(&self);
+        let global = GLOBAL.contains(&self);
         self == A::None || list.contains(&self) || (global && mode != Mode::Locked)
     }
 
@@ -274,6 +304,10 @@ impl Action {
             Action::PrintVip => Msg::TuiActPrintVip,
             Action::None => Msg::TuiActNone,
             Action::Reveal => Msg::TuiActReveal,
+            Action::Erase => Msg::TuiActErase,
+            Action::ExportGuest => Msg::TuiActExportGuest,
+            Action::Retention => Msg::TuiActRetention,
+            Action::Purge => Msg::TuiActPurge,
         }
     }
 }

@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 
 use crate::i18n::{Lang, Msg};
 use crate::model::{
-    AuditEntry, AuditQuery, Board, DupePair, Feedback, Guest, GuestId, GuestPatch, NewFeedback,
-    NewPreference, Preference, Profile,
+    AuditEntry, AuditQuery, Board, Destruction, DestructionCounts, DupePair, Feedback, Guest,
+    GuestId, GuestPatch, NewFeedback, NewPreference, Preference, Profile, PurgeReport,
 };
+use crate::report::PrintError;
 use crate::search::SearchHit;
 use crate::store::{Credentials, Principal, Store, StoreError};
 
@@ -81,6 +82,26 @@ pub enum Job {
         catalog: Box<crate::catalog::Catalog>,
         dir: Option<std::path::PathBuf>,
     },
+    /// Erases a guest's personal data on request, with the reference staff gave.
+    Erase {
+        guest: GuestId,
+        reason: String,
+    },
+    /// Writes everything held about a guest to `guest-ID-DATE.json` in `dir`, else the
+    /// current directory, else the home directory (as the VIP sheet is printed).
+    ExportGuest {
+        guest: GuestId,
+        dir: Option<std::path::PathBuf>,
+    },
+    /// What the retention rule would anonymise on `today` (a dry run) and the destruction
+    /// record.
+    Retention {
+        today: NaiveDate,
+    },
+    /// The retention rule applied on `today`.
+    Purge {
+        today: NaiveDate,
+    },
 }
 
 impl Job {
@@ -92,6 +113,7 @@ impl Job {
                 | (Job::Profile(_), Job::Profile(_))
                 | (Job::Board { .. }, Job::Board { .. })
                 | (Job::Recent(_), Job::Recent(_))
+                | (Job::Retention { .. }, Job::Retention { .. })
         )
     }
 
@@ -105,6 +127,7 @@ impl Job {
                 | Job::Board { .. }
                 | Job::DataVersion
                 | Job::Recent(_)
+                | Job::Retention { .. }
         )
     }
 }
@@ -157,6 +180,23 @@ pub enum Answer {
     },
     /// Where the VIP sheet was written.
     Printed(std::path::PathBuf),
+    /// A guest's personal data erased: what went and what stayed.
+    Erased {
+        id: GuestId,
+        counts: DestructionCounts,
+    },
+    /// Where a guest's whole record was written.
+    Exported {
+        id: GuestId,
+        path: std::path::PathBuf,
+    },
+    /// The retention rule's dry run and the destruction record, newest first.
+    Retention {
+        report: Box<PurgeReport>,
+        destructions: Vec<Destruction>,
+    },
+    /// What a purge did.
+    Purged(Box<PurgeReport>),
 }
 
 /// Why a request failed, as data: the UI turns it into one sentence in its user's language.
@@ -173,6 +213,8 @@ pub enum Failure {
     Internal(String),
     /// A printed sheet could not be written to a file (the reason from the system).
     NotWritten(String),
+    /// A guest's record could not be written to a file (the reason from the system).
+    RecordNotWritten(String),
     /// The server does not answer: the worker keeps trying this read and replies again with
     /// its answer when the server is back (the request is still in flight).
     Retrying,
@@ -186,6 +228,9 @@ impl Failure {
             Failure::Internal(reason) => Msg::TuiInternal.fill_in(lang, &[("reason", reason)]),
             Failure::NotWritten(reason) => {
                 Msg::TuiVipNotWritten.fill_in(lang, &[("reason", reason)])
+            }
+            Failure::RecordNotWritten(reason) => {
+                Msg::TuiRecordNotWritten.fill_in(lang, &[("reason", reason)])
             }
             Failure::Retrying => Msg::TuiServerRetrying.text_in(lang).to_string(),
         }
@@ -310,26 +355,46 @@ fn run_simple(store: &mut dyn Store, job: Job) -> Result<Answer, Failure> {
             catalog,
             dir,
         } => {
-            let dirs: Vec<std::path::PathBuf> = dir
-                .into_iter()
-                .chain(std::env::current_dir().ok())
-                .chain(std::env::var_os("HOME").map(Into::into))
-                .collect();
             let format = crate::report::SheetFormat::Html;
+            let dirs = print_dirs(dir);
             match crate::report::print_vip(store, date, today, &catalog, lang, format, &dirs) {
                 Ok(path) => Answer::Printed(path),
-                Err(crate::report::PrintError::Store(e)) => return Err(Failure::Store(e)),
-                Err(crate::report::PrintError::Write(e)) => {
-                    return Err(Failure::NotWritten(e.to_string()))
-                }
+                Err(PrintError::Store(e)) => return Err(Failure::Store(e)),
+                Err(PrintError::Write(e)) => return Err(Failure::NotWritten(e.to_string())),
             }
         }
+        Job::Erase { guest, reason } => Answer::Erased {
+            counts: store.erase_because(&guest, Some(&reason))?,
+            id: guest,
+        },
+        Job::ExportGuest { guest, dir } => {
+            match crate::report::export_guest(store, &guest, &print_dirs(dir)) {
+                Ok(path) => Answer::Exported { id: guest, path },
+                Err(PrintError::Store(e)) => return Err(Failure::Store(e)),
+                Err(PrintError::Write(e)) => return Err(Failure::RecordNotWritten(e.to_string())),
+            }
+        }
+        Job::Retention { today } => Answer::Retention {
+            report: Box::new(store.purge(today, true)?),
+            destructions: store.destructions()?,
+        },
+        Job::Purge { today } => Answer::Purged(Box::new(store.purge(today, false)?)),
     };
     Ok(answer)
 }
 
-/// Reads each recent profile; one erased or gone since is skipped, any other failure is the
-/// answer.
+/// Where the TUI writes a file for the user: the folder it was given, else the current
+/// directory, else the home directory.
+fn print_dirs(dir: Option<std::path::PathBuf>) -> Vec<std::path::PathBuf> {
+    dir.into_iter()
+        .chain(std::env::current_dir().ok())
+        .chain(std::env::var_os("HOME").map(Into::into))
+        .collect()
+}
+
+/// Reads each recent profile, each person once: a merged-away id reads as the profile it went
+/// into, an erased one as its tombstone (`erased_at` set, no personal data); one gone since
+/// is skipped, any other failure is the answer.
 fn recent_profiles(store: &mut dyn Store, ids: &[GuestId]) -> Result<Vec<Profile>, StoreError> {
     let mut profiles: Vec<Profile> = Vec::new();
     for id in ids {

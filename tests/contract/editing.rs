@@ -97,7 +97,7 @@ pub fn a_stale_edit_from_another_connection_keeps_the_first_change_whole(db: &Db
         err.text_in(Lang::En, "hotel.db"),
         format!(
             "Guest G1 was changed by fo.chenjie at {} after you opened it; reload and try again.",
-            saved.updated_at.format("%Y-%m-%d %H:%M:%S UTC")
+            guestbook::i18n::local_time(&saved.updated_at)
         )
     );
     assert_eq!(snapshot(&mut agent), after_first);

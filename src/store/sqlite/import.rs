@@ -370,7 +370,7 @@ pub fn import_item(
             }
         }
         ImportItem::Feedback(f) => {
-            if crate::privacy::looks_masked(&f.text) {
+            if crate::privacy::looks_masked("text", &f.text) {
                 return Err(masked(Invalid::new("text", Problem::MaskedValue)));
             }
             let Some(gid) = import_gid(tx, &f.guest_id, line, report)? else {

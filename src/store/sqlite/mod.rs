@@ -108,16 +108,13 @@ fn open_connection(path: &Path, opts: OpenOptions) -> Result<Connection, StoreEr
     }
     if !exists {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| match e.kind() {
-                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                    StoreError::ReadOnly
-                }
-                _ => {
-                    super::debug_log(&e);
-                    StoreError::Backend
-                }
-            })?;
+            std::fs::create_dir_all(dir).map_err(io_failure)?;
         }
+    }
+    if !exists && opts.create && !opts.read_only {
+        // Guest data from the first byte: SQLite would create the file (and so its -wal and
+        // -shm, which take the file's mode) readable by everyone on the host.
+        made_private(path)?;
     }
     let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let read_only = base | OpenFlags::SQLITE_OPEN_READ_ONLY;
@@ -142,6 +139,43 @@ fn open_connection(path: &Path, opts: OpenOptions) -> Result<Connection, StoreEr
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Makes `path` an empty file only its owner may read and write (0600), or narrows an
+/// existing one to that: a database and its copies hold every guest's personal data.
+/// SQLite gives the `-wal` and `-shm` files it creates beside a database the database's mode.
+pub fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    drop(file);
+    Ok(())
+}
+
+/// A file system failure as a store call fails: a folder or file the user may not change is
+/// `ReadOnly`, anything else goes to the debug log.
+fn io_failure(e: std::io::Error) -> StoreError {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            StoreError::ReadOnly
+        }
+        _ => {
+            super::debug_log(&e);
+            StoreError::Backend
+        }
+    }
+}
+
+/// [`private_file`] as a store call.
+fn made_private(path: &Path) -> Result<(), StoreError> {
+    private_file(path).map_err(io_failure)
 }
 
 impl SqliteStore {
@@ -342,7 +376,7 @@ impl SqliteStore {
     /// For roles that only see guests staying on the business date (housekeeping): the ids of
     /// guests arriving, in house or departing on it; `None` for every other role.
     fn reach(&self) -> Result<Option<std::collections::HashSet<GuestId>>, StoreError> {
-        if self.principal.role != Role::Housekeeping {
+        if !privacy::reaches_in_house_only(self.principal.role) {
             return Ok(None);
         }
         let date = self.business_date().format("%Y-%m-%d").to_string();
@@ -1396,6 +1430,7 @@ impl Store for SqliteStore {
     fn backup(&mut self, to: &Path) -> Result<BackupSummary, StoreError> {
         self.allow(Action::Backup)?;
         self.write(|tx, who| audit(tx, &who.user, "backup", None, ""))?;
+        made_private(to)?;
         let mut copy = Connection::open(to)?;
         // All pages in one step, under one read lock: a consistent copy while other
         // terminals keep writing (a stepwise copy would restart at each of their writes).
@@ -1435,6 +1470,13 @@ impl Store for SqliteStore {
             None::<fn(rusqlite::backup::Progress)>,
         )?;
         migrate(&mut self.conn)?;
+        // Restored over a file an older version created readable by everyone: guest data.
+        for part in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{part}", self.path.display()));
+            if file.exists() {
+                made_private(&file)?;
+            }
+        }
         // Nobody stays signed in through a restore (a session ended since the backup would
         // come back), and no stored answer outlives the data it answered about.
         self.conn
@@ -1511,7 +1553,7 @@ impl Store for SqliteStore {
         self.reveal_field(id, field, reason)
     }
     fn dupes(&mut self, limit: usize) -> Result<Vec<DupePair>, StoreError> {
-        self.allow(Action::Merge)?;
+        self.allow(Action::ReviewDupes)?;
         let tx = self.conn.unchecked_transaction()?;
         let pairs = dupes::all(&tx, limit)?;
         tx.commit()?;
@@ -1531,9 +1573,9 @@ impl Store for SqliteStore {
     }
 
     fn never_dupes(&mut self, a: &GuestId, b: &GuestId) -> Result<(), StoreError> {
-        self.allow(Action::Merge)?;
+        self.allow(Action::ReviewDupes)?;
         if a == b {
-            return Err(StoreError::invalid(a.0.clone(), Problem::MergeSelf));
+            return Err(StoreError::invalid(a.0.clone(), Problem::SamePair));
         }
         self.write(|tx, who| {
             let (a_gid, _) = Self::live_gid(tx, a)?;

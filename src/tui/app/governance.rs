@@ -1,12 +1,18 @@
 //! The TUI's governance actions: "merge with…" from a profile (its likely duplicates, then
-//! both side by side, then the merge), a profile's history from the audit log, and printing
-//! the VIP sheet from the board. The store decides who may; a refusal is a status sentence.
+//! both side by side, then the merge), a profile's history from the audit log, printing the
+//! VIP sheet from the board, erasing a guest on request and exporting their whole record, and
+//! the retention screen (dry run, purge, destruction record). The store decides who may; a
+//! refusal is a status sentence.
+
+use std::cell::Cell;
 
 use crate::i18n::Msg;
-use crate::model::{AuditEntry, DupePair, GuestId, Profile};
+use crate::model::{AuditEntry, Destruction, DupePair, GuestId, Profile, PurgeReport};
+use crate::privacy::Action as Permission;
 
 use super::{App, Effect, Screen};
-use crate::tui::keymap::Action;
+use crate::tui::form::Form;
+use crate::tui::keymap::{Action, Mode};
 use crate::tui::worker::{Answer, Job, Reply};
 
 /// "Merge with…": the profile it started from, its likely duplicates, and whether one is
@@ -43,6 +49,23 @@ pub struct HistoryView {
     pub id: Option<GuestId>,
     pub entries: Vec<AuditEntry>,
     pub scroll: usize,
+    pub pending: Option<u64>,
+}
+
+/// The retention screen: what the retention rule would anonymise today (a dry run), the
+/// destruction record, and an admin's purge once confirmed.
+#[derive(Debug, Default)]
+pub struct RetentionView {
+    pub report: Option<PurgeReport>,
+    /// Newest first.
+    pub destructions: Vec<Destruction>,
+    /// Lines scrolled past.
+    pub scroll: usize,
+    /// The largest useful scroll and the lines shown, as the screen last measured them.
+    pub scroll_limit: Cell<usize>,
+    pub page: Cell<usize>,
+    /// The purge was asked for and waits for its confirmation.
+    pub confirming: bool,
     pub pending: Option<u64>,
 }
 
@@ -85,6 +108,146 @@ impl App {
         });
         self.printing = Some(gen);
         vec![effect]
+    }
+
+    /// The erase form for the open profile, for a role that may erase; a profile already
+    /// erased says so instead.
+    pub(super) fn open_erase(&mut self) -> Vec<Effect> {
+        let erased = self
+            .profile
+            .profile
+            .as_ref()
+            .filter(|p| p.erased_at.is_some());
+        if let Some(profile) = erased {
+            let text = self.erased_text(profile);
+            self.info(text);
+            return Vec::new();
+        }
+        self.open_form(Permission::Erase, |app| {
+            app.profile.profile.as_ref().map(|p| Form::erase(&p.guest))
+        })
+    }
+
+    /// "Guest G0042: personal data erased on 2026-06-15; 3 stays kept as anonymous
+    /// statistics." (the day in this terminal's time), as `show` says it.
+    pub fn erased_text(&self, profile: &Profile) -> String {
+        self.fill(
+            Msg::ShowErased,
+            &[
+                ("id", &profile.guest.id),
+                ("date", &self.erased_day(profile)),
+                ("stays", &profile.stays.len()),
+            ],
+        )
+    }
+
+    /// "G0042: personal data erased on 2026-06-15", for a row.
+    pub fn erased_short(&self, profile: &Profile) -> String {
+        self.fill(
+            Msg::TuiRecentErased,
+            &[
+                ("id", &profile.guest.id),
+                ("date", &self.erased_day(profile)),
+            ],
+        )
+    }
+
+    /// The day a profile was erased, in this terminal's time.
+    fn erased_day(&self, profile: &Profile) -> String {
+        profile
+            .erased_at
+            .map(|at| {
+                at.with_timezone(&self.clock.offset)
+                    .date_naive()
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Writes everything held about the open profile to a private JSON file, as
+    /// `export-guest` does; the store decides who may and puts it on record.
+    pub(super) fn export_guest(&mut self) -> Vec<Effect> {
+        let Some(id) = self.profile.profile.as_ref().map(|p| p.guest.id.clone()) else {
+            return Vec::new();
+        };
+        let (gen, effect) = self.request(Job::ExportGuest {
+            guest: id,
+            dir: self.print_dir.clone(),
+        });
+        self.printing = Some(gen);
+        vec![effect]
+    }
+
+    /// Asks for the retention rule's dry run and the destruction record; the screen opens
+    /// when they come (a role that may not see them gets the store's sentence).
+    pub(super) fn open_retention(&mut self) -> Vec<Effect> {
+        self.help = None;
+        self.retention.confirming = false;
+        let (gen, effect) = self.request(Job::Retention {
+            today: self.today(),
+        });
+        self.retention.pending = Some(gen);
+        vec![effect]
+    }
+
+    pub(super) fn retention_action(&mut self, action: Action) -> Vec<Effect> {
+        let view = &mut self.retention;
+        let last = view.scroll_limit.get();
+        let page = view.page.get().max(1);
+        if view.confirming {
+            match action {
+                Action::Confirm if view.pending.is_none() => {
+                    let (gen, effect) = self.request(Job::Purge {
+                        today: self.today(),
+                    });
+                    self.retention.pending = Some(gen);
+                    return vec![effect];
+                }
+                Action::Back => view.confirming = false,
+                _ => {}
+            }
+            return Vec::new();
+        }
+        let scroll = &mut view.scroll;
+        match action {
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Down => *scroll = (*scroll + 1).min(last),
+            Action::PageUp => *scroll = scroll.saturating_sub(page),
+            Action::PageDown => *scroll = (*scroll + page).min(last),
+            Action::Top => *scroll = 0,
+            Action::Bottom => *scroll = last,
+            Action::Reload => return self.open_retention(),
+            Action::Purge => self.ask_to_purge(),
+            Action::Back => self.pop(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// The purge key: refused for a role that may not purge, a sentence when nothing is past
+    /// retention, else the confirmation.
+    fn ask_to_purge(&mut self) {
+        if self.refused(Permission::Purge) {
+            return;
+        }
+        match &self.retention.report {
+            Some(r) if r.anonymized > 0 => self.retention.confirming = true,
+            _ => self.info(self.text(Msg::TuiNothingToPurge).to_string()),
+        }
+    }
+
+    /// The confirmation the purge waits for, naming how many profiles go and the keys.
+    pub fn purge_question(&self) -> String {
+        let n = self.retention.report.as_ref().map_or(0, |r| r.anonymized);
+        let keymap = &self.settings.keymap;
+        self.fill(
+            Msg::TuiPurgeConfirm,
+            &[
+                ("n", &n),
+                ("yes", &keymap.hint(Mode::Retention, Action::Confirm)),
+                ("no", &keymap.hint(Mode::Retention, Action::Back)),
+            ],
+        )
     }
 
     pub(super) fn merge_action(&mut self, action: Action) -> Vec<Effect> {
@@ -134,7 +297,13 @@ impl App {
 
     /// Whether the reply `gen` is one these actions wait for.
     pub(super) fn governance_awaits(&self, gen: u64) -> bool {
-        [self.merge.pending, self.history.pending, self.printing].contains(&Some(gen))
+        [
+            self.merge.pending,
+            self.history.pending,
+            self.retention.pending,
+            self.printing,
+        ]
+        .contains(&Some(gen))
     }
 
     /// Takes a reply these actions wait for ([`App::governance_awaits`]).
@@ -149,6 +318,9 @@ impl App {
         }
         if gen == self.printing {
             self.printing = None;
+        }
+        if gen == self.retention.pending {
+            self.retention.pending = None;
         }
         match reply.result {
             Ok(Answer::Dupes { of, others }) => {
@@ -187,8 +359,32 @@ impl App {
                 let text = self.fill(Msg::TuiVipPrinted, &[("path", &path.display())]);
                 self.info(text);
             }
+            Ok(Answer::Exported { id, path }) => {
+                let text = self.fill(
+                    Msg::GuestExported,
+                    &[("id", &id), ("path", &path.display())],
+                );
+                self.info(text);
+            }
+            Ok(Answer::Retention {
+                report,
+                destructions,
+            }) => {
+                self.retention.report = Some(*report);
+                self.retention.destructions = destructions;
+                self.retention.scroll = 0;
+                self.push(Screen::Retention);
+            }
+            Ok(Answer::Purged(report)) => {
+                self.retention.confirming = false;
+                let text = crate::report::retention::purge_summary(&report, self.lang());
+                let effects = self.open_retention();
+                self.info(text);
+                return effects;
+            }
             Ok(_) => {}
             Err(failure) => {
+                self.retention.confirming = false;
                 let text = self.failure_text(&failure);
                 self.error(text);
             }

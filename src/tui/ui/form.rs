@@ -23,6 +23,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, theme: &Theme
         let help = wrap(app.text(Msg::TuiSignInHelp), max);
         lines.extend(help.into_iter().map(|l| Line::styled(l, theme.dim())));
     }
+    // What erasing does, before anything is typed: it cannot be undone.
+    if let FormKind::Erase { guest, .. } = &form.kind {
+        let warning = app.fill(Msg::TuiEraseWarning, &[("id", guest)]);
+        lines.extend(
+            wrap(&warning, max)
+                .into_iter()
+                .map(|l| Line::styled(l, theme.error())),
+        );
+    }
     if let Some(notice) = &form.notice {
         let notice = wrap(notice, max);
         lines.extend(notice.into_iter().map(|l| Line::styled(l, theme.error())));
@@ -98,6 +107,9 @@ fn title(app: &App, form: &Form) -> String {
         FormKind::Feedback { name, .. } => app.fill(Msg::TuiFeedbackTitle, &[("name", name)]),
         FormKind::SignIn => app.text(Msg::TuiSignInTitle).to_string(),
         FormKind::Reveal { name, .. } => app.fill(Msg::TuiRevealTitle, &[("name", name)]),
+        FormKind::Erase { guest, name } => {
+            app.fill(Msg::TuiEraseTitle, &[("name", name), ("id", guest)])
+        }
     }
 }
 

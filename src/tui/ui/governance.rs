@@ -1,5 +1,6 @@
 //! The governance screens: a profile's likely duplicates, two profiles side by side before a
-//! merge (differences marked with `≠` and bold, not by colour alone), and a profile's history.
+//! merge (differences marked with `≠` and bold, not by colour alone), a profile's history,
+//! and the retention screen.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -7,12 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use super::{column_widths, cut_line, fit_cells, spinner, wrap, Theme};
 use crate::i18n::{dupe_reasons, Msg};
 use crate::model::{GuestField, Profile};
 use crate::tui::app::App;
 use crate::tui::form::guest_text;
-
-use super::{column_widths, cut_line, fit_cells, spinner, Theme};
 
 fn heading<'a>(text: String, app: &App, theme: &Theme, width: u16) -> Paragraph<'a> {
     let line = Line::from(vec![
@@ -187,4 +187,83 @@ pub fn draw_history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+/// The retention screen: the dry run's summary, the profiles that would go and those
+/// blocked with why, then the destruction record; one scrolling list cut to the width, and
+/// under it the purge's question while it waits for its answer.
+pub fn draw_retention(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let view = &app.retention;
+    let width = usize::from(area.width);
+    // The purge's question stays under the list until it is answered; the keys are in the
+    // status line, offered to the roles that may use them.
+    let footer: Vec<Line> = match view.confirming {
+        true => wrap(&app.purge_question(), width.saturating_sub(1))
+            .into_iter()
+            .map(|l| Line::styled(format!(" {l}"), theme.alert()))
+            .collect(),
+        false => Vec::new(),
+    };
+    let [title, list, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(footer.len() as u16),
+    ])
+    .areas(area);
+    let cutoff = view.report.as_ref().map(|r| r.cutoff.to_string());
+    let text = app.fill(
+        Msg::TuiRetentionTitle,
+        &[("cutoff", &cutoff.unwrap_or_default())],
+    );
+    frame.render_widget(heading(text, app, theme, title.width), title);
+    let lines = retention_lines(app, theme, width);
+    let height = usize::from(list.height);
+    view.page.set(height);
+    view.scroll_limit.set(lines.len().saturating_sub(height));
+    let shown: Vec<Line> = lines.into_iter().skip(view.scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), list);
+    frame.render_widget(Paragraph::new(footer), foot);
+}
+
+/// Every line of the retention screen, each fitted to `width`.
+fn retention_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    use crate::report::retention::{candidate_line, destruction_parts, purge_summary};
+    let view = &app.retention;
+    let lang = app.lang();
+    let mut lines = Vec::new();
+    let row = |text: String| cut_line(Line::raw(format!("   {text}")), width);
+    let title = |msg: Msg| Line::styled(format!(" {}", app.text(msg)), theme.title());
+    if let Some(report) = &view.report {
+        for part in wrap(&purge_summary(report, lang), width.saturating_sub(2)) {
+            lines.push(Line::raw(format!(" {part}")));
+        }
+        if !report.guests.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(title(Msg::TuiRetentionGoes));
+            lines.extend(report.guests.iter().map(|c| row(candidate_line(c, lang))));
+        }
+        if !report.blocked_guests.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(title(Msg::TuiRetentionBlocked));
+            let blocked = report.blocked_guests.iter();
+            lines.extend(blocked.map(|c| row(candidate_line(c, lang))));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(title(Msg::TuiDestructionsTitle));
+    if view.destructions.is_empty() {
+        let none = format!("   {}", app.text(Msg::NoDestructions));
+        lines.push(Line::styled(none, theme.dim()));
+    }
+    // Two lines an entry: when, who, why and the reference; the counts under them.
+    let offset = app.clock.offset;
+    for d in &view.destructions {
+        let (head, counts, note) = destruction_parts(d, lang, &offset);
+        lines.push(row(format!("{}  {note}", head.trim_end())));
+        let indent = "      ";
+        for part in wrap(&counts, width.saturating_sub(3 + indent.len())) {
+            lines.push(Line::styled(format!("   {indent}{part}"), theme.dim()));
+        }
+    }
+    lines
 }

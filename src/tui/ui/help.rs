@@ -37,6 +37,7 @@ fn screen_mode(app: &App) -> Mode {
         Screen::Recent => Mode::Recent,
         Screen::Merge => Mode::Merge,
         Screen::History => Mode::History,
+        Screen::Retention => Mode::Retention,
     }
 }
 
@@ -55,6 +56,7 @@ pub fn help_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
             Mode::Recent,
             Mode::Merge,
             Mode::History,
+            Mode::Retention,
             Mode::Help,
             Mode::Form,
             Mode::Locked,
@@ -107,7 +109,13 @@ fn shown_keys(keymap: &Keymap, mode: Mode, action: Action) -> Vec<Key> {
     let mut keys = keymap.keys_for(mode, action);
     let falls_through = matches!(
         mode,
-        Mode::Profile | Mode::Board | Mode::Help | Mode::Recent | Mode::Merge | Mode::History
+        Mode::Profile
+            | Mode::Board
+            | Mode::Help
+            | Mode::Recent
+            | Mode::Merge
+            | Mode::History
+            | Mode::Retention
     );
     if falls_through {
         let acts_here = |k: &Key| k.typed().is_some() && keymap.action(mode, *k).is_none();

@@ -116,6 +116,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Screen::Recent => recent::draw(frame, body, app, &theme),
             Screen::Merge => governance::draw_merge(frame, body, app, &theme),
             Screen::History => governance::draw_history(frame, body, app, &theme),
+            Screen::Retention => governance::draw_retention(frame, body, app, &theme),
             Screen::Form => match &app.form {
                 Some(f) => form::draw(frame, body, app, f, &theme),
                 None => lookup::draw(frame, body, app, &theme),

@@ -27,6 +27,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
+    if profile.erased_at.is_some() {
+        return draw_erased(frame, area, profile, app, theme);
+    }
     let header = header_lines(profile, app, theme, area.width.into());
     let header_height = (header.len() as u16).min(area.height);
     let [top, body] =
@@ -36,6 +39,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(entry) = &app.profile.entry {
         draw_entry(frame, area, entry, app, theme);
     }
+}
+
+/// An erased guest: that it was erased and when, and the stays kept as anonymous statistics;
+/// nothing that names the person (the tombstone holds nothing).
+fn draw_erased(frame: &mut Frame, area: Rect, profile: &Profile, app: &App, theme: &Theme) {
+    let max = usize::from(area.width.saturating_sub(1));
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!(" {} ", app.text(Msg::TuiErasedMark)), theme.alert()),
+        Span::styled(format!("  {}", profile.guest.id), theme.dim()),
+    ])];
+    lines.push(Line::raw(""));
+    for part in wrap(&app.erased_text(profile), max) {
+        lines.push(Line::raw(part));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(stay_lines(profile, app, theme));
+    let limit = (lines.len() as u16).saturating_sub(area.height);
+    app.profile.scroll_limit.set(limit);
+    app.profile.page.set(area.height.saturating_sub(1));
+    let scroll = app.profile.scroll.min(limit);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
 
 /// Where the guest stands today, by the lookup's own rule.

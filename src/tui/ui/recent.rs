@@ -70,10 +70,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_stateful_widget(table, list, &mut state);
 }
 
-/// VIP, name, phone, (where the guest stands today or the last stay), alerts.
+/// VIP, name, phone, (where the guest stands today or the last stay), alerts; an erased
+/// guest is marked so by its id, with the day it was erased in place of the stay.
 fn cells<'a>(profile: &Profile, app: &App, theme: &Theme, wide: bool) -> Vec<Line<'a>> {
     let guest = &profile.guest;
     let today = app.today();
+    // Erased since it was opened: nothing of the person is left to show.
+    if profile.erased_at.is_some() {
+        let mut cells = vec![
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled(app.text(Msg::TuiErasedMark), theme.marker()),
+                Span::styled(format!(" {}", guest.id), theme.dim()),
+            ]),
+            Line::raw(""),
+        ];
+        if wide {
+            cells.push(Line::styled(app.erased_short(profile), theme.dim()));
+        }
+        cells.push(Line::raw(""));
+        return cells;
+    }
     let mut name = vec![Span::raw(guest.name.clone())];
     if let Some(latin) = guest.name_latin.as_ref().filter(|l| **l != guest.name) {
         name.push(Span::styled(format!(" {latin}"), theme.dim()));

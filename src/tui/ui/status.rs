@@ -158,6 +158,7 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
         Mode::Recent => &[Action::Open, Action::Back],
         Mode::Merge => &[Action::Confirm, Action::Swap, Action::Open, Action::Back],
         Mode::History => &[Action::Back],
+        Mode::Retention => &[Action::Purge, Action::Back, Action::Reload, Action::Help],
         Mode::Global => &[],
     }
 }
@@ -172,6 +173,10 @@ fn permitted(app: &App, action: Action) -> bool {
         Action::MergeWith | Action::Confirm => P::Merge,
         Action::History => P::ReadAudit,
         Action::PrintVip => P::PrintVipSheet,
+        Action::Erase => P::Erase,
+        Action::ExportGuest => P::ExportGuest,
+        Action::Retention => P::PurgeDryRun,
+        Action::Purge => P::Purge,
         _ => return true,
     };
     needs.allowed(app.settings.role)
