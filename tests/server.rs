@@ -778,7 +778,7 @@ fn the_cli_refuses_plain_http_to_another_machine_unless_insecure_http() {
         )
     };
     let refusal = format!(
-        "Refusing plain HTTP to {url}, which is not this machine: the password, the session \
+        "guestbook: Refusing plain HTTP to {url}, which is not this machine: the password, the session \
          and guest data would cross the network unencrypted. Use https:// (with --ca for the \
          hotel's own CA), or --insecure-http.\n"
     );
@@ -790,7 +790,9 @@ fn the_cli_refuses_plain_http_to_another_machine_unless_insecure_http() {
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
-        format!("The guestbook server at {url} does not answer; try again in a moment.\n")
+        format!(
+            "guestbook: The guestbook server at {url} does not answer; try again in a moment.\n"
+        )
     );
 }
 
