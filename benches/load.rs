@@ -177,8 +177,8 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// The CPU time the process `pid` used so far (user + system).
-fn cpu_time(pid: u32) -> Duration {
+/// The CPU time the process `pid` used so far: (user, system).
+fn cpu_time(pid: u32) -> (Duration, Duration) {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The fields after the command name (which may hold spaces) start with the state.
     let fields: Vec<&str> = stat
@@ -196,7 +196,8 @@ fn cpu_time(pid: u32) -> Duration {
         .ok()
         .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
         .unwrap_or(100u64);
-    Duration::from_secs_f64((ticks(11) + ticks(12)) as f64 / per_second as f64)
+    let time = |t: u64| Duration::from_secs_f64(t as f64 / per_second as f64);
+    (time(ticks(11)), time(ticks(12)))
 }
 
 /// One request's outcome: its kind, how long it took, and its status.
@@ -274,7 +275,8 @@ impl Server {
                 .collect()
         });
         let wall = started.elapsed();
-        let cpu = cpu_time(self.child.id()) - cpu_before;
+        let cpu_after = cpu_time(self.child.id());
+        let cpu = (cpu_after.0 - cpu_before.0, cpu_after.1 - cpu_before.1);
         report(label, &samples, wall, cpu);
     }
 
@@ -369,18 +371,22 @@ fn p50_p99(times: &mut [Duration]) -> (f64, f64) {
     (at(50), at(99))
 }
 
-fn report(label: &str, samples: &[Sample], wall: Duration, cpu: Duration) {
+/// One run's figures; `cpu` is the server's (user, system) time over the run.
+fn report(label: &str, samples: &[Sample], wall: Duration, cpu: (Duration, Duration)) {
     let failed = samples.iter().filter(|s| s.2 != 200).count();
     let lookups: Vec<&Sample> = samples.iter().filter(|s| s.0 != "write").collect();
     let mut all: Vec<Duration> = lookups.iter().map(|s| s.1).collect();
     let (p50, p99) = p50_p99(&mut all);
+    let per_request = |d: Duration| d.as_secs_f64() * 1e6 / samples.len().max(1) as f64;
     println!(
         "{label}: {} requests in {:.1} s, {:.0} lookups/s, lookup p50 {p50:.2} ms, p99 {p99:.2} ms; \
-         server CPU {:.0} µs per request; {failed} not 200",
+         server CPU {:.0} µs per request (user {:.0}, system {:.0}); {failed} not 200",
         samples.len(),
         wall.as_secs_f64(),
         lookups.len() as f64 / wall.as_secs_f64(),
-        cpu.as_secs_f64() * 1e6 / samples.len().max(1) as f64,
+        per_request(cpu.0 + cpu.1),
+        per_request(cpu.0),
+        per_request(cpu.1),
     );
     for kind in KINDS.iter().copied().chain(["write"]) {
         let mut times: Vec<Duration> = samples

@@ -326,6 +326,7 @@ messages! {
     ProbMalformed => "could not be read (malformed or of the wrong shape)", "无法读取（格式错误或结构不符）";
     ServerListening => "guestbook server on {url} serving {db}", "guestbook 服务器在 {url} 上提供 {db}";
     ServerPlainHttpRefused => "Refusing plain HTTP on {addr}, which is not a loopback address: give --tls-cert and --tls-key, or --insecure-http.", "拒绝在非本机回环地址 {addr} 上使用明文 HTTP：请提供 --tls-cert 和 --tls-key，或 --insecure-http。";
+    RemotePlainHttpRefused => "Refusing plain HTTP to {url}, which is not this machine: the password, the session and guest data would cross the network unencrypted. Use https:// (with --ca for the hotel's own CA), or --insecure-http.", "拒绝以明文 HTTP 连接 {url}（不是本机）：密码、会话和客人资料会以未加密方式在网络上传输。请使用 https://（酒店自有 CA 请加 --ca），或 --insecure-http。";
     TlsFileUnreadable => "Cannot read the TLS file {file}: {reason}.", "无法读取 TLS 文件 {file}：{reason}。";
     IoMissing => "there is no such file or folder", "文件或文件夹不存在";
     IoDenied => "permission denied", "没有权限";

@@ -178,6 +178,22 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// Does the work of [`verify_password`] against a hash no password matches, and answers
+/// `false`: a sign-in naming an account without a password, or no account at all, then takes
+/// as long as a wrong password does, so timing does not tell which names exist.
+pub fn verify_against_nothing(password: &str) -> bool {
+    static NOTHING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    // A random password nobody is told: its hash stands for "no password here".
+    let hash = NOTHING.get_or_init(|| {
+        use rand_core::{OsRng, RngCore};
+        let mut secret = [0u8; 32];
+        OsRng.fill_bytes(&mut secret);
+        hash_password(&format!("{secret:?}"))
+    });
+    let _ = verify_password(password, hash);
+    false
+}
+
 #[cfg(test)]
 mod password_tests {
     use super::*;
@@ -189,6 +205,8 @@ mod password_tests {
         assert!(verify_password("longjing-22", &hash));
         assert!(!verify_password("longjing-23", &hash));
         assert!(!verify_password("longjing-22", "not a hash"));
+        assert!(!verify_against_nothing("longjing-22"));
+        assert!(!verify_against_nothing(""));
     }
 }
 

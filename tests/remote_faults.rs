@@ -465,7 +465,16 @@ fn a_server_that_does_not_answer_is_one_sentence_naming_its_url() {
     let home = tempfile::tempdir().unwrap();
     for url in ["http://127.0.0.1:1", "http://no-such-host.invalid:8731"] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
-            .args(["--remote", url, "--user", "fo", "search", "张伟"])
+            // Plain HTTP to another machine is refused before anything is sent unless asked for.
+            .args([
+                "--insecure-http",
+                "--remote",
+                url,
+                "--user",
+                "fo",
+                "search",
+                "张伟",
+            ])
             .env("HOME", home.path())
             .env("XDG_STATE_HOME", home.path())
             .env("LANG", "C")

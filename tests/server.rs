@@ -256,6 +256,49 @@ fn a_sign_in_answers_token_expiry_and_role_and_a_wrong_password_is_401() {
     assert_eq!(answer["reason"]["error"], "wrong_password");
 }
 
+/// Someone guessing names learns nothing from the answers: without the right password a
+/// disabled account, one without a password and no account at all answer as a wrong
+/// password does; a disabled account is named only to whoever gives its password.
+#[test]
+fn sign_in_answers_tell_a_guesser_nothing_about_accounts() {
+    let hotel = start();
+    let mut admin = store::open_file(&hotel.path, "admin").unwrap();
+    admin
+        .change_account("manager", &store::AccountChange::Disable)
+        .unwrap();
+    admin
+        .add_account(&NewAccount {
+            user: "nopw".into(),
+            role: Role::Agent,
+            department: None,
+            password: None,
+        })
+        .unwrap();
+    for user in ["manager", "nopw", "nobody", "agent"] {
+        let (status, answer) = login_as(&hotel, json!({"user": user, "password": "guess-1"}));
+        assert_eq!(status, 401, "{user}");
+        assert_eq!(
+            answer,
+            json!({"error": format!("Wrong password for {user}."),
+                   "reason": {"error": "wrong_password", "user": user}}),
+            "{user}"
+        );
+        let (status, answer) = login_as(&hotel, json!({"user": user}));
+        assert_eq!(status, 401, "{user}");
+        assert_eq!(
+            answer["reason"],
+            json!({"error": "sign_in_required", "user": user}),
+            "{user}"
+        );
+    }
+    let (status, answer) = login_as(&hotel, json!({"user": "manager", "password": PASSWORD}));
+    assert_eq!(status, 401);
+    assert_eq!(
+        answer["reason"],
+        json!({"error": "account_disabled", "user": "manager"})
+    );
+}
+
 #[test]
 fn housekeeping_records_a_preference_as_itself_but_may_not_edit_a_profile() {
     let hotel = shared();
@@ -515,6 +558,40 @@ fn account_changes_and_a_restore_end_sessions() {
     assert_eq!(get(&hotel, "/api/v1/session", &other).0, 401);
 }
 
+/// A session is looked up in the database again only when the database changed; any change
+/// made elsewhere still ends it before its next request: a logout on another server process
+/// on the same file, an admin disabling the account through this very server.
+#[test]
+fn a_session_ended_elsewhere_is_refused_on_its_next_request() {
+    let hotel = start();
+    let other_server = serve(&hotel.path, &hotel.clock);
+    let token = login(&hotel, "agent");
+    for _ in 0..3 {
+        assert_eq!(get(&hotel, "/api/v1/guests?q=zhang", &token).0, 200);
+    }
+    let logout = format!("{other_server}/api/v1/logout");
+    assert_eq!(call("POST", &logout, Some(&token), "en", None).0, 200);
+    let (status, answer) = get(&hotel, "/api/v1/guests?q=zhang", &token);
+    assert_eq!(
+        (status, &answer["reason"]["error"]),
+        (401, &json!("session_ended"))
+    );
+
+    let fo = login(&hotel, "fo");
+    let admin = login(&hotel, "admin");
+    assert_eq!(get(&hotel, "/api/v1/guests/G1", &fo).0, 200);
+    let (status, _) = send(
+        &hotel,
+        "PATCH",
+        "/api/v1/accounts/fo",
+        &admin,
+        json!("Disable"),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(get(&hotel, "/api/v1/guests/G1", &fo).0, 401);
+    assert_eq!(get(&hotel, "/api/v1/guests/G1", &admin).0, 200);
+}
+
 /// A test CA and a server certificate it signed for 127.0.0.1 and localhost, as PEM files
 /// in `dir`: (ca, cert, key).
 fn test_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
@@ -665,6 +742,57 @@ fn the_cli_trusts_ca_and_names_an_unverified_certificate_in_one_sentence() {
     assert!(
         err.contains("could not be verified") && err.lines().count() == 1,
         "{err}"
+    );
+}
+
+/// A terminal refuses plain HTTP to another machine as the server refuses to serve it: the
+/// password would cross the network in clear. Nothing is sent and no session is kept; with
+/// `--insecure-http` it goes ahead (here to a name that does not resolve, so nobody answers).
+#[test]
+fn the_cli_refuses_plain_http_to_another_machine_unless_insecure_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "http://hotel-server.invalid:8731";
+    let run = |args: &[&str]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+            .args(["--user", "agent", "--password-stdin"])
+            .args(args)
+            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+            .env("XDG_STATE_HOME", dir.path())
+            .env("XDG_DATA_HOME", dir.path())
+            .env("HOME", dir.path())
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("GUESTBOOK_TOKEN")
+            .env_remove("GUESTBOOK_REMOTE")
+            .env_remove("GUESTBOOK_CA")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+        let out = bounded(child);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let refusal = format!(
+        "guestbook: Refusing plain HTTP to {url}, which is not this machine: the password, the session \
+         and guest data would cross the network unencrypted. Use https:// (with --ca for the \
+         hotel's own CA), or --insecure-http.\n"
+    );
+    for args in [vec!["login", url], vec!["--remote", url, "search", "张伟"]] {
+        assert_eq!(run(&args), (Some(1), refusal.clone()), "{args:?}");
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    let (code, err) = run(&["--insecure-http", "login", url]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        format!(
+            "guestbook: The guestbook server at {url} does not answer; try again in a moment.\n"
+        )
     );
 }
 

@@ -64,7 +64,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             listen,
             tls_cert,
             tls_key,
-            insecure_http,
             allow_passwordless,
             trust_proxy,
         }) => {
@@ -73,23 +72,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 &db_path(&cli.global)?,
                 listen,
                 tls.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
-                insecure_http,
+                cli.global.insecure_http,
                 trust_proxy,
                 allow_passwordless,
             );
         }
         Some(Command::Login { url }) => {
-            let ca = checked_ca(&cli.global)?;
+            let ca = checked_remote(&cli.global, &url)?;
             return login(&url, &user, cli.global.password_stdin, ca);
         }
-        Some(Command::Logout) => return logout(checked_ca(&cli.global)?),
+        Some(Command::Logout) => return logout(&cli.global),
         _ => {}
     }
     let target = match &cli.global.remote {
         Some(url) => Target::Remote {
             url: url.clone(),
             token: session_token(url),
-            ca: checked_ca(&cli.global)?.map(Path::to_path_buf),
+            ca: checked_remote(&cli.global, url)?.map(Path::to_path_buf),
         },
         None => Target::File(db_path(&cli.global)?),
     };
@@ -1274,6 +1273,17 @@ fn checked_ca(global: &Global) -> Result<Option<&Path>, CliError> {
     }
 }
 
+/// The `--ca` file for the server at `url`, which is refused, as `serve` refuses to serve it,
+/// when it is plain HTTP to another machine without `--insecure-http`.
+fn checked_remote<'g>(global: &'g Global, url: &str) -> Result<Option<&'g Path>, CliError> {
+    if store::remote::plain_http_off_loopback(url) && !global.insecure_http {
+        return Err(CliError::Invalid(
+            Msg::RemotePlainHttpRefused.fill(&[("url", &url)]),
+        ));
+    }
+    checked_ca(global)
+}
+
 /// `guestbook serve`: the API over the file at `db` until SIGTERM or Ctrl-C, over HTTPS
 /// with `tls` (certificate and key files) when given.
 fn serve(
@@ -1420,10 +1430,11 @@ fn login(url: &str, user: &str, password_stdin: bool, ca: Option<&Path>) -> Resu
 }
 
 /// `guestbook logout`: ends the kept session on its server and forgets it.
-fn logout(ca: Option<&Path>) -> Result<(), CliError> {
+fn logout(global: &Global) -> Result<(), CliError> {
     let Some(saved) = saved_session() else {
         return Err(CliError::Invalid(Msg::NotLoggedIn.text().into()));
     };
+    let ca = checked_remote(global, &saved.url)?;
     let who = Credentials {
         user: saved.user.clone(),
         password: None,

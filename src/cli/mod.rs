@@ -48,7 +48,7 @@ pub struct Global {
     #[arg(long, global = true, env = "GUESTBOOK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// A guestbook server (`guestbook serve`) instead of a file: its URL, such as
-    /// http://10.0.0.5:8731. The session of `guestbook login URL` is used when there is one.
+    /// https://10.0.0.5:8731 (http:// only to this machine, see --insecure-http). The session of `guestbook login URL` is used when there is one.
     #[arg(
         long,
         global = true,
@@ -61,6 +61,11 @@ pub struct Global {
     /// hotel's own; by default the public web roots are trusted.
     #[arg(long, global = true, env = "GUESTBOOK_CA", value_name = "FILE")]
     pub ca: Option<PathBuf>,
+    /// Allow plain HTTP off loopback: `serve` on an address other than loopback, `--remote`,
+    /// `login` and `logout` to a server on another machine (passwords, sessions and guest
+    /// data then cross the network unencrypted: only behind a TLS-terminating proxy).
+    #[arg(long, global = true)]
+    pub insecure_http: bool,
     /// The business date, instead of today's (YYYY-MM-DD).
     #[arg(long, global = true, env = "GUESTBOOK_TODAY", value_name = "DATE", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
@@ -252,10 +257,6 @@ pub enum Command {
         /// The PEM private key of --tls-cert.
         #[arg(long, value_name = "FILE", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
-        /// Allow plain HTTP on an address other than loopback (passwords and guest data then
-        /// cross the network unencrypted: only behind a TLS-terminating proxy).
-        #[arg(long)]
-        insecure_http: bool,
         /// Let a user sign in without a password when the hotel does not require sign-in
         /// (as on a file); by default every sign-in on a server needs the account's password.
         #[arg(long)]

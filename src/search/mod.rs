@@ -11,6 +11,7 @@ mod surnames;
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -105,9 +106,14 @@ pub trait KeyIndex {
         until: NaiveDate,
     ) -> Result<Vec<(i64, StayRow)>, Self::Error>;
     /// Every guest with such a stay, in one index range that reads no table row: a few
-    /// hundred to a few thousand guests however long the hotel's history, and the same hot
-    /// pages for every keystroke of the day.
-    fn staying(&mut self, today: NaiveDate, until: NaiveDate) -> Result<Vec<i64>, Self::Error>;
+    /// hundred to a few thousand guests however long the hotel's history, and the same for
+    /// every keystroke of the day, so a backend may keep the set between lookups for as long
+    /// as nothing in the database changes.
+    fn staying(
+        &mut self,
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Arc<HashSet<i64>>, Self::Error>;
     /// The stays in `room` that touch `today` (arrived by it, leaving on it or later).
     fn room_stays(
         &mut self,
@@ -417,7 +423,7 @@ struct Stays {
     today: Option<NaiveDate>,
     known: HashMap<i64, Option<HitStay>>,
     /// The guests with a stay standing today, once read.
-    staying: Option<HashSet<i64>>,
+    staying: Option<Arc<HashSet<i64>>>,
 }
 
 impl Stays {
@@ -473,11 +479,11 @@ impl Stays {
         if self.staying.is_none() {
             let found = match self.today {
                 Some(today) => index.staying(today, crate::rules::arriving_until(today))?,
-                None => Vec::new(),
+                None => Arc::default(),
             };
-            self.staying = Some(found.into_iter().collect());
+            self.staying = Some(found);
         }
-        Ok(self.staying.get_or_insert_with(HashSet::new))
+        Ok(self.staying.get_or_insert_with(Arc::default))
     }
 }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine as _;
@@ -25,6 +26,8 @@ pub struct Live {
     created: DateTime<Utc>,
     last_seen: Mutex<DateTime<Utc>>,
     touched: Mutex<DateTime<Utc>>,
+    /// The book's data version when the session's row was last seen in the database.
+    confirmed: AtomicU64,
     /// The session's own store: one terminal's worth, so its principal is fixed at sign-in
     /// exactly as a terminal's is when it opens the file.
     pub store: Mutex<Box<dyn Store>>,
@@ -105,20 +108,11 @@ impl Sessions {
         self.begin(who, store, now)
     }
 
-    /// The store of a sign-in whose password was checked.
+    /// The store of a sign-in whose password was checked (whether an account exists, has a
+    /// password or is disabled is not told to whoever guesses: see
+    /// [`store::open_for_sign_in`]).
     fn open_checked(&self, who: &Credentials) -> Result<Box<dyn Store>, StoreError> {
-        store::open_for_sign_in(&self.path, who, self.config.require_password).map_err(
-            |e| match e {
-                // Whether an account exists is not told to whoever guesses names.
-                StoreError::UnknownUser { user } if self.config.require_password => {
-                    match &who.password {
-                        Some(_) => StoreError::WrongPassword { user },
-                        None => StoreError::SignInRequired { user },
-                    }
-                }
-                other => other,
-            },
-        )
+        store::open_for_sign_in(&self.path, who, self.config.require_password)
     }
 
     fn begin(
@@ -131,13 +125,18 @@ impl Sessions {
         OsRng.fill_bytes(&mut bytes);
         let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         let key = hash(&token);
-        lock(&self.book).begin(&key, &who.user, now)?;
+        let confirmed = {
+            let mut book = lock(&self.book);
+            book.begin(&key, &who.user, now)?;
+            book.data_version()?
+        };
         let principal = store.principal().clone();
         let live = Arc::new(Live {
             user: who.user.clone(),
             created: now,
             last_seen: Mutex::new(now),
             touched: Mutex::new(now),
+            confirmed: AtomicU64::new(confirmed),
             store: Mutex::new(store),
         });
         lock(&self.live).insert(key, live);
@@ -154,15 +153,11 @@ impl Sessions {
         let now = (self.config.clock)();
         let known = lock(&self.live).get(&key).cloned();
         let live = match known {
-            // The database decides whether a session stands: an admin's change to the
-            // account, a restore or another server process may have ended it (one lookup
-            // by primary key).
-            Some(live) if lock(&self.book).find(&key)?.is_none() => {
-                drop(live);
+            Some(live) if self.still_stands(&key, &live)? => live,
+            Some(_) => {
                 lock(&self.live).remove(&key);
                 return Err(StoreError::SessionEnded);
             }
-            Some(live) => live,
             None => self.resume(&key)?,
         };
         let last_seen = *lock(&live.last_seen);
@@ -179,12 +174,33 @@ impl Sessions {
         Ok(live.clone())
     }
 
+    /// Whether the session `live` of `key` still stands. The database decides: an admin's
+    /// change to the account, a restore, a logout on another server process may have ended
+    /// it. Its row is read again only when the database changed since it was last seen
+    /// there (the book's data version moved): a lookup costs one pragma, not a query, and
+    /// a session ended by anyone else is still refused on its next request.
+    fn still_stands(&self, key: &[u8; 32], live: &Live) -> Result<bool, StoreError> {
+        let mut book = lock(&self.book);
+        let version = book.data_version()?;
+        if live.confirmed.load(Ordering::Acquire) == version {
+            return Ok(true);
+        }
+        let stands = book.find(key)?.is_some();
+        if stands {
+            live.confirmed.store(version, Ordering::Release);
+        }
+        Ok(stands)
+    }
+
     /// A session this server process has not served yet (it was restarted): from the
     /// database, its store opened again for its user, who must still be enabled.
     fn resume(&self, key: &[u8; 32]) -> Result<Arc<Live>, StoreError> {
-        let stored = lock(&self.book)
-            .find(key)?
-            .ok_or(StoreError::SessionEnded)?;
+        let (stored, confirmed) = {
+            let mut book = lock(&self.book);
+            // Read before the row: a change in between makes the next request look again.
+            let version = book.data_version()?;
+            (book.find(key)?.ok_or(StoreError::SessionEnded)?, version)
+        };
         let store = match store::open_for_session(&self.path, &stored.user) {
             Ok(store) => store,
             Err(StoreError::UnknownUser { .. } | StoreError::AccountDisabled { .. }) => {
@@ -198,6 +214,7 @@ impl Sessions {
             created: stored.created_at,
             last_seen: Mutex::new(stored.last_seen),
             touched: Mutex::new(stored.last_seen),
+            confirmed: AtomicU64::new(confirmed),
             store: Mutex::new(store),
         });
         Ok(lock(&self.live).entry(*key).or_insert(live).clone())

@@ -121,7 +121,11 @@ pub fn open(
 }
 
 /// For the server: opens the file at `path` for a sign-in, which always needs the account's
-/// password (`require_password`) or follows the hotel's setting like a terminal does.
+/// password (`require_password`) or follows the hotel's setting like a terminal does. With
+/// `require_password` only the right password tells anything about an account: without a
+/// password every name fails with `SignInRequired`; with a wrong one an unknown name, an
+/// account without a password and a disabled one all fail with `WrongPassword`, after the
+/// same password-hashing work; `AccountDisabled` is told only after the right password.
 pub fn open_for_sign_in(
     path: &std::path::Path,
     who: &Credentials,
@@ -133,13 +137,9 @@ pub fn open_for_sign_in(
         sqlite::Trust::Hotel
     };
     let opts = OpenOptions::default();
-    Ok(Box::new(sqlite::SqliteStore::open_as(
-        path,
-        who,
-        opts,
-        &mut |_| {},
-        trust,
-    )?))
+    let store = sqlite::SqliteStore::open_as(path, who, opts, &mut |_| {}, trust)?;
+    store.map_for_server()?;
+    Ok(Box::new(store))
 }
 
 /// For the server: opens the file at `path` for the user of a session it already checked
@@ -149,13 +149,15 @@ pub fn open_for_session(path: &std::path::Path, user: &str) -> Result<Box<dyn St
         user: user.to_string(),
         password: None,
     };
-    Ok(Box::new(sqlite::SqliteStore::open_as(
+    let store = sqlite::SqliteStore::open_as(
         path,
         &who,
         OpenOptions::default(),
         &mut |_| {},
         sqlite::Trust::Session,
-    )?))
+    )?;
+    store.map_for_server()?;
+    Ok(Box::new(store))
 }
 
 /// Opens the file at `path` for `user`, creating it when there is none: for the tools beside

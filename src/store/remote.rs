@@ -65,6 +65,28 @@ pub fn segment(text: &str) -> String {
     out
 }
 
+/// Whether `url` is plain `http://` to a host other than this machine (`localhost`,
+/// 127.0.0.0/8, `::1`): what is sent there (a password, the session token, guest data)
+/// crosses the network unencrypted. Names other than `localhost` are not resolved: a name
+/// may point anywhere.
+pub fn plain_http_off_loopback(url: &str) -> bool {
+    let Ok(uri) = url.trim().parse::<ureq::http::Uri>() else {
+        return false;
+    };
+    if !uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+    {
+        return false;
+    }
+    let host = uri.host().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    !(host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()))
+}
+
 /// The CA certificates in the PEM file at `path` (a hotel's own CA, for `--ca`); refused
 /// with a sentence naming the file when it is missing, unreadable or holds none.
 pub fn ca_certificates(path: &Path) -> Result<Vec<Certificate<'static>>, TlsFileError> {
@@ -641,5 +663,33 @@ impl Store for RemoteStore {
 
     fn export_guest(&mut self, id: &GuestId) -> Result<GuestRecord, StoreError> {
         self.get(&format!("/guests/{}/record", segment(&id.0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_http_off_loopback;
+
+    #[test]
+    fn plain_http_is_unencrypted_only_off_this_machine() {
+        for url in [
+            "http://10.0.0.5:8731",
+            "http://hotel-server:8731/",
+            "HTTP://192.168.1.20",
+            "http://[2001:db8::1]:8731",
+        ] {
+            assert!(plain_http_off_loopback(url), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1:8731",
+            "http://127.9.9.9:8731",
+            "http://localhost:8731",
+            "http://LOCALHOST",
+            "http://[::1]:8731",
+            "https://10.0.0.5:8731",
+            "https://hotel-server",
+        ] {
+            assert!(!plain_http_off_loopback(url), "{url}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! and the key tables as the lookup reads them ([`crate::search::KeyIndex`]).
 
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -133,8 +134,26 @@ pub fn prefix_end(p: &str) -> String {
     format!("{p}\u{10FFFF}")
 }
 
+/// The guests staying around one business date, kept by a store between lookups: every
+/// keystroke of the day asks for the same few thousand, and they change only when the
+/// database does.
+#[derive(Default)]
+pub struct StayingCache {
+    /// The dates asked for, and the database as it was read: its data version (commits by
+    /// other connections) and this connection's own count of changed rows.
+    read: Option<(NaiveDate, NaiveDate, i64, u64)>,
+    gids: Arc<HashSet<i64>>,
+}
+
+impl StayingCache {
+    /// Forgets the set (the database was replaced under the connection, as by a restore).
+    pub fn clear(&mut self) {
+        *self = StayingCache::default();
+    }
+}
+
 /// The key tables as the lookup sees them: bounded index range scans, guests by row id.
-struct SqliteKeys<'c>(&'c Connection, &'c FieldRules);
+struct SqliteKeys<'c>(&'c Connection, &'c FieldRules, &'c mut StayingCache);
 
 impl search::KeyIndex for SqliteKeys<'_> {
     type Error = StoreError;
@@ -240,10 +259,24 @@ impl search::KeyIndex for SqliteKeys<'_> {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn staying(&mut self, today: NaiveDate, until: NaiveDate) -> Result<Vec<i64>, StoreError> {
-        let mut stmt = self.0.prepare_cached(STAYING_GIDS)?;
-        let rows = stmt.query_map(params![date_text(today), date_text(until)], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn staying(
+        &mut self,
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Arc<HashSet<i64>>, StoreError> {
+        // Read inside the lookup's transaction: the version is that of the snapshot read.
+        let version: i64 = self
+            .0
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        let read = Some((today, until, version, self.0.total_changes()));
+        if self.2.read != read {
+            let mut stmt = self.0.prepare_cached(STAYING_GIDS)?;
+            let rows = stmt.query_map(params![date_text(today), date_text(until)], |r| r.get(0))?;
+            self.2.gids = Arc::new(rows.collect::<Result<_, _>>()?);
+            self.2.read = read;
+        }
+        Ok(self.2.gids.clone())
     }
 
     fn room_stays(
@@ -279,7 +312,7 @@ fn stay_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, StayRow)> {
 /// How many columns `GUEST_COLUMNS` lists.
 const GUEST_COLUMN_COUNT: usize = 22;
 
-/// The lookup over this database's key tables.
+/// The lookup over this database's key tables; `staying` is kept between lookups.
 pub fn search(
     conn: &Connection,
     region: phonenumber::country::Id,
@@ -287,10 +320,12 @@ pub fn search(
     limit: usize,
     today: Option<NaiveDate>,
     rules: &FieldRules,
+    staying: &mut StayingCache,
 ) -> Result<Vec<SearchHit>, StoreError> {
     // One read transaction: the lock is taken once, not once per index scan.
     let tx = conn.unchecked_transaction()?;
-    let hits = search::run(&mut SqliteKeys(&tx, rules), region, query, limit, today)?;
+    let mut keys = SqliteKeys(&tx, rules, staying);
+    let hits = search::run(&mut keys, region, query, limit, today)?;
     tx.commit()?;
     Ok(hits)
 }

@@ -104,6 +104,9 @@ CREATE INDEX audit_guest ON audit(guest_id, at);
 /// Page cache sizes (negative: KiB): lookups touch a few pages; an import touches many.
 pub const CACHE_KIB: &str = "-16000";
 pub const IMPORT_CACHE_KIB: &str = "-131072";
+/// How much of the file a server's session maps (SQLite's own ceiling, just under 2 GiB; the
+/// rest of a larger file is read as usual).
+pub const SERVER_MMAP_BYTES: &str = "2147418112";
 
 pub const GUEST_COLUMNS: &str =
     "gid, id, name, name_latin, preferred_address, gender, birth_date, \

@@ -76,6 +76,16 @@ impl SessionBook {
             .optional()?)
     }
 
+    /// A number that changes whenever another connection (a session's store, a terminal,
+    /// another server process, an admin's command) commits a change to the database: while
+    /// it stands, no session can have been ended but by this book's own `end`.
+    pub fn data_version(&mut self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get::<_, i64>(0))? as u64)
+    }
+
     /// Moves a session's last activity to `now`.
     pub fn touch(&mut self, token_hash: &[u8; 32], now: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn.execute(
