@@ -6,13 +6,15 @@
 //! ```text
 //! cargo bench --bench tui                          # 1,000,000 guests
 //! GUESTBOOK_BENCH_GUESTS=10000 cargo bench --bench tui
+//! GUESTBOOK_BENCH_FRAME=/tmp/frame cargo bench --bench tui   # keep the heaviest keystroke's
+//!                                                             # bytes (in process, .pty)
 //! ```
 //!
 //! The data comes from `examples/generate.rs` and is imported with the release binary once,
 //! cached under `target/bench-data/`. The pty part needs python3 (its `pty` module); without it
 //! that part is skipped with a notice.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,6 +30,7 @@ use guestbook::model::Role;
 use guestbook::store::Store;
 use guestbook::tui::app::{App, Clock, Effect, Input, Settings};
 use guestbook::tui::keymap::Keymap;
+use guestbook::tui::wide::WideAware;
 use guestbook::tui::{ui, worker};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
@@ -169,14 +172,14 @@ fn clock() -> Clock {
     Clock::at(noon, FixedOffset::east_opt(8 * 3600).expect("offset"))
 }
 
-/// Counts what a frame would write to the terminal; shared so the count can be read while
-/// the backend owns the writer.
+/// Keeps what a frame would write to the terminal; shared so it can be read while the
+/// backend owns the writer.
 #[derive(Clone, Default)]
-struct Counter(Rc<Cell<usize>>);
+struct Counter(Rc<RefCell<Vec<u8>>>);
 
 impl Write for Counter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.set(self.0.get() + buf.len());
+        self.0.borrow_mut().extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -185,13 +188,16 @@ impl Write for Counter {
     }
 }
 
-type Screen = Terminal<CrosstermBackend<Counter>>;
+/// The binary's own backend, so the bytes counted are the ones a terminal would get.
+type Screen = Terminal<WideAware<Counter>>;
 
 fn screen(counter: &Counter) -> Screen {
+    let area = Rect::new(0, 0, 80, 24);
+    let backend = WideAware::with_area(CrosstermBackend::new(counter.clone()), area);
     let options = TerminalOptions {
-        viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        viewport: Viewport::Fixed(area),
     };
-    Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal")
+    Terminal::with_options(backend, options).expect("terminal")
 }
 
 /// Applies an input, runs its requests on the store at once, and draws; returns the bytes
@@ -202,7 +208,7 @@ fn step(
     screen: &mut Screen,
     counter: &Counter,
     input: Input,
-) -> usize {
+) -> Vec<u8> {
     let mut effects = app.update(input);
     while let Some(effect) = effects.pop() {
         if let Effect::Send(request) = effect {
@@ -210,10 +216,44 @@ fn step(
             effects.extend(app.update(Input::Reply(reply)));
         }
     }
-    let before = counter.0.get();
+    counter.0.borrow_mut().clear();
     screen.draw(|f| ui::draw(f, app)).expect("draw");
     app.dirty = false;
-    counter.0.get() - before
+    counter.0.take()
+}
+
+/// A frame's bytes by kind: text, style (SGR), cursor moves (CSI moves, CR, LF), erases
+/// (`ESC[K`, `ESC[nX`) and cursor shows/hides.
+fn kinds(frame: &[u8]) -> String {
+    let (mut text, mut style, mut moves, mut erase, mut other) = (0, 0, 0, 0, 0);
+    let mut i = 0;
+    while i < frame.len() {
+        match frame[i] {
+            0x1b if frame.get(i + 1) == Some(&b'[') => {
+                let end = frame[i + 2..]
+                    .iter()
+                    .position(|b| (0x40..=0x7e).contains(b))
+                    .map_or(frame.len(), |p| i + 2 + p + 1);
+                let n = end - i;
+                match frame[end - 1] {
+                    b'm' => style += n,
+                    b'H' | b'A' | b'B' | b'C' | b'D' | b'G' | b'd' => moves += n,
+                    b'K' | b'X' => erase += n,
+                    _ => other += n,
+                }
+                i = end;
+            }
+            b'\r' | b'\n' => {
+                moves += 1;
+                i += 1;
+            }
+            _ => {
+                text += 1;
+                i += 1;
+            }
+        }
+    }
+    format!("text {text}, style {style}, moves {moves}, erase {erase}, cursor {other}")
 }
 
 fn key(c: char) -> Input {
@@ -238,10 +278,15 @@ fn in_process(db: &Path, queries: &[String]) {
     let mut bytes = Vec::new();
     let mut profile_times = Vec::new();
     let mut slowest: Vec<(Duration, String)> = Vec::new();
+    let mut heaviest: (Vec<u8>, String) = (Vec::new(), String::new());
     for query in queries {
         for c in query.chars() {
             let t = Instant::now();
-            bytes.push(step(&mut app, &mut store, &mut screen, &counter, key(c)));
+            let frame = step(&mut app, &mut store, &mut screen, &counter, key(c));
+            if frame.len() > heaviest.0.len() {
+                heaviest = (frame.clone(), app.lookup.query.clone());
+            }
+            bytes.push(frame.len());
             times.push(t.elapsed());
             slowest.push((t.elapsed(), app.lookup.query.clone()));
         }
@@ -293,10 +338,19 @@ fn in_process(db: &Path, queries: &[String]) {
     bytes.sort_unstable();
     let mean = bytes.iter().sum::<usize>() / bytes.len().max(1);
     println!(
-        "  bytes per keystroke frame: mean {mean}, p99 {}, max {}",
+        "  bytes per keystroke frame: mean {mean}, p50 {}, p99 {}, max {}",
+        bytes[bytes.len() / 2],
         bytes[bytes.len() * 99 / 100],
         bytes.last().copied().unwrap_or(0)
     );
+    println!(
+        "  heaviest frame ({:?}): {}",
+        heaviest.1,
+        kinds(&heaviest.0)
+    );
+    if let Some(path) = std::env::var_os("GUESTBOOK_BENCH_FRAME") {
+        std::fs::write(&path, &heaviest.0).expect("heaviest frame written");
+    }
 }
 
 /// Polls taken for the live-board figure.
@@ -399,13 +453,14 @@ _, first = read_until(0.05, needle=b"Find")
 first_frame_ms = (first - start) * 1000
 read_until(0.3)
 rss_start = rss_kb()
-per_key_bytes, per_key_ms = [], []
+per_key_bytes, per_key_ms, heaviest = [], [], b""
 for query in queries:
     for ch in query:
         sent = time.monotonic()
         os.write(fd, ch.encode())
         got, last = read_until(0.12)
         per_key_bytes.append(len(got))
+        heaviest = max(heaviest, got, key=len)
         per_key_ms.append((last - sent) * 1000 if got else 0.0)
     os.write(fd, b"\x15")
     read_until(0.12)
@@ -415,6 +470,9 @@ rss_idle = rss_kb()
 os.write(fd, b"\x03")
 read_until(0.2)
 _, status = os.waitpid(pid, 0)
+if os.environ.get("GUESTBOOK_BENCH_FRAME"):
+    with open(os.environ["GUESTBOOK_BENCH_FRAME"] + ".pty", "wb") as f:
+        f.write(heaviest)
 print(json.dumps({"first_frame_ms": first_frame_ms, "rss_start_kb": rss_start, "rss_idle_kb": rss_idle,
                   "bytes": per_key_bytes, "ms": per_key_ms, "exit": os.waitstatus_to_exitcode(status)}))
 "#;
@@ -465,7 +523,8 @@ pub(crate) fn through_pty(args: &[String], envs: &[(&str, &str)], queries: &[Str
         percentiles(&mut latency)
     );
     println!(
-        "  bytes written per keystroke: mean {mean:.0}, p99 {:.0}, max {:.0}",
+        "  bytes written per keystroke: mean {mean:.0}, p50 {:.0}, p99 {:.0}, max {:.0}",
+        bytes.get(bytes.len() / 2).copied().unwrap_or(0.0),
         bytes.get(bytes.len() * 99 / 100).copied().unwrap_or(0.0),
         bytes.last().copied().unwrap_or(0.0)
     );

@@ -221,15 +221,27 @@ fn runtime_dir(dir: &Path) -> PathBuf {
 /// The sample hotel in a fresh database, and the command that runs the TUI on it in tmux,
 /// writing its process id to `pid` and `EXITED <status>` when it ends.
 fn hotel_tui(dir: &Path) -> String {
+    let db = hotel(dir);
+    tui_command(dir, &db, "LANG=C.UTF-8", "", &runtime_dir(dir))
+}
+
+/// The sample hotel in a fresh database in `dir`.
+fn hotel(dir: &Path) -> PathBuf {
     let db = dir.join("hotel.db");
     for kind in ["guests", "stays", "preferences", "feedback"] {
         guestbook(&db, &["import", kind, sample(kind).to_str().unwrap()]);
     }
+    db
+}
+
+/// The command running the TUI on `db` with `env` and `args` (and `run` as its runtime
+/// directory), writing its process id to `pid` and `EXITED <status>` when it ends.
+fn tui_command(dir: &Path, db: &Path, env: &str, args: &str, run: &Path) -> String {
     format!(
-        "sh -c 'echo $$ > {pid}; exec env LANG=C.UTF-8 GUESTBOOK_USER=fo.e2e GUESTBOOK_CONFIG={config} XDG_STATE_HOME={state} XDG_RUNTIME_DIR={run} {BIN} --db {db} --today 2026-06-15'; echo EXITED $?; sleep 60",
+        "sh -c 'echo $$ > {pid}; exec env {env} GUESTBOOK_USER=fo.e2e GUESTBOOK_CONFIG={config} XDG_STATE_HOME={state} XDG_RUNTIME_DIR={run} {BIN} --db {db} --today 2026-06-15 {args}'; echo EXITED $?; sleep 60",
         pid = dir.join("pid").display(),
         state = dir.join("state").display(),
-        run = runtime_dir(dir).display(),
+        run = run.display(),
         config = dir.join("no-config.toml").display(),
         db = db.display(),
     )
@@ -526,4 +538,76 @@ fn an_admin_erases_a_guest_on_request_at_80_columns_and_the_record_shows_it() {
     assert!(retention.contains("request"), "{retention}");
     tmux.keys(&["C-c"]);
     tmux.wait_for("EXITED 0");
+}
+
+/// Key by key, with lists replaced, cut shorter, cleared and scrolled through, the screen a
+/// real terminal ends with is the one drawn at once for the same query: no frame's bytes
+/// (relative moves, erases, short style changes) leave a trace, in colour and without, in
+/// English and in Chinese.
+#[test]
+fn a_screen_drawn_key_by_key_is_the_screen_drawn_at_once() {
+    if !Tmux::available() {
+        println!("SKIPPED: tmux is not installed; the end-to-end TUI test needs it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = hotel(dir.path());
+    let keys: &[&str] = &[
+        "zhang",
+        "C-u",
+        "8000",
+        "BSpace",
+        "BSpace",
+        "Down",
+        "Down",
+        "C-u",
+        "陈",
+        "BSpace",
+        "li",
+        "Down",
+        "Down",
+        "Down",
+        "Up",
+        "C-u",
+        "138 0013",
+        "C-u",
+        "wang fang",
+        "C-u",
+        "zhang",
+    ];
+    for (tag, env) in [
+        ("en", "LANG=C.UTF-8"),
+        ("zh", "LANG=zh_CN.UTF-8 NO_COLOR=1"),
+    ] {
+        let run = |name: &str| {
+            let run = dir.path().join(format!("run-{name}-{tag}"));
+            std::fs::create_dir_all(&run).unwrap();
+            run
+        };
+        let command = tui_command(dir.path(), &db, env, "", &run("typed"));
+        let typed = Tmux::start(&format!("typed-{tag}"), 80, 24, &command);
+        typed.wait_for("fo.e2e");
+        for key in keys {
+            if key.starts_with("C-") || ["BSpace", "Down", "Up"].contains(key) {
+                typed.keys(&[key]);
+                sleep(Duration::from_millis(60));
+                continue;
+            }
+            for c in key.chars() {
+                typed.literal(&c.to_string());
+                sleep(Duration::from_millis(60));
+            }
+        }
+        let command = tui_command(dir.path(), &db, env, "--find zhang", &run("fresh"));
+        let fresh = Tmux::start(&format!("fresh-{tag}"), 80, 24, &command);
+        fresh.wait_for("fo.e2e");
+        // Both settle (results, the clock); then they are the same to the character.
+        let start = Instant::now();
+        while typed.screen() != fresh.screen() && start.elapsed() < Duration::from_secs(10) {
+            sleep(Duration::from_millis(100));
+        }
+        let screen = typed.screen();
+        assert!(screen.contains("zhang"), "{screen}");
+        assert_eq!(screen, fresh.screen(), "{tag}");
+    }
 }
