@@ -19,7 +19,8 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use rusqlite::{
-    params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+    config::DbConfig, params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction,
+    TransactionBehavior,
 };
 
 use super::{
@@ -94,6 +95,8 @@ pub struct SqliteStore {
     principal: Principal,
     settings: Settings,
     catalog: Catalog,
+    /// The lookup's list of guests staying today, kept while the data is unchanged.
+    staying: keys::StayingCache,
 }
 
 /// Page cache sizes: lookups touch a few pages; an import touches many.
@@ -202,6 +205,7 @@ impl SqliteStore {
             conn,
             settings,
             catalog,
+            staying: keys::StayingCache::default(),
         };
         let resolved = store.resolve_as(who, trust);
         // A sign-in with a password (a server's, a shared terminal's) is on record, and so
@@ -403,6 +407,12 @@ fn tune(conn: &Connection) -> Result<(), StoreError> {
     ] {
         conn.pragma_update(None, name, value)?;
     }
+    // Plans never depend on bound values. Otherwise SQLite (3.54) marks every `col = ?`
+    // statement as "re-plan when rebound", and rusqlite's statement cache clears the
+    // bindings of each statement it takes back, so every cached statement was parsed and
+    // planned again on its next use: three times the cost of a key lookup. No statement here
+    // binds a LIKE pattern, and no file has STAT4 samples, so no plan is lost.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }
 
@@ -827,6 +837,7 @@ impl Store for SqliteStore {
             fetch,
             today,
             &rules,
+            &mut self.staying,
         )?;
         if let Some(ids) = &reach {
             hits.retain(|h| ids.contains(&h.id));
