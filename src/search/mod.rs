@@ -1078,8 +1078,11 @@ fn score(plan: &Plan, guest: &Guest, names: &mut NameScores) -> Option<Score> {
 struct NameScores {
     matcher: SkimMatcherV2,
     /// By name, Latin name and pseudonym: all a name's score depends on but its e-mails.
-    known: HashMap<(String, Option<String>, Option<String>), Option<(i64, MatchKind)>>,
+    known: HashMap<NameKey, Option<(i64, MatchKind)>>,
 }
+
+/// A guest's name, Latin name and pseudonym.
+type NameKey = (String, Option<String>, Option<String>);
 
 impl NameScores {
     /// The guest's name (or pseudonym) scored against the query's name part.
