@@ -11,7 +11,6 @@ mod surnames;
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -105,15 +104,10 @@ pub trait KeyIndex {
         today: NaiveDate,
         until: NaiveDate,
     ) -> Result<Vec<(i64, StayRow)>, Self::Error>;
-    /// Every guest with such a stay, in one index range that reads no table row: a few
-    /// hundred to a few thousand guests however long the hotel's history, and the same for
-    /// every keystroke of the day, so a backend may keep the set between lookups for as long
-    /// as nothing in the database changes.
-    fn staying(
-        &mut self,
-        today: NaiveDate,
-        until: NaiveDate,
-    ) -> Result<Arc<HashSet<i64>>, Self::Error>;
+    /// Every guest with such a stay, in ascending order: a few hundred to tens of thousands
+    /// of guests however long the hotel's history. The same for every keystroke of the day,
+    /// so a store keeps the list between lookups until its data changes.
+    fn staying(&mut self, today: NaiveDate, until: NaiveDate) -> Result<Staying, Self::Error>;
     /// The stays in `room` that touch `today` (arrived by it, leaving on it or later).
     fn room_stays(
         &mut self,
@@ -121,6 +115,10 @@ pub trait KeyIndex {
         today: NaiveDate,
     ) -> Result<Vec<(i64, StayRow)>, Self::Error>;
 }
+
+/// Row ids of the guests with a stay standing on a business date, in ascending order; shared,
+/// so a store can hand out the list it keeps without copying it.
+pub type Staying = std::sync::Arc<[i64]>;
 
 /// Score bands: every exact phone outranks every exact name, which outranks every prefix,
 /// which outranks every fuzzy match. Within a band, up to `BAND - 1` points for closeness.
@@ -359,7 +357,7 @@ pub fn run<E>(
     if limit == 0 || plan.is_empty() {
         return Ok(Vec::new());
     }
-    let matcher = SkimMatcherV2::default();
+    let mut names = NameScores::default();
     let mut stays = Stays::on(today);
     let mut ranked = Vec::new();
     let mut seen = HashSet::new();
@@ -370,7 +368,15 @@ pub fn run<E>(
         return best_hits(index, ranked, limit, &mut stays);
     }
     if !plan.has_name() && plan.phone_text.is_none() {
-        trailing_digits(index, &plan, &matcher, limit, &mut stays, seen, &mut ranked)?;
+        trailing_digits(
+            index,
+            &plan,
+            &mut names,
+            limit,
+            &mut stays,
+            seen,
+            &mut ranked,
+        )?;
         return best_hits(index, ranked, limit, &mut stays);
     }
     let mut found = gather(index, &plan, &mut stays)?;
@@ -385,7 +391,7 @@ pub fn run<E>(
     rank_into(
         index,
         &plan,
-        &matcher,
+        &mut names,
         found,
         usize::MAX,
         &mut seen,
@@ -396,7 +402,7 @@ pub fn run<E>(
         rank_into(
             index,
             &plan,
-            &matcher,
+            &mut names,
             found,
             usize::MAX,
             &mut seen,
@@ -404,7 +410,7 @@ pub fn run<E>(
         )?;
     }
     if plan.words.len() >= 2 && !ranked.iter().any(|(s, _)| s.value >= SCORE_PREFIX) {
-        near_words(index, &plan, &matcher, &mut seen, &mut ranked)?;
+        near_words(index, &plan, &mut names, &mut seen, &mut ranked)?;
     }
     if !plan.has_name() && ranked.is_empty() {
         near_phones(index, &plan, &mut seen, &mut ranked)?;
@@ -422,8 +428,8 @@ const STAYS_BY_GUEST: usize = 16;
 struct Stays {
     today: Option<NaiveDate>,
     known: HashMap<i64, Option<HitStay>>,
-    /// The guests with a stay standing today, once read.
-    staying: Option<Arc<HashSet<i64>>>,
+    /// The guests with a stay standing today, once asked for.
+    staying: Option<Staying>,
 }
 
 impl Stays {
@@ -447,8 +453,9 @@ impl Stays {
             .collect();
         if missing.len() > STAYS_BY_GUEST {
             let staying = self.staying(index)?;
-            let (now, never): (Vec<i64>, Vec<i64>) =
-                missing.iter().partition(|g| staying.contains(g));
+            let (now, never): (Vec<i64>, Vec<i64>) = missing
+                .iter()
+                .partition(|g| staying.binary_search(g).is_ok());
             for gid in never {
                 self.known.insert(gid, None);
             }
@@ -475,15 +482,16 @@ impl Stays {
     }
 
     /// Guests with a stay standing today (none without a date), read once per lookup.
-    fn staying<E>(&mut self, index: &mut dyn KeyIndex<Error = E>) -> Result<&HashSet<i64>, E> {
-        if self.staying.is_none() {
-            let found = match self.today {
-                Some(today) => index.staying(today, crate::rules::arriving_until(today))?,
-                None => Arc::default(),
-            };
-            self.staying = Some(found);
+    fn staying<E>(&mut self, index: &mut dyn KeyIndex<Error = E>) -> Result<Staying, E> {
+        if let Some(staying) = &self.staying {
+            return Ok(staying.clone());
         }
-        Ok(self.staying.get_or_insert_with(Arc::default))
+        let found = match self.today {
+            Some(today) => index.staying(today, crate::rules::arriving_until(today))?,
+            None => Staying::from([]),
+        };
+        self.staying = Some(found.clone());
+        Ok(found)
     }
 }
 
@@ -623,7 +631,7 @@ const NEAR_WORD_CAP: usize = 30;
 fn near_words<E>(
     index: &mut dyn KeyIndex<Error = E>,
     plan: &Plan,
-    matcher: &SkimMatcherV2,
+    names: &mut NameScores,
     seen: &mut HashSet<i64>,
     ranked: &mut Vec<(Score, Candidate)>,
 ) -> Result<(), E> {
@@ -654,7 +662,7 @@ fn near_words<E>(
     }
     let fresh: Vec<i64> = gids.into_iter().filter(|g| !seen.contains(g)).collect();
     for c in index.candidates(&fresh)? {
-        let value = score(plan, &c.guest, matcher)
+        let value = score(plan, &c.guest, names)
             .map(|s| s.value)
             .or_else(|| near_word_score(&plan.words, &c.guest));
         let Some(value) = value else {
@@ -716,7 +724,7 @@ fn near_word_score(typed: &[String], guest: &Guest) -> Option<i64> {
 fn trailing_digits<E>(
     index: &mut dyn KeyIndex<Error = E>,
     plan: &Plan,
-    matcher: &SkimMatcherV2,
+    names: &mut NameScores,
     limit: usize,
     stays: &mut Stays,
     mut seen: HashSet<i64>,
@@ -727,19 +735,19 @@ fn trailing_digits<E>(
     };
     // Phone keys are small: every guest sharing the digits is put in order, so the likely
     // caller is never cut by the scan's cap (on a million guests ~120 share four digits).
-    let mut ordered = index.phone_scan(rev, false, DIGITS_SCAN_CAP)?;
-    let gids: Vec<i64> = ordered.iter().map(|(gid, _)| *gid).collect();
+    let found = index.phone_scan(rev, false, DIGITS_SCAN_CAP)?;
+    let gids: Vec<i64> = found.iter().map(|(gid, _)| *gid).collect();
     stays.load(index, &gids)?;
-    ordered.sort_by(|(ga, a), (gb, b)| {
-        let (sa, sb) = (stays.get(*ga), stays.get(*gb));
-        crate::rules::likely_caller_rank(sa)
-            .cmp(&crate::rules::likely_caller_rank(sb))
-            .then_with(|| a.order(b))
-            .then(ga.cmp(gb))
-    });
-    let gids: Vec<i64> = ordered.into_iter().map(|(gid, _)| gid).collect();
+    // Each guest's stay looked up once, not twice per comparison.
+    let mut ordered: Vec<(u8, i64, TieBreak)> = found
+        .into_iter()
+        .map(|(gid, tie)| (crate::rules::likely_caller_rank(stays.get(gid)), gid, tie))
+        .collect();
+    ordered
+        .sort_by(|(ra, ga, a), (rb, gb, b)| ra.cmp(rb).then_with(|| a.order(b)).then(ga.cmp(gb)));
+    let gids: Vec<i64> = ordered.into_iter().map(|(_, gid, _)| gid).collect();
     let up_to = ranked.len() + limit;
-    rank_into(index, plan, matcher, gids, up_to, &mut seen, ranked)
+    rank_into(index, plan, names, gids, up_to, &mut seen, ranked)
 }
 
 /// The first `limit` ranked guests as hits: best score first; equal scores by VIP, last
@@ -779,7 +787,7 @@ fn best_hits<E>(
 fn rank_into<E>(
     index: &mut dyn KeyIndex<Error = E>,
     plan: &Plan,
-    matcher: &SkimMatcherV2,
+    names: &mut NameScores,
     gids: Vec<i64>,
     up_to: usize,
     seen: &mut HashSet<i64>,
@@ -792,7 +800,7 @@ fn rank_into<E>(
             break;
         }
         for c in index.candidates(&batch)? {
-            if let Some(score) = score(plan, &c.guest, matcher) {
+            if let Some(score) = score(plan, &c.guest, names) {
                 ranked.push((score, c));
             }
         }
@@ -859,7 +867,7 @@ fn gather<E>(
                 let vip = vip_key(&probe);
                 scan_name(index, &vip, VIP_SCAN_CAP, &mut found, |_| Via::Vip)?;
                 // Likewise the namesakes staying with us now, the likeliest callers.
-                let staying: Vec<i64> = stays.staying(index)?.iter().copied().collect();
+                let staying = stays.staying(index)?;
                 if !staying.is_empty() {
                     for gid in index.name_filed(&probe, &staying)? {
                         note(&mut found, gid, Via::Staying);
@@ -1036,13 +1044,13 @@ pub struct Score {
 
 /// Scores one guest against the query, or `None` when it does not match at all (a name and
 /// digits must both match).
-pub fn score(plan: &Plan, guest: &Guest, matcher: &SkimMatcherV2) -> Option<Score> {
+fn score(plan: &Plan, guest: &Guest, names: &mut NameScores) -> Option<Score> {
     let phone = phone_match(plan, guest);
     if plan.has_digits() && phone.is_none() {
         return None;
     }
     let name = if plan.has_name() {
-        Some(name_score(plan, guest, matcher).or_else(|| pseudonym_score(plan, guest, matcher))?)
+        Some(names.of(plan, guest)?)
     } else {
         None
     };
@@ -1061,6 +1069,43 @@ pub fn score(plan: &Plan, guest: &Guest, matcher: &SkimMatcherV2) -> Option<Scor
         matched_phone,
         matched_digits,
     })
+}
+
+/// The name scores of one lookup, by the name they were worked out for: namesakes (hundreds
+/// of 张伟 or 이서연 among a million guests) are scored once. Scoring a name builds every
+/// reading and spelling of it, most of the cost of ranking a candidate.
+#[derive(Default)]
+struct NameScores {
+    matcher: SkimMatcherV2,
+    /// By name, Latin name and pseudonym: all a name's score depends on but its e-mails.
+    known: HashMap<NameKey, Option<(i64, MatchKind)>>,
+}
+
+/// A guest's name, Latin name and pseudonym.
+type NameKey = (String, Option<String>, Option<String>);
+
+impl NameScores {
+    /// The guest's name (or pseudonym) scored against the query's name part.
+    fn of(&mut self, plan: &Plan, guest: &Guest) -> Option<(i64, MatchKind)> {
+        let matcher = &self.matcher;
+        let worked_out =
+            || name_score(plan, guest, matcher).or_else(|| pseudonym_score(plan, guest, matcher));
+        // Each guest has their own e-mail addresses.
+        if plan.email.is_some() {
+            return worked_out();
+        }
+        let key = (
+            guest.name.clone(),
+            guest.name_latin.clone(),
+            guest.pseudonym.clone(),
+        );
+        if let Some(known) = self.known.get(&key) {
+            return *known;
+        }
+        let found = worked_out();
+        self.known.insert(key, found);
+        found
+    }
 }
 
 /// The guest's phone the query's digits match: exactly, or on its trailing digits.

@@ -181,21 +181,52 @@ pub fn remove(tx: &Connection, key: &str, gid: i64) -> Result<(), StoreError> {
     store(tx, key, Some(top), &gids)
 }
 
-/// Those of `gids` filed under `key`, in ascending order. Each row read answers for every
-/// guest up to its top, so there are at most as many reads as rows of the key.
+/// Guests looked up by a seek each when there are at most this many; more (the guests staying
+/// today, thousands on a busy day) are matched against the key's rows in one pass.
+const SEEKS_AT_MOST: usize = 16;
+
+/// Those of `gids` filed under `key`, in ascending order. A few guests cost a seek each; many
+/// cost one pass over the key's rows from the smallest of them, decoding only the rows that
+/// may hold one.
 pub fn filed(conn: &Connection, key: &str, gids: &[i64]) -> Result<Vec<i64>, StoreError> {
     let mut sorted = gids.to_vec();
-    sorted.sort_unstable();
+    if !sorted.is_sorted() {
+        sorted.sort_unstable();
+    }
     sorted.dedup();
+    let Some(&first) = sorted.first() else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    let mut block: Option<(i64, Vec<i64>)> = None;
-    for gid in sorted {
-        if block.as_ref().is_none_or(|(top, _)| gid > *top) {
-            block = block_of(conn, key, gid)?;
+    if sorted.len() <= SEEKS_AT_MOST {
+        let mut block: Option<(i64, Vec<i64>)> = None;
+        for gid in sorted {
+            if block.as_ref().is_none_or(|(top, _)| gid > *top) {
+                block = block_of(conn, key, gid)?;
+            }
+            let Some((_, filed)) = &block else { break };
+            if filed.binary_search_by(|g| gid.cmp(g)).is_ok() {
+                out.push(gid);
+            }
         }
-        let Some((_, filed)) = &block else { break };
-        if filed.contains(&gid) {
-            out.push(gid);
+        return Ok(out);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT top, gids FROM name_keys WHERE key = ?1 AND top >= ?2 ORDER BY top",
+    )?;
+    let mut rows = stmt.query(params![key, first])?;
+    let mut wanted = sorted.into_iter().peekable();
+    while let Some(&next) = wanted.peek() {
+        let Some(row) = rows.next()? else { break };
+        let top: i64 = row.get(0)?;
+        if next > top {
+            continue;
+        }
+        let filed = decode(top, &row.get::<_, Vec<u8>>(1)?);
+        while let Some(gid) = wanted.next_if(|&g| g <= top) {
+            if filed.binary_search_by(|g| gid.cmp(g)).is_ok() {
+                out.push(gid);
+            }
         }
     }
     Ok(out)
@@ -296,6 +327,15 @@ mod tests {
         remove(&conn, "wei", 9999).unwrap();
         let left: Vec<i64> = (1..=600).rev().filter(|g| g % 3 == 0).collect();
         assert_eq!(keys(&conn, "wei"), left);
+        // Many guests asked about at once (the day's staying guests) are matched in one pass.
+        let asked: Vec<i64> = (0..=700).rev().collect();
+        let mut ascending = left.clone();
+        ascending.reverse();
+        assert_eq!(filed(&conn, "wei", &asked).unwrap(), ascending);
+        assert_eq!(
+            filed(&conn, "wei", &[601, 602, 603]).unwrap(),
+            Vec::<i64>::new()
+        );
         assert_eq!(exact(&conn, "wei", 3).unwrap().len(), 3);
         let pairs = range(&conn, "w", true, "z\u{10FFFF}", 1000).unwrap();
         assert_eq!(pairs.len(), left.len() + 1);
