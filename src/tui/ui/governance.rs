@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use super::{column_widths, cut_line, fit_cells, spinner, wrap, Theme};
 use crate::i18n::{dupe_reasons, Msg};
 use crate::model::{GuestField, Profile};
 use crate::tui::app::App;
 use crate::tui::form::guest_text;
-use super::{column_widths, cut_line, fit_cells, spinner, wrap, Theme};
 
 fn heading<'a>(text: String, app: &App, theme: &Theme, width: u16) -> Paragraph<'a> {
     let line = Line::from(vec![
