@@ -144,6 +144,16 @@ const GLOBAL: &[Action] = &[
     Action::Retention,
 ];
 
+/// Moving through a list or a page.
+const MOVES: &[Action] = &[
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+];
+
 impl Action {
     /// Whether the action means something in a mode.
     pub fn allowed_in(self, mode: Mode) -> bool {
@@ -163,12 +173,6 @@ impl Action {
                 A::NewGuest,
             ],
             Mode::Profile => &[
-                A::Up,
-                A::Down,
-                A::PageUp,
-                A::PageDown,
-                A::Top,
-                A::Bottom,
                 A::Record,
                 A::Note,
                 A::Undo,
@@ -185,12 +189,6 @@ impl Action {
                 A::ExportGuest,
             ],
             Mode::Board => &[
-                A::Up,
-                A::Down,
-                A::PageUp,
-                A::PageDown,
-                A::Top,
-                A::Bottom,
                 A::NextPanel,
                 A::PrevPanel,
                 A::Open,
@@ -217,42 +215,20 @@ impl Action {
                 A::PrevChoice,
             ],
             Mode::Locked => &[A::Unlock],
-            Mode::Recent => &[
-                A::Up,
-                A::Down,
-                A::PageUp,
-                A::PageDown,
-                A::Top,
-                A::Bottom,
-                A::Open,
-                A::Back,
-            ],
+            Mode::Recent => &[A::Open, A::Back],
             Mode::Merge => &[A::Up, A::Down, A::Open, A::Swap, A::Confirm, A::Back],
-            Mode::History => &[
-                A::Up,
-                A::Down,
-                A::PageUp,
-                A::PageDown,
-                A::Top,
-                A::Bottom,
-                A::Back,
-            ],
-            Mode::Retention => &[
-                A::Up,
-                A::Down,
-                A::PageUp,
-                A::PageDown,
-                A::Top,
-                A::Bottom,
-                A::Reload,
-                A::Purge,
-                A::Confirm,
-                A::Back,
-            ],
+            Mode::History => &[A::Back],
+            Mode::Retention => &[A::Reload, A::Purge, A::Confirm, A::Back],
         };
+        // Every screen that shows a list or a page moves through it the same way.
+        let lists = matches!(
+            mode,
+            Mode::Profile | Mode::Board | Mode::Recent | Mode::History | Mode::Retention
+        );
+        let moves = lists && MOVES.contains(&self);
         // What works everywhere may also be bound per mode, except while locked.
         let global = GLOBAL.contains(&self);
-        self == A::None || list.contains(&self) || (global && mode != Mode::Locked)
+        self == A::None || moves || list.contains(&self) || (global && mode != Mode::Locked)
     }
 
     /// What the help overlay says the action does.
