@@ -23,7 +23,7 @@ use guestbook::store::{BadRows, ImportItem, ImportRow, Kind, Store};
 use phonenumber::country::Id::CN;
 
 /// Bump when the generated data changes, so stale caches are not reused.
-const DATA_VERSION: u32 = 3;
+const DATA_VERSION: u32 = 4;
 /// The business date every lookup runs on: after the generated history (2019 to mid 2026),
 /// with one guest in a thousand in house or arriving within the week around it.
 const TODAY: (i32, u32, u32) = (2026, 6, 15);
@@ -290,12 +290,42 @@ const LAST: &[&str] = &[
     "Andersson",
     "MacDonald",
 ];
-const KOREAN: &[(&str, &str)] = &[
-    ("김민준", "Kim Min Jun"),
-    ("이서연", "Lee Seo Yeon"),
-    ("박지훈", "Park Ji Hoon"),
-    ("최수아", "Choi Su A"),
-    ("정하준", "Jung Ha Jun"),
+/// Korean names as they are given: a surname and two given-name syllables, each with its
+/// romanisation (4,000 names, a few hundred guests each at 1M, as in life; five fixed names
+/// put six thousand namesakes each in the hotel, several in house at once).
+const KOREAN_SURNAMES: &[(&str, &str)] = &[
+    ("김", "Kim"),
+    ("이", "Lee"),
+    ("박", "Park"),
+    ("최", "Choi"),
+    ("정", "Jung"),
+    ("강", "Kang"),
+    ("조", "Cho"),
+    ("윤", "Yoon"),
+    ("장", "Jang"),
+    ("임", "Lim"),
+];
+const KOREAN_SYLLABLES: &[(&str, &str)] = &[
+    ("민", "Min"),
+    ("준", "Jun"),
+    ("서", "Seo"),
+    ("연", "Yeon"),
+    ("지", "Ji"),
+    ("훈", "Hoon"),
+    ("수", "Su"),
+    ("아", "A"),
+    ("하", "Ha"),
+    ("우", "Woo"),
+    ("도", "Do"),
+    ("윤", "Yun"),
+    ("예", "Ye"),
+    ("진", "Jin"),
+    ("은", "Eun"),
+    ("현", "Hyun"),
+    ("영", "Young"),
+    ("성", "Sung"),
+    ("혜", "Hye"),
+    ("경", "Kyung"),
 ];
 const MOBILE_BLOCKS: &[&str] = &[
     "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
@@ -324,9 +354,11 @@ fn guest(i: u64) -> (Guest, Vec<Stay>) {
             rng.pick(&["Tai Man", "Ka Ming", "Wing Yan", "Siu Ming"])
         ));
     } else if kind < 89 {
-        let (han, latin) = rng.pick(KOREAN);
-        g.name = han.to_string();
-        g.name_latin = Some(latin.to_string());
+        let (surname, latin) = rng.pick(KOREAN_SURNAMES);
+        let (first, first_latin) = rng.pick(KOREAN_SYLLABLES);
+        let (second, second_latin) = rng.pick(KOREAN_SYLLABLES);
+        g.name = format!("{surname}{first}{second}");
+        g.name_latin = Some(format!("{latin} {first_latin} {second_latin}"));
     } else {
         g.name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
     }

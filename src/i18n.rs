@@ -214,6 +214,9 @@ impl crate::model::Problem {
         match self {
             P::Required => Msg::ProbRequired.text_in(lang).into(),
             P::TooLong { max } => Msg::ProbTooLong.fill_in(lang, &[("max", max)]),
+            P::OutOfRange { min, max } => {
+                Msg::ProbOutOfRange.fill_in(lang, &[("min", min), ("max", max)])
+            }
             P::NotOneOf { value, choices } => {
                 Msg::ProbNotOneOf.fill_in(lang, &[("value", value), ("choices", choices)])
             }
@@ -410,6 +413,7 @@ messages! {
     ActShiftSampleDates => "move the sample data's dates", "调整示例数据的日期";
     ProbRequired => "a value is required", "必须填写";
     ProbTooLong => "longer than the limit of {max} characters", "超过 {max} 个字符的上限";
+    ProbOutOfRange => "must be between {min} and {max}", "必须在 {min} 到 {max} 之间";
     ProbNotOneOf => "'{value}' is not one of: {choices}", "“{value}”不在可选范围内：{choices}";
     ProbBadPhone => "'{value}' is not a phone number", "“{value}”不是电话号码";
     ProbBadDate => "'{value}' is not a date (YYYY-MM-DD)", "“{value}”不是日期（YYYY-MM-DD）";

@@ -886,6 +886,8 @@ pub enum Problem {
     Required,
     /// Longer than `max` characters.
     TooLong { max: usize },
+    /// A number outside `min..=max`.
+    OutOfRange { min: i64, max: i64 },
     /// Not one of the accepted values.
     NotOneOf { value: String, choices: String },
     /// Not a phone number.

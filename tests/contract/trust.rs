@@ -241,6 +241,21 @@ pub fn shifting_the_sample_dates_is_in_the_audit_log(db: &Db) {
         }
     ));
     assert_eq!(snapshot(&mut admin), before);
+    // A shift past any date SQLite can hold is refused naming the value, and changes nothing.
+    for days in [36_601, -36_601, i64::MAX - 1, i64::MIN] {
+        assert_eq!(
+            admin.shift_sample_dates(days).unwrap_err(),
+            StoreError::invalid(
+                "days",
+                Problem::OutOfRange {
+                    min: -36_600,
+                    max: 36_600
+                }
+            ),
+            "{days}"
+        );
+    }
+    assert_eq!(snapshot(&mut admin), before);
     admin.shift_sample_dates(-2).unwrap();
     let shifts: Vec<(String, String)> = admin
         .audit(&AuditQuery::default())

@@ -1555,6 +1555,17 @@ impl Store for SqliteStore {
 
     fn shift_sample_dates(&mut self, days: i64) -> Result<(), StoreError> {
         self.allow(Action::ShiftSampleDates)?;
+        // A century either way keeps every date a date (SQLite's range ends at year 9999).
+        const MOST_DAYS: i64 = 36_600;
+        if !(-MOST_DAYS..=MOST_DAYS).contains(&days) {
+            return Err(StoreError::invalid(
+                "days",
+                Problem::OutOfRange {
+                    min: -MOST_DAYS,
+                    max: MOST_DAYS,
+                },
+            ));
+        }
         self.write(|tx, who| {
             let shift = format!("{days:+} days");
             // Every date in the file moves: on record like any other write.
