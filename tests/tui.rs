@@ -894,10 +894,24 @@ fn slow_store_shows_a_spinner_not_a_frozen_screen() {
     let mut h = Harness::new(Lang::En);
     h.auto = false;
     h.type_text("zhang");
+    h.tick_after(0);
     assert!(h.app.busy());
+    // An answer in the next moment would only flash a spinner on every keystroke.
+    let prompt = |h: &Harness| {
+        h.render(80, 24)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(prompt(&h).trim_end(), "Find › zhang");
+    assert!(!h.render(80, 24).contains("Searching…"));
+    h.tick_after(1);
     assert!(h.render(80, 24).contains("Searching…"));
+    assert!(prompt(&h).trim_end().ends_with('\\'), "{}", prompt(&h));
     h.serve_all();
     assert!(!h.app.busy());
+    assert!(!h.render(80, 24).contains("Searching…"));
 }
 
 #[test]
@@ -2509,6 +2523,9 @@ fn server_away(h: &mut Harness) {
         search.gen,
         guestbook::tui::worker::Failure::Retrying,
     ));
+    // The search has been waiting a while: the spinner and "Searching…" show.
+    h.tick_after(0);
+    h.tick_after(1);
 }
 
 #[test]

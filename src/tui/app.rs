@@ -38,6 +38,9 @@ const NUMBER_MAX_CHARS: usize = 6;
 /// profile show a change made elsewhere within two seconds. One poll is a single cheap
 /// read (`PRAGMA data_version` on a file).
 pub const POLL_EVERY: Duration = Duration::seconds(1);
+/// How long a request is outstanding before the screen says so (spinner, "Searching…"): an
+/// answer within it would only flash them on every keystroke.
+pub const SLOW_AFTER: Duration = Duration::milliseconds(300);
 
 /// The time, injected so tests render the same screen every run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -283,6 +286,8 @@ pub struct App {
     /// Set when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub spinner: usize,
+    /// When a tick first saw a request outstanding; cleared once none is.
+    busy_since: Option<DateTime<Utc>>,
     /// The poll that keeps the board and an open profile current.
     pub live: Live,
     /// "Merge with…" and a profile's history (`governance.rs`).
@@ -320,6 +325,7 @@ impl App {
             message: None,
             dirty: true,
             spinner: 0,
+            busy_since: None,
             live: Live::default(),
             merge: MergeView::default(),
             history: HistoryView::default(),
@@ -403,7 +409,7 @@ impl App {
         }
     }
 
-    /// Whether a request is outstanding (the screen shows a spinner).
+    /// Whether a request is outstanding (the screen shows a spinner once it is `slow`).
     pub fn busy(&self) -> bool {
         self.lookup.pending.is_some()
             || self.profile.pending.is_some()
@@ -415,6 +421,15 @@ impl App {
             || self.printing.is_some()
             || self.active_form().is_some_and(|f| f.pending.is_some())
             || !self.writes.is_empty()
+    }
+
+    /// Whether a request has been outstanding for `SLOW_AFTER` or more: the screen shows a
+    /// spinner and says what the store is doing.
+    pub fn slow(&self) -> bool {
+        self.busy()
+            && self
+                .busy_since
+                .is_some_and(|since| self.clock.utc - since >= SLOW_AFTER)
     }
 
     /// Whether typed keys must wait: Enter waits for the results of the query typed so far,
@@ -435,6 +450,9 @@ impl App {
     /// Applies one input; returns what the event loop must do.
     pub fn update(&mut self, input: Input) -> Vec<Effect> {
         let mut effects = self.apply(input);
+        if !self.busy() {
+            self.busy_since = None;
+        }
         if self.held_call.is_some() && self.can_take_call() && !effects.contains(&Effect::Quit) {
             effects.extend(self.take_call());
         }
@@ -1912,6 +1930,9 @@ impl App {
         let day_before = self.today();
         self.clock = clock;
         if self.busy() {
+            self.busy_since.get_or_insert(clock.utc);
+        }
+        if self.slow() {
             self.spinner = self.spinner.wrapping_add(1);
             self.dirty = true;
         }

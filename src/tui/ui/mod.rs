@@ -307,10 +307,10 @@ pub fn marker_spans<'a>(markers: Vec<String>, theme: &Theme) -> Vec<Span<'a>> {
     spans
 }
 
-/// The spinner frame while the store is working.
+/// The spinner frame while the store is slow to answer.
 pub fn spinner(app: &App) -> &'static str {
     const FRAMES: [&str; 4] = ["-", "\\", "|", "/"];
-    if app.busy() {
+    if app.slow() {
         FRAMES[app.spinner % FRAMES.len()]
     } else {
         " "

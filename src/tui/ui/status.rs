@@ -82,8 +82,8 @@ pub fn role_label(app: &App, role: Role) -> &'static str {
     crate::i18n::role_label(role, app.settings.lang)
 }
 
-/// The line above the status bar: the last message, else what the store is doing, else the
-/// main keys of the current mode (from the active keymap).
+/// The line above the status bar: the last message, else what the store is doing (once it is
+/// slow), else the main keys of the current mode (from the active keymap).
 pub fn draw_message(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let max = area.width as usize;
     let line = match &app.message {
@@ -100,7 +100,7 @@ pub fn draw_message(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let text = app.fill(Msg::TuiCallWaiting, &[("number", &number)]);
             Line::styled(fit(&text, max), theme.vip())
         }
-        _ if app.busy() && !app.locked => {
+        _ if app.slow() && !app.locked => {
             let doing = app.text(busy_word(app));
             Line::raw(fit(&format!("{} {doing}", spinner(app)), max))
         }
