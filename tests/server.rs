@@ -706,27 +706,15 @@ fn over_https_the_hotels_ca_signs_in_and_searches_and_without_it_the_server_is_r
 #[test]
 fn the_cli_trusts_ca_and_names_an_unverified_certificate_in_one_sentence() {
     let hotel = start_tls();
+    let url = hotel.url("localhost");
     let run = |extra: &[&str]| {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
-            .args(["--remote", &hotel.url("localhost"), "--user", "agent"])
-            .arg("--password-stdin")
-            .args(extra)
-            .args(["search", "张伟", "--json"])
-            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
-            .env("XDG_STATE_HOME", hotel.dir.path())
-            .env("XDG_DATA_HOME", hotel.dir.path())
-            .env("HOME", hotel.dir.path())
-            .env("LANG", "en_US.UTF-8")
-            .env_remove("GUESTBOOK_TOKEN")
-            .env_remove("GUESTBOOK_CA")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        let _ = writeln!(child.stdin.take().unwrap(), "{PASSWORD}");
-        bounded(child)
+        let args = [
+            &["--remote", url.as_str()],
+            extra,
+            &["search", "张伟", "--json"],
+        ]
+        .concat();
+        agent_cli(hotel.dir.path(), &args)
     };
     let ca = hotel.ca.display().to_string();
     let trusted = run(&["--ca", &ca]);
@@ -753,26 +741,7 @@ fn the_cli_refuses_plain_http_to_another_machine_unless_insecure_http() {
     let dir = tempfile::tempdir().unwrap();
     let url = "http://hotel-server.invalid:8731";
     let run = |args: &[&str]| {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
-            .args(["--user", "agent", "--password-stdin"])
-            .args(args)
-            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
-            .env("XDG_STATE_HOME", dir.path())
-            .env("XDG_DATA_HOME", dir.path())
-            .env("HOME", dir.path())
-            .env("LANG", "en_US.UTF-8")
-            .env_remove("GUESTBOOK_TOKEN")
-            .env_remove("GUESTBOOK_REMOTE")
-            .env_remove("GUESTBOOK_CA")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        // A refusal comes before the password is read: the process may be gone already.
-        let _ = writeln!(child.stdin.take().unwrap(), "{PASSWORD}");
-        let out = bounded(child);
+        let out = agent_cli(dir.path(), args);
         (
             out.status.code(),
             String::from_utf8_lossy(&out.stderr).to_string(),
@@ -795,6 +764,31 @@ fn the_cli_refuses_plain_http_to_another_machine_unless_insecure_http() {
             "guestbook: The guestbook server at {url} does not answer; try again in a moment.\n"
         )
     );
+}
+
+/// The CLI as the agent, the password on stdin, `home` as every folder it keeps state in and
+/// no session, token, remote or CA from the environment; bounded by [`bounded`].
+fn agent_cli(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guestbook"))
+        .args(["--user", "agent", "--password-stdin"])
+        .args(args)
+        .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+        .env("XDG_STATE_HOME", home)
+        .env("XDG_DATA_HOME", home)
+        .env("HOME", home)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("GUESTBOOK_TOKEN")
+        .env_remove("GUESTBOOK_REMOTE")
+        .env_remove("GUESTBOOK_CA")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    // A refusal may come before the password is read: the process may be gone already.
+    let _ = writeln!(child.stdin.take().unwrap(), "{PASSWORD}");
+    bounded(child)
 }
 
 /// Waits for `child` at most 30 seconds (killing it then) and returns its output.
