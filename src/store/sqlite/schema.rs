@@ -11,9 +11,27 @@ use crate::store::StoreError;
 pub const PHONE_KEYS: &str = "CREATE TABLE phone_keys (rev TEXT NOT NULL, gid INTEGER NOT NULL, \
     vip TEXT, last_stay INTEGER, PRIMARY KEY (rev, gid)) WITHOUT ROWID;";
 
-/// A guest's tie-breaks as a phone key holds them, from its row in `guests`.
-pub const PHONE_RANK_OF_GID: &str =
-    "SELECT vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER) FROM guests WHERE gid = ?1";
+/// A guest's tie-breaks as a phone key holds them (`vip`, last stay as an integer YYYYMMDD),
+/// from its row in `guests`.
+macro_rules! phone_rank_columns {
+    () => {
+        "vip, CAST(strftime('%Y%m%d', last_stay) AS INTEGER)"
+    };
+}
+
+/// The phone-key tie-breaks of the guest `?1`.
+pub const PHONE_RANK_OF_GID: &str = concat!(
+    "SELECT ",
+    phone_rank_columns!(),
+    " FROM guests WHERE gid = ?1"
+);
+
+/// The phone-key tie-breaks of the guests an import touched, into `temp.import_ranks`.
+pub const PHONE_RANKS_OF_TOUCHED: &str = concat!(
+    "INSERT INTO temp.import_ranks (gid, vip, last_stay) SELECT gid, ",
+    phone_rank_columns!(),
+    " FROM guests WHERE gid IN (SELECT gid FROM temp.import_touched)"
+);
 
 /// The schema this build writes; older files are migrated on open.
 pub const SCHEMA_VERSION: i64 = 18;
