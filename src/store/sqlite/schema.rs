@@ -113,6 +113,14 @@ pub const GUEST_COLUMNS: &str =
     nationality, language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes, \
     version, created_at, updated_at, updated_by, pseudonym";
 
+/// Lookup candidates by row id (`?1` a JSON array), guests retired by a merge left out: only
+/// the columns scoring, masking and the result card read (a guest's notes, documents and
+/// timestamps are most of its row and no hit shows them). Read by
+/// [`super::rows::candidate_from_row`].
+pub const CANDIDATES_OF_GIDS: &str = "SELECT gid, id, name, name_latin, preferred_address, \
+    phones, emails, vip, flags, pseudonym, last_stay FROM guests \
+    WHERE gid IN (SELECT value FROM json_each(?1)) AND merged_into IS NULL";
+
 pub const STAY_COLUMNS: &str = "s.reservation_id, g.id, s.arrival, s.departure, s.status, s.room, \
     s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes";
 
