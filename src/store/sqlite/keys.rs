@@ -253,14 +253,13 @@ impl search::KeyIndex for SqliteKeys<'_> {
     }
 
     fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, StoreError> {
-        Ok(self
-            .0
-            .prepare_cached(
-                "SELECT gid, count(*) FROM feedback WHERE gid IN (SELECT value FROM json_each(?1)) \
-                 AND kind = 'complaint' AND status = 'open' GROUP BY gid",
-            )?
-            .query_map([id_list(gids)], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?)
+        let mut open = HashMap::new();
+        let mut stmt = self.0.prepare_cached(OPEN_COMPLAINTS_OF_GIDS)?;
+        let mut rows = stmt.query([id_list(gids)])?;
+        while let Some(row) = rows.next()? {
+            *open.entry(row.get(0)?).or_default() += 1;
+        }
+        Ok(open)
     }
 
     fn stays_of(
