@@ -451,6 +451,9 @@ impl Stays {
             .copied()
             .filter(|g| !self.known.contains_key(g))
             .collect();
+        // A guest with two phones sharing the digits is found twice; their stays are read once.
+        missing.sort_unstable();
+        missing.dedup();
         if missing.len() > STAYS_BY_GUEST {
             let staying = self.staying(index)?;
             let (now, never): (Vec<i64>, Vec<i64>) = missing

@@ -233,23 +233,18 @@ impl search::KeyIndex for SqliteKeys<'_> {
     }
 
     fn candidates(&mut self, gids: &[i64]) -> Result<Vec<search::Candidate>, StoreError> {
-        let sql = format!(
-            "SELECT {GUEST_COLUMNS}, last_stay FROM guests \
-             WHERE gid IN (SELECT value FROM json_each(?1)) AND merged_into IS NULL"
-        );
         let mut found: HashMap<i64, search::Candidate> = self
             .0
-            .prepare_cached(&sql)?
+            .prepare_cached(CANDIDATES_OF_GIDS)?
             .query_map([id_list(gids)], |r| {
-                let (gid, mut guest) = guest_from_row(r)?;
+                let (gid, mut guest, last_stay) = candidate_from_row(r)?;
                 self.1.alias_name(&mut guest);
-                let last: Option<String> = r.get(GUEST_COLUMN_COUNT)?;
                 Ok((
                     gid,
                     search::Candidate {
                         gid,
                         guest,
-                        last_stay: last.map(|s| parse_date(&s)),
+                        last_stay,
                     },
                 ))
             })?
@@ -258,14 +253,13 @@ impl search::KeyIndex for SqliteKeys<'_> {
     }
 
     fn open_complaints(&mut self, gids: &[i64]) -> Result<HashMap<i64, u32>, StoreError> {
-        Ok(self
-            .0
-            .prepare_cached(
-                "SELECT gid, count(*) FROM feedback WHERE gid IN (SELECT value FROM json_each(?1)) \
-                 AND kind = 'complaint' AND status = 'open' GROUP BY gid",
-            )?
-            .query_map([id_list(gids)], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?)
+        let mut open = HashMap::new();
+        let mut stmt = self.0.prepare_cached(OPEN_COMPLAINTS_OF_GIDS)?;
+        let mut rows = stmt.query([id_list(gids)])?;
+        while let Some(row) = rows.next()? {
+            *open.entry(row.get(0)?).or_default() += 1;
+        }
+        Ok(open)
     }
 
     fn stays_of(
@@ -319,9 +313,6 @@ fn stay_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, StayRow)> {
         },
     ))
 }
-
-/// How many columns `GUEST_COLUMNS` lists.
-const GUEST_COLUMN_COUNT: usize = 22;
 
 /// The lookup over this database's key tables; `staying` is kept between lookups.
 pub fn search(

@@ -44,12 +44,17 @@ pub fn split(s: Option<String>) -> Vec<String> {
     .unwrap_or_default()
 }
 
+fn flags_of(text: Option<String>) -> Vec<Flag> {
+    split(text).iter().filter_map(|f| Flag::parse(f)).collect()
+}
+
+fn phones_of(json: &str) -> Vec<Phone> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
 pub fn guest_from_row(r: &Row) -> rusqlite::Result<(i64, Guest)> {
     let phones: String = r.get(11)?;
-    let flags = split(r.get(15)?)
-        .iter()
-        .filter_map(|f| Flag::parse(f))
-        .collect();
+    let flags = flags_of(r.get(15)?);
     Ok((
         r.get(0)?,
         Guest {
@@ -67,7 +72,7 @@ pub fn guest_from_row(r: &Row) -> rusqlite::Result<(i64, Guest)> {
                 .get::<_, Option<String>>(9)?
                 .and_then(|s| IdDocType::parse(&s)),
             id_doc_number: r.get(10)?,
-            phones: serde_json::from_str(&phones).unwrap_or_default(),
+            phones: phones_of(&phones),
             emails: split(r.get(12)?),
             company: r.get(13)?,
             vip: r.get(14)?,
@@ -81,6 +86,25 @@ pub fn guest_from_row(r: &Row) -> rusqlite::Result<(i64, Guest)> {
             masked: Vec::new(),
         },
     ))
+}
+
+/// A lookup candidate from [`CANDIDATES_OF_GIDS`]: row id, the guest with only the fields
+/// scoring, masking and a hit read (name, Latin name, address, phones, e-mails, VIP, flags,
+/// pseudonym; the rest left empty), and the last stay.
+pub fn candidate_from_row(r: &Row) -> rusqlite::Result<(i64, Guest, Option<NaiveDate>)> {
+    let phones: String = r.get(5)?;
+    let last_stay: Option<String> = r.get(10)?;
+    let guest = Guest {
+        name_latin: r.get(3)?,
+        preferred_address: r.get(4)?,
+        phones: phones_of(&phones),
+        emails: split(r.get(6)?),
+        vip: r.get(7)?,
+        flags: flags_of(r.get(8)?),
+        pseudonym: r.get(9)?,
+        ..Guest::new(GuestId(r.get(1)?), &r.get::<_, String>(2)?)
+    };
+    Ok((r.get(0)?, guest, last_stay.map(|s| parse_date(&s))))
 }
 
 pub fn stay_from_row(r: &Row) -> rusqlite::Result<Stay> {

@@ -131,6 +131,23 @@ pub const GUEST_COLUMNS: &str =
     nationality, language, id_doc_type, id_doc_number, phones, emails, company, vip, flags, notes, \
     version, created_at, updated_at, updated_by, pseudonym";
 
+/// Lookup candidates by row id (`?1` a JSON array), guests retired by a merge left out: only
+/// the columns scoring, masking and the result card read (a guest's notes, documents and
+/// timestamps are most of its row and no hit shows them). Read by
+/// [`super::rows::candidate_from_row`]. The list drives the join (`CROSS JOIN` keeps it
+/// outer): a row-id descent per id, where `gid IN (SELECT value FROM json_each(?1))` first
+/// builds a temporary index of the ids, a B-tree and its pages for every statement.
+pub const CANDIDATES_OF_GIDS: &str = "SELECT g.gid, g.id, g.name, g.name_latin, \
+    g.preferred_address, g.phones, g.emails, g.vip, g.flags, g.pseudonym, g.last_stay \
+    FROM json_each(?1) AS j CROSS JOIN guests AS g ON g.gid = j.value \
+    WHERE g.merged_into IS NULL";
+
+/// The open complaints of the guests in a JSON list (`?1`), one row each: an index descent
+/// per guest, driven by the list as [`CANDIDATES_OF_GIDS`] is.
+pub const OPEN_COMPLAINTS_OF_GIDS: &str = "SELECT f.gid \
+    FROM json_each(?1) AS j CROSS JOIN feedback AS f ON f.gid = j.value \
+    WHERE f.kind = 'complaint' AND f.status = 'open'";
+
 pub const STAY_COLUMNS: &str = "s.reservation_id, g.id, s.arrival, s.departure, s.status, s.room, \
     s.room_type, s.vip, s.adults, s.spend_room, s.spend_fnb, s.spend_other, s.notes";
 
@@ -246,10 +263,11 @@ pub const BOARD_STAYS: &str =
     WHERE departure > ?1 AND departure <= date(?1, '+' || ?2 || ' days') AND arrival < ?1";
 
 /// The stays, with what tells where each stands, of the guests in a JSON list (`?1`) that
-/// may stand on `?2`: leaving on it or later and arriving by `?3`, not cancelled.
-pub const STAYS_AROUND_OF_GIDS: &str = "SELECT gid, arrival, departure, room, status FROM stays \
-    WHERE gid IN (SELECT value FROM json_each(?1)) AND departure >= ?2 AND arrival <= ?3 \
-    AND status NOT IN ('cancelled', 'no_show')";
+/// may stand on `?2`: leaving on it or later and arriving by `?3`, not cancelled. Driven by
+/// the list, one `stays_gid_departure` range per guest (see [`CANDIDATES_OF_GIDS`]).
+pub const STAYS_AROUND_OF_GIDS: &str = "SELECT s.gid, s.arrival, s.departure, s.room, s.status \
+    FROM json_each(?1) AS j CROSS JOIN stays AS s ON s.gid = j.value \
+    WHERE s.departure >= ?2 AND s.arrival <= ?3 AND s.status NOT IN ('cancelled', 'no_show')";
 
 /// The guests with such a stay on `?1` (arriving by `?2`): one range of the covering
 /// `stays_standing` index (departures from `?1` to `?2` plus the longest stay), never a row.
