@@ -957,3 +957,34 @@ fn a_stale_edit_says_when_in_the_terminals_local_time() {
         )
     );
 }
+
+/// A refused preference names the field that was wrong: the value when the category exists.
+#[test]
+fn a_refused_preference_names_the_field_that_was_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let cases = [
+        (
+            ["pillow", "granite"],
+            "guestbook: value: unknown pillow option 'granite' (expected one of: buckwheat, \
+             foam, memory_foam, down, feather, latex, low, high, extra_pillow)",
+        ),
+        (
+            ["room_temp", "99"],
+            "guestbook: value: room_temp takes a whole number from 16 to 30 °C, not '99'",
+        ),
+    ];
+    for ([category, value], expected) in cases {
+        let out = guestbook(&db, &["pref", "add", "G1", category, value]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stderr(&out).trim(), expected);
+    }
+    let out = guestbook(&db, &["pref", "add", "G1", "mood", "calm"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("guestbook: category: unknown preference category 'mood'"),
+        "{}",
+        stderr(&out)
+    );
+}
+

@@ -1270,11 +1270,7 @@ impl<'a> RowParser<'a> {
         let category = c.need("category")?;
         let value = c.need("value")?;
         let catalog = &self.opts.catalog;
-        let column = if catalog.get(&category).is_some() {
-            "value"
-        } else {
-            "category"
-        };
+        let column = catalog.field_at_fault(&category);
         let (category, value) = catalog
             .validate(&category, &value)
             .map_err(|reason| problem(column, reason))?;
