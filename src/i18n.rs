@@ -517,6 +517,16 @@ messages! {
     DemoReady => "Demo database: {path} (sample day shifted to {date}). Use --db {path} for further commands.",
         "演示数据库：{path}（样例日期已平移到 {date}）。后续命令请使用 --db {path}。";
     BadDate => "'{value}' is not a date; write YYYY-MM-DD.", "“{value}” 不是日期，请写成 YYYY-MM-DD。";
+    UsageBadValue => "{arg}: {reason}", "{arg}：{reason}";
+    UsageNotOneOf => "{arg}: '{value}' is not one of: {choices}.", "{arg}：“{value}”不是以下之一：{choices}。";
+    UsageMissing => "Missing {args}.", "缺少 {args}。";
+    UsageUnknownArg => "'{arg}' is not an option or value this command takes.", "此命令不接受“{arg}”这个选项或值。";
+    UsageUnknownCommand => "'{command}' is not a command.", "“{command}”不是命令。";
+    UsageDidYouMean => " Did you mean '{suggestion}'?", "您是否想输入“{suggestion}”？";
+    UsageOnlyOnce => "{arg} may be given only once.", "{arg} 只能给一次。";
+    UsageConflict => "{arg} cannot be used with {other}.", "{arg} 不能与 {other} 同时使用。";
+    UsageOther => "The command line is not valid: {detail}", "命令行无效：{detail}";
+    UsageSeeHelp => "See '{command} --help'.", "用法见“{command} --help”。";
     PreferenceRecorded => "Recorded {category}: {value} for {name} ({id}).", "已为 {name}（{id}）记录 {category}：{value}。";
     GuestErased => "Erased the personal data of guest {id}; its stays remain, anonymous.",
         "已删除客人 {id} 的个人信息；住店记录以匿名方式保留。";

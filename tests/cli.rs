@@ -988,3 +988,51 @@ fn a_refused_preference_names_the_field_that_was_wrong() {
     );
 }
 
+/// A command line guestbook cannot take is refused in the user's language, with where to read
+/// the usage, and exits 2.
+#[test]
+fn a_bad_command_line_is_refused_in_chinese_with_the_help_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_guestbook"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
+            .env("LANG", "zh_CN.UTF-8")
+            .output()
+            .unwrap();
+        (out.status.code(), stderr(&out))
+    };
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["board", "--date", "2026-02-30"],
+            "guestbook: --date <DATE>：“2026-02-30” 不是日期，请写成 YYYY-MM-DD。\n\
+             用法见“guestbook board --help”。",
+        ),
+        (
+            &["show"],
+            "guestbook: 缺少 <ID>。\n用法见“guestbook show --help”。",
+        ),
+        (
+            &["feedback", "add", "G1", "rant", "x"],
+            "guestbook: <KIND>：“rant”不是以下之一：complaint, praise\n\
+             用法见“guestbook feedback add --help”。",
+        ),
+        (
+            &["shwo", "G1"],
+            "guestbook: “shwo”不是命令。您是否想输入“show”？\n用法见“guestbook --help”。",
+        ),
+        (
+            &["show", "G1", "--colour"],
+            "guestbook: 此命令不接受“--colour”这个选项或值。\n用法见“guestbook show --help”。",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, text) = run(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert_eq!(text.trim(), expected, "{args:?}");
+    }
+}
+
