@@ -1036,3 +1036,23 @@ fn a_bad_command_line_is_refused_in_chinese_with_the_help_to_read() {
     }
 }
 
+/// Excel's "Unicode text" (UTF-16 with a BOM, tab-separated, saved as .txt) imports as it is.
+#[test]
+fn an_excel_unicode_text_file_imports_without_naming_a_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("guests.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "id\tname\tphones\r\nX1\t李娜\t13512345678\r\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(&file, bytes).unwrap();
+    let db = dir.path().join("hotel.db");
+    let summary = json(&guestbook(
+        &db,
+        &["import", "guests", file.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(summary["imported"], 1, "{summary}");
+    assert_eq!(summary["encoding"], "UTF-16LE", "{summary}");
+    let guest = json(&guestbook(&db, &["show", "X1", "--json"]));
+    assert_eq!(guest["name"], "李娜");
+}

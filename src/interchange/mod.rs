@@ -40,11 +40,12 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file's extension names (`.csv`; `.jsonl`, `.ndjson`, `.json`), if any.
+    /// The format a file's extension names (`.csv`, and `.txt`/`.tsv`, the names Excel's
+    /// "Unicode text" and tab-separated saves get; `.jsonl`, `.ndjson`, `.json`), if any.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
-            "csv" => Some(Format::Csv),
+            "csv" | "txt" | "tsv" => Some(Format::Csv),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             _ => None,
         }
@@ -1762,13 +1763,17 @@ mod tests {
         for name in ["g.jsonl", "g.ndjson", "g.json"] {
             assert_eq!(Format::from_path(Path::new(name)), Some(Format::Jsonl));
         }
+        // Excel's "Unicode text" is saved as .txt, its tab-separated text as .tsv.
+        for name in ["g.txt", "g.TSV"] {
+            assert_eq!(Format::from_path(Path::new(name)), Some(Format::Csv));
+        }
         assert_eq!(Format::from_path(Path::new("g.xlsx")), None);
         assert!(matches!(
-            Format::choose(Path::new("g.txt"), None),
+            Format::choose(Path::new("g.xlsx"), None),
             Err(InterchangeError::FormatUnknown { .. })
         ));
         assert_eq!(
-            Format::choose(Path::new("g.txt"), Some(Format::Csv)).ok(),
+            Format::choose(Path::new("g.dat"), Some(Format::Csv)).ok(),
             Some(Format::Csv)
         );
     }
