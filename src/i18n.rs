@@ -444,6 +444,7 @@ messages! {
     ImportFormatUnknown => "Cannot tell the format of {path}; name it .csv or .jsonl, or give --format.",
         "无法判断 {path} 的格式；请使用 .csv 或 .jsonl 扩展名，或指定 --format。";
     RowError => "{path}:{line}: column {column}: {reason}", "{path}:第 {line} 行：{column} 列：{reason}";
+    RowErrorWhole => "{path}:{line}: {reason}", "{path}:第 {line} 行：{reason}";
     ExportWritten => "Exported {n} row(s) to {path}.", "已导出 {n} 行到 {path}。";
     // --- interchange files and rows (src/interchange.rs) ---
     ImportEmptyFile => "{path} is empty: it has no rows (a CSV file starts with a header line naming its columns).",

@@ -255,7 +255,9 @@ impl InterchangeError {
     }
 }
 
-/// A refused row with the file it came from; displays as `path:line: column X: reason`.
+/// A refused row with the file it came from; displays as `path:line: column X: reason`, or
+/// `path:line: reason` when the fault is the whole row's (`column` is `-`: undecodable bytes,
+/// a wrong number of fields).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BadRow {
     pub path: String,
@@ -266,10 +268,16 @@ pub struct BadRow {
 
 impl std::fmt::Display for BadRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&Msg::RowError.fill(&[
+        let whole_row = self.column.is_empty() || self.column == "-";
+        let (msg, column) = if whole_row {
+            (Msg::RowErrorWhole, "")
+        } else {
+            (Msg::RowError, self.column.as_str())
+        };
+        f.write_str(&msg.fill(&[
             ("path", &self.path),
             ("line", &self.line),
-            ("column", &self.column),
+            ("column", &column),
             ("reason", &self.reason),
         ]))
     }
