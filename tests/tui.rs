@@ -451,6 +451,29 @@ fn snapshot_lookup_no_match() {
 }
 
 #[test]
+fn no_match_offers_a_new_profile_only_to_a_role_that_may_create_one() {
+    let cases = [
+        (
+            Role::Housekeeping,
+            Source::Housekeeping,
+            "No guest matches 'zzzz'.",
+        ),
+        (
+            Role::Agent,
+            Source::CallCentre,
+            "No guest matches 'zzzz'. Press ctrl-n to create a profile for this caller.",
+        ),
+    ];
+    for (role, department, expected) in cases {
+        let mut h = Harness::new(Lang::En);
+        as_role(&mut h, role, department);
+        h.type_text("zzzz");
+        let screen = h.render(80, 24);
+        assert_eq!(screen.lines().nth(1).unwrap().trim(), expected, "{role:?}");
+    }
+}
+
+#[test]
 fn snapshot_profile_vip_with_alerts() {
     snapshot_all("profile_zhang", |h| h.open("13800138000"));
 }
