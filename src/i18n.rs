@@ -714,6 +714,8 @@ messages! {
     TuiSourceCallCentre => "Call centre", "预订中心";
     TuiSourceGuest => "Guest", "客人本人";
     TuiStayHistory => "Stay history", "入住记录";
+    TuiQuitUnsaved => "What you typed is not saved: press ctrl-c again to quit without saving it.",
+        "您输入的内容尚未保存：再按 ctrl-c 将不保存并退出。";
     TuiStayExpected => "Expected", "预抵";
     TuiStayDeparted => "Departed", "已离店";
     TuiStayCancelled => "Cancelled", "已取消";

@@ -896,6 +896,27 @@ fn ctrl_c_quits_from_any_screen() {
 }
 
 #[test]
+fn ctrl_c_over_unsaved_typing_warns_once_and_the_second_quits() {
+    let warning = "What you typed is not saved: press ctrl-c again to quit without saving it.";
+    // A note half typed, then a changed edit form.
+    for setup in ["pp1nquiet room", "eX"] {
+        let mut h = Harness::new(Lang::En);
+        as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+        h.open("13800138000");
+        h.type_text(setup);
+        h.ctrl('c');
+        assert!(!h.quit, "after {setup:?}");
+        assert_eq!(h.app.message.as_ref().unwrap().text, warning);
+        // Another key in between takes the warning back: Ctrl-C warns again.
+        h.type_text("!");
+        h.ctrl('c');
+        assert!(!h.quit, "after {setup:?}");
+        h.ctrl('c');
+        assert!(h.quit, "after {setup:?}");
+    }
+}
+
+#[test]
 fn store_error_is_shown_and_the_screen_stays_usable() {
     let mut h = Harness::new(Lang::En);
     h.open("13912345678");
