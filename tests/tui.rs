@@ -1382,6 +1382,46 @@ fn katakana_guest(h: &mut Harness) {
 }
 
 #[test]
+fn a_narrow_window_wraps_the_profile_header_by_whole_items() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    let screen = h.render(44, 20);
+    let header: Vec<&str> = screen.lines().take(6).collect();
+    assert_eq!(
+        header,
+        [
+            "[V1] 张伟  Zhang Wei  G0001",
+            "Greet as 张总  Stays: 2",
+            "arrives today · 1808  Last stay 2026-03-02",
+            " OPEN COMPLAINT (1)   birthday 06-17",
+            "Phone +86 138****8000",
+            "Company 华东贸易有限公司",
+        ],
+        "{screen}"
+    );
+}
+
+#[test]
+fn every_stay_status_is_shown_whole_in_the_stay_history() {
+    for (lang, expected) in [(Lang::En, "Cancelled R0999"), (Lang::Zh, "已取消 R0999")] {
+        let mut h = Harness::new(lang);
+        let s = stay(
+            "R0999",
+            "G0005",
+            "2026-05-01",
+            "2026-05-03",
+            StayStatus::Cancelled,
+            "1201",
+        );
+        import(&mut h.store, Kind::Stays, vec![ImportItem::Stay(s)]);
+        h.open("18612340000");
+        let screen = h.render(80, 24);
+        let row = screen.lines().find(|l| l.contains("R0999")).unwrap();
+        assert!(row.ends_with(expected), "{row}");
+    }
+}
+
+#[test]
 fn halfwidth_katakana_keeps_its_last_character_in_the_list_and_on_the_board() {
     let mut h = Harness::new(Lang::En);
     katakana_guest(&mut h);
