@@ -14,12 +14,17 @@ fn sample(kind: &str) -> PathBuf {
 }
 
 fn guestbook(db: &Path, args: &[&str]) -> Output {
+    guestbook_in("en_US.UTF-8", db, args)
+}
+
+/// The CLI run in the locale `lang` (`zh_CN.UTF-8`), with no config file.
+fn guestbook_in(lang: &str, db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guestbook"))
         .arg("--db")
         .arg(db)
         .args(args)
         .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
-        .env("LANG", "en_US.UTF-8")
+        .env("LANG", lang)
         .env_remove("GUESTBOOK_TODAY")
         .output()
         .unwrap()
@@ -597,15 +602,11 @@ fn a_file_that_cannot_be_read_or_written_is_named_with_the_reason_in_chinese() {
     let missing = dir.path().join("no-such-folder");
     let out_file = |name: &str| missing.join(name).display().to_string();
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_guestbook"))
-            .arg("--db")
-            .arg(&db)
-            .args(["--user", "admin"])
-            .args(args)
-            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
-            .env("LANG", "zh_CN.UTF-8")
-            .output()
-            .unwrap();
+        let out = guestbook_in(
+            "zh_CN.UTF-8",
+            &db,
+            &[&["--user", "admin"][..], args].concat(),
+        );
         (out.status.code(), stderr(&out))
     };
     let (csv, html, copy) = (out_file("g.csv"), out_file("vip.html"), out_file("b.db"));
@@ -995,14 +996,7 @@ fn a_bad_command_line_is_refused_in_chinese_with_the_help_to_read() {
     let dir = tempfile::tempdir().unwrap();
     let db = one_guest_db(dir.path());
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_guestbook"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
-            .env("LANG", "zh_CN.UTF-8")
-            .output()
-            .unwrap();
+        let out = guestbook_in("zh_CN.UTF-8", &db, args);
         (out.status.code(), stderr(&out))
     };
     let cases: [(&[&str], &str); 5] = [
