@@ -161,6 +161,39 @@ pub fn flag_label(flag: crate::model::Flag, lang: Lang) -> &'static str {
     .text_in(lang)
 }
 
+/// An audit entry's action (`preference_add`) as staff read it (`记录偏好`); a code this
+/// version does not know (written by a newer one) is shown as it is.
+pub fn audit_action_label(action: &str, lang: Lang) -> &str {
+    let msg = match action {
+        "add" => Msg::AuditAdd,
+        "edit" => Msg::AuditEdit,
+        "preference_add" => Msg::AuditPreferenceAdd,
+        "preference_note" => Msg::AuditPreferenceNote,
+        "preference_retire" => Msg::AuditPreferenceRetire,
+        "feedback_add" => Msg::AuditFeedbackAdd,
+        "feedback_resolve" => Msg::AuditFeedbackResolve,
+        "merge" => Msg::AuditMerge,
+        "dupes_never" => Msg::AuditDupesNever,
+        "erase" => Msg::AuditErase,
+        "purge" => Msg::AuditPurge,
+        "reveal" => Msg::AuditReveal,
+        "export_guest" => Msg::AuditExportGuest,
+        "export" => Msg::AuditExport,
+        "import" => Msg::AuditImport,
+        "report_vip" => Msg::AuditReportVip,
+        "backup" => Msg::AuditBackup,
+        "restore" => Msg::AuditRestore,
+        "sample_shift" => Msg::AuditSampleShift,
+        "settings" => Msg::AuditSettings,
+        "user_add" => Msg::AuditUserAdd,
+        "user_change" => Msg::AuditUserChange,
+        "login" => Msg::AuditLogin,
+        "login_failed" => Msg::AuditLoginFailed,
+        _ => return action,
+    };
+    msg.text_in(lang)
+}
+
 /// Why two profiles look like one person, as staff read it, strongest first, joined.
 pub fn dupe_reasons(reasons: &[crate::model::DupeReason], lang: Lang) -> String {
     use crate::model::DupeReason as R;
@@ -806,6 +839,30 @@ messages! {
     TuiMergeGoes => "merged in", "并入";
     TuiMergeDiffers => "≠ marks a field that differs.", "≠ 表示两边不同的项目。";
     TuiHistoryTitle => "History of {id}", "{id} 的记录";
+    AuditAdd => "profile created", "新建档案";
+    AuditEdit => "profile edited", "修改档案";
+    AuditPreferenceAdd => "preference recorded", "记录偏好";
+    AuditPreferenceNote => "note on a preference", "偏好备注";
+    AuditPreferenceRetire => "preference undone", "撤销偏好";
+    AuditFeedbackAdd => "complaint or praise recorded", "记录投诉或表扬";
+    AuditFeedbackResolve => "complaint resolved", "投诉已解决";
+    AuditMerge => "profiles merged", "合并档案";
+    AuditDupesNever => "marked as not a duplicate", "标记为非重复";
+    AuditErase => "personal data erased", "删除个人信息";
+    AuditPurge => "retention purge", "按保留期限清除";
+    AuditReveal => "field shown in full", "显示完整信息";
+    AuditExportGuest => "guest's data exported", "导出客人信息";
+    AuditExport => "export", "导出";
+    AuditImport => "import", "导入";
+    AuditReportVip => "VIP sheet printed", "打印 VIP 接待单";
+    AuditBackup => "backup", "备份";
+    AuditRestore => "restore", "恢复";
+    AuditSampleShift => "sample dates shifted", "样例日期平移";
+    AuditSettings => "setting changed", "修改设置";
+    AuditUserAdd => "account added", "新增账号";
+    AuditUserChange => "account changed", "修改账号";
+    AuditLogin => "signed in", "登录";
+    AuditLoginFailed => "sign-in refused", "登录被拒";
     TuiHistoryEmpty => "Nothing on record for {id}.", "{id} 没有记录。";
     TuiVipPrinted => "VIP sheet written to {path}.", "VIP 接待单已写入 {path}。";
     TuiVipNotWritten => "The VIP sheet could not be written here or in the home directory: {reason}", "无法在当前目录或主目录写入 VIP 接待单：{reason}";

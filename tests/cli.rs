@@ -1050,3 +1050,17 @@ fn an_excel_unicode_text_file_imports_without_naming_a_format() {
     let guest = json(&guestbook(&db, &["show", "X1", "--json"]));
     assert_eq!(guest["name"], "李娜");
 }
+
+/// The audit table names each action in the user's language; `--json` keeps the code.
+#[test]
+fn the_audit_table_names_actions_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let out = guestbook_in("zh_CN.UTF-8", &db, &["audit", "--guest", "G1"]);
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = table.lines().next().unwrap_or_default();
+    assert!(line.contains("  新建档案  G1"), "{table}");
+    assert!(!table.contains(" add "), "{table}");
+    let entries = json(&guestbook(&db, &["audit", "--guest", "G1", "--json"]));
+    assert_eq!(entries[0]["action"], "add");
+}
