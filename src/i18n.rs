@@ -794,6 +794,11 @@ messages! {
     TuiFieldVip => "VIP", "VIP";
     TuiFieldFlags => "Flags", "标记";
     TuiFieldNotes => "Notes", "备注";
+    TuiFieldGender => "Gender", "性别";
+    TuiFieldNationality => "Nationality", "国籍";
+    TuiFieldLanguage => "Language", "语言";
+    TuiFieldIdDocType => "ID document type", "证件类型";
+    TuiFieldIdDocNumber => "ID document number", "证件号码";
     TuiFieldKind => "Kind", "类型";
     TuiFieldText => "Text", "内容";
     TuiFieldDepartment => "Department", "部门";

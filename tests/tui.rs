@@ -2419,6 +2419,26 @@ fn a_reveal_shows_the_value_and_puts_the_reason_on_record() {
     assert_eq!(log[0].user, "ann");
     assert_eq!(log[0].detail, "phones: caller verifies her booking");
 }
+
+#[test]
+fn every_profile_field_has_its_own_label_and_reveal_offers_them_by_name() {
+    let revealable: Vec<&str> = guestbook::privacy::REVEALABLE
+        .iter()
+        .map(|f| FieldKey::Guest(*f).label().text_in(Lang::En))
+        .collect();
+    assert_eq!(
+        revealable,
+        ["ID document number", "Phones", "E-mails", "Born", "Name"]
+    );
+    for (lang, _) in LANGS {
+        let labels: std::collections::HashSet<&str> = GuestField::ALL
+            .iter()
+            .map(|f| FieldKey::Guest(*f).label().text_in(lang))
+            .collect();
+        assert_eq!(labels.len(), GuestField::ALL.len(), "{lang:?}: {labels:?}");
+    }
+}
+
 // ---------------------------------------------------------------- duplicates, history, print
 
 /// 张伟 G0001 gets a twin: G0006, the same name and birth date under another number.
