@@ -402,6 +402,7 @@ messages! {
     AccountNoPasswordMark => "no password", "未设密码";
     ImportWarning => "warning: {what}", "提示：{what}";
     ImportWarnings => "{n} row(s) taken with a warning (listed above).", "{n} 行已导入但有提示（见上）。";
+    ImportWarningsUnwritten => "{n} row(s) with a warning (listed above); nothing was written.", "{n} 行有提示（见上）；未写入任何数据。";
     ProbLastAdmin => "the only administrator cannot be removed or disabled; make another account admin first", "不能撤销或停用唯一的管理员；请先把另一个账号设为管理员";
     ProbNotOpenComplaint => "only an open complaint can be resolved", "只能处理尚未解决的投诉";
     CheckDamaged => "part of the database is damaged; restore the last backup", "数据库有部分内容已损坏；请恢复最近的备份";

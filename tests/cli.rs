@@ -1064,3 +1064,23 @@ fn the_audit_table_names_actions_in_the_users_language() {
     let entries = json(&guestbook(&db, &["audit", "--guest", "G1", "--json"]));
     assert_eq!(entries[0]["action"], "add");
 }
+
+/// An import refused for its bad rows does not claim that its rows with a warning were taken.
+#[test]
+fn a_refused_import_does_not_say_its_warned_rows_were_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("guests.csv");
+    std::fs::write(&file, "id,name,phones\nA1,张三,1.38001E+10\nA2,李四,n/a\n").unwrap();
+    let db = dir.path().join("hotel.db");
+    for extra in [&[][..], &["--dry-run"]] {
+        let args = [&["import", "guests", file.to_str().unwrap()][..], extra].concat();
+        let out = guestbook_in("zh_CN.UTF-8", &db, &args);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            stdout.lines().last(),
+            Some("1 行有提示（见上）；未写入任何数据。"),
+            "{extra:?}: {stdout}"
+        );
+    }
+}
