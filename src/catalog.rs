@@ -251,6 +251,16 @@ impl Catalog {
         Ok((cat.key.clone(), cat.validate(value)?))
     }
 
+    /// Which field a refusal of [`Catalog::validate`] is about: `value` when the category
+    /// exists (so the option or number was wrong), else `category`.
+    pub fn field_at_fault(&self, category: &str) -> &'static str {
+        if self.get(category).is_some() {
+            "value"
+        } else {
+            "category"
+        }
+    }
+
     /// `荞麦枕` for (`pillow`, `buckwheat`); unknown keys are shown as they are.
     pub fn value_label(&self, category: &str, value: &str, lang: Lang) -> String {
         match self.get(category) {

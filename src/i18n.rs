@@ -161,6 +161,39 @@ pub fn flag_label(flag: crate::model::Flag, lang: Lang) -> &'static str {
     .text_in(lang)
 }
 
+/// An audit entry's action (`preference_add`) as staff read it (`记录偏好`); a code this
+/// version does not know (written by a newer one) is shown as it is.
+pub fn audit_action_label(action: &str, lang: Lang) -> &str {
+    let msg = match action {
+        "add" => Msg::AuditAdd,
+        "edit" => Msg::AuditEdit,
+        "preference_add" => Msg::AuditPreferenceAdd,
+        "preference_note" => Msg::AuditPreferenceNote,
+        "preference_retire" => Msg::AuditPreferenceRetire,
+        "feedback_add" => Msg::AuditFeedbackAdd,
+        "feedback_resolve" => Msg::AuditFeedbackResolve,
+        "merge" => Msg::AuditMerge,
+        "dupes_never" => Msg::AuditDupesNever,
+        "erase" => Msg::AuditErase,
+        "purge" => Msg::AuditPurge,
+        "reveal" => Msg::AuditReveal,
+        "export_guest" => Msg::AuditExportGuest,
+        "export" => Msg::AuditExport,
+        "import" => Msg::AuditImport,
+        "report_vip" => Msg::AuditReportVip,
+        "backup" => Msg::AuditBackup,
+        "restore" => Msg::AuditRestore,
+        "sample_shift" => Msg::AuditSampleShift,
+        "settings" => Msg::AuditSettings,
+        "user_add" => Msg::AuditUserAdd,
+        "user_change" => Msg::AuditUserChange,
+        "login" => Msg::AuditLogin,
+        "login_failed" => Msg::AuditLoginFailed,
+        _ => return action,
+    };
+    msg.text_in(lang)
+}
+
 /// Why two profiles look like one person, as staff read it, strongest first, joined.
 pub fn dupe_reasons(reasons: &[crate::model::DupeReason], lang: Lang) -> String {
     use crate::model::DupeReason as R;
@@ -369,6 +402,7 @@ messages! {
     AccountNoPasswordMark => "no password", "未设密码";
     ImportWarning => "warning: {what}", "提示：{what}";
     ImportWarnings => "{n} row(s) taken with a warning (listed above).", "{n} 行已导入但有提示（见上）。";
+    ImportWarningsUnwritten => "{n} row(s) with a warning (listed above); nothing was written.", "{n} 行有提示（见上）；未写入任何数据。";
     ProbLastAdmin => "the only administrator cannot be removed or disabled; make another account admin first", "不能撤销或停用唯一的管理员；请先把另一个账号设为管理员";
     ProbNotOpenComplaint => "only an open complaint can be resolved", "只能处理尚未解决的投诉";
     CheckDamaged => "part of the database is damaged; restore the last backup", "数据库有部分内容已损坏；请恢复最近的备份";
@@ -444,6 +478,7 @@ messages! {
     ImportFormatUnknown => "Cannot tell the format of {path}; name it .csv or .jsonl, or give --format.",
         "无法判断 {path} 的格式；请使用 .csv 或 .jsonl 扩展名，或指定 --format。";
     RowError => "{path}:{line}: column {column}: {reason}", "{path}:第 {line} 行：{column} 列：{reason}";
+    RowErrorWhole => "{path}:{line}: {reason}", "{path}:第 {line} 行：{reason}";
     ExportWritten => "Exported {n} row(s) to {path}.", "已导出 {n} 行到 {path}。";
     // --- interchange files and rows (src/interchange.rs) ---
     ImportEmptyFile => "{path} is empty: it has no rows (a CSV file starts with a header line naming its columns).",
@@ -517,6 +552,16 @@ messages! {
     DemoReady => "Demo database: {path} (sample day shifted to {date}). Use --db {path} for further commands.",
         "演示数据库：{path}（样例日期已平移到 {date}）。后续命令请使用 --db {path}。";
     BadDate => "'{value}' is not a date; write YYYY-MM-DD.", "“{value}” 不是日期，请写成 YYYY-MM-DD。";
+    UsageBadValue => "{arg}: {reason}", "{arg}：{reason}";
+    UsageNotOneOf => "{arg}: '{value}' is not one of: {choices}.", "{arg}：“{value}”不是以下之一：{choices}。";
+    UsageMissing => "Missing {args}.", "缺少 {args}。";
+    UsageUnknownArg => "'{arg}' is not an option or value this command takes.", "此命令不接受“{arg}”这个选项或值。";
+    UsageUnknownCommand => "'{command}' is not a command.", "“{command}”不是命令。";
+    UsageDidYouMean => " Did you mean '{suggestion}'?", "您是否想输入“{suggestion}”？";
+    UsageOnlyOnce => "{arg} may be given only once.", "{arg} 只能给一次。";
+    UsageConflict => "{arg} cannot be used with {other}.", "{arg} 不能与 {other} 同时使用。";
+    UsageOther => "The command line is not valid: {detail}", "命令行无效：{detail}";
+    UsageSeeHelp => "See '{command} --help'.", "用法见“{command} --help”。";
     PreferenceRecorded => "Recorded {category}: {value} for {name} ({id}).", "已为 {name}（{id}）记录 {category}：{value}。";
     GuestErased => "Erased the personal data of guest {id}; its stays remain, anonymous.",
         "已删除客人 {id} 的个人信息；住店记录以匿名方式保留。";
@@ -703,6 +748,8 @@ messages! {
     TuiSourceCallCentre => "Call centre", "预订中心";
     TuiSourceGuest => "Guest", "客人本人";
     TuiStayHistory => "Stay history", "入住记录";
+    TuiQuitUnsaved => "What you typed is not saved: press ctrl-c again to quit without saving it.",
+        "您输入的内容尚未保存：再按 ctrl-c 将不保存并退出。";
     TuiStayExpected => "Expected", "预抵";
     TuiStayDeparted => "Departed", "已离店";
     TuiStayCancelled => "Cancelled", "已取消";
@@ -748,6 +795,11 @@ messages! {
     TuiFieldVip => "VIP", "VIP";
     TuiFieldFlags => "Flags", "标记";
     TuiFieldNotes => "Notes", "备注";
+    TuiFieldGender => "Gender", "性别";
+    TuiFieldNationality => "Nationality", "国籍";
+    TuiFieldLanguage => "Language", "语言";
+    TuiFieldIdDocType => "ID document type", "证件类型";
+    TuiFieldIdDocNumber => "ID document number", "证件号码";
     TuiFieldKind => "Kind", "类型";
     TuiFieldText => "Text", "内容";
     TuiFieldDepartment => "Department", "部门";
@@ -793,6 +845,30 @@ messages! {
     TuiMergeGoes => "merged in", "并入";
     TuiMergeDiffers => "≠ marks a field that differs.", "≠ 表示两边不同的项目。";
     TuiHistoryTitle => "History of {id}", "{id} 的记录";
+    AuditAdd => "profile created", "新建档案";
+    AuditEdit => "profile edited", "修改档案";
+    AuditPreferenceAdd => "preference recorded", "记录偏好";
+    AuditPreferenceNote => "note on a preference", "偏好备注";
+    AuditPreferenceRetire => "preference undone", "撤销偏好";
+    AuditFeedbackAdd => "complaint or praise recorded", "记录投诉或表扬";
+    AuditFeedbackResolve => "complaint resolved", "投诉已解决";
+    AuditMerge => "profiles merged", "合并档案";
+    AuditDupesNever => "marked as not a duplicate", "标记为非重复";
+    AuditErase => "personal data erased", "删除个人信息";
+    AuditPurge => "retention purge", "按保留期限清除";
+    AuditReveal => "field shown in full", "显示完整信息";
+    AuditExportGuest => "guest's data exported", "导出客人信息";
+    AuditExport => "export", "导出";
+    AuditImport => "import", "导入";
+    AuditReportVip => "VIP sheet printed", "打印 VIP 接待单";
+    AuditBackup => "backup", "备份";
+    AuditRestore => "restore", "恢复";
+    AuditSampleShift => "sample dates shifted", "样例日期平移";
+    AuditSettings => "setting changed", "修改设置";
+    AuditUserAdd => "account added", "新增账号";
+    AuditUserChange => "account changed", "修改账号";
+    AuditLogin => "signed in", "登录";
+    AuditLoginFailed => "sign-in refused", "登录被拒";
     TuiHistoryEmpty => "Nothing on record for {id}.", "{id} 没有记录。";
     TuiVipPrinted => "VIP sheet written to {path}.", "VIP 接待单已写入 {path}。";
     TuiVipNotWritten => "The VIP sheet could not be written here or in the home directory: {reason}", "无法在当前目录或主目录写入 VIP 接待单：{reason}";

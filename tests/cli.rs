@@ -14,12 +14,17 @@ fn sample(kind: &str) -> PathBuf {
 }
 
 fn guestbook(db: &Path, args: &[&str]) -> Output {
+    guestbook_in("en_US.UTF-8", db, args)
+}
+
+/// The CLI run in the locale `lang` (`zh_CN.UTF-8`), with no config file.
+fn guestbook_in(lang: &str, db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guestbook"))
         .arg("--db")
         .arg(db)
         .args(args)
         .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
-        .env("LANG", "en_US.UTF-8")
+        .env("LANG", lang)
         .env_remove("GUESTBOOK_TODAY")
         .output()
         .unwrap()
@@ -597,15 +602,11 @@ fn a_file_that_cannot_be_read_or_written_is_named_with_the_reason_in_chinese() {
     let missing = dir.path().join("no-such-folder");
     let out_file = |name: &str| missing.join(name).display().to_string();
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_guestbook"))
-            .arg("--db")
-            .arg(&db)
-            .args(["--user", "admin"])
-            .args(args)
-            .env("GUESTBOOK_CONFIG", "/nonexistent/config.toml")
-            .env("LANG", "zh_CN.UTF-8")
-            .output()
-            .unwrap();
+        let out = guestbook_in(
+            "zh_CN.UTF-8",
+            &db,
+            &[&["--user", "admin"][..], args].concat(),
+        );
         (out.status.code(), stderr(&out))
     };
     let (csv, html, copy) = (out_file("g.csv"), out_file("vip.html"), out_file("b.db"));
@@ -956,4 +957,130 @@ fn a_stale_edit_says_when_in_the_terminals_local_time() {
              reload and try again."
         )
     );
+}
+
+/// A refused preference names the field that was wrong: the value when the category exists.
+#[test]
+fn a_refused_preference_names_the_field_that_was_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let cases = [
+        (
+            ["pillow", "granite"],
+            "guestbook: value: unknown pillow option 'granite' (expected one of: buckwheat, \
+             foam, memory_foam, down, feather, latex, low, high, extra_pillow)",
+        ),
+        (
+            ["room_temp", "99"],
+            "guestbook: value: room_temp takes a whole number from 16 to 30 °C, not '99'",
+        ),
+    ];
+    for ([category, value], expected) in cases {
+        let out = guestbook(&db, &["pref", "add", "G1", category, value]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stderr(&out).trim(), expected);
+    }
+    let out = guestbook(&db, &["pref", "add", "G1", "mood", "calm"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("guestbook: category: unknown preference category 'mood'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A command line guestbook cannot take is refused in the user's language, with where to read
+/// the usage, and exits 2.
+#[test]
+fn a_bad_command_line_is_refused_in_chinese_with_the_help_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let run = |args: &[&str]| {
+        let out = guestbook_in("zh_CN.UTF-8", &db, args);
+        (out.status.code(), stderr(&out))
+    };
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["board", "--date", "2026-02-30"],
+            "guestbook: --date <DATE>：“2026-02-30” 不是日期，请写成 YYYY-MM-DD。\n\
+             用法见“guestbook board --help”。",
+        ),
+        (
+            &["show"],
+            "guestbook: 缺少 <ID>。\n用法见“guestbook show --help”。",
+        ),
+        (
+            &["feedback", "add", "G1", "rant", "x"],
+            "guestbook: <KIND>：“rant”不是以下之一：complaint, praise\n\
+             用法见“guestbook feedback add --help”。",
+        ),
+        (
+            &["shwo", "G1"],
+            "guestbook: “shwo”不是命令。您是否想输入“show”？\n用法见“guestbook --help”。",
+        ),
+        (
+            &["show", "G1", "--colour"],
+            "guestbook: 此命令不接受“--colour”这个选项或值。\n用法见“guestbook show --help”。",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, text) = run(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert_eq!(text.trim(), expected, "{args:?}");
+    }
+}
+
+/// Excel's "Unicode text" (UTF-16 with a BOM, tab-separated, saved as .txt) imports as it is.
+#[test]
+fn an_excel_unicode_text_file_imports_without_naming_a_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("guests.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "id\tname\tphones\r\nX1\t李娜\t13512345678\r\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    std::fs::write(&file, bytes).unwrap();
+    let db = dir.path().join("hotel.db");
+    let summary = json(&guestbook(
+        &db,
+        &["import", "guests", file.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(summary["imported"], 1, "{summary}");
+    assert_eq!(summary["encoding"], "UTF-16LE", "{summary}");
+    let guest = json(&guestbook(&db, &["show", "X1", "--json"]));
+    assert_eq!(guest["name"], "李娜");
+}
+
+/// The audit table names each action in the user's language; `--json` keeps the code.
+#[test]
+fn the_audit_table_names_actions_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = one_guest_db(dir.path());
+    let out = guestbook_in("zh_CN.UTF-8", &db, &["audit", "--guest", "G1"]);
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = table.lines().next().unwrap_or_default();
+    assert!(line.contains("  新建档案  G1"), "{table}");
+    assert!(!table.contains(" add "), "{table}");
+    let entries = json(&guestbook(&db, &["audit", "--guest", "G1", "--json"]));
+    assert_eq!(entries[0]["action"], "add");
+}
+
+/// An import refused for its bad rows does not claim that its rows with a warning were taken.
+#[test]
+fn a_refused_import_does_not_say_its_warned_rows_were_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("guests.csv");
+    std::fs::write(&file, "id,name,phones\nA1,张三,1.38001E+10\nA2,李四,n/a\n").unwrap();
+    let db = dir.path().join("hotel.db");
+    for extra in [&[][..], &["--dry-run"]] {
+        let args = [&["import", "guests", file.to_str().unwrap()][..], extra].concat();
+        let out = guestbook_in("zh_CN.UTF-8", &db, &args);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            stdout.lines().last(),
+            Some("1 行有提示（见上）；未写入任何数据。"),
+            "{extra:?}: {stdout}"
+        );
+    }
 }

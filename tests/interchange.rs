@@ -292,7 +292,7 @@ fn bad_rows_name_line_column_and_reason_and_write_nothing() {
             Kind::Guests,
             "guests.csv",
             format!("{guests_header}G10,Ann Lee,,,extra\n").into(),
-            "2: column -: the row has 5 fields but the header has 4",
+            "2: the row has 5 fields but the header has 4",
         ),
         (
             Kind::Guests,
@@ -1619,7 +1619,7 @@ fn text_that_does_not_decode_is_refused_naming_the_byte_offset() {
     assert_eq!(
         first_error(&outcome),
         format!(
-            "{}:2: column -: the bytes at offset 11 are not text in UTF-8; give the file's \
+            "{}:2: the bytes at offset 11 are not text in UTF-8; give the file's \
              encoding with --encoding",
             path.display()
         )
@@ -1632,7 +1632,7 @@ fn text_that_does_not_decode_is_refused_naming_the_byte_offset() {
     assert_eq!(
         first_error(&outcome),
         format!(
-            "{}:2: column -: the bytes at offset 12 are not text in Shift_JIS; give the file's \
+            "{}:2: the bytes at offset 12 are not text in Shift_JIS; give the file's \
              encoding with --encoding",
             path.display()
         )

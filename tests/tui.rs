@@ -451,6 +451,29 @@ fn snapshot_lookup_no_match() {
 }
 
 #[test]
+fn no_match_offers_a_new_profile_only_to_a_role_that_may_create_one() {
+    let cases = [
+        (
+            Role::Housekeeping,
+            Source::Housekeeping,
+            "No guest matches 'zzzz'.",
+        ),
+        (
+            Role::Agent,
+            Source::CallCentre,
+            "No guest matches 'zzzz'. Press ctrl-n to create a profile for this caller.",
+        ),
+    ];
+    for (role, department, expected) in cases {
+        let mut h = Harness::new(Lang::En);
+        as_role(&mut h, role, department);
+        h.type_text("zzzz");
+        let screen = h.render(80, 24);
+        assert_eq!(screen.lines().nth(1).unwrap().trim(), expected, "{role:?}");
+    }
+}
+
+#[test]
 fn snapshot_profile_vip_with_alerts() {
     snapshot_all("profile_zhang", |h| h.open("13800138000"));
 }
@@ -867,6 +890,27 @@ fn ctrl_c_quits_from_any_screen() {
         let mut h = Harness::new(Lang::En);
         h.open("13800138000");
         h.type_text(setup);
+        h.ctrl('c');
+        assert!(h.quit, "after {setup:?}");
+    }
+}
+
+#[test]
+fn ctrl_c_over_unsaved_typing_warns_once_and_the_second_quits() {
+    let warning = "What you typed is not saved: press ctrl-c again to quit without saving it.";
+    // A note half typed, then a changed edit form.
+    for setup in ["pp1nquiet room", "eX"] {
+        let mut h = Harness::new(Lang::En);
+        as_role(&mut h, Role::FrontOffice, Source::FrontOffice);
+        h.open("13800138000");
+        h.type_text(setup);
+        h.ctrl('c');
+        assert!(!h.quit, "after {setup:?}");
+        assert_eq!(h.app.message.as_ref().unwrap().text, warning);
+        // Another key in between takes the warning back: Ctrl-C warns again.
+        h.type_text("!");
+        h.ctrl('c');
+        assert!(!h.quit, "after {setup:?}");
         h.ctrl('c');
         assert!(h.quit, "after {setup:?}");
     }
@@ -1335,6 +1379,46 @@ fn katakana_guest(h: &mut Harness) {
         "1010",
     );
     import(&mut h.store, Kind::Stays, vec![ImportItem::Stay(s)]);
+}
+
+#[test]
+fn a_narrow_window_wraps_the_profile_header_by_whole_items() {
+    let mut h = Harness::new(Lang::En);
+    h.open("13800138000");
+    let screen = h.render(44, 20);
+    let header: Vec<&str> = screen.lines().take(6).collect();
+    assert_eq!(
+        header,
+        [
+            "[V1] 张伟  Zhang Wei  G0001",
+            "Greet as 张总  Stays: 2",
+            "arrives today · 1808  Last stay 2026-03-02",
+            " OPEN COMPLAINT (1)   birthday 06-17",
+            "Phone +86 138****8000",
+            "Company 华东贸易有限公司",
+        ],
+        "{screen}"
+    );
+}
+
+#[test]
+fn every_stay_status_is_shown_whole_in_the_stay_history() {
+    for (lang, expected) in [(Lang::En, "Cancelled R0999"), (Lang::Zh, "已取消 R0999")] {
+        let mut h = Harness::new(lang);
+        let s = stay(
+            "R0999",
+            "G0005",
+            "2026-05-01",
+            "2026-05-03",
+            StayStatus::Cancelled,
+            "1201",
+        );
+        import(&mut h.store, Kind::Stays, vec![ImportItem::Stay(s)]);
+        h.open("18612340000");
+        let screen = h.render(80, 24);
+        let row = screen.lines().find(|l| l.contains("R0999")).unwrap();
+        assert!(row.ends_with(expected), "{row}");
+    }
 }
 
 #[test]
@@ -2335,6 +2419,26 @@ fn a_reveal_shows_the_value_and_puts_the_reason_on_record() {
     assert_eq!(log[0].user, "ann");
     assert_eq!(log[0].detail, "phones: caller verifies her booking");
 }
+
+#[test]
+fn every_profile_field_has_its_own_label_and_reveal_offers_them_by_name() {
+    let revealable: Vec<&str> = guestbook::privacy::REVEALABLE
+        .iter()
+        .map(|f| FieldKey::Guest(*f).label().text_in(Lang::En))
+        .collect();
+    assert_eq!(
+        revealable,
+        ["ID document number", "Phones", "E-mails", "Born", "Name"]
+    );
+    for (lang, _) in LANGS {
+        let labels: std::collections::HashSet<&str> = GuestField::ALL
+            .iter()
+            .map(|f| FieldKey::Guest(*f).label().text_in(lang))
+            .collect();
+        assert_eq!(labels.len(), GuestField::ALL.len(), "{lang:?}: {labels:?}");
+    }
+}
+
 // ---------------------------------------------------------------- duplicates, history, print
 
 /// 张伟 G0001 gets a twin: G0006, the same name and birth date under another number.

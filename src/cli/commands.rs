@@ -604,7 +604,13 @@ fn import(store: &mut dyn Store, ctx: &Context, args: &ImportArgs) -> Result<(),
             say(&Msg::ImportErasedLeftOut.fill(&[("n", &report.erased)]))?;
         }
         if report.warnings > report.erased {
-            say(&Msg::ImportWarnings.fill(&[("n", &(report.warnings - report.erased))]))?;
+            // Rows with a warning were only taken if the import was written.
+            let msg = if summary.dry_run || !report.committed {
+                Msg::ImportWarningsUnwritten
+            } else {
+                Msg::ImportWarnings
+            };
+            say(&msg.fill(&[("n", &(report.warnings - report.erased))]))?;
         }
     }
     let bad = report.rejected;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::interchange::{Format, InterchangeError};
 use crate::model::{FeedbackKind, Role, Source};
 use crate::store::{Kind, StoreError};
@@ -460,6 +460,94 @@ pub enum UserCommand {
     Enable { name: String },
     /// Set a password (your own, or anyone's as an admin); prompts unless --password-stdin.
     Passwd { name: Option<String> },
+}
+
+/// Parses the process's command line in the user's language: the language is set first (the
+/// terminal's config file, else the locale), so a value parser refuses in it, and clap's own
+/// usage errors become one sentence in that language plus where to read the usage (exit 2).
+/// Help and version are printed by clap as they are.
+pub fn parse() -> Result<Cli, CliError> {
+    let lang = crate::config::Config::load().map_or_else(|_| Lang::from_env(), |c| c.lang());
+    crate::i18n::set_lang(lang);
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    Cli::try_parse_from(&args).map_err(|e| usage_error(&e, &args))
+}
+
+/// A clap error as a [`CliError::Usage`]: what was wrong, in the user's language, then the
+/// help to read (`guestbook board --help`).
+fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> CliError {
+    use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+    if matches!(
+        e.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let context = |kind: C| match e.get(kind) {
+        Some(V::String(s)) => s.clone(),
+        Some(V::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    let arg = context(C::InvalidArg);
+    let mut sentence = match e.kind() {
+        K::ValueValidation => {
+            let reason = std::error::Error::source(e).map_or_else(String::new, |r| r.to_string());
+            Msg::UsageBadValue.fill(&[("arg", &arg), ("reason", &reason)])
+        }
+        K::InvalidValue => Msg::UsageNotOneOf.fill(&[
+            ("arg", &arg),
+            ("value", &context(C::InvalidValue)),
+            ("choices", &context(C::ValidValue)),
+        ]),
+        K::MissingRequiredArgument => Msg::UsageMissing.fill(&[("args", &arg)]),
+        K::UnknownArgument => Msg::UsageUnknownArg.fill(&[("arg", &arg)]),
+        K::InvalidSubcommand => {
+            Msg::UsageUnknownCommand.fill(&[("command", &context(C::InvalidSubcommand))])
+        }
+        K::ArgumentConflict => match context(C::PriorArg) {
+            other if other.is_empty() || other == arg => Msg::UsageOnlyOnce.fill(&[("arg", &arg)]),
+            other => Msg::UsageConflict.fill(&[("arg", &arg), ("other", &other)]),
+        },
+        _ => {
+            // A rarer case: clap's own sentence (English) is kept as the detail.
+            let rendered = e.render().to_string();
+            let detail = rendered
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_string();
+            Msg::UsageOther.fill(&[("detail", &detail)])
+        }
+    };
+    let suggestion = [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue]
+        .into_iter()
+        .map(context)
+        .find(|s| !s.is_empty());
+    if let Some(suggestion) = suggestion {
+        sentence.push_str(&Msg::UsageDidYouMean.fill(&[("suggestion", &suggestion)]));
+    }
+    let help = Msg::UsageSeeHelp.fill(&[("command", &command_path(args))]);
+    CliError::Usage(format!("{sentence}\n{help}"))
+}
+
+/// `guestbook user add`: the (sub)commands named on the command line, for pointing at the
+/// right `--help`.
+fn command_path(args: &[std::ffi::OsString]) -> String {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut path = String::from("guestbook");
+    for arg in args.iter().skip(1).filter_map(|a| a.to_str()) {
+        if arg.starts_with('-') {
+            continue;
+        }
+        if let Some(sub) = command.find_subcommand(arg).cloned() {
+            path.push(' ');
+            path.push_str(sub.get_name());
+            command = sub;
+        }
+    }
+    path
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -58,6 +58,14 @@ pub fn audit_table(entries: &[AuditEntry], lang: crate::i18n::Lang) -> String {
     if entries.is_empty() {
         return crate::i18n::Msg::AuditEmpty.text_in(lang).to_string();
     }
+    fn action(e: &AuditEntry, lang: crate::i18n::Lang) -> &str {
+        crate::i18n::audit_action_label(&e.action, lang)
+    }
+    let action_width = entries
+        .iter()
+        .map(|e| crate::text::width(action(e, lang)))
+        .max()
+        .unwrap_or(0);
     let lines: Vec<String> = entries
         .iter()
         .map(|e| {
@@ -69,7 +77,7 @@ pub fn audit_table(entries: &[AuditEntry], lang: crate::i18n::Lang) -> String {
                 "{at}  {}  {}  {}  {}  {}",
                 report::fit(&e.user, 12),
                 report::fit(e.host.as_deref().unwrap_or("-"), 14),
-                report::fit(&e.action, 17),
+                report::fit(action(e, lang), action_width),
                 report::fit(guest, 9),
                 e.detail
             );

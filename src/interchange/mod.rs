@@ -40,11 +40,12 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a file's extension names (`.csv`; `.jsonl`, `.ndjson`, `.json`), if any.
+    /// The format a file's extension names (`.csv`, and `.txt`/`.tsv`, the names Excel's
+    /// "Unicode text" and tab-separated saves get; `.jsonl`, `.ndjson`, `.json`), if any.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
-            "csv" => Some(Format::Csv),
+            "csv" | "txt" | "tsv" => Some(Format::Csv),
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             _ => None,
         }
@@ -254,7 +255,9 @@ impl InterchangeError {
     }
 }
 
-/// A refused row with the file it came from; displays as `path:line: column X: reason`.
+/// A refused row with the file it came from; displays as `path:line: column X: reason`, or
+/// `path:line: reason` when the fault is the whole row's (`column` is `-`: undecodable bytes,
+/// a wrong number of fields).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BadRow {
     pub path: String,
@@ -265,10 +268,16 @@ pub struct BadRow {
 
 impl std::fmt::Display for BadRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&Msg::RowError.fill(&[
+        let whole_row = self.column.is_empty() || self.column == "-";
+        let (msg, column) = if whole_row {
+            (Msg::RowErrorWhole, "")
+        } else {
+            (Msg::RowError, self.column.as_str())
+        };
+        f.write_str(&msg.fill(&[
             ("path", &self.path),
             ("line", &self.line),
-            ("column", &self.column),
+            ("column", &column),
             ("reason", &self.reason),
         ]))
     }
@@ -1270,11 +1279,7 @@ impl<'a> RowParser<'a> {
         let category = c.need("category")?;
         let value = c.need("value")?;
         let catalog = &self.opts.catalog;
-        let column = if catalog.get(&category).is_some() {
-            "value"
-        } else {
-            "category"
-        };
+        let column = catalog.field_at_fault(&category);
         let (category, value) = catalog
             .validate(&category, &value)
             .map_err(|reason| problem(column, reason))?;
@@ -1766,13 +1771,17 @@ mod tests {
         for name in ["g.jsonl", "g.ndjson", "g.json"] {
             assert_eq!(Format::from_path(Path::new(name)), Some(Format::Jsonl));
         }
+        // Excel's "Unicode text" is saved as .txt, its tab-separated text as .tsv.
+        for name in ["g.txt", "g.TSV"] {
+            assert_eq!(Format::from_path(Path::new(name)), Some(Format::Csv));
+        }
         assert_eq!(Format::from_path(Path::new("g.xlsx")), None);
         assert!(matches!(
-            Format::choose(Path::new("g.txt"), None),
+            Format::choose(Path::new("g.xlsx"), None),
             Err(InterchangeError::FormatUnknown { .. })
         ));
         assert_eq!(
-            Format::choose(Path::new("g.txt"), Some(Format::Csv)).ok(),
+            Format::choose(Path::new("g.dat"), Some(Format::Csv)).ok(),
             Some(Format::Csv)
         );
     }

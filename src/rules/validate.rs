@@ -121,9 +121,10 @@ pub fn masked_stay(s: &Stay) -> Result<(), Invalid> {
 /// A preference: category and value in the catalogue (returned in their canonical keys), a
 /// note within the limit.
 pub fn preference(p: &NewPreference, catalog: &Catalog) -> Result<NewPreference, Invalid> {
-    let (category, value) = catalog
-        .validate(&p.category, &p.value)
-        .map_err(|reason| Invalid::new("category", Problem::Catalogue { reason }))?;
+    let (category, value) = catalog.validate(&p.category, &p.value).map_err(|reason| {
+        let field = catalog.field_at_fault(&p.category);
+        Invalid::new(field, Problem::Catalogue { reason })
+    })?;
     if let Some(note) = &p.note {
         text("note", note, NOTE_MAX_CHARS, true)?;
     }

@@ -304,6 +304,8 @@ pub struct App {
     held: VecDeque<Input>,
     next_gen: u64,
     last_key: DateTime<Utc>,
+    /// Ctrl-C was pressed once over unsaved typing: the next Ctrl-C quits.
+    quit_armed: bool,
 }
 
 impl App {
@@ -311,6 +313,7 @@ impl App {
         App {
             settings,
             clock,
+            quit_armed: false,
             stack: vec![Screen::Lookup],
             lookup: LookupView::default(),
             profile: ProfileView::default(),
@@ -564,8 +567,9 @@ impl App {
         self.last_key = self.clock.utc;
         self.dirty = true;
         if is_ctrl_c(&event) {
-            return vec![Effect::Quit];
+            return self.quit_unless_unsaved();
         }
+        self.quit_armed = false;
         let key = Key::from_event(&event);
         let mode = self.mode();
         if mode != Mode::Locked {
@@ -585,6 +589,33 @@ impl App {
         match self.settings.keymap.action(Mode::Global, key) {
             Some(action) => self.act(Mode::Global, action),
             None => Vec::new(),
+        }
+    }
+
+    /// Ctrl-C quits from anywhere, except that over typing not yet saved (a changed form, a
+    /// note or number being typed) the first press only warns, so a habit of Ctrl-C to copy
+    /// does not throw away a complaint half written; the second press quits.
+    fn quit_unless_unsaved(&mut self) -> Vec<Effect> {
+        if self.quit_armed || !self.unsaved_typing() {
+            return vec![Effect::Quit];
+        }
+        self.quit_armed = true;
+        self.error(self.text(Msg::TuiQuitUnsaved).to_string());
+        Vec::new()
+    }
+
+    /// Whether the screen holds typing that leaving would lose (signing in holds none worth
+    /// keeping).
+    fn unsaved_typing(&self) -> bool {
+        match self.mode() {
+            Mode::Form => self.active_form().is_some_and(|form| {
+                form.kind != FormKind::SignIn && form.fields.iter().any(|f| f.changed())
+            }),
+            Mode::Input => matches!(
+                &self.profile.entry,
+                Some(Entry::Number { text, .. } | Entry::Note { text, .. }) if !text.trim().is_empty()
+            ),
+            _ => false,
         }
     }
 

@@ -180,7 +180,13 @@ pub fn draw_history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     format!("{} ", e.host.as_deref().unwrap_or("-")),
                     theme.dim(),
                 ),
-                Span::styled(format!("{} ", e.action), theme.title()),
+                Span::styled(
+                    format!(
+                        "{} ",
+                        crate::i18n::audit_action_label(&e.action, app.lang())
+                    ),
+                    theme.title(),
+                ),
                 Span::raw(crate::i18n::printable(&e.detail, false).into_owned()),
             ]);
             cut_line(line, list.width.into())

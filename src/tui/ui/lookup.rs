@@ -66,8 +66,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .wrap(Wrap { trim: true });
         frame.render_widget(text, inset(list));
     } else if lookup.hits.is_empty() && lookup.pending.is_none() {
+        // The key to create a profile is offered only to a role that may create one.
         let key = app.settings.keymap.hint(Mode::Lookup, Action::NewGuest);
-        let text = app.fill(Msg::TuiNoMatchesNew, &[("query", &query), ("key", &key)]);
+        let text = if crate::privacy::Action::AddGuest.allowed(app.settings.role) && key != "-" {
+            app.fill(Msg::TuiNoMatchesNew, &[("query", &query), ("key", &key)])
+        } else {
+            app.fill(Msg::TuiNoMatches, &[("query", &query)])
+        };
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inset(list));
     } else {
         draw_hits(frame, list, app, theme);

@@ -90,32 +90,30 @@ fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> 
     }
     first.push(Span::styled(format!("  {}", guest.id), theme.dim()));
     let mut lines = vec![Line::from(first)];
-    let mut facts = Vec::new();
+    let mut facts: Vec<Vec<Span>> = Vec::new();
     if let Some(address) = &guest.preferred_address {
-        facts.push(Span::styled(
-            format!("{} ", app.text(Msg::TuiGreetAs)),
-            theme.dim(),
-        ));
-        facts.push(Span::styled(address.clone(), theme.title()));
-        facts.push(Span::raw("  "));
+        facts.push(vec![
+            Span::styled(format!("{} ", app.text(Msg::TuiGreetAs)), theme.dim()),
+            Span::styled(address.clone(), theme.title()),
+        ]);
     }
-    facts.push(Span::raw(
+    facts.push(vec![Span::raw(
         app.fill(Msg::TuiStayCount, &[("n", &profile.stay_count)]),
-    ));
+    )]);
     let now = stay_now(profile, today);
     if let Some(now) = &now {
-        facts.push(Span::styled(
-            format!("  {}", now.text_in(app.lang(), today)),
+        facts.push(vec![Span::styled(
+            now.text_in(app.lang(), today),
             theme.title(),
-        ));
+        )]);
     }
     let current = |s: &Stay| now.as_ref().is_some_and(|n| n.arrival == s.arrival);
     if let Some(stay) = last_stay(profile, today).filter(|s| !current(s)) {
-        facts.push(Span::raw(format!(
-            "  {} {}",
+        facts.push(vec![Span::raw(format!(
+            "{} {}",
             app.text(Msg::TuiLastStay),
             stay.arrival.format("%Y-%m-%d")
-        )));
+        ))]);
     }
     if let Some(stay) = next_stay(profile, today).filter(|s| !current(s)) {
         let room = stay
@@ -123,15 +121,15 @@ fn header_lines<'a>(profile: &Profile, app: &App, theme: &Theme, max: usize) -> 
             .as_deref()
             .map(|r| format!(" ({r})"))
             .unwrap_or_default();
-        facts.push(Span::raw(format!(
-            "  {} {}{room}",
+        facts.push(vec![Span::raw(format!(
+            "{} {}{room}",
             app.text(Msg::TuiNextStay),
             stay.arrival.format("%Y-%m-%d")
-        )));
+        ))]);
     }
-    lines.push(Line::from(facts));
+    lines.extend(flow(facts, max));
     lines.extend(banner(profile, app, theme, max));
-    lines.push(contact_line(profile, app, theme));
+    lines.extend(flow(contact_items(profile, app, theme), max));
     lines.push(Line::raw(""));
     lines
 }
@@ -175,7 +173,30 @@ pub fn alert_text(app: &App, alert: &Alert) -> String {
     }
 }
 
-fn contact_line<'a>(profile: &Profile, app: &App, theme: &Theme) -> Line<'a> {
+/// Items left to right, two spaces apart; an item that does not fit on the line goes whole to
+/// the next, so a narrow window (60 columns over SSH) never shows half a date or a name.
+fn flow(items: Vec<Vec<Span<'_>>>, max: usize) -> Vec<Line<'_>> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let w: usize = item.iter().map(|s| width(&s.content)).sum();
+        match lines.last_mut() {
+            Some(line) if used + 2 + w <= max => {
+                line.push_span(Span::raw("  "));
+                line.spans.extend(item);
+                used += 2 + w;
+            }
+            _ => {
+                lines.push(Line::from(item));
+                used = w;
+            }
+        }
+    }
+    lines
+}
+
+/// The phones (one item) and the company.
+fn contact_items<'a>(profile: &Profile, app: &App, theme: &Theme) -> Vec<Vec<Span<'a>>> {
     let guest = &profile.guest;
     let mut spans = vec![Span::styled(
         format!("{} ", app.text(Msg::TuiPhone)),
@@ -201,14 +222,14 @@ fn contact_line<'a>(profile: &Profile, app: &App, theme: &Theme) -> Line<'a> {
             ));
         }
     }
+    let mut items = vec![spans];
     if let Some(company) = &guest.company {
-        spans.push(Span::styled(
-            format!("  {} ", app.text(Msg::TuiCompany)),
-            theme.dim(),
-        ));
-        spans.push(Span::raw(company.clone()));
+        items.push(vec![
+            Span::styled(format!("{} ", app.text(Msg::TuiCompany)), theme.dim()),
+            Span::raw(company.clone()),
+        ]);
     }
-    Line::from(spans)
+    items
 }
 
 fn draw_body(frame: &mut Frame, area: Rect, profile: &Profile, app: &App, theme: &Theme) {
@@ -358,7 +379,7 @@ fn stay_line<'a>(stay: &Stay, app: &App, theme: &Theme) -> Line<'a> {
         )),
         Span::raw(fit(&room, 5)),
         Span::raw(" "),
-        Span::raw(fit(status, 8)),
+        Span::raw(fit(status, status_width(app))),
         Span::styled(format!(" {}", stay.reservation_id), theme.dim()),
     ];
     if let Some(vip) = &stay.vip {
@@ -368,6 +389,16 @@ fn stay_line<'a>(stay: &Stay, app: &App, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(format!(" {room_type}"), theme.dim()));
     }
     Line::from(spans)
+}
+
+/// The stay history's status column: as wide as the longest status in the user's language,
+/// so that none is cut (`Cancelled`).
+fn status_width(app: &App) -> usize {
+    StayStatus::ALL
+        .iter()
+        .map(|s| width(stay_status_label(app, *s)))
+        .max()
+        .unwrap_or(0)
 }
 
 pub fn stay_status_label(app: &App, status: StayStatus) -> &'static str {

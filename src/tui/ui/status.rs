@@ -150,7 +150,8 @@ fn hint_actions(mode: Mode) -> &'static [Action] {
             Action::Back,
             Action::Help,
         ],
-        Mode::Help => &[Action::Back],
+        // The list is longer than a 24-line screen: say that it scrolls.
+        Mode::Help => &[Action::Down, Action::Back],
         Mode::Record => &[Action::NextPage, Action::Cancel],
         Mode::Input => &[Action::Submit, Action::Cancel],
         Mode::Form => &[Action::Submit, Action::NextField, Action::Cancel],
