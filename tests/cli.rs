@@ -999,7 +999,17 @@ fn a_bad_command_line_is_refused_in_chinese_with_the_help_to_read() {
         let out = guestbook_in("zh_CN.UTF-8", &db, args);
         (out.status.code(), stderr(&out))
     };
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["search", "王", "--limit", "abc"],
+            "guestbook: --limit <LIMIT>：“abc”不是整数\n\
+             用法见“guestbook search --help”。",
+        ),
+        (
+            &["feedback", "resolve", "十二", "--resolution", "x"],
+            "guestbook: <NUMBER>：“十二”不是整数\n\
+             用法见“guestbook feedback resolve --help”。",
+        ),
         (
             &["board", "--date", "2026-02-30"],
             "guestbook: --date <DATE>：“2026-02-30” 不是日期，请写成 YYYY-MM-DD。\n\

@@ -634,6 +634,41 @@ fn a_large_stays_file_imports_in_bulk_with_every_behaviour_kept() {
     );
 }
 
+#[test]
+fn a_stays_file_touching_many_guests_ranks_their_phone_keys_in_one_pass() {
+    // Above 20,000 touched guests the import ranks their phone keys in one pass over them.
+    const MANY: usize = 20_500;
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = hotel(dir.path());
+    let file = dir.path().join("hotel.db");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut guests = String::from("id,name,phones\n");
+    let mut stays = String::from("reservation_id,guest_id,arrival,departure,status\n");
+    for i in 0..MANY {
+        guests += &format!("M{i:05},Guest {i},+86139{i:08}\n");
+        let arrival = start + chrono::Days::new((i % 700) as u64);
+        let departure = arrival + chrono::Days::new(2);
+        // Every tenth is still to come: it does not count as a last stay.
+        let status = if i % 10 == 0 { "expected" } else { "departed" };
+        stays += &format!("S{i:05},M{i:05},{arrival},{departure},{status}\n");
+    }
+    import_ok(
+        &mut db,
+        Kind::Guests,
+        &write(dir.path(), "many.csv", guests),
+    );
+    let path = write(dir.path(), "many-stays.csv", stays);
+    let r = import_ok(&mut db, Kind::Stays, &path).report;
+    assert_eq!((r.imported, r.updated, r.rejected), (MANY as u64, 0, 0));
+    let all = last_stays(&file);
+    assert_eq!(all.len(), MANY + 3);
+    let disagree: Vec<_> = all.iter().filter(|(_, _, agrees)| !agrees).collect();
+    assert!(disagree.is_empty(), "{disagree:?}");
+    let last = |id: &str| all.iter().find(|g| g.0 == id).unwrap().1.clone();
+    assert_eq!(last("M00042").as_deref(), Some("2024-02-12"));
+    assert_eq!(last("M00040"), None);
+}
+
 // ---------------------------------------------------------------- round trip
 
 /// Exports every kind from `db`, imports the files into a fresh database, exports again.

@@ -90,7 +90,7 @@ pub enum Command {
     /// Look up guests by phone (any notation, or the last 4+ digits), name, pinyin or e-mail.
     Search {
         query: String,
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = parse_whole::<usize>)]
         limit: usize,
         #[arg(long)]
         json: bool,
@@ -127,7 +127,7 @@ pub enum Command {
         #[arg(required = true)]
         fields: Vec<String>,
         /// Refuse (exit 3) if the profile changed since this version was read.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", value_parser = parse_whole::<i64>)]
         if_version: Option<i64>,
         #[arg(long)]
         json: bool,
@@ -186,7 +186,7 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         since: Option<NaiveDate>,
         /// At most this many entries.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = 200, value_parser = parse_whole::<u32>)]
         limit: u32,
         #[arg(long)]
         json: bool,
@@ -277,7 +277,7 @@ pub enum Command {
     /// `--never A B` marks a pair as different people so it is never proposed again.
     Dupes {
         /// At most this many pairs.
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, default_value_t = 50, value_parser = parse_whole::<usize>)]
         limit: usize,
         /// A and B are not the same person: never propose the pair again (audited).
         #[arg(long, num_args = 2, value_names = ["A", "B"])]
@@ -401,6 +401,7 @@ pub enum FeedbackCommand {
     },
     /// Close a complaint: `feedback resolve 12 --resolution "moved to a quiet room"`.
     Resolve {
+        #[arg(value_parser = parse_whole::<i64>)]
         number: i64,
         #[arg(long)]
         resolution: String,
@@ -552,6 +553,14 @@ fn command_path(args: &[std::ffi::OsString]) -> String {
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Msg::BadDate.fill(&[("value", &s)]))
+}
+
+/// A whole number as staff type it; anything else is refused in the user's language (clap's
+/// own parsers answer in Rust's English).
+fn parse_whole<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| Msg::RowBadWhole.fill(&[("value", &s)]))
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {

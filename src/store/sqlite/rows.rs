@@ -10,10 +10,14 @@ use super::schema::*;
 use crate::model::*;
 use crate::store::{Entity, StoreError};
 
-/// A JSON array of row ids, for `IN (SELECT value FROM json_each(?))`: one statement for a
-/// whole set instead of one per row.
+/// A JSON array of row ids, for `IN (SELECT value FROM json_each(?))` or a join from
+/// `json_each(?)`: one statement for a whole set instead of one per row. Each id is listed
+/// once, in ascending order, so a join counts a row once and reads the index in order.
 pub fn id_list(gids: &[i64]) -> String {
-    serde_json::to_string(gids).unwrap_or_else(|_| "[]".into())
+    let mut set = gids.to_vec();
+    set.sort_unstable();
+    set.dedup();
+    serde_json::to_string(&set).unwrap_or_else(|_| "[]".into())
 }
 
 pub fn ts(t: &DateTime<Utc>) -> String {
@@ -421,3 +425,15 @@ pub fn insert_preference(tx: &Connection, gid: i64, p: &NewPreference) -> Result
 }
 
 // ---------------------------------------------------------------- board
+
+#[cfg(test)]
+mod tests {
+    use super::id_list;
+
+    #[test]
+    fn an_id_list_names_each_row_once_in_order() {
+        // A guest found by two phones that share the typed digits is one guest.
+        assert_eq!(id_list(&[7, 3, 7, 1]), "[1,3,7]");
+        assert_eq!(id_list(&[]), "[]");
+    }
+}
