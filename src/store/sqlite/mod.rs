@@ -1816,13 +1816,9 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
 
-    /// An import checks each row's guest itself (SQLite's foreign-key check is off while it
-    /// runs): a stay of an unknown guest is refused, and afterwards the check is on again.
-    #[test]
-    fn an_import_refuses_unknown_guests_and_leaves_foreign_keys_checked() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("fk.db");
-        let mut store = super::super::open_file(&path, "admin").unwrap();
+    /// A new file at `path` holding one guest, G1 张伟, opened by the admin.
+    fn one_guest(path: &Path) -> SqliteStore {
+        let mut store = super::super::open_file(path, "admin").unwrap();
         store
             .add_guest(
                 Some(GuestId::from("G1")),
@@ -1837,8 +1833,15 @@ mod tests {
             user: "admin".into(),
             password: None,
         };
-        let mut store =
-            SqliteStore::open(&path, &who, OpenOptions::default(), &mut |_| {}).unwrap();
+        SqliteStore::open(path, &who, OpenOptions::default(), &mut |_| {}).unwrap()
+    }
+
+    /// An import checks each row's guest itself (SQLite's foreign-key check is off while it
+    /// runs): a stay of an unknown guest is refused, and afterwards the check is on again.
+    #[test]
+    fn an_import_refuses_unknown_guests_and_leaves_foreign_keys_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = one_guest(&dir.path().join("fk.db"));
         let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
         let stay = |reservation: &str, guest: &str| Stay {
             reservation_id: reservation.into(),
@@ -1884,24 +1887,7 @@ mod tests {
     #[test]
     fn a_full_disk_names_the_database_and_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("full.db");
-        let mut store = super::super::open_file(&path, "admin").unwrap();
-        store
-            .add_guest(
-                Some(GuestId::from("G1")),
-                &GuestPatch {
-                    name: Some("张伟".into()),
-                    ..GuestPatch::default()
-                },
-            )
-            .unwrap();
-        drop(store);
-        let who = Credentials {
-            user: "admin".into(),
-            password: None,
-        };
-        let mut store =
-            SqliteStore::open(&path, &who, OpenOptions::default(), &mut |_| {}).unwrap();
+        let mut store = one_guest(&dir.path().join("full.db"));
         let pages: i64 = store
             .conn
             .query_row("PRAGMA page_count", [], |r| r.get(0))
