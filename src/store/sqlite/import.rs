@@ -2,6 +2,7 @@
 //! it has values for, stays are upserted by reservation id, repeated observations and
 //! feedback are recognised and not doubled.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -120,7 +121,7 @@ struct FileSoFar {
     names: postings::Batch,
     /// No stay was stored when the file began: a reservation id new to the file is a new stay.
     no_stays_before: bool,
-    last_guest: Option<(Box<str>, Option<GuestRow>)>,
+    last_guest: Option<(compact_str::CompactString, Option<GuestRow>)>,
     /// The file's new stays, inserted when the file is read.
     new_stays: Vec<NewStay>,
 }
@@ -231,14 +232,14 @@ impl FileSoFar {
     /// Records that this file has `id` on `line`; an error naming both lines when it had it
     /// before.
     fn first_in_file(&mut self, column: &str, id: &str, line: u64) -> Result<(), (String, String)> {
-        match self.seen.get(id) {
-            None => {
-                self.seen.insert(id.into(), line);
+        match self.seen.entry(id.into()) {
+            Entry::Vacant(fresh) => {
+                fresh.insert(line);
                 Ok(())
             }
-            Some(first) => Err((
+            Entry::Occupied(first) => Err((
                 column.to_string(),
-                Msg::RowDuplicateId.fill(&[("id", &id), ("first", first), ("line", &line)]),
+                Msg::RowDuplicateId.fill(&[("id", &id), ("first", first.get()), ("line", &line)]),
             )),
         }
     }
@@ -251,7 +252,7 @@ impl FileSoFar {
         id: &GuestId,
     ) -> Result<Option<GuestRow>, rusqlite::Error> {
         if let Some((last, row)) = &self.last_guest {
-            if **last == *id.0 {
+            if *last == id.0 {
                 return Ok(*row);
             }
         }
@@ -576,19 +577,18 @@ fn insert_new_stays(
             spend_other,
             notes
         ]);
-        let (line, gid) = (s.line, s.gid);
         if let Err(e) = inserted {
             report.imported -= 1;
             report.rejected += 1;
             report.errors.push(RowError {
-                line,
+                line: s.line,
                 column: "-".to_string(),
                 reason: StoreError::from(e).to_string(),
             });
             continue;
         }
         if matches!(s.status, StayStatus::InHouse | StayStatus::Departed) {
-            let touched = touched.entry(gid).or_default();
+            let touched = touched.entry(s.gid).or_default();
             touched.arrival = touched.arrival.max(Some(s.arrival));
         }
     }
